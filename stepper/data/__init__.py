@@ -1,0 +1,1 @@
+"""Data: loaders into partitioned numpy blocks, preparation transforms, synthetic generators."""

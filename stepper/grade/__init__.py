@@ -1,0 +1,28 @@
+"""Autograding for the exercise notebooks.
+
+* In a notebook: ``from stepper.grade import check`` then ``check("2.3")`` under a task runs that
+  task's visible tests on the functions defined in the notebook and shows pass/fail with hints.
+* From a shell: ``python -m stepper.grade PATH`` grades one notebook or a folder of submissions
+  (one per attendee) and writes ``results.json``, ``junit.xml`` and ``grades.csv``.
+* Test authors: ``@task("1.5", points=2, uses="gradient")`` and ``expect_close(..., hints=[…])``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stepper.grade.api import Hint, expect_close, expect_equal, fail, task
+
+__all__ = ["Hint", "check", "expect_close", "expect_equal", "fail", "task"]
+
+
+def check(task_id: str, namespace: dict[str, Any] | None = None, **options: Any) -> Any:
+    """Run the visible tests of ``task_id`` on the caller's functions and show the results."""
+    import inspect
+
+    from stepper.grade.check import run_check
+
+    if namespace is None:
+        frame = inspect.currentframe()
+        namespace = frame.f_back.f_globals if frame and frame.f_back else {}
+    return run_check(task_id, namespace, **options)

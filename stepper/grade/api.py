@@ -1,0 +1,53 @@
+"""The small API test authors use: ``@task`` and the expectation helpers.
+
+A grading test is a plain pytest function decorated with ``@task("1.5", points=2)``: it is
+worth ``points`` when it passes. ``uses`` names the attendee functions the test calls; when all
+of them are still the untouched stub, the test is reported "not implemented yet" without running
+(and without starting Spark). Tests receive the attendee's functions through the ``sub``
+fixture (``sub.gradient``) and a SparkSession through ``spark``. The first line of the
+docstring is the test's name in the reports. Tests under ``hidden_tests/`` are hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import pytest
+
+from stepper.grade.diagnose import GradeFailure, Hint, expect_close, expect_equal, fail
+
+__all__ = ["GradeFailure", "Hint", "TaskInfo", "expect_close", "expect_equal", "fail", "task"]
+
+DEFAULT_TIMEOUT = 10.0
+SPARK_TIMEOUT = 60.0
+F = TypeVar("F", bound=Callable)
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """What the grader knows about one test: its task, points, functions used, time limit."""
+
+    task: str
+    points: float
+    uses: tuple[str, ...]
+    spark: bool
+    timeout: float
+
+    @property
+    def set_number(self) -> str:
+        return self.task.split(".")[0]
+
+
+def task(task_id: str, points: float = 1, *, uses: str | tuple[str, ...] = (),
+         spark: bool = False, timeout: float | None = None) -> Callable[[F], F]:
+    """Mark a test as grading ``task_id``, worth ``points``, with a per-test time limit."""
+    names = (uses,) if isinstance(uses, str) else tuple(uses)
+    limit = timeout if timeout is not None else (SPARK_TIMEOUT if spark else DEFAULT_TIMEOUT)
+
+    def decorate(fn: F) -> F:
+        fn.grade = TaskInfo(task_id, float(points), names, spark, float(limit))
+        return pytest.mark.timeout(limit)(fn)
+
+    return decorate

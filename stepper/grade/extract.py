@@ -1,0 +1,146 @@
+"""Turn a submitted notebook into an importable module of the attendee's definitions.
+
+Grading does not re-run the notebook top to bottom: it keeps what defines the tasks — imports,
+``def``, ``class`` and assignments of simple constants (``MU = 0.9``, ``f = lambda z: …``) — and
+leaves out every other top-level statement: calls such as ``check("1.2")``, ``spark_session()``
+or a stray ``sys.exit()``, loops, plots, IPython magics (``%time``) and shell escapes
+(``!pip``). A cell that does not parse is left out with a note. Line numbers are kept: every
+line of the module maps back to (cell, line) of the notebook for error messages.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from stepper.grade.catalog import SETS
+
+KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+SAFE_VALUES = (ast.Constant, ast.Name, ast.Attribute, ast.Lambda, ast.Tuple, ast.List,
+               ast.Dict, ast.Set, ast.UnaryOp, ast.BinOp, ast.Subscript, ast.Slice)
+
+
+class NotebookError(Exception):
+    """A submission that cannot be read as a notebook: the message says why."""
+
+
+@dataclass
+class Extracted:
+    """The module text, its line map (module line → (cell, line)), notes, and its set."""
+
+    source: str
+    line_map: list[tuple[int, int]]
+    notes: list[str] = field(default_factory=list)
+    set_number: str | None = None
+
+    def locate(self, lineno: int) -> str:
+        """"cell C, line L" for line ``lineno`` (1-based) of the module."""
+        if 1 <= lineno <= len(self.line_map):
+            cell, line = self.line_map[lineno - 1]
+            return f"cell {cell}, line {line}"
+        return f"line {lineno}"
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """The notebook at ``path``; :class:`NotebookError` when it is not valid notebook JSON."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotebookError(f"cannot be read: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(f"does not parse as a notebook (invalid JSON at line {exc.lineno}, "
+                            f"column {exc.colno}: {exc.msg}); was it saved completely?") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise NotebookError("does not parse as a notebook (no list of cells)")
+    try:
+        return nbformat.from_dict(data)
+    except Exception as exc:  # nbformat raises many kinds
+        raise NotebookError(f"does not parse as a notebook ({exc})") from None
+
+
+def _safe_value(node: ast.AST | None) -> bool:
+    if node is None:
+        return True
+    if not isinstance(node, SAFE_VALUES):
+        return False
+    if isinstance(node, ast.Lambda):
+        return True
+    return all(_safe_value(child) for child in ast.iter_child_nodes(node)
+               if isinstance(child, ast.expr))
+
+
+def _kept(node: ast.stmt) -> bool:
+    if isinstance(node, KEPT):
+        return True
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        return _safe_value(node.value)
+    return False
+
+
+def _strip_magics(source: str) -> str | None:
+    """The cell with magic / shell lines blanked (line numbers kept); None for a %% cell."""
+    if source.lstrip().startswith("%%"):
+        return None
+    return "\n".join("" if re.match(r"\s*[%!]", line) else line for line in source.split("\n"))
+
+
+def detect_set(nb: nbformat.NotebookNode, path: Path | None, defined: set[str]) -> str | None:
+    """The exercise set of a notebook: its metadata, else its file name, else its functions."""
+    meta = nb.get("metadata", {}).get("stepper", {})
+    for number, slug in SETS.items():
+        if meta.get("set") == slug:
+            return number
+    if path is not None:
+        for number, slug in SETS.items():
+            if Path(path).stem.startswith(slug[:3]) or slug in Path(path).stem:
+                return number
+    from stepper.grade.catalog import enumerate_tests
+
+    best, best_hits = None, 0
+    for number in SETS:
+        names = {u for spec in enumerate_tests([number], False) for u in spec.info.uses}
+        hits = len(names & defined)
+        if hits > best_hits:
+            best, best_hits = number, hits
+    return best
+
+
+def extract(nb: nbformat.NotebookNode, path: Path | None = None) -> Extracted:
+    """The attendee's definitions from ``nb`` as module text, with notes on what was left out."""
+    out_lines: list[str] = []
+    line_map: list[tuple[int, int]] = []
+    notes: list[str] = []
+    defined: set[str] = set()
+    for index, cell in enumerate(nb.cells, 1):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        text = _strip_magics(source)
+        if text is None:
+            continue
+        try:
+            tree = ast.parse(text)
+        except SyntaxError as exc:
+            notes.append(f"cell {index} has a syntax error (line {exc.lineno}: {exc.msg}); "
+                         "it was left out, so what it defines is missing")
+            continue
+        lines = text.split("\n")
+        for node in tree.body:
+            if not _kept(node):
+                continue
+            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            for lineno in range(first, node.end_lineno + 1):
+                out_lines.append(lines[lineno - 1])
+                line_map.append((index, lineno))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+    source = "\n".join(out_lines) + "\n"
+    return Extracted(source, line_map, notes, detect_set(nb, path, defined))

@@ -1,0 +1,226 @@
+"""The pytest plugin that turns grading tests into scores and feedback.
+
+It selects the tests (task ids, hidden or not), gives them the attendee's functions (``sub``)
+and one lazily started SparkSession (``spark``), reports "not implemented yet" for untouched
+stubs without running them, and turns each outcome into a record
+``{key, name, task, score, max_score, status, output, visibility}`` handed to ``sink``.
+Records go to a file, never through stdout, so nothing the attendee prints can change them.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stepper.grade.catalog import HIDDEN_DIR, test_key, test_name
+from stepper.grade.diagnose import GradeFailure
+
+STATUS_PASSED = "passed"
+STATUS_FAILED = "failed"
+STATUS_TODO = "not implemented"
+STATUS_TIMEOUT = "timed out"
+STATUS_ERROR = "error"
+STATUS_CRASH = "crashed"
+
+
+class Broken:
+    """Stands for a notebook whose definitions could not be imported."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def is_stub(obj: Any) -> bool:
+    """True for a function whose body only raises NotImplementedError (the untouched stub)."""
+    code = getattr(obj, "__code__", None)
+    if code is None:
+        return False
+    return code.co_names == ("NotImplementedError",) and any(
+        isinstance(c, str) and c.startswith("Task ") for c in code.co_consts)
+
+
+class Submission:
+    """Attribute access to the attendee's functions with a clear message for missing ones."""
+
+    def __init__(self, namespace: Any, notes: list[str]) -> None:
+        self._namespace = namespace
+        self._notes = notes
+
+    def __getattr__(self, name: str) -> Any:
+        if isinstance(self._namespace, Broken):
+            raise GradeFailure(self._namespace.message)
+        try:
+            return self._namespace[name] if isinstance(self._namespace, dict) else getattr(
+                self._namespace, name)
+        except (KeyError, AttributeError):
+            pass
+        message = (f"`{name}` is not defined in your notebook (was its cell deleted or the "
+                   "function renamed?)")
+        if self._notes:
+            message += "\n" + "\n".join(f"  note: {note}" for note in self._notes)
+        raise GradeFailure(message) from None
+
+
+class GradePlugin:
+    """Collects points; one instance per grading run."""
+
+    def __init__(
+        self,
+        namespaces: dict[str, Any],
+        sink: Callable[[dict], None],
+        *,
+        tasks: set[str] | None = None,
+        include_hidden: bool = True,
+        timeout_cap: float | None = None,
+        notes: dict[str, list[str]] | None = None,
+        locate: Callable[[str, int], str | None] | None = None,
+        master: str | None = None,
+    ) -> None:
+        self.namespaces = namespaces
+        self.sink = sink
+        self.tasks = tasks
+        self.include_hidden = include_hidden
+        self.timeout_cap = timeout_cap
+        self.notes = notes or {}
+        self.locate = locate or (lambda filename, lineno: None)
+        self.master = master
+        self._spark = None
+        self._done: set[str] = set()
+
+    # selection -----------------------------------------------------------------------------
+    def pytest_collection_modifyitems(self, session, config, items) -> None:
+        keep, drop = [], []
+        for item in items:
+            info = getattr(getattr(item, "function", None), "grade", None)
+            hidden = Path(str(item.path)).parent == HIDDEN_DIR
+            if (info is None or (self.tasks and info.task not in self.tasks)
+                    or (hidden and not self.include_hidden)
+                    or info.set_number not in self.namespaces):
+                drop.append(item)
+                continue
+            if self.timeout_cap is not None:
+                item.add_marker(pytest.mark.timeout(min(info.timeout, self.timeout_cap)),
+                                append=False)
+            keep.append(item)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+    # fixtures -------------------------------------------------------------------------------
+    @pytest.fixture
+    def sub(self, request) -> Submission:
+        info = request.function.grade
+        return Submission(self.namespaces.get(info.set_number), self.notes.get(info.set_number,
+                                                                                 []))
+
+    @pytest.fixture(scope="session")
+    def spark(self):
+        if self._spark is None:
+            from stepper.session import spark_session
+
+            self._spark = spark_session(self.master or os.environ.get("STEPPER_GRADE_MASTER",
+                                                                      "local[2]"),
+                                        app_name="stepper-grade", ui_port=None)
+            self._register_by_value()
+        return self._spark
+
+    def _register_by_value(self) -> None:
+        """Ship the attendee's functions to Spark workers by value (workers cannot import them)."""
+        from pyspark import cloudpickle
+
+        for namespace in self.namespaces.values():
+            if hasattr(namespace, "__name__") and hasattr(namespace, "__file__"):
+                try:
+                    cloudpickle.register_pickle_by_value(namespace)
+                except ValueError:
+                    pass
+
+    # outcomes -------------------------------------------------------------------------------
+    def pytest_runtest_setup(self, item) -> None:
+        info = item.function.grade
+        namespace = self.namespaces.get(info.set_number)
+        if info.uses and not isinstance(namespace, Broken):
+            sub = Submission(namespace, [])
+            try:
+                stubs = [name for name in info.uses if is_stub(getattr(sub, name))]
+            except GradeFailure:
+                return
+            if stubs and len(stubs) == len(info.uses):
+                pytest.skip(f"stepper-todo:{', '.join(stubs)}")
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        key = test_key(item.path, item.function.__name__)
+        if key in self._done:
+            return report
+        if call.when == "call" or call.excinfo is not None:
+            record = self.record(item, call)
+            if record is not None:
+                self._done.add(key)
+                self.sink(record)
+                if record["status"] == STATUS_TIMEOUT:
+                    self._cancel_spark_jobs()
+        return report
+
+    def record(self, item, call) -> dict | None:
+        info = item.function.grade
+        hidden = Path(str(item.path)).parent == HIDDEN_DIR
+        status, output = self.classify(call.excinfo, info)
+        return {
+            "key": test_key(item.path, item.function.__name__),
+            "name": test_name(item.function),
+            "task": info.task,
+            "score": info.points if status == STATUS_PASSED else 0.0,
+            "max_score": info.points,
+            "status": status,
+            "output": output,
+            "visibility": "hidden" if hidden else "visible",
+        }
+
+    def classify(self, excinfo, info) -> tuple[str, str]:
+        if excinfo is None:
+            return STATUS_PASSED, "passed"
+        exc = excinfo.value
+        text = str(exc)
+        if excinfo.errisinstance(pytest.skip.Exception) and "stepper-todo:" in text:
+            names = text.split("stepper-todo:", 1)[1]
+            return STATUS_TODO, (f"not implemented yet: `{names}` still raises "
+                                 f"NotImplementedError (Task {info.task}).")
+        if excinfo.errisinstance(pytest.fail.Exception) and text.startswith("Timeout"):
+            limit = min(info.timeout, self.timeout_cap or info.timeout)
+            return STATUS_TIMEOUT, (f"timed out after {limit:g} s: an infinite loop, or "
+                                    "far too much work for this small example?")
+        if excinfo.errisinstance(GradeFailure):
+            return STATUS_FAILED, text
+        if excinfo.errisinstance(NotImplementedError):
+            return STATUS_TODO, f"not implemented yet: {text or 'NotImplementedError'}."
+        where = self.where(excinfo)
+        name = type(exc).__name__
+        hint = ""
+        if isinstance(exc, NameError):
+            hint = ("\n  hint: the grader keeps only imports, functions, classes and simple "
+                    "constants from your notebook; define what the function needs inside it "
+                    "or pass it as an argument.")
+        if excinfo.errisinstance(SystemExit):
+            return STATUS_ERROR, f"your code called sys.exit({text}){where}."
+        return STATUS_ERROR, f"your code raised {name}: {text}{where}{hint}"
+
+    def where(self, excinfo) -> str:
+        for frame in reversed(traceback.extract_tb(excinfo.tb)):
+            place = self.locate(frame.filename, frame.lineno)
+            if place:
+                return f" ({place}: `{(frame.line or '').strip()}`)"
+        return ""
+
+    def _cancel_spark_jobs(self) -> None:
+        if self._spark is not None:
+            try:
+                self._spark.sparkContext.cancelAllJobs()
+            except Exception:
+                pass

@@ -1,0 +1,242 @@
+"""Grade one submission in a fresh process, with a wall-clock limit as the last resort.
+
+A submission is one notebook or a folder of notebooks (one per exercise set) from one attendee.
+:func:`grade_submission` extracts each notebook (:mod:`stepper.grade.extract`), writes the
+modules and a spec into a temporary folder, runs :mod:`stepper.grade.child` in a new process
+group and kills the whole group when it is done or past its time. The child's JSON-lines records
+are read back; tests it never reported get a clear status (the process crashed, or was stopped
+at the time limit). Nothing depends on what the child prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stepper.grade import catalog
+from stepper.grade.extract import NotebookError, extract, read_notebook
+from stepper.grade.plugin import STATUS_CRASH, STATUS_ERROR, STATUS_TIMEOUT, STATUS_TODO
+
+ROOT = Path(__file__).resolve().parents[2]
+SPARK_STARTUP = 60.0
+
+
+@dataclass
+class SubmissionResult:
+    """The graded tests of one attendee, plus problems found before the tests ran."""
+
+    attendee: str
+    path: str
+    tests: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(t["score"] for t in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t["max_score"] for t in self.tests)
+
+
+def notebooks_of(path: Path) -> list[Path]:
+    """The notebooks of one submission (a notebook, or the notebooks in a folder)."""
+    path = Path(path)
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    return [path]
+
+
+def _blank(spec: catalog.TestSpec, status: str, output: str) -> dict:
+    return {"key": spec.key, "name": spec.name, "task": spec.info.task, "score": 0.0,
+            "max_score": spec.info.points, "status": status, "output": output,
+            "visibility": spec.visibility}
+
+
+def _read_records(path: Path) -> list[dict]:
+    records = []
+    if path.exists():
+        for line in path.read_text(errors="replace").splitlines():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    return records
+
+
+def _node_key(nodeid: str) -> str:
+    file, _, func = nodeid.partition("::")
+    return catalog.test_key(file, func)
+
+
+def grade_submission(
+    path: Path,
+    *,
+    attendee: str | None = None,
+    sets: list[str] | None = None,
+    tasks: set[str] | None = None,
+    include_hidden: bool | None = None,
+    timeout_cap: float | None = None,
+    max_seconds: float = 900.0,
+    master: str | None = None,
+) -> SubmissionResult:
+    """Grade the notebook(s) at ``path`` in a child process; never raises for bad submissions.
+
+    ``sets`` restricts grading to some exercise sets (default: the sets the notebooks are), and
+    ``tasks`` to some task ids. ``timeout_cap`` lowers every per-test limit; ``max_seconds``
+    bounds the whole child (a per-test budget is computed and capped by it).
+    """
+    start = time.monotonic()
+    path = Path(path)
+    include_hidden = catalog.hidden_available() if include_hidden is None else include_hidden
+    result = SubmissionResult(attendee or path.stem, str(path))
+    modules: dict[str, dict] = {}
+    unreadable: dict[str, str] = {}
+    for notebook in notebooks_of(path):
+        try:
+            extracted = extract(read_notebook(notebook), notebook)
+        except NotebookError as exc:
+            result.problems.append(f"{notebook.name} {exc}")
+            number = _guess_set(notebook)
+            if number is not None:
+                unreadable[number] = f"{notebook.name} {exc}"
+            continue
+        if extracted.set_number is None:
+            result.problems.append(f"{notebook.name}: not recognized as one of the exercise sets")
+            continue
+        modules[extracted.set_number] = {"extracted": extracted, "notebook": notebook.name}
+    wanted = sets if sets is not None else sorted(set(modules) | set(unreadable))
+    if not notebooks_of(path):
+        result.problems.append("no notebook found in this submission")
+    specs = catalog.enumerate_tests(wanted, include_hidden, tasks)
+    graded_sets = [n for n in wanted if n in modules]
+    records: dict[str, dict] = {}
+    if graded_sets:
+        records = _run_child(modules, graded_sets, specs, result, tasks, include_hidden,
+                             timeout_cap, max_seconds, master)
+    for spec in specs:
+        number = spec.info.set_number
+        if spec.key in records:
+            result.tests.append(records[spec.key])
+        elif number in unreadable:
+            result.tests.append(_blank(spec, STATUS_ERROR, f"your notebook {unreadable[number]}"))
+        elif number not in modules:
+            result.tests.append(_blank(spec, STATUS_TODO,
+                                       f"not submitted: no notebook for set {catalog.SETS[number]}"))
+        else:
+            result.tests.append(records.get(("missing", spec.key)) or _blank(
+                spec, STATUS_CRASH, "not graded"))
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def _guess_set(notebook: Path) -> str | None:
+    for number, slug in catalog.SETS.items():
+        if notebook.stem.startswith(slug[:3]):
+            return number
+    return None
+
+
+def _run_child(modules, graded_sets, specs, result, tasks, include_hidden, timeout_cap,
+               max_seconds, master) -> dict:
+    """Run the child; return records by test key (plus synthesized ones for the missing)."""
+    budget = sum(min(s.info.timeout, timeout_cap or s.info.timeout) for s in specs
+                 if s.info.set_number in graded_sets)
+    if any(s.info.spark for s in specs):
+        budget += SPARK_STARTUP
+    budget = min(budget + 30.0, max_seconds)
+    with tempfile.TemporaryDirectory(prefix="stepper-grade-") as tmp:
+        work = Path(tmp)
+        module_specs = {}
+        for number in graded_sets:
+            extracted = modules[number]["extracted"]
+            file = work / f"submission_{number}.py"
+            file.write_text(extracted.source, encoding="utf-8")
+            module_specs[number] = {"path": str(file), "line_map": extracted.line_map,
+                                    "notes": extracted.notes}
+        (work / "pytest.ini").write_text("[pytest]\n")
+        spec = {
+            "modules": module_specs,
+            "results": str(work / "results.jsonl"),
+            "log": str(work / "child.log"),
+            "ini": str(work / "pytest.ini"),
+            "workdir": str(work),
+            "test_files": [str(p) for p in catalog.test_files(graded_sets, include_hidden)],
+            "tasks": sorted(tasks) if tasks else None,
+            "include_hidden": include_hidden,
+            "timeout_cap": timeout_cap,
+            "master": master,
+        }
+        (work / "spec.json").write_text(json.dumps(spec))
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(
+            os.pathsep)
+        env["STEPPER_UI_PORT"] = ""
+        env.setdefault("STEPPER_DRIVER_MEMORY", "512m")
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["PYTHONHASHSEED"] = "0"
+        with open(work / "child.out", "wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "stepper.grade.child", str(work / "spec.json")],
+                cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                start_new_session=True)
+            killed = False
+            try:
+                proc.wait(timeout=budget)
+            except subprocess.TimeoutExpired:
+                killed = True
+            finally:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+                proc.wait()
+        records = _read_records(work / "results.jsonl")
+    return _collate(records, specs, graded_sets, killed, proc.returncode, budget, result)
+
+
+def _collate(records, specs, graded_sets, killed, returncode, budget, result) -> dict:
+    out: dict = {}
+    running = None
+    done = False
+    for record in records:
+        event = record.pop("event", None)
+        if event == "result":
+            out[record["key"]] = record
+            running = None
+        elif event == "start":
+            running = _node_key(record["nodeid"])
+        elif event == "import":
+            result.problems.append(record["output"])
+        elif event == "done":
+            done = True
+    if done:
+        return out
+    if killed:
+        reason = (f"the grading of this notebook was stopped at its {budget:.0f} s time limit")
+        status = STATUS_TIMEOUT
+    else:
+        code = -returncode if returncode and returncode < 0 else returncode
+        kind = f"signal {code}" if returncode and returncode < 0 else f"exit code {code}"
+        reason = f"the grading process crashed ({kind})"
+        status = STATUS_CRASH
+    result.problems.append(reason)
+    for spec in specs:
+        if spec.key in out or spec.info.set_number not in graded_sets:
+            continue
+        if spec.key == running:
+            text = (f"{status}: {reason} while running this test — your code "
+                    "ended the process (os._exit, a segfault, memory) or never returned.")
+        else:
+            text = f"not run: {reason} before this test."
+        out[("missing", spec.key)] = _blank(spec, status if spec.key == running else STATUS_CRASH,
+                                            text)
+    return out

@@ -1,0 +1,211 @@
+"""A real standalone cluster behaves as the lessons say: tasks spread over executors, a crashed
+Python worker or a lost machine costs a retry but never a wrong answer, and nothing outlives it.
+
+Task functions are defined inside the tests so that they travel to the executors by value
+(module-level functions of a test file would be pickled by reference to a module the executors
+cannot import).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stepper.cluster import ClusterStartError, LocalCluster, descendants, pid_alive
+
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(240)]
+
+
+def assert_all_gone(pids: set[int], timeout: float = 10.0) -> None:
+    """Every pid has exited (``os.kill(pid, 0)`` raises ProcessLookupError, or is a zombie)."""
+    deadline = time.monotonic() + timeout
+    alive = {pid for pid in pids if pid_alive(pid)}
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = {pid for pid in alive if pid_alive(pid)}
+    assert not alive, f"still alive: {sorted(alive)}"
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        # Only a zombie (exited, not yet reaped by a parent outside our control) may remain.
+        state = Path(f"/proc/{pid}/stat").read_text()
+        assert state[state.rfind(")") + 2 :].split()[0] == "Z", f"pid {pid} still runs"
+
+
+def test_tasks_of_one_job_run_on_executors_of_both_workers(cluster, cluster_spark) -> None:
+    def where(index: int, rows: Any) -> Any:
+        import os
+        import time
+
+        from stepper.worker import executor_identity
+
+        time.sleep(0.2)  # long enough for both executors to be offered tasks
+        yield index, executor_identity(), os.getcwd(), sum(rows)
+
+    rdd = cluster_spark.sparkContext.parallelize(range(800), 8)
+    seen = rdd.mapPartitionsWithIndex(where).collect()
+
+    assert sorted(index for index, *_ in seen) == list(range(8))
+    assert sum(total for *_, total in seen) == sum(range(800))
+    executors = {executor for _, executor, _, _ in seen}
+    assert len(executors) == 2, seen
+    assert "driver" not in executors
+    # executor_identity() is the last part of the standalone working dir …/app-…/<id>,
+    # and the two executors live under the two workers' work dirs.
+    for _, executor, cwd, _ in seen:
+        assert os.path.basename(cwd) == executor
+        assert os.path.basename(os.path.dirname(cwd)).startswith("app-")
+    worker_dirs = {Path(cwd).parent.parent.name for _, _, cwd, _ in seen}
+    assert worker_dirs == {"worker-0", "worker-1"}
+
+
+def test_killed_python_worker_is_retried_and_the_result_is_right(cluster_spark) -> None:
+    def crash_once(index: int, rows: Any) -> Any:
+        import os
+        import signal
+
+        from pyspark import TaskContext
+
+        attempt = TaskContext.get().attemptNumber()
+        if index == 3 and attempt == 0:
+            os.kill(os.getpid(), signal.SIGKILL)  # the Python worker dies mid-task
+        yield index, attempt, sum(rows)
+
+    rdd = cluster_spark.sparkContext.parallelize(range(800), 8)
+    result = sorted(rdd.mapPartitionsWithIndex(crash_once).collect())
+
+    assert [index for index, _, _ in result] == list(range(8))
+    assert sum(total for _, _, total in result) == sum(range(800))
+    assert [sum(range(100 * i, 100 * (i + 1))) for i in range(8)] == [t for _, _, t in result]
+    attempts = {index: attempt for index, attempt, _ in result}
+    assert attempts[3] >= 1
+    assert all(attempts[i] == 0 for i in range(8) if i != 3)
+
+
+def test_killing_a_worker_mid_job_still_completes_the_job(
+    cluster, cluster_spark, await_executors
+) -> None:
+    sc = cluster_spark.sparkContext
+
+    def slow(index: int, rows: Any) -> Any:
+        import os
+        import time
+
+        from pyspark import TaskContext
+
+        from stepper.worker import executor_identity
+
+        time.sleep(3.0)
+        yield index, TaskContext.get().attemptNumber(), executor_identity(), os.getcwd(), sum(rows)
+
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            sc.setJobGroup("kill-a-worker", "a worker dies while this runs")
+            rdd = sc.parallelize(range(400), 4)
+            outcome["rows"] = rdd.mapPartitionsWithIndex(slow).collect()
+        except BaseException as exc:  # reported by the main thread
+            outcome["error"] = exc
+
+    job = threading.Thread(target=run, daemon=True)
+    job.start()
+    try:
+        # Wait until both executors run a task, then pull the plug on worker 0.
+        tracker = sc.statusTracker()
+        deadline = time.monotonic() + 60
+        while True:
+            active = [tracker.getStageInfo(s) for s in tracker.getActiveStageIds()]
+            if sum(info.numActiveTasks for info in active if info is not None) >= 2:
+                break
+            assert time.monotonic() < deadline, "the job never ran two tasks at once"
+            time.sleep(0.05)
+        killed = cluster.kill_worker(0)
+        job.join(timeout=120)
+        assert not job.is_alive(), "the job did not finish after a worker was killed"
+        assert "error" not in outcome, outcome.get("error")
+
+        rows = sorted(outcome["rows"])
+        assert [index for index, *_ in rows] == list(range(4))
+        assert [total for *_, total in rows] == [
+            sum(range(100 * i, 100 * (i + 1))) for i in range(4)
+        ]
+        # The task that was running on worker 0 ran again, on worker 1.
+        retried = [row for row in rows if row[1] >= 1]
+        assert retried, rows
+        assert all(Path(cwd).parent.parent.name == "worker-1" for *_, cwd, _ in retried)
+        assert_all_gone(set(killed))
+    finally:
+        job.join(timeout=120)
+        # Later tests expect two workers and two executors again.
+        cluster.restart_worker(0)
+        await_executors(2, timeout=90)
+
+
+DRIVER = """
+import sys
+from stepper.session import spark_session
+spark = spark_session(master=sys.argv[1], ui_port=None, extra_conf={
+    "spark.executor.memory": "512m", "spark.cores.max": "1",
+    "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1",
+    "spark.scheduler.minRegisteredResourcesRatio": "1.0"})
+print(spark.sparkContext.parallelize(range(4), 2).map(lambda x: x * x).sum(), flush=True)
+sys.stdin.read()  # keep the executor (and its Python workers) alive until the test says so
+"""
+
+
+def test_stop_leaves_no_process_alive(tmp_path: Path) -> None:
+    """A cluster with a live application: stop() ends master, worker, executor, Python daemon."""
+    own = LocalCluster(workers=1, cores_per_worker=1, memory="512m", log_dir=tmp_path)
+    driver = None
+    try:
+        own.start()
+        started = {own.master_pid, *own.worker_pids}
+        project = str(Path(__file__).resolve().parents[2])
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([project, os.environ.get("PYTHONPATH", "")]),
+        }
+        driver = subprocess.Popen(
+            [sys.executable, "-c", DRIVER, own.master_url],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            text=True,
+        )
+        assert driver.stdout is not None
+        assert driver.stdout.readline().strip() == "14"
+        # The worker now has children: an executor JVM, which has the PySpark daemon below it.
+        tree = set(descendants(own.worker_pids[0]))
+        assert len(tree) >= 2, f"expected an executor and its Python daemon, got {tree}"
+        everything = started | tree
+        assert all(pid_alive(pid) for pid in everything)
+    finally:
+        own.stop()
+        if driver is not None:
+            driver.kill()
+            driver.wait(timeout=30)
+    assert_all_gone(everything)
+    assert own.pids >= everything
+    assert not own.running
+
+
+def test_a_failed_start_says_why(tmp_path: Path) -> None:
+    """A worker that cannot start gives ClusterStartError with its log, and nothing stays up."""
+    bad = LocalCluster(workers=1, memory="lots", log_dir=tmp_path, start_timeout=60)
+    with pytest.raises(ClusterStartError) as info:
+        bad.start()
+    message = str(info.value)
+    assert "worker 0 exited" in message
+    assert "worker-0.log" in message
+    assert_all_gone(bad.pids)
