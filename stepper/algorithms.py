@@ -35,6 +35,7 @@ from stepper.errors import ConfigError
 
 ALGORITHMS = ("gd", "momentum", "nesterov", "sgd", "minibatch", "newton")
 STEP_RULES = ("1/L", "armijo")
+SCHEDULES = ("constant", "inv_sqrt")
 INITS = ("zeros", "random")
 
 
@@ -54,6 +55,7 @@ class Settings:
     (plain steps) for the others. ``batch_fraction`` is the expected share of rows a mini-batch
     draws (``RDD.sample(with_replacement, fraction, seed)``). ``full_objective``: also compute
     the full objective and gradient norm for the trace when the update uses a sample.
+    ``schedule="inv_sqrt"`` uses η_t = η/√t at iteration t (MLlib's SGD schedule).
     """
 
     algorithm: str = "gd"
@@ -66,6 +68,7 @@ class Settings:
     seed: int = 0
     init: str = "zeros"
     full_objective: bool = True
+    schedule: str = "constant"
     armijo_start: float = 1.0
     armijo_shrink: float = 0.5
     max_trials: int = 40
@@ -94,6 +97,8 @@ class Settings:
             raise ConfigError("depth", self.depth, "a whole number ≥ 1")
         if self.trace not in TRACE_LEVELS:
             raise ConfigError("trace", self.trace, f"one of {', '.join(TRACE_LEVELS)}")
+        if self.schedule not in SCHEDULES:
+            raise ConfigError("schedule", self.schedule, f"one of {', '.join(SCHEDULES)}")
         if self.init not in INITS:
             raise ConfigError("init", self.init, f"one of {', '.join(INITS)}")
 
@@ -135,6 +140,11 @@ def query_point(settings: Settings, state: OptState) -> np.ndarray:
     if settings.algorithm == "nesterov":
         return state.w - settings.mu * state.velocity
     return state.w
+
+
+def scheduled_step(settings: Settings, step_size: float, t: int) -> float:
+    """η_t for iteration t = 1, 2, …: η (constant) or η/√t (``inv_sqrt``)."""
+    return step_size / np.sqrt(t) if settings.schedule == "inv_sqrt" else step_size
 
 
 def sample_seed(settings: Settings, t: int) -> int:

@@ -318,7 +318,7 @@ class LocalCluster:
                         f"for {what}"
                     )
             if time.monotonic() > deadline:
-                raise self._fail(f"timed out after {self.start_timeout:.0f} s waiting for {what}")
+                raise self._fail(f"timed out waiting for {what}")
             time.sleep(0.2)
 
     def start(self) -> LocalCluster:
@@ -395,7 +395,8 @@ class LocalCluster:
         """Start worker ``i`` again (killing it first if it still runs); return its new pid.
 
         Returns once the master lists ``workers`` workers ALIVE again. The master then gives
-        running applications that want more cores new executors on it.
+        running applications that want more cores new executors on it. If the worker does not
+        come back, the whole cluster is stopped and :class:`ClusterStartError` says why.
         """
         with self._lock:
             self._require_started()
@@ -488,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
+    # Ctrl-C even when started in the background from a script (which ignores SIGINT).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     cluster = LocalCluster(
         workers=args.workers,
         cores_per_worker=args.cores,

@@ -41,6 +41,7 @@ from stepper.algorithms import (
     init_state,
     query_point,
     sample_seed,
+    scheduled_step,
 )
 from stepper.data.blocks import CLASSIFICATION, Block
 from stepper.data.dataset import Dataset, Miss
@@ -364,7 +365,7 @@ class Stepper(Timeline):
         settings, state, sc = self.settings, self.state, self.data.sc
         w = state.w
         q = query_point(settings, state)
-        step_size = self._step_size()
+        step_size = scheduled_step(settings, self._step_size(), state.t + 1)
         payload: dict[str, Any] = {"w": w, "q": q}
         if settings.sampling == "minibatch":
             payload["sample_seed"] = sample_seed(settings, state.t)

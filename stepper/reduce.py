@@ -163,6 +163,8 @@ def tree_scale(partitions: int, depth: int) -> int:
 def expected_tree(partitions: int, depth: int) -> list[list[list[int]]]:
     """The groups PySpark's treeAggregate forms, level by level (partition index sets).
 
+    The last level is the driver's combine, present when more than one partial reaches it.
+
     A restatement of the rule in pyspark/rdd.py, for the lessons' explanations and the tests.
     """
     scale = tree_scale(partitions, depth)
@@ -176,6 +178,7 @@ def expected_tree(partitions: int, depth: int) -> list[list[list[int]]]:
         for index, members in enumerate(current):
             grouped.setdefault(index % buckets, []).extend(members)
         current = [sorted(grouped[k]) for k in sorted(grouped)]
-        levels.append([g for g in current])
-    levels.append([sorted(p for g in current for p in g)])
+        levels.append(list(current))
+    if len(current) > 1:
+        levels.append([sorted(p for g in current for p in g)])
     return levels

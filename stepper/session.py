@@ -141,3 +141,18 @@ def spark_session(
 def spark_ui_url(session: SparkSession) -> str | None:
     """The Spark UI address of ``session``, or None when the UI is off."""
     return session.sparkContext.uiWebUrl
+
+
+def main() -> int:
+    """``python -m stepper.session``: check Java and say what Spark will use."""
+    try:
+        major = check_java()
+    except JavaMissingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"Java {major} found ({java_executable()}); Spark master: {resolve_master()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -390,7 +390,7 @@ def from_dataframe(
         feature_columns = [
             c for c in columns
             if c not in (label_column, id_column)
-            and (isinstance(dtypes[c], numeric) or dtypes[c].typeName() == "vector")
+            and (isinstance(dtypes[c], numeric) or type(dtypes[c]).__name__ == "VectorUDT")
         ]
     for c in feature_columns:
         if c not in columns:

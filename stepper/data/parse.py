@@ -77,6 +77,7 @@ def parse_csv_lines(numbered: list[tuple[int, str]], layout: CsvLayout) -> Parse
         table = np.asarray(rows, dtype=np.float64) if rows else np.zeros((0, layout.columns))
     except ValueError:
         table, bad = _convert_locating(rows, kept)
+        lines = lines[: table.shape[0]]
         if bad is not None and (error is None or bad[0] < error[0]):
             error = bad
     if error is not None:

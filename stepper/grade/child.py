@@ -79,6 +79,7 @@ def main(spec_path: str) -> int:
 
     import pytest
 
+    from stepper.grade.catalog import test_key
     from stepper.grade.plugin import GradePlugin
 
     namespaces = {}
@@ -103,12 +104,13 @@ def main(spec_path: str) -> int:
         namespaces, Sink(), tasks=set(spec["tasks"]) if spec.get("tasks") else None,
         include_hidden=spec["include_hidden"], timeout_cap=spec.get("timeout_cap"),
         notes={k: v["notes"] for k, v in spec["modules"].items()}, locate=locate,
-        master=spec.get("master"),
+        master=spec.get("master"), extracted=True, skip=set(spec.get("skip") or ()),
     )
 
     class Starts:
-        def pytest_runtest_logstart(self, nodeid, location):
-            sink({"event": "start", "nodeid": nodeid})
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_runtest_protocol(self, item, nextitem):
+            sink({"event": "start", "key": test_key(item.path, item.function.__name__)})
 
     args = [*spec["test_files"], "-q", "-p", "no:cacheprovider", "-c", spec["ini"],
             "--rootdir", spec["workdir"], "--timeout-method=signal",

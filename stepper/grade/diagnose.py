@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 
-class GradeFailure(AssertionError):
+class GradeFailure(AssertionError):  # noqa: N818 (a failed test, not an error)
     """A wrong answer: the message is the feedback shown to the attendee as it is."""
 
 
@@ -31,9 +31,9 @@ class Hint:
 
 def fmt(value: Any, precision: int = 5) -> str:
     """A short, readable rendering of a number or an array."""
-    if isinstance(value, np.ndarray) or isinstance(value, (list, tuple)) and value and all(
+    if isinstance(value, np.ndarray) or (isinstance(value, (list, tuple)) and value and all(
         isinstance(v, (int, float, np.number)) for v in value
-    ):
+    )):
         text = np.array2string(np.asarray(value, dtype=float), precision=precision,
                                suppress_small=True, separator=", ", max_line_width=88)
         return text if len(text) < 600 else text[:600] + " …"
@@ -68,9 +68,8 @@ def _generic(expected: np.ndarray, n: int | None) -> list[Hint]:
                                         "is expected (a missing 1/n)"))
         hints.append(Hint(expected / n, f"a factor n = {n} too small: you averaged where a sum "
                                         "is expected (an extra 1/n)"))
-    if expected.ndim == 2 and expected.shape[0] != expected.shape[1]:
-        hints.append(Hint(expected.T, "the result is transposed (wrong axis)"))
-    elif expected.ndim == 2 and not np.allclose(expected, expected.T):
+    if expected.ndim == 2 and (expected.shape[0] != expected.shape[1]
+                               or not np.allclose(expected, expected.T)):
         hints.append(Hint(expected.T, "the result is transposed (wrong axis)"))
     return hints
 

@@ -11,6 +11,7 @@ line of the module maps back to (cell, line) of the notebook for error messages.
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import re
 from dataclasses import dataclass, field
@@ -65,22 +66,34 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
         raise NotebookError(f"does not parse as a notebook ({exc})") from None
 
 
-def _safe_value(node: ast.AST | None) -> bool:
+def _safe_value(node: ast.AST | None, bound: set[str]) -> bool:
+    """A value with no call, whose names are all bound by what the module keeps."""
     if node is None:
         return True
     if not isinstance(node, SAFE_VALUES):
         return False
     if isinstance(node, ast.Lambda):
         return True
-    return all(_safe_value(child) for child in ast.iter_child_nodes(node)
+    if isinstance(node, ast.Name):
+        return node.id in bound or hasattr(builtins, node.id)
+    return all(_safe_value(child, bound) for child in ast.iter_child_nodes(node)
                if isinstance(child, ast.expr))
 
 
-def _kept(node: ast.stmt) -> bool:
+def _bound_names(node: ast.stmt) -> set[str]:
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
+def _kept(node: ast.stmt, bound: set[str]) -> bool:
     if isinstance(node, KEPT):
         return True
     if isinstance(node, (ast.Assign, ast.AnnAssign)):
-        return _safe_value(node.value)
+        return _safe_value(node.value, bound)
     return False
 
 
@@ -118,6 +131,7 @@ def extract(nb: nbformat.NotebookNode, path: Path | None = None) -> Extracted:
     line_map: list[tuple[int, int]] = []
     notes: list[str] = []
     defined: set[str] = set()
+    bound: set[str] = set()
     for index, cell in enumerate(nb.cells, 1):
         if cell.get("cell_type") != "code":
             continue
@@ -134,8 +148,9 @@ def extract(nb: nbformat.NotebookNode, path: Path | None = None) -> Extracted:
             continue
         lines = text.split("\n")
         for node in tree.body:
-            if not _kept(node):
+            if not _kept(node, bound):
                 continue
+            bound |= _bound_names(node)
             first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
             for lineno in range(first, node.end_lineno + 1):
                 out_lines.append(lines[lineno - 1])

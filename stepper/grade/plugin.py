@@ -9,6 +9,8 @@ Records go to a file, never through stdout, so nothing the attendee prints can c
 
 from __future__ import annotations
 
+import contextlib
+import dis
 import os
 import traceback
 from collections.abc import Callable
@@ -28,6 +30,11 @@ STATUS_ERROR = "error"
 STATUS_CRASH = "crashed"
 
 
+STUB_OPS = {"RESUME", "NOP", "CACHE", "LOAD_GLOBAL", "LOAD_CONST", "PUSH_NULL", "PRECALL",
+            "CALL", "RAISE_VARARGS", "LOAD_SMALL_INT", "LOAD_COMMON_CONSTANT", "NOT_TAKEN",
+            "RETURN_CONST", "RETURN_VALUE", "CALL_FUNCTION", "LOAD_NAME"}
+
+
 class Broken:
     """Stands for a notebook whose definitions could not be imported."""
 
@@ -38,10 +45,11 @@ class Broken:
 def is_stub(obj: Any) -> bool:
     """True for a function whose body only raises NotImplementedError (the untouched stub)."""
     code = getattr(obj, "__code__", None)
-    if code is None:
+    if code is None or code.co_names != ("NotImplementedError",):
         return False
-    return code.co_names == ("NotImplementedError",) and any(
-        isinstance(c, str) and c.startswith("Task ") for c in code.co_consts)
+    if not any(isinstance(c, str) and c.startswith("Task ") for c in code.co_consts):
+        return False
+    return all(ins.opname in STUB_OPS for ins in dis.get_instructions(code))
 
 
 class Submission:
@@ -80,6 +88,8 @@ class GradePlugin:
         notes: dict[str, list[str]] | None = None,
         locate: Callable[[str, int], str | None] | None = None,
         master: str | None = None,
+        extracted: bool = False,
+        skip: set[str] | None = None,
     ) -> None:
         self.namespaces = namespaces
         self.sink = sink
@@ -89,6 +99,8 @@ class GradePlugin:
         self.notes = notes or {}
         self.locate = locate or (lambda filename, lineno: None)
         self.master = master
+        self.extracted = extracted
+        self.skip = skip or set()
         self._spark = None
         self._done: set[str] = set()
 
@@ -100,7 +112,8 @@ class GradePlugin:
             hidden = Path(str(item.path)).parent == HIDDEN_DIR
             if (info is None or (self.tasks and info.task not in self.tasks)
                     or (hidden and not self.include_hidden)
-                    or info.set_number not in self.namespaces):
+                    or info.set_number not in self.namespaces
+                    or test_key(item.path, item.function.__name__) in self.skip):
                 drop.append(item)
                 continue
             if self.timeout_cap is not None:
@@ -135,10 +148,8 @@ class GradePlugin:
 
         for namespace in self.namespaces.values():
             if hasattr(namespace, "__name__") and hasattr(namespace, "__file__"):
-                try:
+                with contextlib.suppress(ValueError):
                     cloudpickle.register_pickle_by_value(namespace)
-                except ValueError:
-                    pass
 
     # outcomes -------------------------------------------------------------------------------
     def pytest_runtest_setup(self, item) -> None:
@@ -203,7 +214,7 @@ class GradePlugin:
         where = self.where(excinfo)
         name = type(exc).__name__
         hint = ""
-        if isinstance(exc, NameError):
+        if isinstance(exc, NameError) and self.extracted:
             hint = ("\n  hint: the grader keeps only imports, functions, classes and simple "
                     "constants from your notebook; define what the function needs inside it "
                     "or pass it as an argument.")
@@ -215,12 +226,11 @@ class GradePlugin:
         for frame in reversed(traceback.extract_tb(excinfo.tb)):
             place = self.locate(frame.filename, frame.lineno)
             if place:
-                return f" ({place}: `{(frame.line or '').strip()}`)"
+                code = (frame.line or "").strip()
+                return f" ({place}: `{code}`)" if code else f" ({place})"
         return ""
 
     def _cancel_spark_jobs(self) -> None:
         if self._spark is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self._spark.sparkContext.cancelAllJobs()
-            except Exception:
-                pass

@@ -10,6 +10,7 @@ at the time limit). Nothing depends on what the child prints.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -72,11 +73,6 @@ def _read_records(path: Path) -> list[dict]:
     return records
 
 
-def _node_key(nodeid: str) -> str:
-    file, _, func = nodeid.partition("::")
-    return catalog.test_key(file, func)
-
-
 def grade_submission(
     path: Path,
     *,
@@ -129,11 +125,10 @@ def grade_submission(
         elif number in unreadable:
             result.tests.append(_blank(spec, STATUS_ERROR, f"your notebook {unreadable[number]}"))
         elif number not in modules:
-            result.tests.append(_blank(spec, STATUS_TODO,
-                                       f"not submitted: no notebook for set {catalog.SETS[number]}"))
+            missing = f"not submitted: no notebook for set {catalog.SETS[number]}"
+            result.tests.append(_blank(spec, STATUS_TODO, missing))
         else:
-            result.tests.append(records.get(("missing", spec.key)) or _blank(
-                spec, STATUS_CRASH, "not graded"))
+            result.tests.append(_blank(spec, STATUS_CRASH, "not graded"))
     result.seconds = time.monotonic() - start
     return result
 
@@ -145,11 +140,66 @@ def _guess_set(notebook: Path) -> str | None:
     return None
 
 
+MAX_ATTEMPTS = 4
+
+
 def _run_child(modules, graded_sets, specs, result, tasks, include_hidden, timeout_cap,
                max_seconds, master) -> dict:
-    """Run the child; return records by test key (plus synthesized ones for the missing)."""
-    budget = sum(min(s.info.timeout, timeout_cap or s.info.timeout) for s in specs
-                 if s.info.set_number in graded_sets)
+    """Run children until every test has a record; return the records by test key.
+
+    When a child dies (a crash, or the wall-clock kill), the test it was running is recorded
+    as such and a new child grades the tests that are left, up to :data:`MAX_ATTEMPTS` times.
+    """
+    out: dict = {}
+    for attempt in range(MAX_ATTEMPTS):
+        left = [s for s in specs if s.key not in out and s.info.set_number in graded_sets]
+        if not left:
+            break
+        records, killed, returncode, budget = _attempt(
+            modules, graded_sets, left, set(out), tasks, include_hidden, timeout_cap,
+            max_seconds, master)
+        running, done = None, False
+        for record in records:
+            event = record.pop("event", None)
+            if event == "result":
+                out[record["key"]] = record
+                running = None
+            elif event == "start":
+                running = record["key"]
+            elif event == "import" and record["output"] not in result.problems:
+                result.problems.append(record["output"])
+            elif event == "done":
+                done = True
+        if done:
+            break
+        if killed:
+            reason = f"the grading process was stopped at its {budget:.0f} s time limit"
+            status = STATUS_TIMEOUT
+        else:
+            code = -returncode if returncode and returncode < 0 else returncode
+            kind = f"signal {code}" if returncode and returncode < 0 else f"exit code {code}"
+            reason = f"the grading process crashed ({kind})"
+            status = STATUS_CRASH
+        by_key = {spec.key: spec for spec in left}
+        if running in by_key and attempt + 1 < MAX_ATTEMPTS:
+            result.problems.append(f"{by_key[running].name}: {reason}")
+            out[running] = _blank(by_key[running], status,
+                                  f"{status}: {reason} while running this test — your code "
+                                  "ended the process (os._exit, a segfault, memory) or never "
+                                  "returned. The other tests were graded in a new process.")
+            continue
+        result.problems.append(reason)
+        for spec in left:
+            if spec.key not in out:
+                out[spec.key] = _blank(spec, STATUS_CRASH, f"not run: {reason}.")
+        break
+    return out
+
+
+def _attempt(modules, graded_sets, specs, skip, tasks, include_hidden, timeout_cap,
+             max_seconds, master) -> tuple[list[dict], bool, int | None, float]:
+    """One child process over ``specs``: its raw records, whether it was killed, its code."""
+    budget = sum(min(s.info.timeout, timeout_cap or s.info.timeout) for s in specs)
     if any(s.info.spark for s in specs):
         budget += SPARK_STARTUP
     budget = min(budget + 30.0, max_seconds)
@@ -171,6 +221,7 @@ def _run_child(modules, graded_sets, specs, result, tasks, include_hidden, timeo
             "workdir": str(work),
             "test_files": [str(p) for p in catalog.test_files(graded_sets, include_hidden)],
             "tasks": sorted(tasks) if tasks else None,
+            "skip": sorted(skip),
             "include_hidden": include_hidden,
             "timeout_cap": timeout_cap,
             "master": master,
@@ -194,49 +245,8 @@ def _run_child(modules, graded_sets, specs, result, tasks, include_hidden, timeo
             except subprocess.TimeoutExpired:
                 killed = True
             finally:
-                try:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(proc.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
                 proc.wait()
         records = _read_records(work / "results.jsonl")
-    return _collate(records, specs, graded_sets, killed, proc.returncode, budget, result)
-
-
-def _collate(records, specs, graded_sets, killed, returncode, budget, result) -> dict:
-    out: dict = {}
-    running = None
-    done = False
-    for record in records:
-        event = record.pop("event", None)
-        if event == "result":
-            out[record["key"]] = record
-            running = None
-        elif event == "start":
-            running = _node_key(record["nodeid"])
-        elif event == "import":
-            result.problems.append(record["output"])
-        elif event == "done":
-            done = True
-    if done:
-        return out
-    if killed:
-        reason = (f"the grading of this notebook was stopped at its {budget:.0f} s time limit")
-        status = STATUS_TIMEOUT
-    else:
-        code = -returncode if returncode and returncode < 0 else returncode
-        kind = f"signal {code}" if returncode and returncode < 0 else f"exit code {code}"
-        reason = f"the grading process crashed ({kind})"
-        status = STATUS_CRASH
-    result.problems.append(reason)
-    for spec in specs:
-        if spec.key in out or spec.info.set_number not in graded_sets:
-            continue
-        if spec.key == running:
-            text = (f"{status}: {reason} while running this test — your code "
-                    "ended the process (os._exit, a segfault, memory) or never returned.")
-        else:
-            text = f"not run: {reason} before this test."
-        out[("missing", spec.key)] = _blank(spec, status if spec.key == running else STATUS_CRASH,
-                                            text)
-    return out
+    return records, killed, proc.returncode, budget

@@ -1,0 +1,42 @@
+"""Grade many submissions, a few at a time (each one in its own child process)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from stepper.grade.runner import SubmissionResult, grade_submission
+
+
+def submissions_in(path: Path) -> list[tuple[str, Path]]:
+    """(attendee, path) pairs: a notebook is one submission; a folder holds one per entry
+    (a notebook, or a sub-folder of notebooks); a folder with only notebooks of distinct sets
+    and no sub-folder is still one attendee per notebook."""
+    path = Path(path)
+    if not path.is_dir():
+        return [(path.stem, path)]
+    entries = sorted(p for p in path.iterdir()
+                     if not p.name.startswith(".") and (p.is_dir() or p.suffix == ".ipynb"))
+    return [(p.stem if p.is_file() else p.name, p) for p in entries]
+
+
+def grade_all(
+    path: Path,
+    *,
+    jobs: int = 2,
+    progress: Callable[[SubmissionResult], None] | None = None,
+    **options: Any,
+) -> list[SubmissionResult]:
+    """Grade every submission under ``path`` with ``jobs`` child processes at a time."""
+    subs = submissions_in(path)
+
+    def one(entry: tuple[str, Path]) -> SubmissionResult:
+        result = grade_submission(entry[1], attendee=entry[0], **options)
+        if progress is not None:
+            progress(result)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(one, subs))

@@ -1,0 +1,150 @@
+"""``check("2.3")`` in a notebook: the visible tests of one task, on the notebook's functions.
+
+The tests run in the notebook's own process (no extraction): pytest is called in-process with
+:class:`~stepper.grade.plugin.GradePlugin` on the caller's globals, its terminal output
+swallowed, and the records turned into a :class:`CheckResult`. In Jupyter the result shows as a
+table with a "Check" button that runs the tests again on the current definitions; elsewhere it
+prints as plain text. Per-test time limits use SIGALRM, so they apply in the main thread only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from stepper.grade import catalog
+
+_INI_DIR: str | None = None
+
+
+@dataclass
+class CheckResult:
+    """The outcome of ``check(task)``: one record per visible test."""
+
+    task: str
+    tests: list[dict] = field(default_factory=list)
+    namespace: dict | None = field(default=None, repr=False)
+
+    @property
+    def score(self) -> float:
+        return sum(t["score"] for t in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t["max_score"] for t in self.tests)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.tests) and all(t["status"] == "passed" for t in self.tests)
+
+    def text(self) -> str:
+        lines = [f"Task {self.task}: {self.score:g} / {self.max_score:g}"]
+        if not self.tests:
+            lines.append("  no visible test for this task")
+        for test in self.tests:
+            mark = "PASS" if test["status"] == "passed" else test["status"].upper()
+            lines.append(f"  [{mark}] {test['name']} ({test['score']:g}/{test['max_score']:g})")
+            if test["status"] != "passed":
+                lines.extend("      " + line for line in test["output"].splitlines())
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        colour = "#1a7f37" if self.passed else "#b42318"
+        rows = []
+        for test in self.tests:
+            ok = test["status"] == "passed"
+            rows.append(
+                f"<tr><td style='color:{'#1a7f37' if ok else '#b42318'}'>"
+                f"{'✔ pass' if ok else '✘ ' + html.escape(test['status'])}</td>"
+                f"<td>{html.escape(test['name'])}</td>"
+                f"<td>{test['score']:g}/{test['max_score']:g}</td>"
+                f"<td><pre style='margin:0;white-space:pre-wrap'>"
+                f"{'' if ok else html.escape(test['output'])}</pre></td></tr>")
+        return (f"<div><b style='color:{colour}'>Task {html.escape(self.task)}: "
+                f"{self.score:g} / {self.max_score:g}</b>"
+                f"<table>{''.join(rows)}</table></div>")
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import HTML, display
+
+        try:
+            import ipywidgets as widgets
+        except ImportError:
+            display(HTML(self._repr_html_()))
+            return
+        out = widgets.Output()
+        button = widgets.Button(description="Check", tooltip=f"run the tests of Task {self.task}")
+        with out:
+            display(HTML(self._repr_html_()))
+
+        def again(_):
+            fresh = run_check(self.task, self.namespace or {})
+            out.clear_output(wait=True)
+            with out:
+                display(HTML(fresh._repr_html_()))
+
+        button.on_click(again)
+        display(widgets.VBox([button, out]))
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _ini() -> str:
+    global _INI_DIR
+    if _INI_DIR is None:
+        _INI_DIR = tempfile.mkdtemp(prefix="stepper-check-")
+        Path(_INI_DIR, "pytest.ini").write_text("[pytest]\n")
+    return _INI_DIR
+
+
+def _locate(filename: str, lineno: int) -> str | None:
+    if "ipykernel_" in filename or filename.startswith("<ipython-input") or filename == "<stdin>":
+        return f"your cell, line {lineno}"
+    return None
+
+
+def run_check(task_id: str, namespace: dict[str, Any], *, show: bool | None = None,
+              timeout_cap: float | None = None) -> CheckResult:
+    """Run the visible tests of ``task_id`` on ``namespace``; print them outside Jupyter."""
+    import pytest
+
+    from stepper.grade.plugin import GradePlugin
+
+    task_id = str(task_id)
+    number = catalog.set_of_task(task_id)
+    result = CheckResult(task_id, namespace=namespace)
+    files = [str(p) for p in catalog.test_files([number], include_hidden=False)]
+    plugin = GradePlugin({number: namespace}, result.tests.append, tasks={task_id},
+                         include_hidden=False, timeout_cap=timeout_cap, locate=_locate)
+    folder = _ini()
+    args = [*files, "-q", "-p", "no:cacheprovider", "-c", f"{folder}/pytest.ini",
+            "--rootdir", folder, "--capture=sys", "-o", "timeout_func_only=true",
+            "-W", "ignore::DeprecationWarning"]
+    if threading.current_thread() is threading.main_thread():
+        args.append("--timeout-method=signal")
+    else:
+        args += ["-p", "no:timeout"]
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        pytest.main(args, plugins=[plugin])
+    if show is None:
+        show = not _in_kernel()
+    if show:
+        print(result.text())
+    return result

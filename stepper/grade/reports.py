@@ -1,0 +1,124 @@
+"""Write grading results in the formats class tooling reads.
+
+* ``results.json`` per attendee (``<out>/<attendee>/results.json``) and combined
+  (``<out>/results.json``), in the Gradescope / otter-grader shape
+  ``{"score", "max_score", "tests": [{"name", "score", "max_score", "output", "visibility"}]}``;
+* ``junit.xml``: one test suite per attendee, one test case per grading test;
+* ``grades.csv``: the gradebook, one row per attendee, one column per task, then the total;
+* a readable terminal summary (:func:`summary`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+
+from stepper.grade.runner import SubmissionResult
+
+TEST_FIELDS = ("name", "score", "max_score", "output", "visibility")
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name) or "submission"
+
+
+def gradescope(result: SubmissionResult) -> dict:
+    """One submission in the Gradescope results.json shape (extra keys are ignored there)."""
+    tests = [{**{k: t[k] for k in TEST_FIELDS}, "status": t["status"], "number": t["task"]}
+             for t in result.tests]
+    out = {"score": result.score, "max_score": result.max_score, "tests": tests,
+           "execution_time": round(result.seconds, 2), "attendee": result.attendee}
+    if result.problems:
+        out["output"] = "\n".join(result.problems)
+    return out
+
+
+def task_scores(result: SubmissionResult) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for test in result.tests:
+        scores[test["task"]] = scores.get(test["task"], 0.0) + test["score"]
+    return scores
+
+
+def _task_key(task: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in task.split("."))
+
+
+def write_reports(results: Sequence[SubmissionResult], out: Path) -> dict[str, Path]:
+    """Write every report into ``out``; return their paths by kind."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    combined = {}
+    for result in results:
+        folder = out / _safe(result.attendee)
+        folder.mkdir(exist_ok=True)
+        data = gradescope(result)
+        (folder / "results.json").write_text(json.dumps(data, indent=1, ensure_ascii=False))
+        combined[result.attendee] = data
+    paths = {"results": out / "results.json", "junit": out / "junit.xml",
+             "grades": out / "grades.csv"}
+    paths["results"].write_text(json.dumps({"submissions": combined}, indent=1,
+                                           ensure_ascii=False))
+    paths["junit"].write_bytes(junit(results))
+    write_gradebook(results, paths["grades"])
+    return paths
+
+
+def junit(results: Sequence[SubmissionResult]) -> bytes:
+    """JUnit XML: a <testsuite> per attendee; failures carry the feedback text."""
+    suites = ET.Element("testsuites", name="stepper-grade")
+    for result in results:
+        failures = sum(t["status"] not in ("passed", "error", "crashed", "timed out")
+                       and t["score"] < t["max_score"] for t in result.tests)
+        errors = sum(t["status"] in ("error", "crashed", "timed out") for t in result.tests)
+        suite = ET.SubElement(suites, "testsuite", name=result.attendee,
+                              tests=str(len(result.tests)), failures=str(failures),
+                              errors=str(errors), time=f"{result.seconds:.3f}")
+        if result.problems:
+            ET.SubElement(suite, "system-out").text = "\n".join(result.problems)
+        for test in result.tests:
+            case = ET.SubElement(suite, "testcase", classname=f"{result.attendee}.task_"
+                                 f"{test['task'].replace('.', '_')}", name=test["name"])
+            if test["status"] == "passed":
+                continue
+            kind = "error" if test["status"] in ("error", "crashed", "timed out") else "failure"
+            element = ET.SubElement(case, kind, message=f"{test['status']} "
+                                    f"({test['score']:g}/{test['max_score']:g})")
+            element.text = test["output"]
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="utf-8", xml_declaration=True)
+
+
+def write_gradebook(results: Sequence[SubmissionResult], path: Path) -> None:
+    """grades.csv: attendee, one column per task (points), total, max."""
+    tasks = sorted({t["task"] for r in results for t in r.tests}, key=_task_key)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["attendee", *[f"task {t}" for t in tasks], "total", "max"])
+        for result in sorted(results, key=lambda r: r.attendee):
+            scores = task_scores(result)
+            writer.writerow([result.attendee, *[f"{scores.get(t, 0.0):g}" for t in tasks],
+                             f"{result.score:g}", f"{result.max_score:g}"])
+
+
+def summary(results: Sequence[SubmissionResult], *, detail: bool | None = None) -> str:
+    """A readable report: per attendee the score, and (for one attendee) every test."""
+    detail = len(results) == 1 if detail is None else detail
+    lines = []
+    for result in sorted(results, key=lambda r: r.attendee):
+        lines.append(f"{result.attendee}: {result.score:g} / {result.max_score:g}"
+                     f"  ({result.seconds:.1f} s)")
+        for problem in result.problems:
+            lines.append(f"  ! {problem}")
+        if detail:
+            for test in result.tests:
+                mark = "PASS" if test["status"] == "passed" else test["status"].upper()
+                lines.append(f"  [{mark}] {test['name']}  {test['score']:g}/"
+                             f"{test['max_score']:g}")
+                if test["status"] != "passed":
+                    lines.extend("      " + line for line in test["output"].splitlines())
+    return "\n".join(lines)

@@ -1,0 +1,296 @@
+"""Matplotlib figures rendered to PNG bytes, cheaply enough to redraw on every click.
+
+Each figure draws its static part once (axes, ticks, contours, data points), keeps that picture
+(``copy_from_bbox``), and for each update restores it and draws only the moving artists
+(``draw_artist``), then encodes PNG with fast compression: about 15–30 ms per update instead of
+60–250 ms for a full draw. Axis limits are fixed; they change (and the static part is redrawn)
+only when a value leaves them.
+
+Not thread-safe: one figure is drawn by one thread at a time (the player holds a lock).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch
+from PIL import Image
+
+from stepper.problems import Problem
+
+FONT = {"font.size": 13, "axes.titlesize": 15, "axes.labelsize": 14, "xtick.labelsize": 12,
+        "ytick.labelsize": 12, "legend.fontsize": 12, "axes.titleweight": "bold"}
+COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+          "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+def partition_color(p: int) -> str:
+    """The colour of partition p, the same in every view."""
+    return COLORS[p % len(COLORS)]
+
+
+def png_bytes(figure: Figure, dpi: int | None = None) -> bytes:
+    """A whole figure as PNG (for static figures in the lessons)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def new_figure(width: float, height: float, dpi: int = 100) -> Figure:
+    """A figure with the lessons' (large) fonts, drawn by the Agg canvas."""
+    with matplotlib.rc_context(FONT):
+        figure = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+class BlitFigure:
+    """A figure whose static part is drawn once; :meth:`render` draws the moving artists."""
+
+    def __init__(self, width: float = 6.4, height: float = 4.6, dpi: int = 100) -> None:
+        self.figure = new_figure(width, height, dpi)
+        self.canvas = self.figure.canvas
+        self._background = None
+
+    def invalidate(self) -> None:
+        """Forget the static picture (after limits or static artists change)."""
+        self._background = None
+
+    def _draw_static(self) -> None:
+        with matplotlib.rc_context(FONT):
+            self.canvas.draw()
+            self.figure.set_layout_engine("none")  # keep the layout fixed from now on
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+
+    def render(self, artists: Sequence) -> bytes:
+        """PNG bytes of the static picture with ``artists`` (animated ones) drawn on top."""
+        if self._background is None:
+            self._draw_static()
+        self.canvas.restore_region(self._background)
+        for artist in artists:
+            artist.axes.draw_artist(artist) if artist.axes is not None else None
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw",
+                                 "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, "PNG", compress_level=1)
+        return buffer.getvalue()
+
+
+def _widen(low: float, high: float, margin: float = 0.08) -> tuple[float, float]:
+    span = max(high - low, 1e-9)
+    return low - margin * span, high + margin * span
+
+
+class LossFigure(BlitFigure):
+    """J(w_k) against iteration k, all recorded iterations, with a cursor at the current one."""
+
+    def __init__(self, title: str = "Loss J(w) per iteration", **kw) -> None:
+        super().__init__(**kw)
+        self.ax = self.figure.add_subplot()
+        self.ax.set_title(title)
+        self.ax.set_xlabel("iteration k")
+        self.ax.set_ylabel("J(w)")
+        self.ax.grid(alpha=0.3)
+        self.future, = self.ax.plot([], [], color="#9aa5b1", lw=2, animated=True)
+        self.past, = self.ax.plot([], [], color="#1f77b4", lw=2.5, animated=True)
+        self.cursor = self.ax.axvline(0, color="#d62728", lw=2, animated=True)
+        self.dot, = self.ax.plot([], [], "o", color="#d62728", ms=9, animated=True)
+        self.label = self.ax.text(0.98, 0.95, "", transform=self.ax.transAxes, ha="right",
+                                  va="top", fontsize=14, animated=True,
+                                  bbox={"fc": "white", "ec": "#cccccc", "alpha": 0.9})
+        self._limits = (0.0, 10.0, 0.0, 1.0)
+        self.ax.set_xlim(0, 10)
+
+    def _fit(self, values: np.ndarray, count: int) -> None:
+        x_max = self._limits[1]
+        finite = values[np.isfinite(values)]
+        low, high = self._limits[2], self._limits[3]
+        changed = False
+        if count > x_max:
+            x_max = max(10.0, 2.0 * count)
+            changed = True
+        if finite.size and (finite.min() < low or finite.max() > high or self._background is None):
+            low, high = _widen(float(finite.min()), float(finite.max()))
+            changed = True
+        if changed:
+            self._limits = (0.0, x_max, low, high)
+            self.ax.set_xlim(0, x_max)
+            self.ax.set_ylim(low, high)
+            self.invalidate()
+
+    def show(self, objectives: Sequence[float], current: int, final: float | None = None) -> bytes:
+        """``objectives[i]`` is J(w_i) for i = 0 … (all recorded); the cursor is at ``current``."""
+        values = np.asarray(objectives, dtype=float)
+        self._fit(values, len(values))
+        k = np.arange(len(values))
+        self.past.set_data(k[: current + 1], values[: current + 1])
+        self.future.set_data(k[current:], values[current:])
+        self.cursor.set_xdata([current, current])
+        if current < len(values):
+            self.dot.set_data([current], [values[current]])
+            self.label.set_text(f"k = {current}   J = {values[current]:.4f}")
+        else:
+            self.dot.set_data([], [])
+            self.label.set_text(f"k = {current}")
+        return self.render([self.future, self.past, self.cursor, self.dot, self.label])
+
+
+class ContourFigure(BlitFigure):
+    """The loss over two weights (a slice through the others), the path, and the step's arrows.
+
+    For the workshop's 2-D data the weights are (b, w₁, w₂): the contour is J(b*, w₁, w₂) with
+    the intercept b held at its optimum b*. Per-partition arrows are each partition's share of
+    the gradient step, −η·∇J_p/n, drawn tip to tail: the reduce adds them up.
+    """
+
+    def __init__(self, problem: Problem, X: np.ndarray, y: np.ndarray, w_star: np.ndarray,
+                 axes: tuple[int, int] = (1, 2), mask: np.ndarray | None = None,
+                 title: str = "Loss contour and the path of w", **kw) -> None:
+        super().__init__(**kw)
+        self.axes_index = axes
+        self.w_star = np.asarray(w_star, dtype=float)
+        i, j = axes
+        centre_low = np.minimum(0.0, self.w_star[[i, j]])
+        centre_high = np.maximum(0.0, self.w_star[[i, j]])
+        span = np.maximum(centre_high - centre_low, 0.5)
+        low, high = centre_low - 0.45 * span, centre_high + 0.45 * span
+        gi = np.linspace(low[0], high[0], 70)
+        gj = np.linspace(low[1], high[1], 70)
+        A, B = np.meshgrid(gi, gj)
+        W = np.repeat(self.w_star[None, :], A.size, axis=0)
+        W[:, i], W[:, j] = A.ravel(), B.ravel()
+        mask = np.ones(X.shape[1]) if mask is None else mask
+        margins = y[:, None] * (X @ W.T) if problem.loss == "logistic" else None
+        if margins is not None:
+            Z = np.logaddexp(0.0, -margins).mean(axis=0)
+            Z = Z + np.array([problem.regularizer_value(w, mask) for w in W])
+        else:
+            Z = np.array([problem.objective(X, y, w, mask) for w in W])
+        Z = Z.reshape(A.shape)
+        self.ax = self.figure.add_subplot()
+        levels = np.quantile(Z, np.linspace(0.0, 1.0, 16) ** 2.2)
+        self.ax.contourf(A, B, Z, levels=np.unique(levels), cmap="Blues_r", alpha=0.85)
+        self.ax.contour(A, B, Z, levels=np.unique(levels), colors="white", linewidths=0.6)
+        self.ax.plot(*self.w_star[[i, j]], marker="*", color="#ffbf00", ms=20, mec="black")
+        self.ax.set_xlim(gi[0], gi[-1])
+        self.ax.set_ylim(gj[0], gj[-1])
+        self.ax.set_xlabel(f"w{i}")
+        self.ax.set_ylabel(f"w{j}")
+        self.ax.set_title(title)
+        self.path, = self.ax.plot([], [], "-o", color="#222222", lw=1.8, ms=4, animated=True)
+        self.current, = self.ax.plot([], [], "o", color="#d62728", ms=11, mec="white",
+                                     mew=2, animated=True)
+        self.arrows: list = []
+
+    def _arrow(self, start, end, color, width=2.5):
+        arrow = FancyArrowPatch(tuple(start), tuple(end), arrowstyle="-|>", mutation_scale=18,
+                                color=color, lw=width, animated=True)
+        self.ax.add_patch(arrow)
+        return arrow
+
+    def show(self, path: np.ndarray, current: int, shares: Sequence[np.ndarray] = (),
+             move: tuple[np.ndarray, np.ndarray] | None = None) -> bytes:
+        """``path``: weights w₀ … (rows); ``shares``: per-partition step vectors (full length)
+        drawn from ``move[0]`` tip to tail; ``move``: (w before, w after) of the step shown."""
+        i, j = self.axes_index
+        for arrow in self.arrows:
+            arrow.remove()
+        self.arrows = []
+        path = np.asarray(path, dtype=float)
+        shown = path[: current + 1]
+        self.path.set_data(shown[:, i], shown[:, j])
+        self.current.set_data([shown[-1, i]], [shown[-1, j]])
+        if move is not None:
+            start = np.asarray(move[0], dtype=float)[[i, j]]
+            for p, share in enumerate(shares):
+                end = start + np.asarray(share)[[i, j]]
+                self.arrows.append(self._arrow(start, end, partition_color(p)))
+                start = end
+            self.arrows.append(self._arrow(np.asarray(move[0])[[i, j]],
+                                           np.asarray(move[1])[[i, j]], "#d62728", 1.5))
+        return self.render([self.path, *self.arrows, self.current])
+
+
+class BoundaryFigure(BlitFigure):
+    """The 2-D data (standardized) and the decision boundary b + w₁x₁ + w₂x₂ = 0."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, title: str = "Data and decision boundary",
+                 **kw) -> None:
+        super().__init__(**kw)
+        self.ax = self.figure.add_subplot()
+        pos, neg = y > 0, y <= 0
+        self.ax.scatter(X[pos, 1], X[pos, 2], s=10, c="#1f77b4", label="+1", alpha=0.6)
+        self.ax.scatter(X[neg, 1], X[neg, 2], s=10, c="#ff7f0e", label="−1", alpha=0.6)
+        self.xlim = _widen(float(X[:, 1].min()), float(X[:, 1].max()), 0.03)
+        self.ylim = _widen(float(X[:, 2].min()), float(X[:, 2].max()), 0.03)
+        self.ax.set_xlim(*self.xlim)
+        self.ax.set_ylim(*self.ylim)
+        self.ax.set_xlabel("x1 (standardized)")
+        self.ax.set_ylabel("x2 (standardized)")
+        self.ax.set_title(title)
+        self.ax.legend(loc="lower right", markerscale=2)
+        self.line = Line2D([], [], color="#222222", lw=3, animated=True)
+        self.ax.add_line(self.line)
+
+    def show(self, w: np.ndarray) -> bytes:
+        b, w1, w2 = (float(v) for v in w[:3])
+        xs = np.array(self.xlim)
+        if abs(w2) > 1e-12:
+            self.line.set_data(xs, -(b + w1 * xs) / w2)
+        elif abs(w1) > 1e-12:
+            self.line.set_data([-b / w1] * 2, list(self.ylim))
+        else:
+            self.line.set_data([], [])
+        return self.render([self.line])
+
+
+class PartitionBars(BlitFigure):
+    """Per-partition gradients when the weights are not 2-D: one group of bars per partition,
+    one bar per weight (the partition's ∇J_p / n), plus the total."""
+
+    def __init__(self, partitions: int, features: int, names: Sequence[str] = (),
+                 title: str = "Each partition's gradient ∇J_p / n", **kw) -> None:
+        super().__init__(**kw)
+        self.ax = self.figure.add_subplot()
+        self.partitions, self.features = partitions, features
+        self.ax.set_title(title)
+        self.ax.set_xlabel("partition (and Σ)")
+        self.ax.set_xticks(range(partitions + 1),
+                           [str(p) for p in range(partitions)] + ["Σ"])
+        self.ax.axhline(0, color="black", lw=1)
+        self.ax.grid(axis="y", alpha=0.3)
+        width = 0.8 / max(features, 1)
+        self.bars = []
+        for f in range(features):
+            xs = np.arange(partitions + 1) - 0.4 + (f + 0.5) * width
+            container = self.ax.bar(xs, np.zeros(partitions + 1), width=width,
+                                    color=COLORS[f % len(COLORS)], animated=True,
+                                    label=names[f] if f < len(names) else f"w{f}")
+            self.bars.extend(container.patches)
+        if features <= 6:
+            self.ax.legend(loc="upper right", ncols=min(features, 3))
+        self._ylim = 1e-3
+        self.ax.set_ylim(-self._ylim, self._ylim)
+
+    def show(self, gradients: np.ndarray) -> bytes:
+        """``gradients``: (partitions, features) array of ∇J_p / n."""
+        values = np.vstack([gradients, gradients.sum(axis=0, keepdims=True)])
+        top = float(np.max(np.abs(values))) if values.size else 0.0
+        if top > self._ylim or top < self._ylim / 8:
+            self._ylim = max(top * 1.25, 1e-6)
+            self.ax.set_ylim(-self._ylim, self._ylim)
+            self.invalidate()
+        for f in range(self.features):
+            for p in range(self.partitions + 1):
+                self.bars[f * (self.partitions + 1) + p].set_height(values[p, f])
+        return self.render(self.bars)

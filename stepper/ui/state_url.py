@@ -1,0 +1,109 @@
+"""Page state carried by the URL: ``?present=1&algorithm=momentum&lr=0.5&partitions=8&seed=3``.
+
+Voilà hands the page's query string to the kernel it starts, as the environment variable
+``QUERY_STRING``. :func:`read_state` turns it into a :class:`PageState`; :func:`state_query`
+writes one back, so that a link opens the same state. Unknown keys are ignored and bad values
+are reported (``PageState.problems``) instead of breaking the page.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from urllib.parse import parse_qsl, urlencode
+
+from stepper.algorithms import ALGORITHMS, STEP_RULES
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+
+
+@dataclass
+class PageState:
+    """What a URL may set. ``None`` means "the lesson's default"."""
+
+    present: bool = False
+    algorithm: str | None = None
+    lr: float | str | None = None
+    partitions: int | None = None
+    depth: int | None = None
+    seed: int | None = None
+    iteration: int | None = None
+    fail_on_step: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def settings(self) -> dict:
+        """The run settings this state fixes (only those given)."""
+        out = {}
+        for name in ("algorithm", "lr", "depth", "seed"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+
+def _lr(text: str) -> float | str:
+    if text in STEP_RULES:
+        return text
+    value = float(text)
+    if not value > 0:
+        raise ValueError("must be positive")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError("must be at least 1")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError("must be at least 0")
+    return value
+
+
+def _algorithm(text: str) -> str:
+    if text not in ALGORITHMS:
+        raise ValueError(f"one of {', '.join(ALGORITHMS)}")
+    return text
+
+
+PARSERS = {
+    "present": lambda text: text.lower() in TRUE_WORDS,
+    "algorithm": _algorithm,
+    "lr": _lr,
+    "partitions": _positive_int,
+    "depth": _positive_int,
+    "seed": _non_negative_int,
+    "iteration": _non_negative_int,
+    "fail_on_step": _positive_int,
+}
+
+
+def read_state(query: str | None = None) -> PageState:
+    """Parse ``query`` (default: ``$QUERY_STRING``, set by Voilà) into a :class:`PageState`."""
+    if query is None:
+        query = os.environ.get("QUERY_STRING", "")
+    state = PageState()
+    for key, text in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+        parser = PARSERS.get(key)
+        if parser is None:
+            continue
+        try:
+            setattr(state, key, parser(text.strip()))
+        except ValueError as exc:
+            state.problems.append(f"URL setting {key}={text!r} ignored ({exc})")
+    return state
+
+
+def state_query(state: PageState) -> str:
+    """The query string (without ``?``) that reproduces ``state``."""
+    pairs = []
+    for item in fields(state):
+        value = getattr(state, item.name)
+        if item.name == "problems" or value is None or value is False:
+            continue
+        pairs.append((item.name, "1" if value is True else str(value)))
+    return urlencode(pairs)

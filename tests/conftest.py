@@ -1,0 +1,40 @@
+"""Shared fixtures: one real SparkSession (local mode) for the whole test session.
+
+The cluster tests (``-m cluster``) start their own JVM against a standalone cluster and run in a
+separate pytest invocation (see the Makefile), since one process hosts one SparkContext.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(ROOT, "data")
+
+
+@pytest.fixture(scope="session")
+def spark():
+    from stepper.session import spark_session
+
+    session = spark_session(master="local[2]", ui_port=None,
+                            extra_conf={"spark.sql.shuffle.partitions": "4"})
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def sc(spark):
+    return spark.sparkContext
+
+
+@pytest.fixture()
+def data_path():
+    return lambda name: os.path.join(DATA, name)
+
+
+@pytest.fixture()
+def python():
+    return sys.executable

@@ -1,0 +1,49 @@
+"""check("N.M") in a notebook namespace (run in-process, no extraction)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stepper.grade import check
+from stepper.grade.check import CheckResult
+
+
+def sigmoid(z):
+    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))
+
+
+def test_check_passes_and_fails_with_hints(capsys):
+    def good(X, y, w, lam=0.0):
+        return X.T @ (-y * sigmoid(-y * (X @ w))) / len(y) + lam * w
+
+    def wrong(X, y, w, lam=0.0):
+        return X.T @ (-y * sigmoid(-y * (X @ w))) + lam * w
+
+    result = check("1.5", {"gradient": good, "sigmoid": sigmoid}, show=True)
+    assert isinstance(result, CheckResult) and result.passed
+    assert "Task 1.5: 3 / 3" in capsys.readouterr().out
+    result = check("1.5", {"gradient": wrong}, show=False)
+    assert not result.passed and "missing 1/n" in result.text()
+    assert "missing 1/n" in result._repr_html_()
+
+
+def test_check_uses_callers_globals():
+    result = check("1.7", show=False)  # this module defines no lipschitz_step
+    assert "`lipschitz_step` is not defined" in result.text()
+
+
+def test_check_reports_stub_as_not_implemented():
+    def lipschitz_step(X):
+        raise NotImplementedError("Task 1.7: the Lipschitz step")
+
+    result = check("1.7", {"lipschitz_step": lipschitz_step}, show=False)
+    assert result.tests[0]["status"] == "not implemented"
+
+
+def test_check_times_out(monkeypatch):
+    def lipschitz_step(X):
+        while True:
+            pass
+
+    result = check("1.7", {"lipschitz_step": lipschitz_step}, show=False, timeout_cap=1)
+    assert result.tests[0]["status"] == "timed out"

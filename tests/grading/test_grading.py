@@ -1,0 +1,153 @@
+"""End-to-end grading: solutions, untouched exercises, wrong answers, misbehaving notebooks."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT, _load_make, by_task
+
+from stepper.grade.runner import grade_submission
+
+MAKE = _load_make()
+WRONG = {case.name: case for case in MAKE.WRONG_ANSWERS}
+BAD = {case.name: case for case in MAKE.BAD_BEHAVIOUR}
+
+
+def fixture_path(case) -> Path:
+    return FIXTURES / f"{case.notebook[:2]}_{case.name}.ipynb"
+
+
+def test_fixture_notebooks_are_up_to_date(tmp_path):
+    for fresh in MAKE.make_all(tmp_path):
+        committed = FIXTURES / fresh.name
+        assert committed.exists() and committed.read_bytes() == fresh.read_bytes(), (
+            f"{committed.name} is stale: run python tests/fixtures/submissions/make.py")
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_solutions_score_full_marks():
+    result = grade_submission(ROOT / "solutions", attendee="solutions", include_hidden=True)
+    failed = [(t["name"], t["output"]) for t in result.tests if t["status"] != "passed"]
+    assert failed == []
+    assert result.score == result.max_score > 0
+    assert {t["task"] for t in result.tests} >= {"0.1", "1.7", "2.7", "3.4"}
+    assert result.problems == []
+
+
+def test_untouched_exercises_score_zero_with_not_implemented():
+    result = grade_submission(ROOT / "exercises", attendee="exercises", include_hidden=True)
+    assert result.score == 0 and result.max_score > 0
+    assert result.problems == []
+    for test in result.tests:
+        assert test["status"] == "not implemented", (test["name"], test["output"])
+        assert test["output"].startswith("not implemented yet")
+    # untouched stubs never start Spark: the whole run is quick
+    assert result.seconds < 30
+
+
+@pytest.mark.parametrize("name", [c.name for c in MAKE.WRONG_ANSWERS if not c.spark])
+def test_wrong_answer_gets_its_hint(name):
+    case = WRONG[name]
+    result = grade_submission(fixture_path(case), tasks={case.task}, include_hidden=False)
+    tests = by_task(result)[case.task]
+    assert any(t["status"] == "failed" for t in tests)
+    outputs = "\n".join(t["output"] for t in tests)
+    assert case.expect in outputs, outputs
+    assert "expected:" in outputs and "actual:" in outputs
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_wrong_answers_on_spark_get_their_hints():
+    cases = [c for c in MAKE.WRONG_ANSWERS if c.spark]
+    for case in cases:
+        result = grade_submission(fixture_path(case), tasks={case.task}, include_hidden=False)
+        outputs = "\n".join(t["output"] for t in by_task(result)[case.task])
+        assert case.expect in outputs, (case.name, outputs)
+
+
+def test_infinite_loop_times_out():
+    case = BAD["infinite_loop"]
+    result = grade_submission(fixture_path(case), tasks={"1.6", "1.7"}, include_hidden=False,
+                              timeout_cap=2)
+    tasks = by_task(result)
+    assert [t["status"] for t in tasks["1.7"]] == ["timed out"]
+    assert "timed out after 2 s" in tasks["1.7"][0]["output"]
+    assert all(t["status"] == "passed" for t in tasks["1.6"])
+
+
+@pytest.mark.parametrize("name", ["crash_os_exit", "crash_segfault"])
+def test_crash_is_reported_and_other_tests_still_graded(name):
+    case = BAD[name]
+    result = grade_submission(fixture_path(case), include_hidden=False)
+    crashed = by_task(result)[case.task]
+    assert [t["status"] for t in crashed] == ["crashed"]
+    assert case.expect in crashed[0]["output"]
+    others = [t for t in result.tests if t["task"] != case.task]
+    assert others and all(t["status"] == "passed" for t in others)
+
+
+def test_exit_at_import_is_a_clear_result():
+    case = BAD["exits_on_import"]
+    result = grade_submission(fixture_path(case), include_hidden=False)
+    assert result.score == 0
+    assert all(case.expect in t["output"] for t in result.tests)
+    assert "sys.exit(3)" in result.tests[0]["output"]
+
+
+def test_prints_stderr_and_sys_exit_do_not_change_the_grade():
+    result = grade_submission(fixture_path(BAD["noisy"]), include_hidden=False)
+    assert result.score == result.max_score > 0, [t["output"] for t in result.tests]
+
+
+def test_invalid_notebook_does_not_parse():
+    result = grade_submission(FIXTURES / "01_not_json.ipynb", include_hidden=False)
+    assert result.score == 0 and result.tests
+    assert all("does not parse" in t["output"] for t in result.tests)
+    assert any("does not parse" in p for p in result.problems)
+
+
+def test_folder_of_30_submissions(tmp_path):
+    """30 attendees (set 1 only, no Spark), graded by the command line; reports parse."""
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    sources = [ROOT / "solutions" / "01_oracles.ipynb", ROOT / "exercises" / "01_oracles.ipynb",
+               *[fixture_path(c) for c in MAKE.WRONG_ANSWERS if c.notebook == "01_oracles"]]
+    for i in range(30):
+        target = folder / f"attendee{i:02d}"
+        target.mkdir()
+        (target / "01_oracles.ipynb").write_bytes(sources[i % len(sources)].read_bytes())
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "stepper.grade", str(folder), "--out", str(out),
+                           "--quiet"], capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "30 submission(s) graded" in done.stdout
+    combined = json.loads((out / "results.json").read_text())["submissions"]
+    assert len(combined) == 30
+    assert combined["attendee00"]["score"] == combined["attendee00"]["max_score"] > 0
+    assert combined["attendee01"]["score"] == 0
+    each = json.loads((out / "attendee05" / "results.json").read_text())
+    assert set(each) >= {"score", "max_score", "tests"}
+    assert set(each["tests"][0]) >= {"name", "score", "max_score", "output", "visibility"}
+    suites = ET.parse(out / "junit.xml").getroot().findall("testsuite")
+    assert len(suites) == 30
+    with open(out / "grades.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 30
+    assert {"attendee", "task 1.1", "task 1.7", "total", "max"} <= set(rows[0])
+    assert float(rows[0]["total"]) == float(rows[0]["max"])
+
+
+def test_cli_exit_code_is_zero_for_bad_submissions(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "stepper.grade",
+                           str(FIXTURES / "01_not_json.ipynb"), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0
+    assert "does not parse" in done.stdout
