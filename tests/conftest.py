@@ -30,7 +30,7 @@ def sc(spark):
     return spark.sparkContext
 
 
-@pytest.fixture()
+@pytest.fixture(scope="session")
 def data_path():
     return lambda name: os.path.join(DATA, name)
 
