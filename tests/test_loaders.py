@@ -67,7 +67,7 @@ def test_csv_header_label_and_id_columns(sc, data_path):
 def test_csv_label_in_last_column(sc, tmp_path, small_table):
     X, y = small_table
     lines = [",".join([*(repr(float(v)) for v in row), repr(float((label + 1) / 2))])
-             for row, label in zip(X, y)]
+             for row, label in zip(X, y, strict=False)]
     data = load_csv(_write(tmp_path / "last.csv", lines), label_column=-1, partitions=2, sc=sc)
     block = data.to_numpy()
     np.testing.assert_array_equal(block.X, X)
@@ -105,7 +105,7 @@ def test_libsvm_infers_feature_count(sc, tmp_path):
 def test_parquet_and_dataframe(spark, tmp_path, small_table):
     X, y = small_table
     rows = [(int(i), float(label), *map(float, row)) for i, (row, label) in
-            enumerate(zip(X, y))]
+            enumerate(zip(X, y, strict=False))]
     df = spark.createDataFrame(rows, ["id", "label", "a", "b", "c", "d"]).coalesce(3)
     path = str(tmp_path / "table.parquet")
     df.write.parquet(path)
@@ -123,7 +123,7 @@ def test_dataframe_with_vector_column(spark, small_table):
 
     X, y = small_table
     df = spark.createDataFrame([(float(label), Vectors.dense(row)) for row, label in
-                                zip(X, y)], ["label", "features"])
+                                zip(X, y, strict=False)], ["label", "features"])
     block = from_dataframe(df, partitions=2).to_numpy()
     np.testing.assert_array_equal(block.X, X)
     np.testing.assert_array_equal(block.y, y)
@@ -296,7 +296,7 @@ def test_zero_rows_after_filtering(sc):
 def test_train_and_test_must_have_the_same_features(sc, tmp_path):
     train = load_csv(_write(tmp_path / "a.csv", ["1,2,3", "-1,4,5"]), sc=sc)
     test = load_csv(_write(tmp_path / "b.csv", ["1,2", "-1,4"]), sc=sc)
-    with pytest.raises(DataError, match="2 features but the test data .* has 1"):
+    with pytest.raises(DataError, match=r"2 features but the test data .* has 1"):
         check_compatible(train, test)
 
 

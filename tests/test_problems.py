@@ -79,7 +79,7 @@ def test_bad_problem_settings_name_the_parameter():
         Problem(l2=-1)
     with pytest.raises(ConfigError, match="problem='poisson'"):
         Problem("poisson")
-    with pytest.raises(ConfigError, match="lr=-0.5"):
+    with pytest.raises(ConfigError, match=r"lr=-0\.5"):
         Settings(lr=-0.5)
     with pytest.raises(ConfigError, match="algorithm='adam'"):
         Settings(algorithm="adam")

@@ -350,7 +350,8 @@ def from_numpy(
     check_finite_matrix(X, y, path=source, label_column=0, row_word="row",
                         feature_columns=list(range(1, X.shape[1] + 1)))
     sc = _context(sc)
-    first_rows = {float(v): int(i) + 1 for v, i in zip(*np.unique(y, return_index=True), strict=True)}
+    values, first_index = np.unique(y, return_index=True)
+    first_rows = {float(v): int(i) + 1 for v, i in zip(values, first_index, strict=True)}
     transforms = _label_transforms(first_rows, task, source, 0, "row")
     blocks = []
     for p in range(partitions):
@@ -379,12 +380,12 @@ def from_dataframe(
     Nulls, NaN and infinities are reported by row (1-based, in the DataFrame's order) and column.
     """
     _check_settings(partitions, task)
-    from pyspark.sql import types as T
+    from pyspark.sql import types as spark_types
 
     columns = df.columns
     if label_column not in columns:
         raise ConfigError("label_column", label_column, f"one of {', '.join(columns)}")
-    numeric = (T.NumericType,)
+    numeric = (spark_types.NumericType,)
     dtypes = {field.name: field.dataType for field in df.schema.fields}
     if feature_columns is None:
         feature_columns = [
@@ -394,7 +395,8 @@ def from_dataframe(
         ]
     for c in feature_columns:
         if c not in columns:
-            raise ConfigError("feature_columns", c, f"columns of the DataFrame: {', '.join(columns)}")
+            raise ConfigError("feature_columns", c,
+                              f"columns of the DataFrame: {', '.join(columns)}")
     if not feature_columns:
         raise DataError(f"no numeric feature columns besides {label_column!r}", path=source)
     selected = [label_column, *feature_columns]
@@ -508,8 +510,8 @@ def from_generator(
         generator=spec,
     )
     counts = [
-        partition_bounds(spec.rows, partitions, p)[1] - partition_bounds(spec.rows, partitions, p)[0]
-        for p in range(partitions)
+        stop - start
+        for start, stop in (partition_bounds(spec.rows, partitions, p) for p in range(partitions))
     ]
     return Dataset(
         sc, recipe, source_rdd=None, feature_names=[f"x{j + 1}" for j in range(spec.features)],

@@ -83,7 +83,10 @@ def parse_csv_lines(numbered: list[tuple[int, str]], layout: CsvLayout) -> Parse
     if error is not None:
         keep = lines < error[0]
         table, lines = table[keep], lines[keep]
-    X = np.ascontiguousarray(table[:, feature_cols]) if table.size else np.zeros((0, len(feature_cols)))
+    if table.size:
+        X = np.ascontiguousarray(table[:, feature_cols])
+    else:
+        X = np.zeros((0, len(feature_cols)))
     y = table[:, layout.label].copy() if table.size else np.zeros(0)
     return ParsedChunk(X, y, lines, error, labels=_first_labels(y, lines))
 

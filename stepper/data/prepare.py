@@ -90,7 +90,8 @@ def train_test_split(
     if not 0.0 < test_fraction < 1.0:
         raise ConfigError("test_fraction", test_fraction, "a number strictly between 0 and 1")
     train_share = 1.0 - test_fraction
-    train = data.transformed(SplitRows(train_share, seed, "train"), source_note=f"train seed={seed}")
+    train = data.transformed(SplitRows(train_share, seed, "train"),
+                             source_note=f"train seed={seed}")
     test = data.transformed(SplitRows(train_share, seed, "test"), source_note=f"test seed={seed}")
     for part, name in ((train, "train"), (test, "test")):
         if part.rows == 0:
