@@ -1,0 +1,66 @@
+"""The lesson pages' UI kit: one control bar, views linked to the current step, presenter mode.
+
+Quick start (a lesson notebook stays this thin)::
+
+    from stepper.ui import LessonApp, read_state
+
+    state = read_state()                       # ?present=1&algorithm=...&lr=...&seed=...
+    app = LessonApp.live(stepper,              # a stepper.Stepper: Step runs Spark
+                         views=("flow", "gradients", "tree", "timeline", "loss", "contour"),
+                         contour=ContourSpec(problem, X, y, w_star),  # 2-D problems only
+                         state=state)
+    app                                        # last expression of the cell: displays it
+
+    # A recorded run (no Spark): a trace file, a list of IterationRecord, or a local run
+    from stepper.ui import LessonApp, replay_from_local
+    path = run_local(problem, settings, X, y, steps=200)          # stepper.local.LocalPath
+    app = LessonApp.replay(replay_from_local(path, problem, X, y), views=("loss", "contour"),
+                           contour=ContourSpec(problem, X, y, w_star))
+
+What each part is (all importable from ``stepper.ui``):
+
+``LessonApp``
+    The widget (``app.widget``; a ``LessonApp`` also displays itself). ``LessonApp.live(stepper,
+    ...)`` drives a live :class:`~stepper.engine.Stepper`; ``LessonApp.replay(replay, ...)``
+    drives a :class:`~stepper.engine.Replay` (or any list of ``IterationRecord``). Options:
+    ``views`` (names below), ``contour`` (a :class:`ContourSpec`, 2-D weights), ``phases``
+    (True: Step walks broadcast → map partition by partition → reduce level by level → update;
+    False: one click = one iteration), ``settings`` (a :class:`SettingsPanel` or None),
+    ``extra`` (callables ``f(record_or_None) -> bytes | str`` shown as extra images/HTML),
+    ``state`` (a :class:`PageState` from :func:`read_state`), ``title``.
+    ``app.show_error(text)`` shows a readable message; every callback is guarded the same way.
+``ControlBar``
+    First, Back, Step, Play/Pause, Last, speed, scrub slider, Reset (same seed), New seed,
+    Presenter toggle, ? help; readout "Iteration k · map: partition 3 of 8". Keyboard (a small
+    JavaScript snippet that clicks the buttons): ←/→ back/step, Space play/pause, Home/End
+    first/last, R reset, ? help.
+``Player``
+    The logic behind the bar, without widgets (unit-testable): a view position (iteration,
+    phase) over the recorded iterations; Step reveals the next phase or computes the next
+    iteration on a background thread (never two at once, Play never queues); Back, First, Last
+    and seek only read recorded iterations.
+``phases_of(record)`` / ``readout_text(position, record)``
+    The phases of one recorded iteration (broadcast, map p of P, reduce level l, update) with a
+    one-line narration each.
+``replay_from_local(path, problem, X, y)``
+    A :class:`~stepper.engine.Replay` built from :func:`stepper.local.run_local`'s ``LocalPath``
+    (weights, objective, gradient norm and step of every iteration), so lesson 1 uses the same
+    control bar for a run on one machine.
+``read_state`` / ``state_query`` / ``PageState``
+    Page settings carried by the URL (``present``, ``algorithm``, ``lr``, ``partitions``,
+    ``depth``, ``seed``, ``iteration``).
+
+View names: ``"flow"`` (driver → broadcast → partitions → reduce → update, current phase
+highlighted, one-line narration), ``"gradients"`` (arrows per partition on the contour for 2-D
+weights, else bars per partition), ``"tree"`` (the reduce tree Spark built, partial sums),
+``"timeline"`` (tasks per executor slot, the barrier), ``"loss"`` (J per iteration, cursor at
+the current step), ``"contour"`` (the trajectory on the loss contour, 2-D only),
+``"boundary"`` (the decision boundary on 2-D data).
+
+Figures are PNG bytes swapped into ``ipywidgets.Image`` (or SVG into ``ipywidgets.HTML``): they
+update in place, never with ``clear_output``.
+"""
+
+from stepper.ui.state_url import PageState, read_state, state_query
+
+__all__ = ["PageState", "read_state", "state_query"]
