@@ -1,0 +1,257 @@
+"""Lesson 1's interactive part: pick an algorithm, a step size and a penalty, then step through
+the run on one machine and watch the loss, the path on the contour, the decision boundary and
+the test confusion matrix follow.
+
+Each change of a setting recomputes the whole run with :func:`stepper.local.run_local` (a few
+tens of milliseconds for 200 iterations of the 2-D data); stepping only moves a cursor through
+the recorded iterates, so Back is as fast as Step. Figures are PNG bytes swapped into
+``ipywidgets.Image`` widgets (blitting, see :mod:`stepper.ui.figures`).
+
+Stepping uses the shared control bar of :mod:`stepper.ui` when it provides ``LessonApp`` and
+``replay_from_local``; otherwise a small built-in bar (Back, Step, Play, an iteration slider).
+"""
+
+from __future__ import annotations
+
+import threading
+from html import escape
+
+import ipywidgets as widgets
+import numpy as np
+
+from stepper.lessons_support.lab1 import (
+    ALGORITHM_LABELS,
+    REGULARIZATION_LABELS,
+    REGULARIZATIONS,
+    Lab1,
+    Run,
+)
+from stepper.lessons_support.metrics import confusion_html, precision_recall
+from stepper.lessons_support.page import ErrorBox, figure_image, guarded
+from stepper.ui.figures import BlitFigure, BoundaryFigure, ContourFigure
+
+VERDICT_COLOURS = {"ok": "#e6f4ea", "slow": "#fff8e1", "unstable": "#fdecea",
+                   "diverged": "#fdecea"}
+
+
+class GapFigure(BlitFigure):
+    """J(w_k) − J* in log scale for the whole run, the part up to the cursor highlighted."""
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.ax = self.figure.add_subplot()
+        self.ax.set_title("J(w_k) − J*  (log scale)")
+        self.ax.set_xlabel("iteration k")
+        self.ax.grid(alpha=0.3, which="both")
+        self.whole, = self.ax.semilogy([1, 2], [1, 1], color="#9aa5b1", lw=2)
+        self.past, = self.ax.semilogy([], [], color="#1f77b4", lw=3, animated=True)
+        self.cursor = self.ax.axvline(0, color="#d62728", lw=2, animated=True)
+        self.dot, = self.ax.semilogy([], [], "o", color="#d62728", ms=10, animated=True)
+        self.label = self.ax.text(0.98, 0.95, "", transform=self.ax.transAxes, ha="right",
+                                  va="top", fontsize=15, animated=True,
+                                  bbox={"fc": "white", "ec": "#cccccc", "alpha": 0.9})
+        self._run: Run | None = None
+
+    def set_run(self, run: Run) -> None:
+        gap = run.gap
+        k = np.arange(len(gap))
+        self.whole.set_data(k, gap)
+        self.ax.set_xlim(0, max(len(gap) - 1, 1))
+        low, high = float(np.min(gap)), float(np.max(gap))
+        self.ax.set_ylim(max(low / 3, 1e-16), high * 3)
+        self._run = run
+        self.invalidate()
+
+    def show(self, current: int) -> bytes:
+        gap = self._run.gap
+        k = np.arange(len(gap))
+        self.past.set_data(k[: current + 1], gap[: current + 1])
+        self.cursor.set_xdata([current, current])
+        self.dot.set_data([current], [gap[current]])
+        self.label.set_text(f"k = {current}   J − J* = {gap[current]:.2e}")
+        return self.render([self.past, self.cursor, self.dot, self.label])
+
+
+def control_bar_available() -> bool:
+    """Whether :mod:`stepper.ui` provides the shared control bar for recorded runs."""
+    try:
+        import stepper.ui as ui
+    except ImportError:
+        return False
+    return all(hasattr(ui, name) for name in ("LessonApp", "replay_from_local"))
+
+
+class Explorer:
+    """The widget (``.widget``) and its logic (methods usable without a browser)."""
+
+    def __init__(self, lab: Lab1, state=None) -> None:
+        self.lab = lab
+        self.errors = ErrorBox()
+        self.lock = threading.Lock()
+        self.fail_on = getattr(state, "fail_on_step", None)
+        self._contours: dict[str, ContourFigure] = {}
+        self.gap_figure = GapFigure(width=6.4, height=4.6)
+        d = lab.data
+        self.boundary_figure = BoundaryFigure(d.X_test, d.y_test,
+                                              title="Test set and the boundary at w_k")
+        self.run: Run | None = None
+        self.k = 0
+
+        self.algorithm = widgets.Dropdown(
+            options=[(label, key) for key, label in ALGORITHM_LABELS.items()], value="gd",
+            description="algorithm", style={"description_width": "7em"},
+            layout=widgets.Layout(width="24em"))
+        self.regularization = widgets.Dropdown(
+            options=[(label, key) for key, label in REGULARIZATION_LABELS.items()],
+            value="none", description="penalty", style={"description_width": "7em"},
+            layout=widgets.Layout(width="30em"))
+        self.multiple = widgets.FloatLogSlider(
+            value=1.0, base=10, min=-1, max=3.5, step=0.05, description="step η × 1/L",
+            readout_format=".3g", continuous_update=False, style={"description_width": "7em"},
+            layout=widgets.Layout(width="34em"))
+        self.seed = widgets.BoundedIntText(value=0, min=0, max=10_000, description="start seed",
+                                           style={"description_width": "7em"},
+                                           layout=widgets.Layout(width="14em"))
+        self.seed.add_class("stepper-secondary")
+        self.step_note = widgets.HTML("")
+        self.verdict = widgets.HTML("")
+        self.readout = widgets.HTML("")
+        self.readout.add_class("stepper-readout")
+        self.confusion = widgets.HTML("")
+        self.gap_image = figure_image(max_width="640px")
+        self.contour_image = figure_image(max_width="640px")
+        self.boundary_image = figure_image(max_width="640px")
+
+        if state is not None:
+            self._apply_state(state)
+
+        # the built-in stepping bar (used until the shared control bar exists)
+        self.back = widgets.Button(description="◀ Back", tooltip="one iteration back (←)",
+                                   layout=widgets.Layout(width="8em"))
+        self.step = widgets.Button(description="Step ▶", tooltip="one iteration forward (→)",
+                                   button_style="primary", layout=widgets.Layout(width="8em"))
+        self.first = widgets.Button(description="⏮ First", layout=widgets.Layout(width="8em"))
+        self.last = widgets.Button(description="Last ⏭", layout=widgets.Layout(width="8em"))
+        self.play = widgets.Play(value=0, min=0, max=1, interval=150, description="Play",
+                                 show_repeat=False)
+        self.slider = widgets.IntSlider(value=0, min=0, max=1, description="iteration",
+                                        continuous_update=True,
+                                        layout=widgets.Layout(width="36em"))
+        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        self.back.on_click(guarded(self.errors, "stepping back")(lambda _b: self.move(-1)))
+        self.step.on_click(guarded(self.errors, "stepping")(lambda _b: self.move(+1)))
+        self.first.on_click(guarded(self.errors, "going to the start")(lambda _b: self.seek(0)))
+        self.last.on_click(guarded(self.errors, "going to the end")(
+            lambda _b: self.seek(self.run.path.weights.shape[0] - 1)))
+        self.slider.observe(guarded(self.errors, "moving to an iteration")(
+            lambda change: self.seek(change["new"])), names="value")
+        on_settings = guarded(self.errors, "computing the run")(lambda _change: self.recompute())
+        for control in (self.algorithm, self.regularization, self.multiple, self.seed):
+            control.observe(on_settings, names="value")
+
+        self.recompute(keep=getattr(state, "iteration", None))
+        bar = widgets.HBox([self.first, self.back, self.step, self.last, self.play, self.slider],
+                           layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        settings = widgets.VBox([
+            widgets.HBox([self.algorithm, self.regularization],
+                         layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.multiple, self.step_note, self.seed],
+                         layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
+        ])
+        figures_top = widgets.HBox([self.gap_image, self.contour_image],
+                                   layout=widgets.Layout(flex_flow="row wrap"))
+        figures_bottom = widgets.HBox(
+            [self.boundary_image,
+             widgets.VBox([self.confusion], layout=widgets.Layout(margin="20px 0 0 20px"))],
+            layout=widgets.Layout(flex_flow="row wrap"))
+        self.widget = widgets.VBox([settings, self.verdict, bar, self.readout, self.errors.widget,
+                                    figures_top, figures_bottom])
+        self.widget.add_class("stepper-app")
+        if state is not None and getattr(state, "present", False):
+            self.widget.add_class("stepper-present")
+
+    # -- settings ------------------------------------------------------------------------------
+    def _apply_state(self, state) -> None:
+        if state.algorithm in ALGORITHM_LABELS:
+            self.algorithm.value = state.algorithm
+        if state.seed is not None:
+            self.seed.value = min(int(state.seed), self.seed.max)
+        if isinstance(state.lr, float):
+            multiple = state.lr / self.lab.safe_step(self.regularization.value)
+            self.multiple.value = float(np.clip(multiple, 0.1, 10**3.5))
+        if state.problems:
+            self.errors.widget.value = "<div class='stepper-error'>" + "<br>".join(
+                escape(p) for p in state.problems) + "</div>"
+            self.errors.widget.layout.display = None
+
+    def contour(self, regularization: str) -> ContourFigure:
+        if regularization not in self._contours:
+            d = self.lab.data
+            w_star, _ = self.lab.optimum(regularization)
+            self._contours[regularization] = ContourFigure(
+                REGULARIZATIONS[regularization], d.X, d.y, w_star, mask=d.mask,
+                title="J(b*, w₁, w₂) and the path of (w₁, w₂)")
+        return self._contours[regularization]
+
+    def recompute(self, keep: int | None = None) -> Run:
+        """Run the current settings; the cursor goes to the end (or to ``keep``)."""
+        algorithm = self.algorithm.value
+        newton = algorithm == "newton"
+        self.multiple.disabled = newton
+        eta = self.lab.safe_step(self.regularization.value) * self.multiple.value
+        self.step_note.value = ("<span style='font-size:15px'>Newton takes the full step "
+                                "η = 1</span>" if newton else
+                                f"<span style='font-size:15px'>η = {eta:.3g}</span>")
+        with self.lock:
+            run = self.lab.run(algorithm, self.regularization.value, self.multiple.value,
+                               seed=self.seed.value)
+            self.run = run
+            self.gap_figure.set_run(run)
+        last = run.path.weights.shape[0] - 1
+        self.verdict.value = (
+            f"<div style='background:{VERDICT_COLOURS[run.kind]};padding:6px 12px;"
+            f"border-radius:6px;font-size:17px'>{escape(run.verdict)}</div>")
+        for control in (self.slider, self.play):
+            control.max = last
+        target = last if keep is None else int(np.clip(keep, 0, last))
+        if self.slider.value != target:
+            self.slider.value = target  # the observer shows it
+        else:
+            self.show(target)
+        return run
+
+    # -- stepping ------------------------------------------------------------------------------
+    def move(self, steps: int) -> None:
+        self.seek(self.k + steps)
+
+    def seek(self, k: int) -> None:
+        last = self.run.path.weights.shape[0] - 1
+        k = int(np.clip(k, 0, last))
+        if self.slider.value != k:
+            self.slider.value = k  # comes back through the observer
+            return
+        self.show(k)
+
+    def show(self, k: int) -> None:
+        """Draw everything at iteration k of the current run."""
+        if self.fail_on is not None and k == self.fail_on:
+            raise RuntimeError(f"deliberate failure at iteration {k} (fail_on_step in the URL)")
+        run = self.run
+        w = run.path.weights[k]
+        scores = self.lab.scores(w)
+        with self.lock:
+            self.gap_image.value = self.gap_figure.show(k)
+            self.contour_image.value = self.contour(run.regularization).show(run.path.weights, k)
+            self.boundary_image.value = self.boundary_figure.show(w)
+        self.k = k
+        last = run.path.weights.shape[0] - 1
+        self.readout.value = (
+            f"Iteration {k} of {last} · J(w_k) = {run.path.objective[k]:.5f} · "
+            f"J − J* = {run.gap[k]:.1e} · test accuracy {100 * scores['test_accuracy']:.1f} %")
+        precision, recall = precision_recall(scores["confusion"])
+        self.confusion.value = (
+            confusion_html(scores["confusion"], caption=f"Test set at iteration {k}")
+            + f"<div style='font-size:17px;margin-top:8px'>accuracy "
+              f"{100 * scores['test_accuracy']:.1f} %<br>precision (+1) {100 * precision:.1f} %"
+              f"<br>recall (+1) {100 * recall:.1f} %<br>w = ({', '.join(f'{v:.2f}' for v in w)})"
+              "</div>")

@@ -1,0 +1,449 @@
+"""Lesson 1: gradient methods on one machine (the workshop's Lab 1), numpy only, no Spark.
+
+The 2-D data (``data/logistic2d_*.csv``, rows ``label,x1,x2``) is read with numpy, standardized
+with the training set's means and deviations, and given an intercept column, so the weights are
+w = (b, w₁, w₂). Every run is :func:`stepper.local.run_local`, the same update rules the
+distributed engine applies.
+
+Regularizations follow the workshop: ridge λ₂ = 0.005, lasso λ₁ = 0.01 through the smooth
+pseudo-Huber approximation λ₁ Σ (√(1 + wᵢ²) − 1) (so Newton applies to every problem), elastic
+net both; the intercept is not penalized.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from dataclasses import dataclass
+from html import escape
+
+import numpy as np
+
+from stepper.algorithms import Settings
+from stepper.errors import DataError
+from stepper.lessons_support.metrics import accuracy, confusion_matrix, predict
+from stepper.local import LocalPath, lipschitz_step, run_local
+from stepper.problems import Problem
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+REGULARIZATIONS: dict[str, Problem] = {
+    "none": Problem(),
+    "ridge": Problem(l2=0.005),
+    "lasso": Problem(l1=0.01, l1_mode="smooth"),
+    "elastic net": Problem(l1=0.01, l2=0.005, l1_mode="smooth"),
+}
+REGULARIZATION_LABELS = {
+    "none": "none",
+    "ridge": "ridge (λ₂ = 0.005)",
+    "lasso": "lasso (λ₁ = 0.01, smooth)",
+    "elastic net": "elastic net (λ₁ = 0.01, λ₂ = 0.005)",
+}
+ALGORITHM_LABELS = {
+    "gd": "gradient descent",
+    "momentum": "momentum (μ = 0.9)",
+    "nesterov": "Nesterov (μ = 0.9)",
+    "sgd": "SGD (one row per step)",
+    "minibatch": "mini-batch (≈ 10 rows per step)",
+    "newton": "Newton",
+}
+MINIBATCH_FRACTION = 0.01  # ≈ 10 of the 1000 training rows, as in the workshop
+STEPS = 200
+NEWTON_STEPS = 12
+GAP_FLOOR = 1e-16
+
+
+def data_dir() -> str:
+    """``$STEPPER_DATA_DIR`` if set, else the repository's ``data`` folder."""
+    return os.environ.get("STEPPER_DATA_DIR") or os.path.join(ROOT, "data")
+
+
+def read_labelled_csv(path: str) -> tuple[np.ndarray, np.ndarray]:
+    """Rows ``label,x1,…`` (no header) as (X, y) with numpy; labels must be ±1."""
+    if not os.path.exists(path):
+        raise DataError("no such file", path=path)
+    table = np.loadtxt(path, delimiter=",", ndmin=2)
+    if table.shape[0] == 0 or table.shape[1] < 2:
+        raise DataError("expected rows 'label,x1,x2,…' with at least one feature", path=path)
+    y = table[:, 0]
+    bad = np.flatnonzero(~np.isin(y, (-1.0, 1.0)))
+    if bad.size:
+        raise DataError(f"label {y[bad[0]]:g} is not −1 or +1", path=path, line=int(bad[0]) + 1,
+                        column=1)
+    return table[:, 1:], y
+
+
+@dataclass(frozen=True)
+class Data2D:
+    """Training and test sets, standardized with the training statistics, intercept first."""
+
+    X: np.ndarray
+    y: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    raw: np.ndarray
+    raw_test: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
+
+    @property
+    def mask(self) -> np.ndarray:
+        """Penalized coordinates: all but the intercept."""
+        return np.array([0.0, *np.ones(self.X.shape[1] - 1)])
+
+
+def with_intercept(raw: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+    """[1, (x − mean) / std] for every row."""
+    return np.hstack([np.ones((raw.shape[0], 1)), (raw - mean) / std])
+
+
+def load_2d(train: str | None = None, test: str | None = None) -> Data2D:
+    """The workshop's 2-D data, standardized with the training set's statistics."""
+    raw, y = read_labelled_csv(train or os.path.join(data_dir(), "logistic2d_train.csv"))
+    raw_test, y_test = read_labelled_csv(test or os.path.join(data_dir(), "logistic2d_test.csv"))
+    mean, std = raw.mean(axis=0), raw.std(axis=0)
+    return Data2D(with_intercept(raw, mean, std), y, with_intercept(raw_test, mean, std), y_test,
+                  raw, raw_test, mean, std)
+
+
+def numeric_gradient(f, w: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central finite differences of a scalar function (to check an oracle)."""
+    g = np.zeros_like(w)
+    for i in range(w.size):
+        e = np.zeros_like(w)
+        e[i] = h
+        g[i] = (f(w + e) - f(w - e)) / (2 * h)
+    return g
+
+
+def hessian(problem: Problem, X: np.ndarray, y: np.ndarray, w: np.ndarray,
+            mask: np.ndarray) -> np.ndarray:
+    """∇²J(w): the data term's Hessian over n plus the regularizer's diagonal."""
+    sums = problem.block_sums(X, y, w, hessian=True)
+    return sums.hessian / X.shape[0] + np.diag(problem.regularizer_hessian_diagonal(w, mask))
+
+
+@dataclass(frozen=True)
+class Run:
+    """One optimizer run: the path, J − J* per iterate, the step size and a verdict."""
+
+    algorithm: str
+    regularization: str
+    multiple: float
+    step_size: float
+    path: LocalPath
+    gap: np.ndarray
+    verdict: str
+    kind: str  # "ok", "slow", "unstable", "diverged"
+    steps: int
+
+
+class Lab1:
+    """The data, the four problems with their optima, and runs (cached per problem)."""
+
+    def __init__(self, data: Data2D | None = None) -> None:
+        self.data = data or load_2d()
+        self._optima: dict[str, tuple[np.ndarray, float]] = {}
+
+    def problem(self, regularization: str) -> Problem:
+        if regularization not in REGULARIZATIONS:
+            raise KeyError(f"unknown regularization {regularization!r}: "
+                           f"one of {', '.join(REGULARIZATIONS)}")
+        return REGULARIZATIONS[regularization]
+
+    def objective(self, regularization: str, w: np.ndarray) -> float:
+        d = self.data
+        return self.problem(regularization).objective(d.X, d.y, w, d.mask)
+
+    def gradient(self, regularization: str, w: np.ndarray) -> np.ndarray:
+        d = self.data
+        return self.problem(regularization).gradient(d.X, d.y, w, d.mask)
+
+    def hessian(self, regularization: str, w: np.ndarray) -> np.ndarray:
+        d = self.data
+        return hessian(self.problem(regularization), d.X, d.y, w, d.mask)
+
+    def optimum(self, regularization: str) -> tuple[np.ndarray, float]:
+        """w* and J* by Newton's method (30 full steps; the gradient norm ends near 1e-15)."""
+        if regularization not in self._optima:
+            d = self.data
+            path = run_local(self.problem(regularization),
+                             Settings(algorithm="newton", lr=1.0), d.X, d.y, 30, intercept=True)
+            self._optima[regularization] = (path.weights[-1], float(path.objective[-1]))
+        return self._optima[regularization]
+
+    def safe_step(self, regularization: str) -> float:
+        """1/L with L = ¼·maxᵢ‖xᵢ‖² + λ₂ (+ λ₁ for the smooth L1)."""
+        return lipschitz_step(self.problem(regularization), self.data.X)
+
+    def run(self, algorithm: str = "gd", regularization: str = "none", multiple: float = 1.0,
+            steps: int | None = None, seed: int = 0, momentum: float | None = None) -> Run:
+        """``steps`` iterations from the random start of ``seed``, step η = multiple × 1/L
+        (Newton: η = multiple, capped at 1). Never raises on divergence: the path stops at
+        the last finite iterate and the verdict says so."""
+        d = self.data
+        problem = self.problem(regularization)
+        if algorithm == "newton":
+            step = min(float(multiple), 1.0)
+            steps = NEWTON_STEPS if steps is None else steps
+        else:
+            step = float(multiple) * self.safe_step(regularization)
+            steps = STEPS if steps is None else steps
+        settings = Settings(algorithm=algorithm, lr=step, momentum=momentum, init="random",
+                            seed=seed, batch_fraction=MINIBATCH_FRACTION)
+        with np.errstate(over="ignore", invalid="ignore"):
+            path = run_local(problem, settings, d.X, d.y, steps, intercept=True,
+                             stop_on_divergence=False)
+        _, j_star = self.optimum(regularization)
+        gap = np.maximum(path.objective - j_star, GAP_FLOOR)
+        kind, verdict = judge(path, gap, steps)
+        return Run(algorithm, regularization, float(multiple), step, path, gap, verdict, kind,
+                   steps)
+
+    def scores(self, w: np.ndarray) -> dict:
+        """Accuracy on the training and test sets, and the test confusion matrix."""
+        d = self.data
+        predicted = predict(d.X_test, w)
+        return {
+            "train_accuracy": accuracy(d.y, predict(d.X, w)),
+            "test_accuracy": accuracy(d.y_test, predicted),
+            "confusion": confusion_matrix(d.y_test, predicted),
+        }
+
+
+def judge(path: LocalPath, gap: np.ndarray, steps: int) -> tuple[str, str]:
+    """Classify a run: diverged (non-finite), unstable (J went above its start), slow, ok."""
+    done = len(path.weights) - 1
+    J = path.objective
+    if done < steps or not np.all(np.isfinite(J)):
+        return "diverged", (f"Diverged: the weights stopped being finite at iteration {done + 1}"
+                            f"; the run stops there. Use a smaller step.")
+    if np.max(J) > J[0] * 1.05:
+        return "unstable", (f"Step too large: J went up to {np.max(J):.3g} (it started at "
+                            f"{J[0]:.3g}); the iterates overshoot the minimum and bounce.")
+    if gap[-1] > 1e-2 * gap[0]:
+        return "slow", (f"Slow: after {done} iterations J − J* = {gap[-1]:.2e}, still "
+                        f"{100 * gap[-1] / gap[0]:.0f} % of where it started.")
+    return "ok", f"Converging: J − J* = {gap[-1]:.2e} after {done} iterations."
+
+
+# -- static content ----------------------------------------------------------------------------
+
+
+def data_figure(lab: Lab1) -> bytes:
+    """The raw training data with the rule that generated it, 2 + 3·x1 − x2 = 0."""
+    from stepper.ui.figures import new_figure
+
+    d = lab.data
+    fig = new_figure(7.5, 5.0)
+    ax = fig.add_subplot()
+    pos = d.y > 0
+    ax.scatter(d.raw[pos, 0], d.raw[pos, 1], s=14, c="#1f77b4", alpha=0.6, label="label +1")
+    ax.scatter(d.raw[~pos, 0], d.raw[~pos, 1], s=14, c="#ff7f0e", alpha=0.6, label="label −1")
+    xs = np.linspace(d.raw[:, 0].min(), d.raw[:, 0].max(), 2)
+    ax.plot(xs, 2 + 3 * xs, color="black", lw=2.5, ls="--", label="2 + 3·x1 − x2 = 0")
+    ax.set_ylim(d.raw[:, 1].min() - 1, d.raw[:, 1].max() + 1)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    ax.set_title(f"Training data: {len(d.y)} rows, {int(pos.sum())} labelled +1")
+    ax.legend(loc="upper left", markerscale=1.5)
+    ax.grid(alpha=0.3)
+    return png(fig)
+
+
+def png(figure) -> bytes:
+    """PNG bytes of a whole figure: one draw (the layout is constrained), fast compression."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+def fmt(values: np.ndarray, digits: int = 4) -> str:
+    return "(" + ", ".join(f"{v:.{digits}f}" for v in np.asarray(values, dtype=float)) + ")"
+
+
+def oracles_html(lab: Lab1, regularization: str = "none") -> str:
+    """The three oracles at w = 0 and w*, checked against finite differences; the Hessian's
+    spectrum and condition number; the bound L against the true curvature."""
+    from stepper.lessons_support.page import table_html
+
+    d = lab.data
+    w0 = np.zeros(d.X.shape[1])
+    w_star, j_star = lab.optimum(regularization)
+    rng = np.random.default_rng(1)
+    w_test = rng.standard_normal(d.X.shape[1])
+    g_num = numeric_gradient(lambda w: lab.objective(regularization, w), w_test)
+    g = lab.gradient(regularization, w_test)
+    H_num = np.array([numeric_gradient(lambda w, i=i: lab.gradient(regularization, w)[i], w_test)
+                      for i in range(w_test.size)])
+    H = lab.hessian(regularization, w_test)
+    eig0 = np.linalg.eigvalsh(lab.hessian(regularization, w0))
+    eig_star = np.linalg.eigvalsh(lab.hessian(regularization, w_star))
+    L = 1.0 / lab.safe_step(regularization)
+    rows = [
+        ["J(0)", f"{lab.objective(regularization, w0):.6f}", "log 2 = 0.693147: every σ is ½"],
+        ["∇J(0)", fmt(lab.gradient(regularization, w0)), "points away from the minimum"],
+        ["w*", fmt(w_star), "Newton, 30 steps"],
+        ["J(w*)", f"{j_star:.6f}",
+         f"‖∇J(w*)‖ = {np.linalg.norm(lab.gradient(regularization, w_star)):.1e}"],
+        ["∇J vs finite differences",
+         f"{np.max(np.abs(g - g_num)):.1e}", "largest difference at a random w"],
+        ["∇²J vs finite differences",
+         f"{np.max(np.abs(H - H_num)):.1e}", "largest difference at a random w"],
+        ["eigenvalues of ∇²J(0)", fmt(eig0), f"condition number {eig0[-1] / eig0[0]:.1f}"],
+        ["eigenvalues of ∇²J(w*)", fmt(eig_star, 5),
+         f"condition number {eig_star[-1] / eig_star[0]:.1f}"],
+        ["L = ¼·maxᵢ‖xᵢ‖²", f"{L:.3f}",
+         f"≥ λmax everywhere; step 1/L = {1 / L:.3f} is safe but {L / eig0[-1]:.0f}× "
+         "smaller than 1/λmax(∇²J(0))"],
+    ]
+    return table_html(["quantity", "value", "what it says"], rows,
+                      caption="The oracles on the training data (no regularization)"
+                      if regularization == "none" else f"The oracles ({regularization})")
+
+
+def newton_html(lab: Lab1, regularization: str = "none", steps: int = 8) -> str:
+    """Newton from w = 0: J and ‖∇J‖ per iteration (the digits double once close)."""
+    from stepper.lessons_support.page import table_html
+
+    d = lab.data
+    path = run_local(lab.problem(regularization), Settings(algorithm="newton", lr=1.0), d.X, d.y,
+                     steps, intercept=True)
+    _, j_star = lab.optimum(regularization)
+    rows = [[str(k), f"{path.objective[k]:.10f}", f"{max(path.objective[k] - j_star, 0):.2e}",
+             f"{path.grad_norm[k]:.2e}"] for k in range(len(path.objective))]
+    return table_html(["k", "J(w_k)", "J(w_k) − J*", "‖∇J(w_k)‖"], rows,
+                      caption="Newton's method from w = 0: w ← w − [∇²J(w)]⁻¹ ∇J(w)")
+
+
+def learning_rate_runs(lab: Lab1) -> list[tuple[str, Run]]:
+    """Gradient descent from the same start with four step sizes."""
+    eig0 = np.linalg.eigvalsh(lab.hessian("none", np.zeros(lab.data.X.shape[1])))[-1]
+    tuned = 1.0 / eig0 / lab.safe_step("none")
+    return [
+        ("too small: η = 0.1/L", lab.run("gd", "none", 0.1)),
+        ("safe: η = 1/L", lab.run("gd", "none", 1.0)),
+        (f"right: η = 1/λmax(∇²J(0)) ≈ {tuned:.0f}/L", lab.run("gd", "none", tuned)),
+        ("too large: η = 1000/L", lab.run("gd", "none", 1000.0)),
+    ]
+
+
+STYLE = {
+    "gd": ("#1f77b4", "-"), "momentum": ("#2ca02c", "-"), "nesterov": ("#9467bd", "-"),
+    "sgd": ("#ff7f0e", "-"), "minibatch": ("#8c564b", "-"), "newton": ("#d62728", "-"),
+    "sgd+momentum": ("#ff7f0e", "--"), "minibatch+momentum": ("#8c564b", "--"),
+}
+
+
+def learning_rate_figure(lab: Lab1) -> bytes:
+    """Left: J over the first 30 iterations (overshoot visible); right: J − J* in log scale."""
+    from stepper.ui.figures import new_figure
+
+    fig = new_figure(13.0, 5.0)
+    left, right = fig.subplots(1, 2)
+    colours = ["#9aa5b1", "#1f77b4", "#2ca02c", "#d62728"]
+    for (label, run), colour in zip(learning_rate_runs(lab), colours, strict=True):
+        k = np.arange(len(run.path.objective))
+        left.plot(k[:31], run.path.objective[:31], color=colour, lw=2.5, label=label)
+        right.semilogy(k, run.gap, color=colour, lw=2.5, label=label)
+    left.set_yscale("log")
+    left.set_title("J(w_k), first 30 iterations")
+    left.set_xlabel("iteration k")
+    left.set_ylabel("J(w) (log scale)")
+    right.set_title("J(w_k) − J*, 200 iterations")
+    right.set_xlabel("iteration k")
+    right.set_ylabel("J − J* (log scale)")
+    right.legend(loc="lower left", fontsize=12)
+    for ax in (left, right):
+        ax.grid(alpha=0.3, which="both")
+    return png(fig)
+
+
+def comparison_runs(lab: Lab1, regularization: str = "none",
+                    seed: int = 0) -> list[tuple[str, str, Run]]:
+    """Every method from the same random start, 200 iterations (Newton: 12), step 1/L."""
+    runs = [(ALGORITHM_LABELS[a], a, lab.run(a, regularization, 1.0, seed=seed))
+            for a in ("gd", "momentum", "nesterov", "sgd", "minibatch")]
+    runs.insert(3, ("Newton", "newton", lab.run("newton", regularization, 1.0, seed=seed)))
+    runs.append(("SGD + momentum", "sgd+momentum",
+                 lab.run("sgd", regularization, 1.0, seed=seed, momentum=0.9)))
+    runs.append(("mini-batch + momentum", "minibatch+momentum",
+                 lab.run("minibatch", regularization, 1.0, seed=seed, momentum=0.9)))
+    return [(label, key, run) for label, key, run in runs]
+
+
+def comparison_figure(lab: Lab1, regularization: str = "none", seed: int = 0) -> bytes:
+    """J(w_k) − J* against k for every method (log scale)."""
+    from stepper.ui.figures import new_figure
+
+    fig = new_figure(12.0, 5.6)
+    ax = fig.add_subplot()
+    for label, key, run in comparison_runs(lab, regularization, seed):
+        colour, style = STYLE[key]
+        ax.semilogy(np.arange(len(run.gap)), run.gap, color=colour, ls=style, lw=2.5,
+                    label=label, marker="o" if key == "newton" else None, ms=5)
+    ax.set_xlabel("iteration k")
+    ax.set_ylabel("J(w_k) − J*  (log scale)")
+    ax.set_title(f"All methods from the same random start, step 1/L "
+                 f"(regularization: {REGULARIZATION_LABELS[regularization]})")
+    ax.set_ylim(1e-12, None)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return png(fig)
+
+
+def regularization_html(lab: Lab1) -> str:
+    """w*, ‖w*‖, J* and accuracies for each regularization (optimum by Newton)."""
+    from stepper.lessons_support.page import table_html
+
+    rows = []
+    for key in REGULARIZATIONS:
+        w, j = lab.optimum(key)
+        s = lab.scores(w)
+        rows.append([escape(REGULARIZATION_LABELS[key]), fmt(w, 3),
+                     f"{np.linalg.norm(w[1:]):.3f}", f"{j:.4f}",
+                     f"{100 * s['train_accuracy']:.1f} %", f"{100 * s['test_accuracy']:.1f} %"])
+    return table_html(["regularization", "w* = (b, w₁, w₂)", "‖(w₁, w₂)‖", "J(w*)",
+                       "train accuracy", "test accuracy"], rows,
+                      caption="The penalty shrinks the weights (the intercept b is not penalized)")
+
+
+def gradient_seconds(lab: Lab1, rows: int | None, hessian: bool = False,
+                     repeats: int = 200) -> float:
+    """Median seconds for one gradient (and Hessian) on ``rows`` rows (None: all)."""
+    d = lab.data
+    problem = lab.problem("none")
+    w = np.zeros(d.X.shape[1])
+    X, y = (d.X, d.y) if rows is None else (d.X[:rows], d.y[:rows])
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        problem.block_sums(X, y, w, hessian)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def tradeoff_html(lab: Lab1) -> str:
+    """The workshop's conclusion table, with this machine's measurements next to the theory."""
+    from stepper.lessons_support.page import table_html
+
+    d = lab.data
+    n, dim = d.X.shape
+    runs = {key: run for _label, key, run in comparison_runs(lab)}
+    m = round(MINIBATCH_FRACTION * n)
+    rows = [
+        ["Newton (2nd order)", f"{runs['newton'].gap[-1]:.0e} in {runs['newton'].steps}",
+         "O(n·d² + d³)", f"{1e6 * gradient_seconds(lab, None, True):.0f} µs",
+         "all rows + the d×d Hessian", "no"],
+        ["batch GD, momentum, Nesterov", f"{runs['nesterov'].gap[-1]:.0e} (Nesterov) in 200",
+         "O(n·d)", f"{1e6 * gradient_seconds(lab, None):.0f} µs", "all rows", "no"],
+        ["stochastic (SGD)", f"{runs['sgd'].gap[-1]:.0e} in 200 (noisy)", "O(d)",
+         f"{1e6 * gradient_seconds(lab, 1):.0f} µs", "one row", "yes"],
+        [f"mini-batch (m ≈ {m})", f"{runs['minibatch'].gap[-1]:.0e} in 200 (noisy)", "O(m·d)",
+         f"{1e6 * gradient_seconds(lab, m):.0f} µs", "m rows", "yes"],
+    ]
+    return table_html(["method", "precision J − J* reached (iterations)", "time per iteration",
+                       f"measured here (n = {n}, d = {dim})", "memory per iteration",
+                       "online learning"], rows,
+                      caption="Trade-offs (measured on this machine, so numbers vary a little)")

@@ -1,0 +1,91 @@
+"""Lesson 1's page, section by section (the notebook calls one method per section).
+
+Every section is built after the page is on screen (:class:`~stepper.lessons_support.page.
+LazyPage`): the page appears at once and figures fill in within a few seconds.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from stepper.lessons_support import lab1
+from stepper.lessons_support.page import ErrorBox, LazyPage, figure_image, guarded, header, html
+
+
+class Lesson1Page:
+    """The sections of lesson 1. ``finish()`` must be the last call of the notebook."""
+
+    def __init__(self, state=None) -> None:
+        if state is None:
+            from stepper.ui.state_url import read_state
+
+            state = read_state()
+        self.state = state
+        self.lazy = LazyPage()
+        self._lab: lab1.Lab1 | None = None
+        self.explorer_app = None
+
+    @property
+    def lab(self) -> lab1.Lab1:
+        if self._lab is None:
+            self._lab = lab1.Lab1()
+        return self._lab
+
+    def header(self) -> widgets.Widget:
+        return header("Lesson 1 · Gradient algorithms on one machine",
+                      "The workshop's Lab 1: logistic regression on 2-D data, numpy only "
+                      "(no Spark on this page).")
+
+    def data(self) -> widgets.Widget:
+        return self.lazy.section(
+            lambda: figure_image(lab1.data_figure(self.lab), max_width="760px"), "the data")
+
+    def oracles(self) -> widgets.Widget:
+        return self.lazy.section(lambda: html(lab1.oracles_html(self.lab)), "the oracles")
+
+    def newton(self) -> widgets.Widget:
+        return self.lazy.section(lambda: html(lab1.newton_html(self.lab)), "Newton's iterations")
+
+    def explorer(self) -> widgets.Widget:
+        def build():
+            from stepper.lessons_support.explorer import Explorer
+
+            self.explorer_app = Explorer(self.lab, self.state)
+            return self.explorer_app.widget
+
+        return self.lazy.section(build, "the step-by-step explorer")
+
+    def learning_rate(self) -> widgets.Widget:
+        return self.lazy.section(
+            lambda: figure_image(lab1.learning_rate_figure(self.lab), max_width="1300px"),
+            "the learning-rate comparison")
+
+    def comparison(self) -> widgets.Widget:
+        def build():
+            errors = ErrorBox()
+            image = figure_image(lab1.comparison_figure(self.lab), max_width="1200px")
+            choice = widgets.ToggleButtons(
+                options=[(label, key) for key, label in lab1.REGULARIZATION_LABELS.items()],
+                value="none", description="penalty",
+                style={"button_width": "auto", "description_width": "5em"})
+
+            @guarded(errors, "redrawing the comparison")
+            def redraw(change):
+                image.value = lab1.comparison_figure(self.lab, change["new"])
+
+            choice.observe(redraw, names="value")
+            return [choice, errors.widget, image]
+
+        return self.lazy.section(build, "the comparison of all methods")
+
+    def regularization(self) -> widgets.Widget:
+        return self.lazy.section(lambda: html(lab1.regularization_html(self.lab)),
+                                 "the regularization table")
+
+    def tradeoffs(self) -> widgets.Widget:
+        return self.lazy.section(lambda: html(lab1.tradeoff_html(self.lab)),
+                                 "the trade-off table (with measurements)")
+
+    def finish(self) -> None:
+        """Build the sections (in the background under Voilà)."""
+        self.lazy.finish()

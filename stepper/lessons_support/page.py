@@ -1,0 +1,302 @@
+"""Building blocks shared by the lesson pages.
+
+* :class:`ErrorBox` and :func:`guarded`: an exception raised in a widget callback becomes a
+  readable message in the page (the full traceback folded under it); the page keeps working
+  and the message goes away at the next callback that succeeds.
+* :func:`figure_image`: a figure as an ``ipywidgets.Image`` whose PNG bytes are swapped in place
+  (no ``clear_output``, so no flicker and no page jump).
+* :func:`code_card`: a titled card that shows the code that ran and what it returned (Voilà
+  hides code cells; lesson 0 is about code, so the page shows it explicitly).
+* Where the page is served: :func:`in_voila`, :func:`query_value`, :func:`page_host`,
+  :func:`lesson_href`, :func:`spark_ui_link`.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+import os
+import socket
+import textwrap
+import threading
+import traceback
+from collections.abc import Callable
+from html import escape
+from typing import Any
+from urllib.parse import parse_qsl
+
+import ipywidgets as widgets
+
+from stepper.errors import StepperError
+
+# -- errors in callbacks -----------------------------------------------------------------------
+
+
+class ErrorBox:
+    """An HTML widget that shows the last callback error, hidden while there is none."""
+
+    def __init__(self) -> None:
+        self.widget = widgets.HTML("", layout=widgets.Layout(display="none"))
+        self.widget.add_class("stepper-error-box")
+        self.messages: list[str] = []
+
+    @staticmethod
+    def describe(exc: BaseException) -> str:
+        """One line a person can read: the toolkit's own errors as they are, others typed."""
+        if isinstance(exc, StepperError):
+            return str(exc)
+        text = str(exc) or "(no message)"
+        return f"{type(exc).__name__}: {text}"
+
+    def show(self, exc: BaseException, action: str = "") -> None:
+        message = self.describe(exc)
+        self.messages.append(message)
+        details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        doing = f" while {escape(action)}" if action else ""
+        self.widget.value = (
+            "<div class='stepper-error' role='alert'>"
+            f"<b>Something went wrong{doing}:</b> {escape(message)}"
+            "<br><span style='font-size:0.9em'>The page still works: change a setting or "
+            "press the button again.</span>"
+            "<details style='font-size:0.8em;margin-top:4px'><summary>details</summary>"
+            f"<pre style='white-space:pre-wrap'>{escape(details)}</pre></details></div>"
+        )
+        self.widget.layout.display = None
+
+    def clear(self) -> None:
+        if self.widget.layout.display != "none":
+            self.widget.value = ""
+            self.widget.layout.display = "none"
+
+
+def guarded(box: ErrorBox, action: str = "") -> Callable[[Callable], Callable]:
+    """Decorate a widget callback: an exception shows in ``box`` instead of escaping.
+
+    Success clears the box. The wrapped callback returns None when it failed.
+    """
+
+    def decorate(callback: Callable) -> Callable:
+        @functools.wraps(callback)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                result = callback(*args, **kwargs)
+            except Exception as exc:
+                box.show(exc, action)
+                return None
+            box.clear()
+            return result
+
+        return run
+
+    return decorate
+
+
+# -- figures and text --------------------------------------------------------------------------
+
+
+def figure_image(png: bytes = b"", width: str = "100%", max_width: str = "900px") -> widgets.Image:
+    """An Image widget for PNG bytes (replace ``.value`` to update it in place)."""
+    image = widgets.Image(value=png, format="png",
+                          layout=widgets.Layout(width=width, max_width=max_width, height="auto"))
+    image.add_class("stepper-figure")
+    return image
+
+
+def html(text: str, **layout: Any) -> widgets.HTML:
+    """An HTML widget (readable size) with an optional layout."""
+    return widgets.HTML(text, layout=widgets.Layout(**layout))
+
+
+CODE_STYLE = ("background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;"
+              "font-size:15px;line-height:1.4;overflow-x:auto;margin:4px 0")
+
+
+def highlight(code: str) -> str:
+    """Python source as HTML with inline colours (pygments), or plain when it is missing."""
+    code = textwrap.dedent(code).strip("\n")
+    try:
+        from pygments import highlight as render
+        from pygments.formatters import HtmlFormatter
+        from pygments.lexers import PythonLexer
+    except ImportError:  # pragma: no cover - pygments comes with IPython
+        return f"<pre style='{CODE_STYLE}'>{escape(code)}</pre>"
+    body = render(code, PythonLexer(), HtmlFormatter(noclasses=True, nowrap=True))
+    return f"<pre style='{CODE_STYLE}'>{body}</pre>"
+
+
+def source_of(function: Callable, body_only: bool = False) -> str:
+    """The source code of ``function``; with ``body_only``, its body without the docstring."""
+    text = textwrap.dedent(inspect.getsource(function))
+    if not body_only:
+        return text
+    definition = ast.parse(text).body[0]
+    body = definition.body
+    first = body[0]
+    if (len(body) > 1 and isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+            and isinstance(first.value.value, str)):
+        first = body[1]
+    lines = text.splitlines()
+    return textwrap.dedent("\n".join(lines[first.lineno - 1: definition.end_lineno]))
+
+
+class CodeCard:
+    """A section of a page: a title, a sentence, the code that runs, and its result."""
+
+    def __init__(self, title: str, text: str, code: str) -> None:
+        self.title = widgets.HTML(f"<h3 style='margin:6px 0'>{escape(title)}</h3>")
+        self.text = widgets.HTML(f"<div style='font-size:16px;max-width:60em'>{text}</div>")
+        self.code = widgets.HTML(highlight(code))
+        self.result = widgets.HTML("<i style='color:#666'>waiting…</i>")
+        self.result.add_class("stepper-result")
+        self.widget = widgets.VBox([self.title, self.text, self.code, self.result],
+                                   layout=widgets.Layout(margin="0 0 18px 0"))
+
+    def set_result(self, html_text: str) -> None:
+        self.result.value = f"<div style='font-size:16px'>{html_text}</div>"
+
+    def set_error(self, exc: BaseException) -> None:
+        self.result.value = (f"<div class='stepper-error' role='alert'>This step failed: "
+                             f"{escape(ErrorBox.describe(exc))}</div>")
+
+
+def code_card(title: str, text: str, code: str) -> CodeCard:
+    return CodeCard(title, text, code)
+
+
+def table_html(header: list[str], rows: list[list[Any]], caption: str = "") -> str:
+    """A plain, large HTML table (values already formatted or formatted with ``str``)."""
+    cell = "padding:4px 12px;border:1px solid #ccc;text-align:right"
+    head = "padding:4px 12px;border:1px solid #ccc;background:#f0f3f6;text-align:center"
+    parts = ["<table style='border-collapse:collapse;font-size:16px;margin:4px 0'>"]
+    if caption:
+        parts.append(f"<caption style='text-align:left;font-weight:600;padding:4px 0'>"
+                     f"{escape(caption)}</caption>")
+    parts.append("<tr>" + "".join(f"<th style='{head}'>{h}</th>" for h in header) + "</tr>")
+    for row in rows:
+        parts.append("<tr>" + "".join(f"<td style='{cell}'>{v}</td>" for v in row) + "</tr>")
+    parts.append("</table>")
+    return "".join(parts)
+
+
+# -- where the page is served ------------------------------------------------------------------
+
+
+def in_voila() -> bool:
+    """True inside a kernel started by Voilà (it sets these variables for the kernel)."""
+    return any(os.environ.get(name) for name in ("VOILA_BASE_URL", "VOILA_SERVER_URL",
+                                                  "VOILA_KERNEL_ID"))
+
+
+def query_value(name: str, default: str | None = None, query: str | None = None) -> str | None:
+    """A value from the page URL's query string (Voilà passes it as ``$QUERY_STRING``)."""
+    text = os.environ.get("QUERY_STRING", "") if query is None else query
+    for key, value in parse_qsl(text.lstrip("?"), keep_blank_values=True):
+        if key == name:
+            return value
+    return default
+
+
+def page_host() -> str:
+    """The host name the browser used for this page (so links to other ports work from
+    attendees' laptops too), else ``localhost``."""
+    host = os.environ.get("SERVER_NAME", "").strip()
+    if host.startswith("[") and "]" in host:  # IPv6 literal with brackets
+        return host
+    return host.split(":")[0] if host else "localhost"
+
+
+def lesson_href(notebook: str) -> str:
+    """The link to another lesson page. Relative, so that it resolves to
+    ``…/voila/render/<notebook>`` whatever prefix Voilà is served under."""
+    return notebook
+
+
+def ui_port(default: int = 4040) -> int:
+    """The Spark UI port: ``?ui_port=`` in the page URL, else ``$STEPPER_UI_PORT``, else 4040."""
+    for text in (query_value("ui_port"), os.environ.get("STEPPER_UI_PORT")):
+        if text and text.strip().isdigit() and 0 < int(text) < 65536:
+            return int(text)
+    return default
+
+
+def port_open(port: int, host: str = "127.0.0.1", timeout: float = 0.2) -> bool:
+    """Whether something listens on ``host:port`` (the Spark UI of a running lesson)."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def spark_ui_link(port: int, host: str | None = None) -> str:
+    """``http://<page host>:<port>/`` as an HTML link opening in a new tab."""
+    url = f"http://{host or page_host()}:{port}/"
+    return f"<a href='{escape(url)}' target='_blank' rel='noopener'>{escape(url)}</a>"
+
+
+def header(title: str, subtitle: str = "") -> widgets.HTML:
+    """The page's title block with the stylesheet (``stepper.ui.style``)."""
+    from stepper.ui.style import CSS
+
+    sub = f"<div style='font-size:18px;color:#444'>{subtitle}</div>" if subtitle else ""
+    return widgets.HTML(f"{CSS}<h1 style='margin:4px 0'>{escape(title)}</h1>{sub}")
+
+
+# -- sections filled after the page shows ------------------------------------------------------
+
+
+class LazyPage:
+    """Sections whose content is computed after the page is on screen.
+
+    Each section is a placeholder box ("Preparing …") given to the notebook at once; its
+    builder runs in :meth:`finish`. Under Voilà that happens on a background thread, so the
+    page renders in a few seconds and fills in as results arrive (widget updates reach the
+    browser as they happen). Elsewhere (a notebook, nbclient, tests) it runs in order on the
+    calling thread and :meth:`finish` raises if a section failed, so a broken section cannot go
+    unnoticed. A failed section shows a readable message in place of its content either way.
+    """
+
+    def __init__(self) -> None:
+        self.tasks: list[tuple[widgets.Box, Callable[[], Any], str]] = []
+        self.failures: list[str] = []
+        self.done = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def section(self, build: Callable[[], Any], what: str,
+                waiting: str = "Preparing") -> widgets.Box:
+        """A box that will hold ``build()`` (a widget or a list of widgets)."""
+        note = widgets.HTML(f"<i style='color:#666;font-size:16px'>{escape(waiting)} "
+                            f"{escape(what)}…</i>")
+        box = widgets.VBox([note])
+        self.tasks.append((box, build, what))
+        return box
+
+    def _fill(self) -> None:
+        try:
+            for box, build, what in self.tasks:
+                try:
+                    content = build()
+                except Exception as exc:
+                    self.failures.append(f"{what}: {ErrorBox.describe(exc)}")
+                    error = ErrorBox()
+                    error.show(exc, what)
+                    box.children = (error.widget,)
+                    continue
+                box.children = tuple(content) if isinstance(content, (list, tuple)) \
+                    else (content,)
+        finally:
+            self.done.set()
+
+    def finish(self, background: bool | None = None) -> None:
+        """Build every section: on a thread under Voilà (``background=None``), else now."""
+        if background is None:
+            background = in_voila()
+        if background:
+            self.thread = threading.Thread(target=self._fill, name="lesson-sections",
+                                           daemon=True)
+            self.thread.start()
+            return
+        self._fill()
+        if self.failures:
+            raise RuntimeError("some sections of the page failed: " + "; ".join(self.failures))
