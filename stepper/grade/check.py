@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import os
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -134,15 +135,23 @@ def run_check(task_id: str, namespace: dict[str, Any], *, show: bool | None = No
                          include_hidden=False, timeout_cap=timeout_cap, locate=_locate)
     folder = _ini()
     args = [*files, "-q", "-p", "no:cacheprovider", "-c", f"{folder}/pytest.ini",
-            "--rootdir", folder, "--capture=sys", "-o", "timeout_func_only=true",
-            "-W", "ignore::DeprecationWarning"]
+            "--rootdir", folder, "--capture=sys", "-W", "ignore::DeprecationWarning"]
     if threading.current_thread() is threading.main_thread():
-        args.append("--timeout-method=signal")
-    else:
-        args += ["-p", "no:timeout"]
+        args += ["-p", "pytest_timeout", "--timeout-method=signal",
+                 "-o", "timeout_func_only=true"]
     sink = io.StringIO()
-    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        pytest.main(args, plugins=[plugin])
+    # Load only the plugins grading needs: autoloading every installed pytest plugin
+    # (hypothesis, playwright, ...) costs seconds per check.
+    previous = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            pytest.main(args, plugins=[plugin])
+    finally:
+        if previous is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = previous
     if show is None:
         show = not _in_kernel()
     if show:

@@ -5,7 +5,8 @@ stderr go to a log file first thing, so whatever the attendee's code prints cann
 grader. It imports each extracted notebook module (a ``sys.exit`` or an exception at import is
 recorded as a clear result), then runs pytest with :class:`~stepper.grade.plugin.GradePlugin`.
 Every record is appended, one JSON object per line, to the results file as soon as it is known,
-so a crash mid-run keeps what was already graded. Events: ``start`` (a test begins),
+so a crash mid-run keeps what was already graded. Events: ``importing`` (a notebook module is
+about to be imported), ``start`` (a test begins),
 ``result``, ``import`` (a notebook could not be imported), ``done``.
 """
 
@@ -86,6 +87,7 @@ def main(spec_path: str) -> int:
     line_maps = {}
     for number, entry in spec["modules"].items():
         line_maps[entry["path"]] = entry["line_map"]
+        sink({"event": "importing", "set": number})
         namespaces[number] = import_module(f"submission_{number}", entry["path"],
                                            entry["line_map"], sink, number)
 
@@ -112,7 +114,8 @@ def main(spec_path: str) -> int:
         def pytest_runtest_protocol(self, item, nextitem):
             sink({"event": "start", "key": test_key(item.path, item.function.__name__)})
 
-    args = [*spec["test_files"], "-q", "-p", "no:cacheprovider", "-c", spec["ini"],
+    args = [*spec["test_files"], "-q", "-p", "no:cacheprovider", "-p", "pytest_timeout",
+            "-c", spec["ini"],
             "--rootdir", spec["workdir"], "--timeout-method=signal",
             "-o", "timeout_func_only=true", "-W", "ignore::DeprecationWarning"]
     code = pytest.main(args, plugins=[plugin, Starts()])

@@ -141,6 +141,7 @@ def _guess_set(notebook: Path) -> str | None:
 
 
 MAX_ATTEMPTS = 4
+LOG_TAIL_LINES = 12
 
 
 def _run_child(modules, graded_sets, specs, result, tasks, include_hidden, timeout_cap,
@@ -151,27 +152,35 @@ def _run_child(modules, graded_sets, specs, result, tasks, include_hidden, timeo
     as such and a new child grades the tests that are left, up to :data:`MAX_ATTEMPTS` times.
     """
     out: dict = {}
+    startup_retried = False
     for attempt in range(MAX_ATTEMPTS):
         left = [s for s in specs if s.key not in out and s.info.set_number in graded_sets]
         if not left:
             break
-        records, killed, returncode, budget = _attempt(
+        records, killed, returncode, budget, log_tail = _attempt(
             modules, graded_sets, left, set(out), tasks, include_hidden, timeout_cap,
             max_seconds, master)
-        running, done = None, False
+        running, done, started = None, False, False
         for record in records:
             event = record.pop("event", None)
             if event == "result":
                 out[record["key"]] = record
                 running = None
             elif event == "start":
-                running = record["key"]
+                running, started = record["key"], True
+            elif event == "importing":
+                running, started = f"import:{record['set']}", True
             elif event == "import" and record["output"] not in result.problems:
                 result.problems.append(record["output"])
             elif event == "done":
                 done = True
         if done:
             break
+        if not started and not killed and not startup_retried and attempt + 1 < MAX_ATTEMPTS:
+            # The child died before its first test (a transient failure of the grader itself,
+            # e.g. the machine out of memory): try once more before reporting it.
+            startup_retried = True
+            continue
         if killed:
             reason = f"the grading process was stopped at its {budget:.0f} s time limit"
             status = STATUS_TIMEOUT
@@ -188,6 +197,11 @@ def _run_child(modules, graded_sets, specs, result, tasks, include_hidden, timeo
                                   "ended the process (os._exit, a segfault, memory) or never "
                                   "returned. The other tests were graded in a new process.")
             continue
+        if isinstance(running, str) and running.startswith("import:"):
+            notebook = modules[running.split(":", 1)[1]]["notebook"]
+            reason += f" while importing {notebook}: a definition in it ends the process"
+        elif not started and log_tail:
+            reason += " before its first test; its last output:\n" + log_tail
         result.problems.append(reason)
         for spec in left:
             if spec.key not in out:
@@ -197,8 +211,9 @@ def _run_child(modules, graded_sets, specs, result, tasks, include_hidden, timeo
 
 
 def _attempt(modules, graded_sets, specs, skip, tasks, include_hidden, timeout_cap,
-             max_seconds, master) -> tuple[list[dict], bool, int | None, float]:
-    """One child process over ``specs``: its raw records, whether it was killed, its code."""
+             max_seconds, master) -> tuple[list[dict], bool, int | None, float, str]:
+    """One child process over ``specs``: its raw records, whether it was killed, its exit code,
+    its time budget and the end of its log (for a child that fails before any test)."""
     budget = sum(min(s.info.timeout, timeout_cap or s.info.timeout) for s in specs)
     if any(s.info.spark for s in specs):
         budget += SPARK_STARTUP
@@ -234,6 +249,9 @@ def _attempt(modules, graded_sets, specs, skip, tasks, include_hidden, timeout_c
         env.setdefault("STEPPER_DRIVER_MEMORY", "512m")
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["PYTHONHASHSEED"] = "0"
+        # Only the plugins grading needs (pytest-timeout, passed with -p): autoloading every
+        # installed pytest plugin (hypothesis, playwright, ...) tripled the child's start time.
+        env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         with open(work / "child.out", "wb") as out:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "stepper.grade.child", str(work / "spec.json")],
@@ -249,4 +267,10 @@ def _attempt(modules, graded_sets, specs, skip, tasks, include_hidden, timeout_c
                     os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
         records = _read_records(work / "results.jsonl")
-    return records, killed, proc.returncode, budget
+        log_tail = ""
+        for name in ("child.out", "child.log"):
+            text = (work / name).read_text(errors="replace").strip() if (work / name).exists() \
+                else ""
+            if text:
+                log_tail += "\n".join(text.splitlines()[-LOG_TAIL_LINES:]) + "\n"
+    return records, killed, proc.returncode, budget, log_tail.rstrip()
