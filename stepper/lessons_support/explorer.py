@@ -13,7 +13,6 @@ Stepping uses the shared control bar of :mod:`stepper.ui` when it provides ``Les
 
 from __future__ import annotations
 
-import threading
 from html import escape
 
 import ipywidgets as widgets
@@ -25,6 +24,7 @@ from stepper.lessons_support.lab1 import (
     REGULARIZATIONS,
     Lab1,
     Run,
+    big_fonts,
 )
 from stepper.lessons_support.metrics import confusion_html, precision_recall
 from stepper.lessons_support.page import ErrorBox, figure_image, guarded
@@ -87,13 +87,13 @@ class Explorer:
     def __init__(self, lab: Lab1, state=None) -> None:
         self.lab = lab
         self.errors = ErrorBox()
-        self.lock = threading.Lock()
         self.fail_on = getattr(state, "fail_on_step", None)
         self._contours: dict[str, ContourFigure] = {}
-        self.gap_figure = GapFigure(width=6.4, height=4.6)
         d = lab.data
-        self.boundary_figure = BoundaryFigure(d.X_test, d.y_test,
-                                              title="Test set and the boundary at w_k")
+        with big_fonts():
+            self.gap_figure = GapFigure(width=6.4, height=4.6)
+            self.boundary_figure = BoundaryFigure(d.X_test, d.y_test,
+                                                  title="Test set and the boundary at w_k")
         self.run: Run | None = None
         self.k = 0
 
@@ -118,9 +118,9 @@ class Explorer:
         self.readout = widgets.HTML("")
         self.readout.add_class("stepper-readout")
         self.confusion = widgets.HTML("")
-        self.gap_image = figure_image(max_width="640px")
-        self.contour_image = figure_image(max_width="640px")
-        self.boundary_image = figure_image(max_width="640px")
+        self.gap_image = figure_image(width="49%", max_width="640px")
+        self.contour_image = figure_image(width="49%", max_width="640px")
+        self.boundary_image = figure_image(width="49%", max_width="640px")
 
         if state is not None:
             self._apply_state(state)
@@ -130,8 +130,8 @@ class Explorer:
                                    layout=widgets.Layout(width="8em"))
         self.step = widgets.Button(description="Step ▶", tooltip="one iteration forward (→)",
                                    button_style="primary", layout=widgets.Layout(width="8em"))
-        self.first = widgets.Button(description="⏮ First", layout=widgets.Layout(width="8em"))
-        self.last = widgets.Button(description="Last ⏭", layout=widgets.Layout(width="8em"))
+        self.first = widgets.Button(description="« First", layout=widgets.Layout(width="8em"))
+        self.last = widgets.Button(description="Last »", layout=widgets.Layout(width="8em"))
         self.play = widgets.Play(value=0, min=0, max=1, interval=150, description="Play",
                                  show_repeat=False)
         self.slider = widgets.IntSlider(value=0, min=0, max=1, description="iteration",
@@ -188,9 +188,10 @@ class Explorer:
         if regularization not in self._contours:
             d = self.lab.data
             w_star, _ = self.lab.optimum(regularization)
-            self._contours[regularization] = ContourFigure(
-                REGULARIZATIONS[regularization], d.X, d.y, w_star, mask=d.mask,
-                title="J(b*, w₁, w₂) and the path of (w₁, w₂)")
+            with big_fonts():
+                self._contours[regularization] = ContourFigure(
+                    REGULARIZATIONS[regularization], d.X, d.y, w_star, mask=d.mask,
+                    title="J(b*, w₁, w₂) and the path of (w₁, w₂)")
         return self._contours[regularization]
 
     def recompute(self, keep: int | None = None) -> Run:
@@ -202,7 +203,7 @@ class Explorer:
         self.step_note.value = ("<span style='font-size:15px'>Newton takes the full step "
                                 "η = 1</span>" if newton else
                                 f"<span style='font-size:15px'>η = {eta:.3g}</span>")
-        with self.lock:
+        with big_fonts():
             run = self.lab.run(algorithm, self.regularization.value, self.multiple.value,
                                seed=self.seed.value)
             self.run = run
@@ -239,7 +240,7 @@ class Explorer:
         run = self.run
         w = run.path.weights[k]
         scores = self.lab.scores(w)
-        with self.lock:
+        with big_fonts():
             self.gap_image.value = self.gap_figure.show(k)
             self.contour_image.value = self.contour(run.regularization).show(run.path.weights, k)
             self.boundary_image.value = self.boundary_figure.show(w)

@@ -12,8 +12,10 @@ net both; the intercept is not penalized.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import threading
 import time
 from dataclasses import dataclass
 from html import escape
@@ -232,6 +234,11 @@ def judge(path: LocalPath, gap: np.ndarray, steps: int) -> tuple[str, str]:
 
 
 def data_figure(lab: Lab1) -> bytes:
+    with big_fonts():
+        return _data_figure(lab)
+
+
+def _data_figure(lab: Lab1) -> bytes:
     """The raw training data with the rule that generated it, 2 + 3·x1 − x2 = 0."""
     from stepper.ui.figures import new_figure
 
@@ -250,6 +257,22 @@ def data_figure(lab: Lab1) -> bytes:
     ax.legend(loc="upper left", markerscale=1.5)
     ax.grid(alpha=0.3)
     return png(fig)
+
+
+FIGURE_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def big_fonts():
+    """The lessons' large fonts (``stepper.ui.figures.FONT``) for figures built or drawn
+    inside. Holds one lock: matplotlib's settings are global, and the page's sections are
+    drawn on a background thread while callbacks draw on the kernel's thread."""
+    import matplotlib
+
+    from stepper.ui.figures import FONT
+
+    with FIGURE_LOCK, matplotlib.rc_context(FONT):
+        yield
 
 
 def png(figure) -> bytes:
@@ -337,6 +360,11 @@ STYLE = {
 
 
 def learning_rate_figure(lab: Lab1) -> bytes:
+    with big_fonts():
+        return _learning_rate_figure(lab)
+
+
+def _learning_rate_figure(lab: Lab1) -> bytes:
     """Left: J over the first 30 iterations (overshoot visible); right: J − J* in log scale."""
     from stepper.ui.figures import new_figure
 
@@ -374,6 +402,11 @@ def comparison_runs(lab: Lab1, regularization: str = "none",
 
 
 def comparison_figure(lab: Lab1, regularization: str = "none", seed: int = 0) -> bytes:
+    with big_fonts():
+        return _comparison_figure(lab, regularization, seed)
+
+
+def _comparison_figure(lab: Lab1, regularization: str, seed: int) -> bytes:
     """J(w_k) − J* against k for every method (log scale)."""
     from stepper.ui.figures import new_figure
 

@@ -173,8 +173,10 @@ def table_html(header: list[str], rows: list[list[Any]], caption: str = "") -> s
         parts.append(f"<caption style='text-align:left;font-weight:600;padding:4px 0'>"
                      f"{escape(caption)}</caption>")
     parts.append("<tr>" + "".join(f"<th style='{head}'>{h}</th>" for h in header) + "</tr>")
+    first = cell.replace("text-align:right", "text-align:left")
     for row in rows:
-        parts.append("<tr>" + "".join(f"<td style='{cell}'>{v}</td>" for v in row) + "</tr>")
+        parts.append("<tr>" + "".join(f"<td style='{first if i == 0 else cell}'>{v}</td>"
+                                      for i, v in enumerate(row)) + "</tr>")
     parts.append("</table>")
     return "".join(parts)
 
