@@ -139,3 +139,21 @@ def lipschitz_step(X):
 
 # %%
 check("1.7")
+
+# %% [markdown]
+# ## Your oracles on the stepper
+#
+# Once Tasks 1.4 and 1.5 pass (or 1.1 and 1.2), the stepper can run gradient descent on Spark
+# with *your* loss and gradient in every partition (this starts Spark). `compare` runs the same
+# iterations with the built-in oracles next to yours; `mine` is a `Stepper`, so the lesson views
+# accept it too.
+
+# %%
+from stepper import Problem, from_numpy
+from stepper.grade.plug import compare, my_stepper
+
+X_big = np.hstack([np.ones((400, 1)), rng.normal(size=(400, 2))])
+y_big = np.where(X_big @ np.array([0.5, 2.0, -1.0]) + rng.normal(size=400) > 0, 1.0, -1.0)
+data = from_numpy(X_big, y_big, partitions=4)
+mine = my_stepper(data, Problem(l2=0.01), globals(), algorithm="gd", lr="1/L")
+print(compare(mine, steps=10))

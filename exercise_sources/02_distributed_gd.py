@@ -175,3 +175,33 @@ def minibatch_oracle(points, w, lam, fraction, seed, oracle):
 
 # %%
 check("2.7")
+
+# %% [markdown]
+# ## Your code on the stepper
+#
+# Your `partition_oracle` runs in every partition of a `Stepper` (`mine` below: the lesson views
+# accept it), next to the reference run; `replay_updates` then feeds the gradients the
+# partitions computed to your `nesterov_step` and checks it lands on the same weights. Try
+# `algorithm="momentum"` or `"gd"` too. Last, your whole pipeline — `partition_partials`,
+# `combine` and `gradient_descent` — against the stepper's.
+
+# %%
+from stepper import Problem, Stepper, from_numpy
+from stepper.grade.plug import compare, my_stepper, replay_updates
+
+lam = 0.01
+data = from_numpy(X_all, y_all, partitions=4, sc=sc)
+mine = my_stepper(data, Problem(l2=lam), globals(), algorithm="nesterov", lr=0.5)
+print(compare(mine, steps=10))
+print(replay_updates(mine, globals()))
+
+
+def my_distributed_oracle(w):
+    """(J, ∇J) computed by your partition_partials and combine."""
+    return combine(partition_partials(points, w, partition_oracle), w, lam)
+
+
+path = gradient_descent(my_distributed_oracle, np.zeros(3), 0.5, 10)
+reference = Stepper(data, Problem(l2=lam), algorithm="gd", lr=0.5).run(10)
+print("largest gap to the stepper's weights:",
+      np.max(np.abs(path[1:] - np.array([r.weights for r in reference]))))

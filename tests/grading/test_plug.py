@@ -1,0 +1,85 @@
+"""The exercise functions plug into the Stepper: solved ones reproduce the reference run,
+wrong ones are caught, unfinished ones get a clear message."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import FIXTURES, ROOT
+
+from stepper.data.loaders import from_numpy
+from stepper.grade.extract import extract, read_notebook
+from stepper.grade.plug import NotReady, compare, my_stepper, partition_oracle_from, replay_updates
+from stepper.grade.reference import make_blobs
+from stepper.problems import Problem
+
+
+def namespace(path) -> dict:
+    """The definitions of a notebook, as a notebook kernel would hold them (in ``__main__``)."""
+    functions = {"__name__": "__main__"}
+    exec(compile(extract(read_notebook(path)).source, str(path), "exec"), functions)
+    return functions
+
+
+@pytest.fixture(scope="module")
+def data(sc):
+    X, y = make_blobs(120, 3, seed=8)
+    return from_numpy(X, y, partitions=3, sc=sc)
+
+
+def test_unfinished_functions_say_what_to_complete():
+    with pytest.raises(NotReady, match=r"complete `partition_oracle` \(Task 2.1\)"):
+        partition_oracle_from(namespace(ROOT / "exercises" / "02_distributed_gd.ipynb"))
+
+
+def test_row_and_block_oracles_agree_with_the_reference():
+    functions = namespace(ROOT / "solutions" / "01_oracles.ipynb")
+    X, y = make_blobs(9, 3, seed=3)
+    w = np.array([0.2, -0.5, 1.0])
+    block, origin = partition_oracle_from(functions)
+    assert "1.4" in origin
+    rows, _ = partition_oracle_from({k: functions[k] for k in ("loss_one", "grad_one")})
+    for oracle in (block, rows):
+        loss, grad = oracle(X, y, w)
+        margin = y * (X @ w)
+        assert loss == pytest.approx(np.logaddexp(0, -margin).sum(), rel=1e-12)
+        np.testing.assert_allclose(grad, -(X.T @ (y / (1 + np.exp(margin)))), rtol=1e-10)
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("algorithm", ["gd", "momentum", "nesterov"])
+def test_solved_set_2_runs_on_the_stepper_like_the_reference(data, algorithm):
+    functions = namespace(ROOT / "solutions" / "02_distributed_gd.ipynb")
+    mine = my_stepper(data, Problem(l2=0.01), functions, algorithm=algorithm, lr=0.5)
+    assert "2.1" in mine.plugged
+    result = compare(mine, steps=3)
+    assert result.ok, str(result)
+    assert "same trajectory" in str(result)
+    replayed = replay_updates(mine, functions)
+    assert replayed.ok, str(replayed)
+
+
+@pytest.mark.spark
+def test_solved_set_3_newton_runs_on_the_stepper(data):
+    functions = namespace(ROOT / "solutions" / "03_newton.ipynb")
+    functions["partition_oracle"] = namespace(ROOT / "solutions" / "02_distributed_gd.ipynb")[
+        "partition_oracle"]
+    mine = my_stepper(data, Problem(l2=0.01), functions, algorithm="newton", lr=1.0)
+    assert "3.1" in mine.plugged
+    result = compare(mine, steps=2)
+    assert result.ok, str(result)
+    assert replay_updates(mine, functions).ok
+
+
+@pytest.mark.spark
+def test_wrong_answers_leave_the_reference(data):
+    wrong = namespace(FIXTURES / "01_gradient_sign.ipynb")
+    mine = my_stepper(data, Problem(l2=0.01), wrong, algorithm="gd", lr=0.5)
+    result = compare(mine, steps=2)
+    assert not result.ok and result.first_difference == 1
+    assert "leaves the reference at iteration 1" in str(result)
+    nesterov = namespace(FIXTURES / "02_nesterov_at_w.ipynb")
+    run = my_stepper(data, Problem(l2=0.01), nesterov, algorithm="nesterov", lr=0.5)
+    run.run(2)
+    replayed = replay_updates(run, nesterov)
+    assert not replayed.ok and "the gradient was asked at" in str(replayed)
