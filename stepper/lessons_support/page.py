@@ -17,6 +17,7 @@ import ast
 import functools
 import inspect
 import os
+import re
 import socket
 import textwrap
 import threading
@@ -164,19 +165,24 @@ def code_card(title: str, text: str, code: str) -> CodeCard:
     return CodeCard(title, text, code)
 
 
-def table_html(header: list[str], rows: list[list[Any]], caption: str = "") -> str:
-    """A plain, large HTML table (values already formatted or formatted with ``str``)."""
-    cell = "padding:4px 12px;border:1px solid #ccc;text-align:right"
+NUMERIC = re.compile(r"^[\s\d.,+\-−\u202f]+(e[+\-]?\d+)?\s*%?$")
+
+
+def table_html(header: list[str] | None, rows: list[list[Any]], caption: str = "") -> str:
+    """A plain, large HTML table: numbers right-aligned, text left-aligned, no header row
+    when ``header`` is None."""
+    cell = "padding:4px 12px;border:1px solid #ccc;text-align:"
     head = "padding:4px 12px;border:1px solid #ccc;background:#f0f3f6;text-align:center"
     parts = ["<table style='border-collapse:collapse;font-size:16px;margin:4px 0'>"]
     if caption:
         parts.append(f"<caption style='text-align:left;font-weight:600;padding:4px 0'>"
                      f"{escape(caption)}</caption>")
-    parts.append("<tr>" + "".join(f"<th style='{head}'>{h}</th>" for h in header) + "</tr>")
-    first = cell.replace("text-align:right", "text-align:left")
+    if header:
+        parts.append("<tr>" + "".join(f"<th style='{head}'>{h}</th>" for h in header) + "</tr>")
     for row in rows:
-        parts.append("<tr>" + "".join(f"<td style='{first if i == 0 else cell}'>{v}</td>"
-                                      for i, v in enumerate(row)) + "</tr>")
+        parts.append("<tr>" + "".join(
+            f"<td style='{cell}{'right' if NUMERIC.match(str(v)) else 'left'}'>{v}</td>"
+            for v in row) + "</tr>")
     parts.append("</table>")
     return "".join(parts)
 
