@@ -34,6 +34,7 @@ file that is deleted at the end unless a Spark error message names it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import sys
@@ -289,14 +290,14 @@ def _describe_spark_error(exc: BaseException) -> str | None:
     try:
         from pyspark.errors import PySparkException
     except ImportError:  # pragma: no cover
-        PySparkException = ()  # noqa: N806
+        PySparkException = ()
     if isinstance(exc, Py4JJavaError):
         try:
             text = str(exc.java_exception.toString())
         except Exception:  # the JVM may be gone
             text = str(exc)
         return "Spark failed: " + _one_line(text)
-    if isinstance(exc, Py4JNetworkError) or isinstance(exc, ConnectionError):
+    if isinstance(exc, (Py4JNetworkError, ConnectionError)):
         return "the Spark JVM stopped or cannot be reached"
     if isinstance(exc, Py4JError):
         return "Spark failed: " + _one_line(str(exc))
@@ -305,14 +306,14 @@ def _describe_spark_error(exc: BaseException) -> str | None:
     return None
 
 
-class _Failure(Exception):
+class _FailureError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
-    raise _Failure(message, code)
+    raise _FailureError(message, code)
 
 
 # -- Spark's console output ------------------------------------------------------------------------
@@ -360,10 +361,8 @@ class _SparkOutput:
 
     def finish(self) -> None:
         if self.path and not self.keep:
-            try:
+            with contextlib.suppress(OSError):
                 os.remove(self.path)
-            except OSError:
-                pass
 
 
 # -- run -----------------------------------------------------------------------------------------
@@ -514,7 +513,7 @@ def _run_on_spark(args, problem, settings, spec, task, output: _SparkOutput) -> 
             _save(args, run, out)
             done = run.iteration if run is not None else 0
             _fail(f"interrupted after {done} iterations", EXIT_INTERRUPTED)
-        except (_Failure, StepperError, UsageError):
+        except (_FailureError, StepperError, UsageError):
             raise
         except Exception as exc:
             described = _describe_spark_error(exc)
@@ -526,10 +525,8 @@ def _run_on_spark(args, problem, settings, spec, task, output: _SparkOutput) -> 
             _fail(described + output.note())
     finally:
         if session is not None:
-            try:
+            with contextlib.suppress(Exception):
                 session.stop()
-            except Exception:
-                pass
 
 
 def _save(args: argparse.Namespace, run: Any, out: Any) -> None:
@@ -584,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
             _fail(_one_line(str(exc)))
         except KeyboardInterrupt:
             _fail("interrupted", EXIT_INTERRUPTED)
-        except (_Failure, SystemExit):
+        except (_FailureError, SystemExit):
             raise
         except Exception as exc:
             if debug:
@@ -592,7 +589,7 @@ def main(argv: list[str] | None = None) -> int:
             described = _describe_spark_error(exc)
             _fail(described or f"unexpected {type(exc).__name__}: {_one_line(str(exc))} "
                   "(run again with --debug for the traceback)")
-    except _Failure as failure:
+    except _FailureError as failure:
         print(f"stepper: error: {failure}", file=sys.stderr, flush=True)
         return failure.code
 

@@ -130,7 +130,7 @@ def test_help_lists_the_options():
         assert option in done.stdout
 
 
-# -- replay: no Spark, no Java ----------------------------------------------------------------------
+# -- replay: no Spark, no Java --------------------------------------------------------------------
 def test_replay_prints_a_saved_trace_without_spark_or_java(tmp_path):
     X, y = lesson_arrays()
     problem = Problem("logistic", l2=0.01)
@@ -171,7 +171,7 @@ def test_replay_of_a_damaged_trace_names_line_and_column(tmp_path):
     assert f"{trace}:2:17: not valid JSON" in one_error_line(done)
 
 
-# -- real runs on Spark -----------------------------------------------------------------------------
+# -- real runs on Spark ----------------------------------------------------------------------------
 @pytest.mark.spark
 def test_run_on_the_lesson_data_writes_a_trace_that_numpy_confirms(tmp_path):
     trace = tmp_path / "out.jsonl"

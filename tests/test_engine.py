@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import itertools
 import json
 import os
 
@@ -173,7 +174,7 @@ def test_ridge_matches_its_closed_form(sc):
     np.testing.assert_allclose(run.weights, closed, rtol=1e-10, atol=1e-12)
     safe = Stepper(data, Problem("squares", l2=lam), algorithm="gd", lr="1/L")
     objectives = [r.objective for r in safe.run(5)]
-    assert all(b < a for a, b in zip(objectives, objectives[1:]))  # 1/L always descends
+    assert all(b < a for a, b in itertools.pairwise(objectives))  # 1/L always descends
     newton = Stepper(data, Problem("squares", l2=lam), algorithm="newton", lr=1.0)
     newton.step()  # a quadratic: one Newton step lands on the optimum
     np.testing.assert_allclose(newton.weights, closed, rtol=1e-10, atol=1e-12)
@@ -197,7 +198,8 @@ def test_gd_matches_mllib_sgd(sc, lesson_data, lesson_arrays, l2):
     from pyspark.mllib.regression import LabeledPoint
 
     X, y = lesson_arrays
-    points = sc.parallelize([LabeledPoint((label + 1) / 2, row) for row, label in zip(X, y)], 4)
+    points = sc.parallelize(
+        [LabeledPoint((label + 1) / 2, row) for row, label in zip(X, y, strict=True)], 4)
     steps, eta = 7, 0.8
     model = LogisticRegressionWithSGD.train(
         points, iterations=steps, step=eta, miniBatchFraction=1.0, initialWeights=np.zeros(3),
@@ -248,10 +250,10 @@ def test_step_back_then_forward_recomputes_the_same_numbers(lesson_data):
     assert run.iteration == 3
     np.testing.assert_array_equal(run.weights, first[2].weights)
     again = run.run(2)
-    for old, new in zip(first[3:], again):
+    for old, new in zip(first[3:], again, strict=True):
         assert new.objective == old.objective
         np.testing.assert_array_equal(new.weights, old.weights)
-        for a, b in zip(old.partitions, new.partitions):
+        for a, b in zip(old.partitions, new.partitions, strict=True):
             assert a["gradient"] == b["gradient"]
 
 
@@ -319,7 +321,7 @@ def test_armijo_backtracks_and_decreases(lesson_data):
     records = run.run(4)
     assert len(records[0].update["trials"]) > 1  # 64 is far too long: it had to backtrack
     objectives = [r.objective for r in records]
-    assert all(b < a for a, b in zip(objectives, objectives[1:]))
+    assert all(b < a for a, b in itertools.pairwise(objectives))
     for record in records:
         accepted = [t for t in record.update["trials"] if t["accepted"]]
         assert len(accepted) == 1 and accepted[0]["step_size"] == record.update["step_size"]
@@ -376,5 +378,5 @@ def test_lost_worker_cache_falls_back_to_spark_with_the_same_numbers(sc, data_pa
         os.remove(path)  # and the executor's spilled copies
     replayed = run.run(3)
     assert replayed[0].reduce["path"].startswith("spark-cache")
-    for old, new in zip(reference, replayed):
+    for old, new in zip(reference, replayed, strict=True):
         np.testing.assert_array_equal(old.weights, new.weights)
