@@ -74,27 +74,43 @@ class CheckResult:
                 f"{self.score:g} / {self.max_score:g}</b>"
                 f"<table>{''.join(rows)}</table></div>")
 
+    def widget(self):
+        """The "Check" button above the results table (ipywidgets).
+
+        A click runs the task's visible tests again on the notebook's current definitions and
+        swaps the new table into the same HTML widget (no flicker, the page does not jump).
+        """
+        import ipywidgets as widgets
+
+        button = widgets.Button(description="Check", icon="check", button_style="primary",
+                                tooltip=f"run the tests of Task {self.task} again")
+        view = widgets.HTML(self._repr_html_())
+        box = widgets.VBox([button, view])
+        box.add_class("stepper-check")
+
+        def again(_) -> None:
+            button.disabled, button.description = True, "Checking…"
+            try:
+                fresh = run_check(self.task, self.namespace or {}, show=False)
+                view.value = fresh._repr_html_()
+            except Exception as exc:  # the grader itself failed: say so in the page
+                view.value = (f"<pre style='color:#b42318'>check failed: "
+                              f"{html.escape(type(exc).__name__)}: {html.escape(str(exc))}</pre>")
+            finally:
+                button.disabled, button.description = False, "Check"
+
+        button.on_click(again)
+        return box
+
     def _ipython_display_(self) -> None:
         from IPython.display import HTML, display
 
         try:
-            import ipywidgets as widgets
+            box = self.widget()
         except ImportError:
             display(HTML(self._repr_html_()))
             return
-        out = widgets.Output()
-        button = widgets.Button(description="Check", tooltip=f"run the tests of Task {self.task}")
-        with out:
-            display(HTML(self._repr_html_()))
-
-        def again(_):
-            fresh = run_check(self.task, self.namespace or {})
-            out.clear_output(wait=True)
-            with out:
-                display(HTML(fresh._repr_html_()))
-
-        button.on_click(again)
-        display(widgets.VBox([button, out]))
+        display(box)
 
 
 def _in_kernel() -> bool:
