@@ -74,18 +74,21 @@ class ErrorBox:
 def guarded(box: ErrorBox, action: str = "") -> Callable[[Callable], Callable]:
     """Decorate a widget callback: an exception shows in ``box`` instead of escaping.
 
-    Success clears the box. The wrapped callback returns None when it failed.
+    Success clears the box (unless a callback it triggered failed meanwhile). The wrapped
+    callback returns None when it failed.
     """
 
     def decorate(callback: Callable) -> Callable:
         @functools.wraps(callback)
         def run(*args: Any, **kwargs: Any) -> Any:
+            shown = len(box.messages)
             try:
                 result = callback(*args, **kwargs)
             except Exception as exc:
                 box.show(exc, action)
                 return None
-            box.clear()
+            if len(box.messages) == shown:  # a nested callback may have failed meanwhile
+                box.clear()
             return result
 
         return run

@@ -1,0 +1,319 @@
+"""The lesson pages' helpers: numbers checked against numpy and scikit-learn, widget logic
+checked by driving the widgets as the page would (no browser)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stepper.errors import DataError
+from stepper.lessons_support import lab1, metrics
+from stepper.lessons_support.page import ErrorBox, LazyPage, guarded, source_of, table_html
+
+
+# -- metrics -----------------------------------------------------------------------------------
+def test_confusion_matrix_matches_sklearn():
+    from sklearn.metrics import accuracy_score
+    from sklearn.metrics import confusion_matrix as sk_confusion
+
+    rng = np.random.default_rng(3)
+    truth = rng.choice([-1.0, 1.0], size=500)
+    guess = np.where(rng.random(500) < 0.8, truth, -truth)
+    C = metrics.confusion_matrix(truth, guess)
+    assert np.array_equal(C, sk_confusion(truth, guess, labels=[-1.0, 1.0]))
+    assert metrics.accuracy(truth, guess) == pytest.approx(accuracy_score(truth, guess))
+
+
+def test_precision_recall_match_sklearn():
+    from sklearn.metrics import precision_score, recall_score
+
+    rng = np.random.default_rng(4)
+    truth = rng.choice([-1.0, 1.0], size=300)
+    guess = np.where(rng.random(300) < 0.7, truth, -truth)
+    precision, recall = metrics.precision_recall(metrics.confusion_matrix(truth, guess))
+    assert precision == pytest.approx(precision_score(truth, guess, pos_label=1.0))
+    assert recall == pytest.approx(recall_score(truth, guess, pos_label=1.0))
+
+
+def test_predict_and_mismatched_lengths():
+    X = np.array([[1.0, 2.0], [1.0, -3.0]])
+    assert list(metrics.predict(X, np.array([0.0, 1.0]))) == [1.0, -1.0]
+    with pytest.raises(ValueError, match="2 true labels but 3"):
+        metrics.accuracy(np.ones(2), np.ones(3))
+
+
+def test_confusion_html_shows_counts():
+    text = metrics.confusion_html(np.array([[139, 6], [5, 150]]), caption="Test set")
+    for number in ("139", "6", "5", "150", "Test set"):
+        assert number in text
+
+
+# -- lesson 1: data, optimum, runs -------------------------------------------------------------
+@pytest.fixture(scope="module")
+def lab():
+    return lab1.Lab1()
+
+
+def test_load_2d_standardizes_with_training_statistics(lab):
+    d = lab.data
+    assert d.X.shape == (1000, 3) and d.X_test.shape == (300, 3)
+    assert np.all(d.X[:, 0] == 1.0)
+    assert np.allclose(d.X[:, 1:].mean(axis=0), 0.0, atol=1e-12)
+    assert np.allclose(d.X[:, 1:].std(axis=0), 1.0)
+    raw = np.loadtxt(lab1.os.path.join(lab1.data_dir(), "logistic2d_test.csv"), delimiter=",")
+    assert np.allclose(d.X_test[:, 1:], (raw[:, 1:] - d.mean) / d.std)
+    assert set(np.unique(d.y)) == {-1.0, 1.0}
+
+
+def test_bad_label_is_located(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("1,0.5,2\n-1,1,1\n2,0,0\n")
+    with pytest.raises(DataError, match="line 3") as info:
+        lab1.read_labelled_csv(str(path))
+    assert info.value.column == 1
+
+
+@pytest.mark.parametrize("key", ["none", "ridge"])
+def test_optimum_matches_sklearn(lab, key):
+    from sklearn.linear_model import LogisticRegression
+
+    d = lab.data
+    w, j = lab.optimum(key)
+    n = d.X.shape[0]
+    if key == "none":
+        model = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000)
+    else:
+        model = LogisticRegression(C=1.0 / (n * 0.005), tol=1e-12, max_iter=10_000)
+    model.fit(d.X[:, 1:], d.y)
+    assert w[0] == pytest.approx(model.intercept_[0], rel=1e-4, abs=1e-4)
+    assert np.allclose(w[1:], model.coef_[0], rtol=1e-4, atol=1e-4)
+    assert j == pytest.approx(lab.objective(key, w))
+    assert np.linalg.norm(lab.gradient(key, w)) < 1e-9
+
+
+def test_oracles_agree_with_finite_differences(lab):
+    w = np.array([0.3, -1.2, 0.8])
+    for key in lab1.REGULARIZATIONS:
+        g = lab.gradient(key, w)
+        assert np.allclose(g, lab1.numeric_gradient(lambda v, k=key: lab.objective(k, v), w),
+                           atol=1e-7)
+        H = lab.hessian(key, w)
+        H_num = np.array([lab1.numeric_gradient(lambda v, i=i, k=key: lab.gradient(k, v)[i], w)
+                          for i in range(3)])
+        assert np.allclose(H, H_num, atol=1e-6)
+
+
+def test_verdicts_of_the_learning_rate(lab):
+    kinds = {label.split(":")[0]: run.kind for label, run in lab1.learning_rate_runs(lab)}
+    assert kinds == {"too small": "slow", "safe": "slow", "right": "ok", "too large": "unstable"}
+    huge = lab.run("momentum", "none", 3000.0)
+    assert huge.kind in ("unstable", "diverged")
+    assert len(huge.path.weights) >= 2  # no exception, a path to show
+
+
+def test_newton_reaches_the_optimum(lab):
+    run = lab.run("newton", "elastic net")
+    assert run.kind == "ok"
+    assert run.gap[-1] <= 1e-12
+
+
+def test_stochastic_runs_are_reproducible(lab):
+    a = lab.run("minibatch", "ridge", 1.0, seed=5)
+    b = lab.run("minibatch", "ridge", 1.0, seed=5)
+    c = lab.run("minibatch", "ridge", 1.0, seed=6)
+    assert np.array_equal(a.path.weights, b.path.weights)
+    assert not np.array_equal(a.path.weights, c.path.weights)
+
+
+def test_scores_match_sklearn(lab):
+    from sklearn.metrics import confusion_matrix as sk_confusion
+
+    w, _ = lab.optimum("ridge")
+    s = lab.scores(w)
+    predicted = np.where(lab.data.X_test @ w > 0, 1.0, -1.0)
+    assert np.array_equal(s["confusion"], sk_confusion(lab.data.y_test, predicted,
+                                                       labels=[-1.0, 1.0]))
+    assert s["test_accuracy"] == pytest.approx(np.trace(s["confusion"]) / 300)
+
+
+def test_static_content_renders(lab):
+    for png in (lab1.data_figure(lab), lab1.learning_rate_figure(lab),
+                lab1.comparison_figure(lab, "lasso")):
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+    for text in (lab1.oracles_html(lab), lab1.newton_html(lab), lab1.regularization_html(lab),
+                 lab1.tradeoff_html(lab)):
+        assert text.startswith("<table") and "nan" not in text
+
+
+# -- page helpers ------------------------------------------------------------------------------
+def test_guarded_shows_the_error_and_keeps_working():
+    box = ErrorBox()
+    calls = []
+
+    @guarded(box, "testing")
+    def callback(fail: bool):
+        calls.append(fail)
+        if fail:
+            raise ValueError("bad value")
+        return "done"
+
+    assert callback(True) is None
+    assert box.widget.layout.display is None
+    assert "ValueError: bad value" in box.widget.value and "while testing" in box.widget.value
+    assert callback(False) == "done"
+    assert box.widget.layout.display == "none" and box.widget.value == ""
+    assert calls == [True, False]
+
+
+def test_lazy_page_reports_a_failed_section():
+    import ipywidgets as widgets
+
+    page = LazyPage()
+    good = page.section(lambda: widgets.HTML("fine"), "a good section")
+    bad = page.section(lambda: 1 / 0, "a bad section")
+    with pytest.raises(RuntimeError, match="a bad section: ZeroDivisionError"):
+        page.finish(background=False)
+    assert good.children[0].value == "fine"
+    assert "Something went wrong" in bad.children[0].value
+
+
+def test_lazy_page_in_the_background():
+    import ipywidgets as widgets
+
+    page = LazyPage()
+    box = page.section(lambda: [widgets.HTML("a"), widgets.HTML("b")], "two widgets")
+    page.finish(background=True)
+    assert page.done.wait(30)
+    assert [w.value for w in box.children] == ["a", "b"]
+
+
+def test_source_of_body_only():
+    from stepper.lessons_support import lab0
+
+    body = source_of(lab0.mean_and_std, body_only=True)
+    assert body.startswith("n, total, squares = points.map(")
+    assert "def " not in body and body.rstrip().endswith("return mean, std")
+
+
+def test_table_html_alignment():
+    text = table_html(["a", "b"], [["name", "1.5 %"]])
+    assert "text-align:left'>name" in text and "text-align:right'>1.5 %" in text
+
+
+# -- lesson 1's explorer -----------------------------------------------------------------------
+def test_explorer_steps_and_recomputes(lab):
+    from stepper.lessons_support.explorer import Explorer
+
+    explorer = Explorer(lab)
+    last = explorer.run.path.weights.shape[0] - 1
+    assert explorer.k == last and "Iteration 200 of 200" in explorer.readout.value
+    explorer.seek(0)
+    explorer.move(+1)
+    assert explorer.k == 1 and "Iteration 1 of 200" in explorer.readout.value
+    explorer.move(-1)
+    assert explorer.k == 0
+    explorer.algorithm.value = "newton"
+    assert explorer.run.algorithm == "newton" and explorer.multiple.disabled
+    explorer.algorithm.value = "momentum"
+    explorer.multiple.value = 3000.0
+    assert explorer.run.kind in ("unstable", "diverged")
+    assert "Step too large" in explorer.verdict.value or "Diverged" in explorer.verdict.value
+
+
+def test_explorer_failure_is_shown_and_the_page_keeps_working(lab):
+    from stepper.lessons_support.explorer import Explorer
+    from stepper.ui.state_url import read_state
+
+    explorer = Explorer(lab, read_state("fail_on_step=3&algorithm=nesterov&seed=2"))
+    assert explorer.algorithm.value == "nesterov" and explorer.seed.value == 2
+    explorer.seek(2)
+    explorer.step.click()  # to iteration 3: fails on purpose
+    assert "deliberate failure" in explorer.errors.widget.value
+    explorer.back.click()  # the page still works, and the message goes away
+    assert explorer.errors.widget.value == ""
+    assert "Iteration" in explorer.readout.value
+
+
+# -- index -------------------------------------------------------------------------------------
+def test_index_links_and_spark_version():
+    import pyspark
+
+    from stepper.lessons_support import index
+
+    rows = index.lesson_rows()
+    assert [r["file"] for r in rows] == ["00_spark_basics.ipynb", "01_gradient_methods.ipynb",
+                                         "02_distributed_gd.ipynb"]
+    text = index.index_html()
+    for row in rows:
+        if row["present"]:
+            assert f"href='{row['file']}'" in text  # relative: …/voila/render/<file>
+    assert index.spark_version() == pyspark.__version__
+    assert "4040" in index.spark_html() or "STEPPER_UI_PORT" in lab1.os.environ
+
+
+def test_ui_port_from_the_page_address(monkeypatch):
+    from stepper.lessons_support.page import spark_ui_link, ui_port
+
+    monkeypatch.setenv("QUERY_STRING", "present=1&ui_port=4050")
+    assert ui_port() == 4050
+    monkeypatch.setenv("QUERY_STRING", "ui_port=nonsense")
+    monkeypatch.setenv("STEPPER_UI_PORT", "4060")
+    assert ui_port() == 4060
+    monkeypatch.setenv("SERVER_NAME", "workshop.example:8866")
+    assert "http://workshop.example:4060/" in spark_ui_link(4060)
+
+
+# -- lesson 0 on a real SparkContext -----------------------------------------------------------
+@pytest.fixture(scope="module")
+def churn(sc):
+    from stepper.lessons_support import lab0
+
+    names, table = lab0.read_numpy()
+    lines = lab0.read_lines(sc, lab0.churn_path())
+    _, rows = lab0.drop_header(lines)
+    return names, table, rows
+
+
+@pytest.mark.spark
+def test_laziness_counts_parsed_rows(sc, churn):
+    from stepper.lessons_support import lab0
+
+    _, table, rows = churn
+    jobs = lab0.jobs_run(sc)
+    parsed = sc.accumulator(0)
+    lab0.parse_points(rows, parsed)
+    assert lab0.jobs_run(sc) == jobs and parsed.value == 0  # a transformation runs nothing
+    v = lab0.laziness(sc, rows)
+    n = table.shape[0]
+    assert (v["rows"], v["before"], v["after_count"], v["after_second"], v["after_cache"]) == \
+        (n, 0, n, 2 * n, 3 * n)
+    assert lab0.jobs_run(sc) == jobs + 4
+    v["points"].unpersist()
+
+
+@pytest.mark.spark
+def test_share_filter_and_standardization_match_numpy(sc, churn):
+    from stepper.lessons_support import lab0
+
+    _, table, rows = churn
+    points = lab0.parse_points(rows, sc.accumulator(0)).cache()
+    share = lab0.churn_share(points)
+    assert share["rows"] == table.shape[0]
+    assert share["churners"] == int(np.sum(table[:, 1] == 1))
+    recent = lab0.recency_filter(points, 30)
+    keep = table[:, 2 + 8] > 30
+    assert recent == {"clients": int(keep.sum()), "churners": int(table[keep, 1].sum())}
+    assert lab0.recency_filter(points, 10**9) == {"clients": 0, "churners": 0}
+    mean, std = lab0.mean_and_std(points)
+    assert np.allclose(mean, table[:, 2:].mean(axis=0), rtol=1e-12)
+    assert np.allclose(std, table[:, 2:].std(axis=0), rtol=1e-10)
+    scaled = lab0.standardize(points, mean, std)
+    first = scaled.first()
+    assert first[1][0] == 1.0 and np.allclose(first[1][1:], (table[0, 2:] - mean) / std)
+    train, test = lab0.split(scaled, 0.7, 42)
+    a = lab0.split_counts(train, test)
+    b = lab0.split_counts(*lab0.split(scaled, 0.7, 42))
+    assert a == b  # same seed, same split
+    assert a["train"]["rows"] + a["test"]["rows"] == table.shape[0]
+    assert 0.65 < a["train"]["rows"] / table.shape[0] < 0.75
+    points.unpersist()
