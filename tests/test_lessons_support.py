@@ -201,37 +201,63 @@ def test_table_html_alignment():
 
 
 # -- lesson 1's explorer -----------------------------------------------------------------------
-def test_explorer_steps_and_recomputes(lab):
+def _bar(explorer):
+    """The Step and Back buttons of whichever bar the explorer uses."""
+    if explorer.uses_control_bar:
+        return explorer.app.controls.step, explorer.app.controls.back
+    return explorer.step, explorer.back
+
+
+def _bar_modes():
+    from stepper.lessons_support.explorer import control_bar_available
+
+    shared = pytest.param(True, id="shared-control-bar", marks=pytest.mark.skipif(
+        not control_bar_available(), reason="stepper.ui has no LessonApp yet"))
+    return [pytest.param(False, id="built-in-bar"), shared]
+
+
+@pytest.mark.parametrize("control_bar", _bar_modes())
+def test_explorer_steps_and_recomputes(lab, control_bar):
     from stepper.lessons_support.explorer import Explorer
 
-    explorer = Explorer(lab)
-    last = explorer.run.path.weights.shape[0] - 1
-    assert explorer.k == last and "Iteration 200 of 200" in explorer.readout.value
+    explorer = Explorer(lab, control_bar=control_bar)
+    assert explorer.uses_control_bar is control_bar
     explorer.seek(0)
-    explorer.move(+1)
+    step, back = _bar(explorer)
+    step.click()
     assert explorer.k == 1 and "Iteration 1 of 200" in explorer.readout.value
-    explorer.move(-1)
-    assert explorer.k == 0
+    step.click()
+    back.click()
+    assert explorer.k == 1
+    explorer.seek(0)
+    assert explorer.k == 0 and "Iteration 0 of 200" in explorer.readout.value
     explorer.algorithm.value = "newton"
     assert explorer.run.algorithm == "newton" and explorer.multiple.disabled
     explorer.algorithm.value = "momentum"
     explorer.multiple.value = 3000.0
     assert explorer.run.kind in ("unstable", "diverged")
     assert "Step too large" in explorer.verdict.value or "Diverged" in explorer.verdict.value
+    explorer.seek(10**6)
+    assert explorer.k == explorer.last == 200
 
 
-def test_explorer_failure_is_shown_and_the_page_keeps_working(lab):
+@pytest.mark.parametrize("control_bar", _bar_modes())
+def test_explorer_failure_is_shown_and_the_page_keeps_working(lab, control_bar):
     from stepper.lessons_support.explorer import Explorer
     from stepper.ui.state_url import read_state
 
-    explorer = Explorer(lab, read_state("fail_on_step=3&algorithm=nesterov&seed=2"))
+    state = read_state("fail_on_step=3&algorithm=nesterov&seed=2")
+    explorer = Explorer(lab, state, control_bar=control_bar)
     assert explorer.algorithm.value == "nesterov" and explorer.seed.value == 2
     explorer.seek(2)
-    explorer.step.click()  # to iteration 3: fails on purpose
-    assert "deliberate failure" in explorer.errors.widget.value
-    explorer.back.click()  # the page still works, and the message goes away
-    assert explorer.errors.widget.value == ""
-    assert "Iteration" in explorer.readout.value
+    step, back = _bar(explorer)
+    step.click()  # to iteration 3: fails on purpose
+    error = explorer.app.error if control_bar else explorer.errors.widget
+    assert "deliberate failure" in error.value
+    back.click()  # the page still works, and the message goes away
+    assert "deliberate failure" not in error.value
+    assert explorer.k in (1, 2)  # the shared bar had moved to 3 before drawing failed
+    assert f"Iteration {explorer.k} of 200" in explorer.readout.value
 
 
 # -- index -------------------------------------------------------------------------------------

@@ -7,8 +7,10 @@ tens of milliseconds for 200 iterations of the 2-D data); stepping only moves a 
 the recorded iterates, so Back is as fast as Step. Figures are PNG bytes swapped into
 ``ipywidgets.Image`` widgets (blitting, see :mod:`stepper.ui.figures`).
 
-Stepping uses the shared control bar of :mod:`stepper.ui` when it provides ``LessonApp`` and
-``replay_from_local``; otherwise a small built-in bar (Back, Step, Play, an iteration slider).
+Stepping uses the shared control bar of :mod:`stepper.ui` (``LessonApp.replay`` on
+``replay_from_local(run)``, with its contour, boundary and confusion views plus this module's
+J − J* view) when it is available; otherwise a small built-in bar (First, Back, Step, Last,
+Play, an iteration slider) with the same figures.
 """
 
 from __future__ import annotations
@@ -78,24 +80,57 @@ def control_bar_available() -> bool:
         import stepper.ui as ui
     except ImportError:
         return False
-    return all(hasattr(ui, name) for name in ("LessonApp", "replay_from_local"))
+    return all(hasattr(ui, name) for name in ("LessonApp", "replay_from_local", "View",
+                                                "ContourSpec", "ContourView", "BoundaryView",
+                                                "ConfusionView"))
+
+
+def _gap_view_class():
+    """A :class:`stepper.ui.View` showing J − J* with a cursor (built on first use, so this
+    module imports without the control bar)."""
+    from stepper.ui import View
+
+    class GapView(View):
+        name = "gap"
+
+        def __init__(self, explorer: Explorer) -> None:
+            super().__init__(figure_image(width="49%", max_width="640px"))
+            self.explorer = explorer
+
+        def key(self, frame):
+            return frame.iteration
+
+        def draw(self, frame) -> bytes:
+            return self.explorer.gap_png(frame.iteration)
+
+        def update(self, frame) -> None:
+            self.explorer.check_failure(frame.iteration)
+            super().update(frame)
+            self.explorer.update_readout(frame.iteration)
+
+    return GapView
 
 
 class Explorer:
-    """The widget (``.widget``) and its logic (methods usable without a browser)."""
+    """The widget (``.widget``) and its logic (methods usable without a browser).
 
-    def __init__(self, lab: Lab1, state=None) -> None:
+    ``control_bar``: True uses :mod:`stepper.ui`'s ``LessonApp`` (its control bar and views),
+    False the built-in bar; None (default) the shared one when it is available.
+    """
+
+    def __init__(self, lab: Lab1, state=None, control_bar: bool | None = None) -> None:
         self.lab = lab
+        self.state = state
         self.errors = ErrorBox()
         self.fail_on = getattr(state, "fail_on_step", None)
-        self._contours: dict[str, ContourFigure] = {}
+        self.uses_control_bar = control_bar_available() if control_bar is None else control_bar
+        self._contours: dict = {}
         d = lab.data
         with big_fonts():
             self.gap_figure = GapFigure(width=6.4, height=4.6)
-            self.boundary_figure = BoundaryFigure(d.X_test, d.y_test,
-                                                  title="Test set and the boundary at w_k")
         self.run: Run | None = None
-        self.k = 0
+        self.app = None
+        self._k = 0
 
         self.algorithm = widgets.Dropdown(
             options=[(label, key) for key, label in ALGORITHM_LABELS.items()], value="gd",
@@ -117,56 +152,33 @@ class Explorer:
         self.verdict = widgets.HTML("")
         self.readout = widgets.HTML("")
         self.readout.add_class("stepper-readout")
-        self.confusion = widgets.HTML("")
-        self.gap_image = figure_image(width="49%", max_width="640px")
-        self.contour_image = figure_image(width="49%", max_width="640px")
-        self.boundary_image = figure_image(width="49%", max_width="640px")
-
         if state is not None:
             self._apply_state(state)
-
-        # the built-in stepping bar (used until the shared control bar exists)
-        self.back = widgets.Button(description="◀ Back", tooltip="one iteration back (←)",
-                                   layout=widgets.Layout(width="8em"))
-        self.step = widgets.Button(description="Step ▶", tooltip="one iteration forward (→)",
-                                   button_style="primary", layout=widgets.Layout(width="8em"))
-        self.first = widgets.Button(description="« First", layout=widgets.Layout(width="8em"))
-        self.last = widgets.Button(description="Last »", layout=widgets.Layout(width="8em"))
-        self.play = widgets.Play(value=0, min=0, max=1, interval=150, description="Play",
-                                 show_repeat=False)
-        self.slider = widgets.IntSlider(value=0, min=0, max=1, description="iteration",
-                                        continuous_update=True,
-                                        layout=widgets.Layout(width="36em"))
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
-        self.back.on_click(guarded(self.errors, "stepping back")(lambda _b: self.move(-1)))
-        self.step.on_click(guarded(self.errors, "stepping")(lambda _b: self.move(+1)))
-        self.first.on_click(guarded(self.errors, "going to the start")(lambda _b: self.seek(0)))
-        self.last.on_click(guarded(self.errors, "going to the end")(
-            lambda _b: self.seek(self.run.path.weights.shape[0] - 1)))
-        self.slider.observe(guarded(self.errors, "moving to an iteration")(
-            lambda change: self.seek(change["new"])), names="value")
         on_settings = guarded(self.errors, "computing the run")(lambda _change: self.recompute())
         for control in (self.algorithm, self.regularization, self.multiple, self.seed):
             control.observe(on_settings, names="value")
-
-        self.recompute(keep=getattr(state, "iteration", None))
-        bar = widgets.HBox([self.first, self.back, self.step, self.last, self.play, self.slider],
-                           layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         settings = widgets.VBox([
             widgets.HBox([self.algorithm, self.regularization],
                          layout=widgets.Layout(flex_flow="row wrap")),
             widgets.HBox([self.multiple, self.step_note, self.seed],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
         ])
-        figures_top = widgets.HBox([self.gap_image, self.contour_image],
-                                   layout=widgets.Layout(flex_flow="row wrap"))
-        figures_bottom = widgets.HBox(
-            [self.boundary_image,
-             widgets.VBox([self.confusion], layout=widgets.Layout(margin="20px 0 0 20px"))],
-            layout=widgets.Layout(flex_flow="row wrap"))
-        self.widget = widgets.VBox([settings, self.verdict, bar, self.readout, self.errors.widget,
-                                    figures_top, figures_bottom])
-        self.widget.add_class("stepper-app")
+
+        if self.uses_control_bar:
+            from stepper.ui import BoundaryView, ConfusionView
+
+            self.gap_view = _gap_view_class()(self)
+            with big_fonts():
+                self.boundary_view = BoundaryView(d.X_test, d.y_test)
+            self.confusion_view = ConfusionView(d.X_test, d.y_test, title="Test set")
+            self.app_box = widgets.VBox([])
+            stepping: list = [self.readout, self.errors.widget, self.app_box]
+        else:
+            stepping = self._builtin_bar()
+        start = getattr(state, "iteration", None)
+        self.recompute(keep=start)
+        self.widget = widgets.VBox([settings, self.verdict, *stepping])
+        self.widget.add_class("stepper-lesson1")
         if state is not None and getattr(state, "present", False):
             self.widget.add_class("stepper-present")
 
@@ -185,6 +197,7 @@ class Explorer:
             self.errors.widget.layout.display = None
 
     def contour(self, regularization: str) -> ContourFigure:
+        """The contour figure of a problem (built once; about a second)."""
         if regularization not in self._contours:
             d = self.lab.data
             w_star, _ = self.lab.optimum(regularization)
@@ -194,8 +207,28 @@ class Explorer:
                     title="J(b*, w₁, w₂) and the path of (w₁, w₂)")
         return self._contours[regularization]
 
+    def _contour_view(self, regularization: str):
+        from stepper.ui import ContourSpec, ContourView
+
+        key = ("view", regularization)
+        if key not in self._contours:
+            d = self.lab.data
+            w_star, _ = self.lab.optimum(regularization)
+            with big_fonts():
+                self._contours[key] = ContourView(
+                    ContourSpec(REGULARIZATIONS[regularization], d.X, d.y, w_star, mask=d.mask),
+                    arrows=False, title="J(b*, w₁, w₂) and the path of (w₁, w₂)")
+        view = self._contours[key]
+        view.forget()
+        return view
+
+    @property
+    def last(self) -> int:
+        return self.run.path.weights.shape[0] - 1
+
     def recompute(self, keep: int | None = None) -> Run:
-        """Run the current settings; the cursor goes to the end (or to ``keep``)."""
+        """Run the current settings. With the control bar the run starts at iteration 0 (or
+        ``keep``); with the built-in bar it shows the end (or ``keep``)."""
         algorithm = self.algorithm.value
         newton = algorithm == "newton"
         self.multiple.disabled = newton
@@ -208,35 +241,124 @@ class Explorer:
                                seed=self.seed.value)
             self.run = run
             self.gap_figure.set_run(run)
-        last = run.path.weights.shape[0] - 1
         self.verdict.value = (
             f"<div style='background:{VERDICT_COLOURS[run.kind]};padding:6px 12px;"
             f"border-radius:6px;font-size:17px'>{escape(run.verdict)}</div>")
-        for control in (self.slider, self.play):
-            control.max = last
-        target = last if keep is None else int(np.clip(keep, 0, last))
-        if self.slider.value != target:
-            self.slider.value = target  # the observer shows it
+        if self.uses_control_bar:
+            self._build_app(keep)
         else:
-            self.show(target)
+            for control in (self.slider, self.play):
+                control.max = self.last
+            target = self.last if keep is None else int(np.clip(keep, 0, self.last))
+            if self.slider.value != target:
+                self.slider.value = target  # the observer shows it
+            else:
+                self.show(target)
         return run
 
-    # -- stepping ------------------------------------------------------------------------------
+    def _build_app(self, keep: int | None) -> None:
+        from stepper.ui import LessonApp, PageState, replay_from_local
+
+        d, run = self.lab.data, self.run
+        replay = replay_from_local(run.path, REGULARIZATIONS[run.regularization], d.X, d.y,
+                                   algorithm=run.algorithm)
+        for view in (self.gap_view, self.boundary_view, self.confusion_view):
+            view.forget()
+        state = PageState(present=bool(getattr(self.state, "present", False)))
+        if self.app is not None:
+            self.app.player.pause()
+            state.present = bool(self.app.controls.present.value)
+        views = [self.gap_view, self._contour_view(run.regularization), self.boundary_view,
+                 self.confusion_view]
+        with big_fonts():
+            app = LessonApp.replay(replay, views=views, phases=False, state=state)
+        self.app = app
+        self.app_box.children = (app.widget,)
+        if keep:
+            app.player.seek(min(int(keep), self.last))
+
+    # -- shared by both bars -------------------------------------------------------------------
+    def check_failure(self, k: int) -> None:
+        if self.fail_on is not None and k == self.fail_on:
+            raise RuntimeError(f"deliberate failure at iteration {k} (fail_on_step in the URL)")
+
+    def gap_png(self, k: int) -> bytes:
+        with big_fonts():
+            return self.gap_figure.show(min(k, self.last))
+
+    def update_readout(self, k: int) -> None:
+        run = self.run
+        k = min(k, self.last)
+        self._k = k
+        scores = self.lab.scores(run.path.weights[k])
+        self.readout.value = (
+            f"Iteration {k} of {self.last} · J(w_k) = {run.path.objective[k]:.5f} · "
+            f"J − J* = {run.gap[k]:.1e} · test accuracy {100 * scores['test_accuracy']:.1f} %")
+
+    @property
+    def k(self) -> int:
+        """The iteration on screen."""
+        if self.uses_control_bar and self.app is not None:
+            return self.app.player.position.iteration
+        return self._k
+
     def move(self, steps: int) -> None:
         self.seek(self.k + steps)
 
     def seek(self, k: int) -> None:
-        last = self.run.path.weights.shape[0] - 1
-        k = int(np.clip(k, 0, last))
+        k = int(np.clip(k, 0, self.last))
+        if self.uses_control_bar:
+            self.app.player.seek(k)
+            return
         if self.slider.value != k:
             self.slider.value = k  # comes back through the observer
             return
         self.show(k)
 
+    # -- the built-in bar (when the shared control bar is missing) -----------------------------
+    def _builtin_bar(self) -> list:
+        d = self.lab.data
+        with big_fonts():
+            self.boundary_figure = BoundaryFigure(d.X_test, d.y_test,
+                                                  title="Test set and the boundary at w_k")
+        self.confusion = widgets.HTML("")
+        self.gap_image = figure_image(width="49%", max_width="640px")
+        self.contour_image = figure_image(width="49%", max_width="640px")
+        self.boundary_image = figure_image(width="49%", max_width="640px")
+        self.back = widgets.Button(description="◀ Back", tooltip="one iteration back",
+                                   layout=widgets.Layout(width="8em"))
+        self.step = widgets.Button(description="Step ▶", tooltip="one iteration forward",
+                                   button_style="primary", layout=widgets.Layout(width="8em"))
+        self.first = widgets.Button(description="« First", layout=widgets.Layout(width="8em"))
+        self.last_button = widgets.Button(description="Last »",
+                                          layout=widgets.Layout(width="8em"))
+        self.play = widgets.Play(value=0, min=0, max=1, interval=150, description="Play",
+                                 show_repeat=False)
+        self.slider = widgets.IntSlider(value=0, min=0, max=1, description="iteration",
+                                        continuous_update=True,
+                                        layout=widgets.Layout(width="36em"))
+        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        self.back.on_click(guarded(self.errors, "stepping back")(lambda _b: self.move(-1)))
+        self.step.on_click(guarded(self.errors, "stepping")(lambda _b: self.move(+1)))
+        self.first.on_click(guarded(self.errors, "going to the start")(lambda _b: self.seek(0)))
+        self.last_button.on_click(guarded(self.errors, "going to the end")(
+            lambda _b: self.seek(self.last)))
+        self.slider.observe(guarded(self.errors, "moving to an iteration")(
+            lambda change: self.seek(change["new"])), names="value")
+        bar = widgets.HBox([self.first, self.back, self.step, self.last_button, self.play,
+                            self.slider],
+                           layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        figures_top = widgets.HBox([self.gap_image, self.contour_image],
+                                   layout=widgets.Layout(flex_flow="row wrap"))
+        figures_bottom = widgets.HBox(
+            [self.boundary_image,
+             widgets.VBox([self.confusion], layout=widgets.Layout(margin="20px 0 0 20px"))],
+            layout=widgets.Layout(flex_flow="row wrap"))
+        return [bar, self.readout, self.errors.widget, figures_top, figures_bottom]
+
     def show(self, k: int) -> None:
-        """Draw everything at iteration k of the current run."""
-        if self.fail_on is not None and k == self.fail_on:
-            raise RuntimeError(f"deliberate failure at iteration {k} (fail_on_step in the URL)")
+        """Draw everything at iteration k of the current run (built-in bar)."""
+        self.check_failure(k)
         run = self.run
         w = run.path.weights[k]
         scores = self.lab.scores(w)
@@ -244,11 +366,7 @@ class Explorer:
             self.gap_image.value = self.gap_figure.show(k)
             self.contour_image.value = self.contour(run.regularization).show(run.path.weights, k)
             self.boundary_image.value = self.boundary_figure.show(w)
-        self.k = k
-        last = run.path.weights.shape[0] - 1
-        self.readout.value = (
-            f"Iteration {k} of {last} · J(w_k) = {run.path.objective[k]:.5f} · "
-            f"J − J* = {run.gap[k]:.1e} · test accuracy {100 * scores['test_accuracy']:.1f} %")
+        self.update_readout(k)
         precision, recall = precision_recall(scores["confusion"])
         self.confusion.value = (
             confusion_html(scores["confusion"], caption=f"Test set at iteration {k}")
