@@ -192,6 +192,7 @@ class GradePlugin:
             "status": status,
             "output": output,
             "visibility": "hidden" if hidden else "visible",
+            "seconds": round(float(getattr(call, "duration", 0.0)), 3),
         }
 
     def classify(self, excinfo, info) -> tuple[str, str]:
