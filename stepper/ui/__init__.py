@@ -2,7 +2,7 @@
 
 Quick start (a lesson notebook stays this thin)::
 
-    from stepper.ui import LessonApp, read_state
+    from stepper.ui import ContourSpec, LessonApp, read_state
 
     state = read_state()                       # ?present=1&algorithm=...&lr=...&seed=...
     app = LessonApp.live(stepper,              # a stepper.Stepper: Step runs Spark
@@ -61,6 +61,53 @@ Figures are PNG bytes swapped into ``ipywidgets.Image`` (or SVG into ``ipywidget
 update in place, never with ``clear_output``.
 """
 
+from stepper.ui.app import LessonApp, Setting
+from stepper.ui.controls import ControlBar
+from stepper.ui.local_replay import replay_from_local
+from stepper.ui.phases import Phase, Position, phases_of, readout_text
+from stepper.ui.player import LiveSource, Player, RecordedSource, describe_error
 from stepper.ui.state_url import PageState, read_state, state_query
+from stepper.ui.views import (
+    BarsView,
+    BoundaryView,
+    ConfusionView,
+    ContourSpec,
+    ContourView,
+    ExtraView,
+    FlowView,
+    Frame,
+    LossView,
+    TimelineView,
+    TreeView,
+    View,
+)
 
-__all__ = ["PageState", "read_state", "state_query"]
+__all__ = [
+    "BarsView",
+    "BoundaryView",
+    "ConfusionView",
+    "ContourSpec",
+    "ContourView",
+    "ControlBar",
+    "ExtraView",
+    "FlowView",
+    "Frame",
+    "LessonApp",
+    "LiveSource",
+    "LossView",
+    "PageState",
+    "Phase",
+    "Player",
+    "Position",
+    "RecordedSource",
+    "Setting",
+    "TimelineView",
+    "TreeView",
+    "View",
+    "describe_error",
+    "phases_of",
+    "read_state",
+    "readout_text",
+    "replay_from_local",
+    "state_query",
+]

@@ -109,7 +109,9 @@ class LossFigure(BlitFigure):
                                   va="top", fontsize=14, animated=True,
                                   bbox={"fc": "white", "ec": "#cccccc", "alpha": 0.9})
         self._limits = (0.0, 10.0, 0.0, 1.0)
+        self._fitted = False
         self.ax.set_xlim(0, 10)
+        self.ax.set_ylim(0, 1)
 
     def _fit(self, values: np.ndarray, count: int) -> None:
         x_max = self._limits[1]
@@ -119,8 +121,11 @@ class LossFigure(BlitFigure):
         if count > x_max:
             x_max = max(10.0, 2.0 * count)
             changed = True
-        if finite.size and (finite.min() < low or finite.max() > high or self._background is None):
+        if finite.size and (finite.min() < low or finite.max() > high or not self._fitted):
             low, high = _widen(float(finite.min()), float(finite.max()))
+            if high - low < 1e-6:
+                low, high = low - 0.05 * max(abs(low), 1e-3), high + 0.05 * max(abs(high), 1e-3)
+            self._fitted = True
             changed = True
         if changed:
             self._limits = (0.0, x_max, low, high)
@@ -187,6 +192,10 @@ class ContourFigure(BlitFigure):
         self.ax.set_xlabel(f"w{i}")
         self.ax.set_ylabel(f"w{j}")
         self.ax.set_title(title)
+        self.span = float(min(gi[-1] - gi[0], gj[-1] - gj[0]))
+        self.zoom_label = self.ax.text(0.02, 0.02, "", transform=self.ax.transAxes, fontsize=14,
+                                       ha="left", va="bottom", animated=True,
+                                       bbox={"fc": "white", "ec": "#cccccc", "alpha": 0.9})
         self.path, = self.ax.plot([], [], "-o", color="#222222", lw=1.8, ms=4, animated=True)
         self.current, = self.ax.plot([], [], "o", color="#d62728", ms=11, mec="white",
                                      mew=2, animated=True)
@@ -198,10 +207,27 @@ class ContourFigure(BlitFigure):
         self.ax.add_patch(arrow)
         return arrow
 
+    def magnification(self, step: np.ndarray) -> float:
+        """A round factor (1, 2, 5, 10, 20, …) that makes a step of this length visible:
+        about a quarter of the plot; never below 1."""
+        i, j = self.axes_index
+        length = float(np.hypot(*np.asarray(step, dtype=float)[[i, j]]))
+        if not np.isfinite(length) or length <= 0 or length >= 0.1 * self.span:
+            return 1.0
+        wanted = 0.25 * self.span / length
+        exponent = np.floor(np.log10(wanted))
+        for base in (5.0, 2.0, 1.0):
+            if base * 10**exponent <= wanted:
+                return float(base * 10**exponent)
+        return float(10**exponent)
+
     def show(self, path: np.ndarray, current: int, shares: Sequence[np.ndarray] = (),
-             move: tuple[np.ndarray, np.ndarray] | None = None) -> bytes:
-        """``path``: weights w₀ … (rows); ``shares``: per-partition step vectors (full length)
-        drawn from ``move[0]`` tip to tail; ``move``: (w before, w after) of the step shown."""
+             move: tuple[np.ndarray, np.ndarray] | None = None,
+             start: np.ndarray | None = None, magnify: float = 1.0) -> bytes:
+        """``path``: weights w₀ … (rows), the dot at ``current``; ``shares``: per-partition step
+        vectors (full length) drawn tip to tail from ``start`` (default ``move[0]``); ``move``:
+        (w before, w after) of the step, drawn in red. Arrows are ``magnify`` times longer than
+        the steps they show (said in the corner)."""
         i, j = self.axes_index
         for arrow in self.arrows:
             arrow.remove()
@@ -210,15 +236,25 @@ class ContourFigure(BlitFigure):
         shown = path[: current + 1]
         self.path.set_data(shown[:, i], shown[:, j])
         self.current.set_data([shown[-1, i]], [shown[-1, j]])
-        if move is not None:
-            start = np.asarray(move[0], dtype=float)[[i, j]]
+        if start is None and move is not None:
+            start = move[0]
+        if start is not None:
+            origin = np.asarray(start, dtype=float)[[i, j]]
+            point = origin
             for p, share in enumerate(shares):
-                end = start + np.asarray(share)[[i, j]]
-                self.arrows.append(self._arrow(start, end, partition_color(p)))
-                start = end
-            self.arrows.append(self._arrow(np.asarray(move[0])[[i, j]],
-                                           np.asarray(move[1])[[i, j]], "#d62728", 1.5))
-        return self.render([self.path, *self.arrows, self.current])
+                end = point + magnify * np.asarray(share, dtype=float)[[i, j]]
+                self.arrows.append(self._arrow(point, end, partition_color(p), 3.0))
+                point = end
+            if move is not None:
+                delta = np.asarray(move[1], dtype=float) - np.asarray(move[0], dtype=float)
+                self.arrows.append(self._arrow(origin, origin + magnify * delta[[i, j]],
+                                               "#d62728", 2.0))
+        text = f"arrows × {magnify:g} (to be seen)" if magnify > 1 and self.arrows else ""
+        self.zoom_label.set_text(text)
+        artists = [self.path, *self.arrows, self.current]
+        if text:
+            artists.append(self.zoom_label)
+        return self.render(artists)
 
 
 class BoundaryFigure(BlitFigure):

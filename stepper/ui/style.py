@@ -27,6 +27,25 @@ CSS = """
 .stepper-present .stepper-secondary { display: none !important; }
 .stepper-present .stepper-figure { width: 100% !important; }
 .stepper-present .widget-label, .stepper-present .widget-readout { font-size: 20px; }
+.stepper-present .widget-dropdown select, .stepper-present .widget-inline-hbox { font-size: 20px; }
+.stepper-present .stepper-slider { height: 40px; }
+.stepper-busy { color: #8a5a00; font-size: 16px; margin-left: 1em; }
+.stepper-busy::before { content: ''; display: inline-block; width: 0.8em; height: 0.8em;
+  border: 3px solid #f0b429; border-top-color: transparent; border-radius: 50%;
+  animation: stepper-spin 1s linear infinite; margin-right: 0.5em; vertical-align: -0.1em; }
+@keyframes stepper-spin { to { transform: rotate(360deg); } }
+.stepper-present .stepper-busy { font-size: 24px; }
+.stepper-flow .stepper-narration { margin: 2px 0 8px 0; color: #1b2733; }
+.stepper-help-box kbd { border: 1px solid #9aa5b1; border-radius: 4px; padding: 0 5px;
+  background: white; font-family: inherit; }
+.stepper-confusion { font-size: 18px; padding: 12px; }
+.stepper-confusion table { font-size: 20px; }
+.stepper-present .stepper-confusion, .stepper-present .stepper-confusion table { font-size: 28px; }
+.stepper-link { font-size: 13px; color: #52606d; }
+/* the whole page reads larger when an app on it is in presenter mode */
+body:has(.stepper-present) .jp-RenderedMarkdown { font-size: 22px; line-height: 1.5; }
+body:has(.stepper-present) .jp-RenderedHTMLCommon h1 { font-size: 40px; }
+body:has(.stepper-present) .jp-RenderedHTMLCommon h2 { font-size: 32px; }
 </style>
 """
 

@@ -1,0 +1,388 @@
+"""A lesson app: the control bar, the player and the views, wired together and guarded.
+
+Every callback (button, key, slider, setting, background computation) runs through
+:meth:`LessonApp._guard`: an exception becomes a one-line message in the page's error box and
+the page keeps working; the details go to the kernel's log, never to the page.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from stepper.errors import StepperError
+from stepper.ui.controls import KEYBOARD_JS, ControlBar
+from stepper.ui.phases import Position
+from stepper.ui.player import LiveSource, Player, RecordedSource, describe_error
+from stepper.ui.state_url import PageState, state_query
+from stepper.ui.style import style_widget
+from stepper.ui.views import (
+    BarsView,
+    BoundaryView,
+    ContourSpec,
+    ContourView,
+    FlowView,
+    Frame,
+    LossView,
+    TimelineView,
+    TreeView,
+    View,
+)
+
+DEFAULT_VIEWS = ("flow", "gradients", "tree", "timeline", "loss")
+
+
+@dataclass
+class Setting:
+    """One setting of the page: a dropdown whose change runs ``apply(value)`` off the kernel's
+    main thread (it may run Spark), then continues the run from the current iteration."""
+
+    name: str
+    options: Sequence[Any]
+    value: Any
+    apply: Callable[[Any], None]
+    description: str | None = None
+    labels: Sequence[str] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class LessonApp:
+    """One stepping app on a page (see the package docstring for the options)."""
+
+    def __init__(
+        self,
+        source: Any,
+        *,
+        views: Sequence[str | View] = DEFAULT_VIEWS,
+        contour: ContourSpec | None = None,
+        boundary: tuple[np.ndarray, np.ndarray] | None = None,
+        feature_names: Sequence[str] | None = None,
+        phases: bool = True,
+        settings: Sequence[Setting] = (),
+        state: PageState | None = None,
+        partitions: int | None = None,
+    ) -> None:
+        self.source = source
+        self.state = state or PageState()
+        self._partitions = partitions
+        self.controls = ControlBar(can_compute=source.can_compute, phases=phases)
+        self.player = Player(source, phases=phases, on_change=self._changed,
+                             on_busy=self._busy, on_error=self.show_error, on_play=self._playing,
+                             before_compute=self._before_compute)
+        self.views = self._make_views(views, contour, boundary, feature_names)
+        self.settings = list(settings)
+        self._render_lock = threading.RLock()
+        self._syncing = False
+        self._failed_on_purpose = False
+        self.error = widgets.HTML("", layout=widgets.Layout(display="none"))
+        self.error.add_class("stepper-error")
+        self.link = widgets.HTML("")
+        self.link.add_class("stepper-secondary")
+        self.link.add_class("stepper-link")
+        self._setting_widgets = [self._setting_widget(s) for s in self.settings]
+        settings_box = widgets.HBox(self._setting_widgets,
+                                    layout=widgets.Layout(flex_flow="row wrap"))
+        settings_box.add_class("stepper-secondary")
+        settings_box.add_class("stepper-settings")
+        self.widget = widgets.VBox([style_widget(), self.error, self.controls.widget,
+                                    settings_box, self.link, *self._layout_views()])
+        self.widget.add_class("stepper-app")
+        self._connect()
+        for problem in self.state.problems:
+            self.show_error(problem)
+        self.controls.present.value = bool(self.state.present)
+        self._render()
+        if self.state.iteration:
+            self.run_in_background(lambda: self._advance_to(self.state.iteration))
+
+    # -- construction --------------------------------------------------------------------------
+    @classmethod
+    def live(cls, stepper: Any, *, features: int | None = None, **options: Any) -> LessonApp:
+        """An app on a live :class:`~stepper.engine.Stepper` (Step runs Spark).
+
+        ``stepper`` may be a function that builds the Stepper: the page then renders at once
+        and the function runs in the background (the JVM start, the data loading); give
+        ``features`` and ``partitions`` so iteration 0 can be drawn meanwhile.
+        """
+        source = LiveSource(stepper, features)
+        if source.ready:
+            options.setdefault("partitions", stepper.data.partitions)
+        app = cls(source, **options)
+        if not source.ready:
+            app.player.run_task(source.build, message="Starting Spark and loading the data "
+                                "(the JVM takes about 10 s)…")
+            app.player.run_task(app._render, message="Drawing…")
+        return app
+
+    @classmethod
+    def replay(cls, records: Any, *, algorithm: str | None = None, **options: Any) -> LessonApp:
+        """An app on recorded iterations: a Replay, a list of records, or a trace file path."""
+        if isinstance(records, str):
+            from stepper.engine import Replay
+
+            records = Replay.load(records)
+        return cls(RecordedSource(records, algorithm), **options)
+
+    def _make_views(self, names, contour, boundary, feature_names) -> list[View]:
+        views: list[View] = []
+        contour_view: ContourView | None = None
+        for name in names:
+            if isinstance(name, View):
+                views.append(name)
+            elif name == "flow":
+                views.append(FlowView())
+            elif name in ("gradients", "contour"):
+                if contour is not None:
+                    if contour_view is None:
+                        contour_view = ContourView(contour)
+                        views.append(contour_view)
+                elif name == "gradients":
+                    views.append(BarsView(list(feature_names or [])))
+            elif name == "tree":
+                views.append(TreeView())
+            elif name == "timeline":
+                views.append(TimelineView())
+            elif name == "loss":
+                views.append(LossView())
+            elif name == "boundary":
+                if boundary is None:
+                    raise StepperError("the boundary view needs boundary=(X, y)")
+                views.append(BoundaryView(*boundary))
+            else:
+                raise StepperError(f"unknown view {name!r}: flow, gradients, contour, tree, "
+                                   "timeline, loss or boundary")
+        return views
+
+    def _layout_views(self) -> list[widgets.Widget]:
+        rows: list[widgets.Widget] = []
+        pending: list[widgets.Widget] = []
+        for view in self.views:
+            if isinstance(view, FlowView):
+                rows.append(view.widget)
+                continue
+            pending.append(view.widget)
+            if len(pending) == 2:
+                rows.append(self._row(pending))
+                pending = []
+        if pending:
+            rows.append(self._row(pending))
+        return rows
+
+    @staticmethod
+    def _row(items: list[widgets.Widget]) -> widgets.HBox:
+        row = widgets.HBox(items, layout=widgets.Layout(justify_content="space-between",
+                                                         align_items="flex-start",
+                                                         flex_flow="row wrap"))
+        row.add_class("stepper-row")
+        return row
+
+    def _setting_widget(self, setting: Setting) -> widgets.Dropdown:
+        labels = setting.labels or [str(v) for v in setting.options]
+        dropdown = widgets.Dropdown(
+            options=list(zip(labels, setting.options, strict=True)), value=setting.value,
+            description=setting.description or setting.name,
+            layout=widgets.Layout(width="auto"), style={"description_width": "initial"})
+        dropdown.add_class(f"stepper-setting-{setting.name}")
+
+        def changed(change: dict) -> None:
+            if change["name"] != "value" or self._syncing:
+                return
+            value = change["new"]
+            self.clear_error()
+
+            def apply() -> None:
+                setting.apply(value)
+                setting.value = value
+                self.player.settings_changed()
+                self.forget()
+
+            self.run_in_background(apply, undo=lambda: self._restore(dropdown, setting))
+
+        dropdown.observe(self._guard(changed), names="value")
+        return dropdown
+
+    def _restore(self, dropdown: widgets.Dropdown, setting: Setting) -> None:
+        self._syncing = True
+        try:
+            dropdown.value = setting.value
+        finally:
+            self._syncing = False
+
+    # -- wiring ----------------------------------------------------------------------------------
+    def _connect(self) -> None:
+        c, p = self.controls, self.player
+
+        def action(fn: Callable[[], Any], pause: bool = True) -> Callable[[Any], None]:
+            def run(_button: Any) -> None:
+                self.clear_error()
+                if pause:
+                    p.pause()
+                fn()
+            return self._guard(run)
+
+        c.step.on_click(action(p.step, pause=False))
+        c.back.on_click(action(p.back))
+        c.first.on_click(action(p.first))
+        c.last.on_click(action(p.last))
+        c.play.on_click(action(p.toggle_play, pause=False))
+        c.reset.on_click(action(lambda: self.reset(new_seed=False)))
+        c.new_seed.on_click(action(lambda: self.reset(new_seed=True)))
+        c.help.on_click(self._guard(lambda _b: c.toggle_help()))
+        c.present.observe(self._guard(lambda ch: self.set_presenter(ch["new"])), names="value")
+        c.speed.observe(self._guard(lambda _ch: setattr(p, "delay", c.delay)), names="value")
+        c.phases.observe(self._guard(self._phases_changed), names="value")
+        c.slider.observe(self._guard(self._slid), names="value")
+        p.delay = c.delay
+
+    def _guard(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """``fn`` with any exception turned into a message in the page."""
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:
+                traceback.print_exc()
+                self.show_error(describe_error(exc))
+                return None
+        return guarded
+
+    def _slid(self, change: dict) -> None:
+        if self._syncing:
+            return
+        self.clear_error()
+        self.player.pause()
+        self.player.seek(change["new"])
+
+    def _phases_changed(self, change: dict) -> None:
+        self.player.phases = bool(change["new"])
+        k = self.player.position.iteration
+        self.player.seek(k)
+
+    def _before_compute(self, number: int) -> None:
+        wanted = self.state.fail_on_step
+        if wanted is not None and number == wanted and not self._failed_on_purpose:
+            self._failed_on_purpose = True
+            raise StepperError(f"iteration {number} failed on purpose: the page address asked "
+                               f"for it (fail_on_step={wanted}). Press Step again to go on.")
+
+    def run_in_background(self, fn: Callable[[], Any],
+                          undo: Callable[[], None] | None = None) -> threading.Thread:
+        """Run ``fn`` off the kernel's main thread as the player's only work (Step waits);
+        errors go to the page and ``undo`` runs."""
+        return self.player.run_task(fn, on_error=undo)
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until background work has finished (tests, notebooks)."""
+        self.player.wait(timeout)
+
+    def _advance_to(self, iteration: int) -> None:
+        history = self.player.history()
+        while len(history) < iteration and self.source.can_compute:
+            self.source.compute()
+            history = self.player.history()
+        self.player.seek(min(iteration, len(history)))
+
+    # -- actions ----------------------------------------------------------------------------------
+    def reset(self, new_seed: bool = False) -> None:
+        seed = None
+        if new_seed:
+            current = getattr(self.source, "seed", None) or 0
+            seed = int(current) + 1
+        self.player.reset(seed)
+
+    def forget(self) -> None:
+        for view in self.views:
+            view.forget()
+
+    def set_presenter(self, on: bool) -> None:
+        if on:
+            self.widget.add_class("stepper-present")
+        else:
+            self.widget.remove_class("stepper-present")
+        self.state.present = bool(on)
+        self._update_link()
+
+    def show_error(self, text: str) -> None:
+        self.error.value = (f"<b>Something went wrong:</b> {html.escape(text)} "
+                            f"<i>(the page still works)</i>")
+        self.error.layout.display = "block"
+
+    def clear_error(self) -> None:
+        if self.error.layout.display != "none":
+            self.error.layout.display = "none"
+            self.error.value = ""
+
+    # -- rendering --------------------------------------------------------------------------------
+    def _busy(self, busy: bool, text: str | None = None) -> None:
+        if busy:
+            k = len(self.player.history()) + 1
+            message = text or f"Spark is computing iteration {k}…"
+            self.controls.status.value = f'<span class="stepper-busy">{message}</span>'
+        else:
+            self.controls.status.value = ""
+
+    def _playing(self, playing: bool) -> None:
+        self.controls.play.description = "❚❚ Pause" if playing else "▶ Play"
+
+    def _changed(self, _position: Position) -> None:
+        self._render()
+
+    def frame(self) -> Frame:
+        """What the page shows now."""
+        p = self.player
+        record = p.record()
+        partitions = self._partitions or 0
+        if record is not None and record.partitions:
+            partitions = len(record.partitions)
+        elif isinstance(self.source, LiveSource) and self.source.ready:
+            partitions = self.source.stepper.data.partitions
+        initial = self.source.initial_weights()
+        return Frame(position=p.position, phase=p.phase(), record=record,
+                     history=list(p.history()), initial_weights=initial, partitions=partitions,
+                     generation=p.generation)
+
+    def _render(self) -> None:
+        with self._render_lock:
+            frame = self.frame()
+            c = self.controls
+            c.readout.value = html.escape(self.player.readout())
+            self._syncing = True
+            try:
+                top = len(frame.history)
+                if c.slider.max != top:
+                    if top < c.slider.value:
+                        c.slider.value = top
+                    c.slider.max = top
+                if c.slider.value != frame.iteration:
+                    c.slider.value = frame.iteration
+            finally:
+                self._syncing = False
+            for view in self.views:
+                view.update(frame)
+            self._update_link()
+
+    def _update_link(self) -> None:
+        state = PageState(present=self.state.present, iteration=self.player.position.iteration)
+        if isinstance(self.source, LiveSource) and self.source.ready:
+            stepper = self.source.stepper
+            state.algorithm = stepper.settings.algorithm
+            state.lr = stepper.settings.lr
+            state.partitions = stepper.data.partitions
+            state.depth = stepper.settings.depth
+            state.seed = stepper.settings.seed
+        query = state_query(state)
+        self.link.value = (f'<span class="stepper-link">Link to this state: '
+                           f'<a href="?{html.escape(query)}">?{html.escape(query)}</a></span>')
+
+    # -- display ----------------------------------------------------------------------------------
+    def _ipython_display_(self) -> None:
+        from IPython.display import HTML, display
+
+        display(self.widget)
+        display(HTML(KEYBOARD_JS))

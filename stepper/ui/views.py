@@ -1,0 +1,611 @@
+"""Views linked to the current step: each turns a :class:`Frame` into an image or an SVG.
+
+PNG views (loss curve, contour, bars, decision boundary) wrap the blitting figures of
+:mod:`stepper.ui.figures` and swap bytes into an ``ipywidgets.Image``; diagram views (data flow,
+reduce tree, task timeline, confusion matrix) write SVG/HTML into an ``ipywidgets.HTML``. Both
+update in place. Each view caches what it rendered per position, so Back and the slider only
+swap bytes already made.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from stepper.trace import IterationRecord
+from stepper.ui.figures import (
+    BoundaryFigure,
+    ContourFigure,
+    LossFigure,
+    PartitionBars,
+    partition_color,
+)
+from stepper.ui.phases import (
+    Phase,
+    Position,
+    partition_gradients,
+    partition_shares,
+    revealed_partitions,
+)
+
+HIGHLIGHT = "#ff9f1c"
+DONE = "#dff3e4"
+IDLE = "#f4f6f8"
+INK = "#1b2733"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Everything a view may show for one position."""
+
+    position: Position
+    phase: Phase
+    record: IterationRecord | None
+    history: list[IterationRecord]
+    initial_weights: np.ndarray | None
+    partitions: int
+    generation: int = 0  # changes when the recorded iterations are replaced
+
+    @property
+    def iteration(self) -> int:
+        return self.position.iteration
+
+    def weights(self) -> np.ndarray | None:
+        """The weights the page is at: w_k after the update phase, w_{k−1} before it."""
+        if self.record is None:
+            return self.initial_weights
+        if self.phase.kind == "update":
+            return np.asarray(self.record.weights)
+        return np.asarray(self.record.weights_before)
+
+    def path(self) -> np.ndarray | None:
+        """w₀ … up to the weights the page is at."""
+        start = self.initial_weights
+        if start is None and self.history:
+            start = self.history[0].weights_before
+        if start is None:
+            return None
+        points = [np.asarray(start, dtype=float)]
+        k = self.iteration
+        done = k if self.phase.kind == "update" else k - 1
+        points += [np.asarray(r.weights, dtype=float) for r in self.history[: max(done, 0)]]
+        return np.vstack(points)
+
+
+class View:
+    """A widget and a cached ``render(frame)``; subclasses define ``key`` and ``draw``."""
+
+    name = "view"
+    cache_size = 400
+
+    def __init__(self, widget: widgets.Widget) -> None:
+        self.widget = widget
+        self._cache: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def key(self, frame: Frame) -> Hashable:
+        return (frame.iteration, frame.position.phase)
+
+    def draw(self, frame: Frame) -> Any:
+        raise NotImplementedError
+
+    def render(self, frame: Frame) -> Any:
+        """The view's content for ``frame`` (from the cache when already drawn)."""
+        key = (frame.generation, self.key(frame))
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        value = self.draw(frame)
+        self._cache[key] = value
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return value
+
+    def update(self, frame: Frame) -> None:
+        value = self.render(frame)
+        if self.widget.value != value:
+            self.widget.value = value
+
+    def forget(self) -> None:
+        """Drop cached renders (after a reset or a settings change)."""
+        self._cache.clear()
+
+
+def image_widget(width: str = "49%") -> widgets.Image:
+    image = widgets.Image(format="png", layout=widgets.Layout(width=width, height="auto"))
+    image.add_class("stepper-figure")
+    return image
+
+
+def svg_widget(width: str = "49%") -> widgets.HTML:
+    box = widgets.HTML(layout=widgets.Layout(width=width))
+    box.add_class("stepper-svg")
+    return box
+
+
+# -- PNG views -----------------------------------------------------------------------------------
+class LossView(View):
+    """J per iteration, every recorded iteration, with a cursor at the current one."""
+
+    name = "loss"
+
+    def __init__(self, title: str = "Loss J(w_k) per iteration", width: str = "49%") -> None:
+        super().__init__(image_widget(width))
+        self.figure = LossFigure(title=title)
+
+    def key(self, frame: Frame) -> Hashable:
+        return (frame.iteration, frame.phase.kind == "update", len(frame.history))
+
+    def draw(self, frame: Frame) -> bytes:
+        values = [r.objective for r in frame.history]
+        current = frame.iteration if frame.phase.kind in ("update", "start") else max(
+            frame.iteration - 1, 0)
+        return self.figure.show(values, current)
+
+
+@dataclass
+class ContourSpec:
+    """What the contour needs: the problem, the (standardized, with intercept) data, w*."""
+
+    problem: Any
+    X: np.ndarray
+    y: np.ndarray
+    w_star: np.ndarray
+    axes: tuple[int, int] = (1, 2)
+    mask: np.ndarray | None = None
+
+
+class ContourView(View):
+    """The path of w on the loss contour; during an iteration, each partition's arrow."""
+
+    name = "contour"
+
+    def __init__(self, spec: ContourSpec, arrows: bool = True, width: str = "49%",
+                 title: str = "Loss contour: path of w, one arrow per partition") -> None:
+        super().__init__(image_widget(width))
+        self.figure = ContourFigure(spec.problem, spec.X, spec.y, spec.w_star, spec.axes,
+                                    spec.mask, title=title)
+        self.arrows = arrows
+
+    def key(self, frame: Frame) -> Hashable:
+        return (frame.iteration, frame.phase.kind, min(revealed_partitions(frame.phase), 10**6))
+
+    def draw(self, frame: Frame) -> bytes:
+        path = frame.path()
+        if path is None:
+            path = np.zeros((1, self.figure.w_star.size))
+        record, phase = frame.record, frame.phase
+        if not self.arrows or record is None or phase.kind in ("start", "broadcast"):
+            return self.figure.show(path, len(path) - 1)
+        everything = partition_shares(record)
+        total = np.sum(everything, axis=0) if everything else (
+            np.asarray(record.weights) - np.asarray(record.weights_before))
+        magnify = self.figure.magnification(total)
+        shares = partition_shares(record, revealed_partitions(phase))
+        move = (record.weights_before, record.weights) if phase.kind == "update" else None
+        return self.figure.show(path, len(path) - 1, shares, move,
+                                start=record.weights_before, magnify=magnify)
+
+
+class BarsView(View):
+    """Per-partition gradients ∇J_p / n as bars (when the weights are not 2-D)."""
+
+    name = "gradients"
+
+    def __init__(self, names: list[str] | None = None, width: str = "49%",
+                 show_features: int = 6) -> None:
+        super().__init__(image_widget(width))
+        self.names = list(names or [])
+        self.show_features = show_features
+        self.figure: PartitionBars | None = None
+        self._shape: tuple[int, int] | None = None
+
+    def key(self, frame: Frame) -> Hashable:
+        return (frame.iteration, min(revealed_partitions(frame.phase), 10**6))
+
+    def draw(self, frame: Frame) -> bytes:
+        grads = None
+        if frame.record is not None:
+            grads = partition_gradients(frame.record, revealed_partitions(frame.phase))
+        if grads is None:
+            grads = np.zeros((max(frame.partitions, 1), min(len(self.names) or 3,
+                                                              self.show_features)))
+        # the features with the largest total gradient (all of them when few)
+        total = np.abs(grads.sum(axis=0))
+        if grads.shape[1] > self.show_features:
+            keep = np.sort(np.argsort(-total, kind="stable")[: self.show_features])
+        else:
+            keep = np.arange(grads.shape[1])
+        if frame.record is not None and frame.record.partitions:
+            full = partition_gradients(frame.record)
+            if full is not None and full.shape[1] > self.show_features:
+                keep = np.sort(np.argsort(-np.abs(full.sum(axis=0)),
+                                          kind="stable")[: self.show_features])
+        shape = (grads.shape[0], len(keep))
+        names = [self.names[f] if f < len(self.names) else f"w{f}" for f in keep]
+        if self.figure is None or self._shape != shape or self._names != names:
+            self.figure = PartitionBars(shape[0], shape[1], names,
+                                        title="Each partition's gradient ∇J_p / n")
+            self._shape, self._names = shape, names
+        return self.figure.show(grads[:, keep])
+
+    _names: list[str] | None = None
+
+
+class BoundaryView(View):
+    """The 2-D data and the decision boundary of the current weights."""
+
+    name = "boundary"
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, width: str = "49%") -> None:
+        super().__init__(image_widget(width))
+        self.figure = BoundaryFigure(X, y)
+
+    def key(self, frame: Frame) -> Hashable:
+        return (frame.iteration, frame.phase.kind == "update")
+
+    def draw(self, frame: Frame) -> bytes:
+        w = frame.weights()
+        return self.figure.show(np.zeros(3) if w is None else w)
+
+
+# -- SVG views -----------------------------------------------------------------------------------
+def _text(x: float, y: float, text: str, size: float = 18, weight: str = "normal",
+          anchor: str = "middle", color: str = INK) -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" '
+            f'text-anchor="{anchor}" fill="{color}" font-family="DejaVu Sans, Arial, sans-serif"'
+            f'>{html.escape(text)}</text>')
+
+
+def _rect(x: float, y: float, w: float, h: float, fill: str, stroke: str = "#52606d",
+          width: float = 1.5, rx: float = 8, extra: str = "") -> str:
+    return (f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="{rx}" '
+            f'fill="{fill}" stroke="{stroke}" stroke-width="{width}" {extra}/>')
+
+
+def _arrow(x1: float, y1: float, x2: float, y2: float, color: str = "#52606d",
+           width: float = 2.5) -> str:
+    return (f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{color}" '
+            f'stroke-width="{width}" marker-end="url(#stepper-head)"/>')
+
+
+def _svg(width: float, height: float, body: list[str], label: str) -> str:
+    head = ('<defs><marker id="stepper-head" viewBox="0 0 10 10" refX="9" refY="5" '
+            'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+            '<path d="M 0 0 L 10 5 L 0 10 z" fill="#52606d"/></marker></defs>')
+    return (f'<svg class="stepper-diagram" viewBox="0 0 {width:.0f} {height:.0f}" '
+            f'width="100%" role="img" aria-label="{html.escape(label)}" '
+            f'xmlns="http://www.w3.org/2000/svg">{head}{"".join(body)}</svg>')
+
+
+ORDER = ("start", "broadcast", "map", "reduce", "update")
+
+
+class FlowView(View):
+    """Driver → broadcast → partitions → reduce → update, the current phase highlighted,
+    and the phase's one-line narration underneath."""
+
+    name = "flow"
+
+    def __init__(self) -> None:
+        super().__init__(svg_widget("100%"))
+        self.widget.add_class("stepper-flow")
+
+    def draw(self, frame: Frame) -> str:
+        phase = frame.phase
+        now = ORDER.index(phase.kind)
+        count = frame.partitions if frame.record is None else max(len(frame.record.partitions),
+                                                                   1)
+        if frame.record is not None and not frame.record.partitions:
+            count = 0
+        width, height = 1200, 196
+        boxes = [("driver", "Driver", "holds w"), ("broadcast", "Broadcast", "w → executors"),
+                 ("map", "Map", f"{count} partitions" if count else "one machine"),
+                 ("reduce", "Reduce", "treeAggregate"), ("update", "Update", "on the driver")]
+        body: list[str] = []
+        box_w, top, box_h = 196, 14, 112
+        gap = (width - 24 - len(boxes) * box_w) / (len(boxes) - 1)
+        for n, (kind, title, sub) in enumerate(boxes):
+            x = 12 + n * (box_w + gap)
+            order = 0 if kind == "driver" else ORDER.index(kind)
+            if kind == phase.kind or (kind == "driver" and phase.kind == "start"):
+                fill, stroke, sw = "#fff3d6", HIGHLIGHT, 5
+            elif kind != "driver" and order < now:
+                fill, stroke, sw = DONE, "#52606d", 1.5
+            else:
+                fill, stroke, sw = IDLE, "#9aa5b1", 1.5
+            body.append(_rect(x, top, box_w, box_h, fill, stroke, sw))
+            body.append(_text(x + box_w / 2, top + 34, title, 24, "bold"))
+            body.append(_text(x + box_w / 2, top + 62, sub, 17))
+            if kind == "map" and count:
+                body += self._partition_squares(x, top + 76, box_w, count, phase)
+            if n < len(boxes) - 1:
+                body.append(_arrow(x + box_w + 4, top + box_h / 2, x + box_w + gap - 4,
+                                   top + box_h / 2))
+        # the loop back: next iteration starts from the updated weights
+        y_loop = top + box_h + 22
+        last_x = 12 + 4 * (box_w + gap) + box_w / 2
+        body.append(f'<path d="M {last_x:.0f} {top + box_h + 4} V {y_loop} H {12 + box_w / 2} '
+                    f'V {top + box_h + 8}" fill="none" stroke="#52606d" stroke-width="2" '
+                    f'stroke-dasharray="6 5" marker-end="url(#stepper-head)"/>')
+        body.append(_text((12 + last_x) / 2, y_loop + 24, "the new w starts the next iteration",
+                          18, color="#52606d"))
+        narration = (f'<div class="stepper-narration">{html.escape(phase.narration)}</div>')
+        return _svg(width, height, body, "data flow of one iteration") + narration
+
+    @staticmethod
+    def _partition_squares(x: float, y: float, box_w: float, count: int,
+                           phase: Phase) -> list[str]:
+        shown = min(count, 16)
+        size = min(20.0, (box_w - 16) / shown - 3)
+        out = []
+        revealed = revealed_partitions(phase)
+        for p in range(shown):
+            px = x + 8 + p * (size + 3)
+            if phase.kind == "map" and p == phase.index:
+                out.append(_rect(px - 1, y - 1, size + 2, size + 2, partition_color(p),
+                                 HIGHLIGHT, 3.5, 3))
+            elif p < revealed:
+                out.append(_rect(px, y, size, size, partition_color(p), "none", 0, 3))
+            else:
+                out.append(_rect(px, y, size, size, "#ffffff", "#9aa5b1", 1, 3))
+        return out
+
+
+class TreeView(View):
+    """The reduce tree as Spark built it (recorded by the combOp), with partial loss sums."""
+
+    name = "tree"
+
+    def __init__(self, width: str = "49%") -> None:
+        super().__init__(svg_widget(width))
+
+    def draw(self, frame: Frame) -> str:
+        width = 640
+        record, phase = frame.record, frame.phase
+        title = _text(width / 2, 30, "The reduce tree Spark built (partial sums Σℓ)", 20, "bold")
+        if record is None or not record.reduce.get("levels"):
+            note = ("Step once: the tree appears as recorded by treeAggregate's combine."
+                    if record is None or record.partitions else
+                    "One machine: no partitions, no reduce tree.")
+            return _svg(width, 120, [title, _text(width / 2, 80, note, 16)], "reduce tree")
+        levels = record.reduce["levels"]
+        rows = len(levels)
+        row_h = 92
+        height = 60 + rows * row_h + 10
+        body = [title]
+        positions: dict[tuple[int, ...], tuple[float, float, float]] = {}
+        revealed = revealed_partitions(phase)
+        active_level = phase.index if phase.kind == "reduce" else None
+        for level_number, level in enumerate(levels):
+            groups = level["groups"]
+            y = height - 20 - (level_number + 1) * row_h + 22
+            slot = (width - 20 - 104) / max(len(groups), 1)
+            node_w = min(118.0, slot - 8)
+            font = 15 if node_w >= 70 else (12 if node_w >= 44 else 10)
+            for g_index, group in enumerate(groups):
+                cx = 10 + slot * (g_index + 0.5)
+                key = tuple(group["partitions"])
+                positions[key] = (cx, y, node_w)
+                if level_number == 0:
+                    p = group["partitions"][0]
+                    label = f"P{p + 1}"
+                    lit = p < revealed
+                    current = phase.kind == "map" and phase.index == p
+                    fill = partition_color(p) if lit else "#ffffff"
+                    color = "#ffffff" if lit else INK
+                else:
+                    where = level.get("where", "executors")
+                    label = "driver" if where == "driver" else f"task {g_index + 1}"
+                    done = (phase.kind == "update" or
+                            (active_level is not None and level_number <= active_level))
+                    current = active_level == level_number
+                    fill = DONE if done else "#ffffff"
+                    color = INK
+                stroke, sw = (HIGHLIGHT, 5) if current else ("#52606d", 1.5)
+                body.append(_rect(cx - node_w / 2, y, node_w, 56, fill, stroke, sw, 6))
+                body.append(_text(cx, y + 22, label, font + 1, "bold", color=color))
+                shown = (level_number == 0 and group["partitions"][0] < revealed) or (
+                    level_number > 0 and fill == DONE)
+                if shown:
+                    body.append(_text(cx, y + 44, _short(group.get("loss")), font, color=color))
+                # edges to the inputs (drawn under the next row up)
+                for inputs in group.get("inputs", []):
+                    child = positions.get(tuple(sorted(inputs)))
+                    if child is not None:
+                        body.append(_arrow(child[0], child[1] - 2, cx, y + 58, "#52606d", 1.8))
+            where = level.get("where", "executors")
+            first, second = (("map", "output") if level_number == 0 else
+                             (f"level {level_number}", "driver" if where == "driver"
+                              else "executors"))
+            body.append(_text(width - 56, y + 24, first, 15, "bold", color="#52606d"))
+            body.append(_text(width - 56, y + 44, second, 15, color="#52606d"))
+        depth = record.reduce.get("depth")
+        scale = record.reduce.get("scale")
+        body.append(_text(10, height - 6, f"depth = {depth}, fan-in scale = {scale}", 14,
+                          anchor="start", color="#52606d"))
+        return _svg(width, height, body, "reduce tree")
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return ""
+    value = float(value)
+    if abs(value) >= 1000:
+        return f"{value:,.0f}".replace(",", " ")
+    return f"{value:.3g}"
+
+
+def _lanes(parts: list[dict]) -> list[tuple[str, int, dict]]:
+    """(executor, slot, task) with tasks that overlap in time on different slots."""
+    out = []
+    by_executor: dict[str, list[dict]] = {}
+    for info in parts:
+        by_executor.setdefault(str(info.get("executor", "?")), []).append(info)
+    for executor in sorted(by_executor):
+        ends: list[float] = []
+        for info in sorted(by_executor[executor], key=lambda t: t.get("start", 0.0)):
+            start = info.get("start", 0.0)
+            for slot, end in enumerate(ends):
+                if end <= start + 1e-4:
+                    ends[slot] = info.get("end", start)
+                    out.append((executor, slot, info))
+                    break
+            else:
+                ends.append(info.get("end", start))
+                out.append((executor, len(ends) - 1, info))
+    return out
+
+
+class TimelineView(View):
+    """The iteration's tasks per executor slot (to scale), the barrier, then the driver's part.
+
+    The map stage is drawn to scale; what follows the barrier (scheduling and the reduce, then
+    the update on the driver) is drawn as two labelled boxes, not to scale, since Spark's fixed
+    cost per job would otherwise squash the tasks into slivers.
+    """
+
+    name = "timeline"
+
+    def __init__(self, width: str = "49%") -> None:
+        super().__init__(svg_widget(width))
+
+    def draw(self, frame: Frame) -> str:
+        width = 640
+        title = _text(width / 2, 30, "Task timeline: the slowest task sets the pace", 20,
+                      "bold")
+        record, phase = frame.record, frame.phase
+        if record is None or not record.partitions or "start" not in record.partitions[0]:
+            return _svg(width, 120, [title, _text(width / 2, 80, "Step once: each task of the "
+                                                  "iteration appears here.", 16)], "timeline")
+        placed = _lanes(record.partitions)
+        lanes = sorted({(e, s) for e, s, _ in placed})
+        lane_index = {lane: n for n, lane in enumerate(lanes)}
+        t0 = min(info["start"] for info in record.partitions)
+        barrier = max(max(info["end"] for info in record.partitions) - t0, 1e-4)
+        reduce_s = float(record.timing.get("reduce", 0.0))
+        driver_s = float(record.timing.get("driver", 0.0))
+        left, top, lane_h = 132, 50, 38
+        map_right = left + 0.62 * (width - 20 - left)
+        scale = (map_right - left) / barrier
+        height = top + (len(lanes) + 1) * lane_h + 62
+        body = [title]
+        for (executor, slot), n in lane_index.items():
+            y = top + n * lane_h
+            body.append(_text(left - 8, y + lane_h / 2 + 6, f"{executor[:8]} · {slot + 1}", 15,
+                              anchor="end"))
+        revealed = revealed_partitions(phase)
+        slowest = max(record.partitions, key=lambda t: t["end"])["index"]
+        for executor, slot, info in placed:
+            p = info["index"]
+            y = top + lane_index[(executor, slot)] * lane_h + 5
+            x = left + (info["start"] - t0) * scale
+            w = max((info["end"] - info["start"]) * scale, 5)
+            current = phase.kind == "map" and phase.index == p
+            lit = p < revealed
+            fill = partition_color(p) if lit else "#d9dee3"
+            stroke, sw = (HIGHLIGHT, 4) if current else ("#ffffff", 1)
+            body.append(_rect(x, y, w, lane_h - 10, fill, stroke, sw, 4))
+            if w > 28:
+                body.append(_text(x + w / 2, y + lane_h / 2 + 1, f"P{p + 1}", 14,
+                                  "bold", color="#ffffff" if lit else INK))
+            if p == slowest and lit:
+                body.append(_text(x + w, y - 1, "slowest", 13, anchor="end", color="#b42318"))
+        driver_y = top + len(lanes) * lane_h
+        body.append(_text(left - 8, driver_y + lane_h / 2 + 6, "driver", 15, "bold",
+                          anchor="end"))
+        bx = map_right
+        box_w = (width - 20 - map_right - 14) / 2
+        for n, (kind, seconds, label) in enumerate((
+                ("reduce", reduce_s, "reduce"), ("update", driver_s, "update"))):
+            x = map_right + 8 + n * (box_w + 6)
+            current = phase.kind == kind
+            done = ORDER.index(phase.kind) > ORDER.index(kind) or current
+            body.append(_rect(x, driver_y + 5, box_w, lane_h - 10,
+                              "#52606d" if done else "#d9dee3",
+                              HIGHLIGHT if current else "#ffffff", 4 if current else 1, 4))
+            body.append(_text(x + box_w / 2, driver_y + lane_h / 2 + 6, label, 14,
+                              color="#ffffff" if done else INK))
+            body.append(_text(x + box_w / 2, driver_y + lane_h + 18, f"{1000 * seconds:.0f} ms",
+                              14, color="#52606d"))
+        body.append(f'<line x1="{bx:.1f}" y1="{top - 6}" x2="{bx:.1f}" '
+                    f'y2="{driver_y + lane_h}" stroke="#b42318" stroke-width="3" '
+                    f'stroke-dasharray="7 4"/>')
+        body.append(_text(bx - 4, driver_y + lane_h + 18, f"barrier at {1000 * barrier:.0f} ms",
+                          15, "bold", anchor="end", color="#b42318"))
+        body.append(_text(left, height - 10, "map stage to scale; after the barrier: "
+                          "scheduling + reduce, then the update (not to scale)", 13,
+                          anchor="start", color="#52606d"))
+        return _svg(width, height, body, "task timeline")
+
+
+class ConfusionView(View):
+    """Accuracy and confusion matrix of the current weights on a held-out set (numpy, driver).
+
+    The held-out rows may arrive later (:meth:`set_data`), when they come from Spark."""
+
+    name = "confusion"
+
+    def __init__(self, X: np.ndarray | None = None, y: np.ndarray | None = None,
+                 title: str = "Test set", labels: tuple[str, str] = ("+1", "−1"),
+                 width: str = "49%") -> None:
+        super().__init__(svg_widget(width))
+        self.title, self.labels = title, labels
+        self._version = 0
+        self.X = self.y = None
+        if X is not None and y is not None:
+            self.set_data(X, y)
+
+    def set_data(self, X: np.ndarray, y: np.ndarray) -> None:
+        self.X, self.y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+        self._version += 1
+
+    def key(self, frame: Frame) -> Hashable:
+        return (frame.iteration, frame.phase.kind == "update", self._version)
+
+    def draw(self, frame: Frame) -> str:
+        if self.X is None or self.y is None:
+            return (f'<div class="stepper-confusion"><div class="stepper-confusion-title">'
+                    f'{html.escape(self.title)}: loading…</div></div>')
+        w = frame.weights()
+        if w is None:
+            w = np.zeros(self.X.shape[1])
+        predicted = np.where(self.X @ w > 0, 1.0, -1.0)
+        truth = self.y > 0
+        tp = int(np.sum(truth & (predicted > 0)))
+        fn = int(np.sum(truth & (predicted < 0)))
+        fp = int(np.sum(~truth & (predicted > 0)))
+        tn = int(np.sum(~truth & (predicted < 0)))
+        accuracy = (tp + tn) / max(len(self.y), 1)
+        pos, neg = self.labels
+        cell = 'style="padding:6px 14px;border:1px solid #9aa5b1;text-align:center"'
+        strong = 'style="padding:6px 14px;border:1px solid #9aa5b1;text-align:center;' \
+                 'background:#dff3e4;font-weight:700"'
+        return (
+            f'<div class="stepper-confusion"><div class="stepper-confusion-title">'
+            f'{html.escape(self.title)}: accuracy <b>{100 * accuracy:.1f} %</b> '
+            f'({tp + tn} of {len(self.y)})</div>'
+            f'<table style="border-collapse:collapse;margin-top:6px">'
+            f'<tr><td {cell}></td><th {cell}>predicted {pos}</th>'
+            f'<th {cell}>predicted {neg}</th></tr>'
+            f'<tr><th {cell}>true {pos}</th><td {strong}>{tp}</td><td {cell}>{fn}</td></tr>'
+            f'<tr><th {cell}>true {neg}</th><td {cell}>{fp}</td><td {strong}>{tn}</td></tr>'
+            f'</table></div>')
+
+
+class ExtraView(View):
+    """A lesson's own view: ``fn(frame) -> bytes`` (PNG) or ``str`` (HTML)."""
+
+    name = "extra"
+
+    def __init__(self, fn: Callable[[Frame], Any], png: bool = True, width: str = "49%") -> None:
+        super().__init__(image_widget(width) if png else svg_widget(width))
+        self.fn = fn
+
+    def draw(self, frame: Frame) -> Any:
+        return self.fn(frame)
