@@ -16,6 +16,8 @@ Fixtures
                        tests fail or the session is interrupted.
     ``cluster_spark``  a SparkSession whose master is that cluster, with both executors
                        registered before the first test runs.
+    ``local_reference`` the runs of ``cluster_scenarios.py`` in ``local[2]`` mode (computed
+                       in this process before ``cluster_spark`` starts), to compare with.
 
 Tests of the engine on a real cluster belong in this directory (for example
 ``tests/cluster/test_engine_on_cluster.py``): use ``cluster_spark``; every test collected under
@@ -26,6 +28,7 @@ two executors again.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,6 +40,8 @@ from stepper.cluster import LocalCluster
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
+
+    from stepper.trace import IterationRecord
 
 WORKERS = 2
 CLUSTER_DIR = Path(__file__).resolve().parent
@@ -77,20 +82,104 @@ def wait_for_executors(spark: SparkSession, count: int = WORKERS, timeout: float
         time.sleep(0.2)
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return ""
+    return raw.replace(b"\0", b" ").decode(errors="replace")
+
+
+def _cwd(pid: int) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        return ""
+
+
+def stray_processes(log_dir: Path | None, master_url: str | None) -> list[str]:
+    """Live processes of a stopped cluster, as ``pid: command`` lines.
+
+    Belonging means: a process (a master, worker or executor JVM, a PySpark daemon or one of its
+    forked workers) whose command line names the cluster's master URL or log directory, or
+    whose working directory is inside that directory (every daemon starts there, every executor
+    and its Python workers run under ``<log_dir>/work``). Processes of other people on the
+    machine (other Spark applications, other JVMs) never match, and a recycled process id does
+    not either. This process's own descendants (the test driver's JVM) are left out: they end
+    with pytest.
+    """
+    from stepper.cluster import descendants, pid_alive
+
+    mine = {os.getpid(), *descendants(os.getpid())}
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        if pid in mine or not pid_alive(pid):
+            continue
+        command = _cmdline(pid)
+        cwd = _cwd(pid)
+        if (
+            (master_url is not None and master_url in command.split())
+            or (log_dir is not None and (str(log_dir) in command or cwd.startswith(str(log_dir))))
+        ):
+            found.append(f"{pid}: {command[:200]}")
+    return found
+
+
 @pytest.fixture(scope="session")
 def cluster() -> Iterator[LocalCluster]:
-    """A running 2-worker standalone cluster; every process it started is gone afterwards."""
+    """A running 2-worker standalone cluster; every process it started is gone afterwards.
+
+    The teardown stops the cluster by process id (whatever the tests did), then fails the run
+    (an error at teardown) if any process of the cluster, master, worker, executor JVM or
+    PySpark daemon, is still alive after a grace period.
+    """
     stop_active_spark()
     local = LocalCluster(workers=WORKERS, cores_per_worker=1, memory="1g", host="127.0.0.1")
+    log_dir: Path | None = None
+    master_url: str | None = None
     try:
         local.start()
+        log_dir, master_url = local.log_dir, local.master_url
         yield local
     finally:
         local.stop()
+    deadline = time.monotonic() + 15
+    stray = stray_processes(log_dir, master_url)
+    while stray and time.monotonic() < deadline:
+        time.sleep(0.2)
+        stray = stray_processes(log_dir, master_url)
+    assert not stray, "processes of the test cluster still alive after stop():\n" + "\n".join(
+        stray
+    )
 
 
 @pytest.fixture(scope="session")
-def cluster_spark(cluster: LocalCluster) -> Iterator[SparkSession]:
+def local_reference() -> dict[str, list[IterationRecord]]:
+    """The runs of ``cluster_scenarios.SCENARIOS`` in ``local[2]`` mode, by scenario name.
+
+    They run in this process *before* the cluster session starts (``cluster_spark`` depends on
+    this fixture): one JVM hosts one SparkContext at a time, and reusing the JVM for both saves
+    starting a second one.
+    """
+    from cluster_scenarios import SCENARIOS, run
+
+    from stepper.session import spark_session
+
+    stop_active_spark()
+    spark = spark_session(master="local[2]", app_name="stepper-local-reference", ui_port=None)
+    try:
+        return {name: run(name, spark.sparkContext) for name in SCENARIOS}
+    finally:
+        spark.stop()
+
+
+@pytest.fixture(scope="session")
+def cluster_spark(
+    cluster: LocalCluster, local_reference: dict[str, list[IterationRecord]]
+) -> Iterator[SparkSession]:
     """A SparkSession on ``cluster`` (stopped before the cluster is, since it depends on it)."""
     from stepper.session import spark_session
 
