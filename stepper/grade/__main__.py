@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     if options["sets"] and not set(options["sets"]) <= set(catalog.SETS):
         parser.error(f"--sets must be among {', '.join(catalog.SETS)}")
     start = time.monotonic()
-    if args.single or args.path.is_file():
+    single = args.single or args.path.is_file()
+    if single:
         results = [grade_submission(args.path, **options)]
     else:
         def progress(result):
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
         results = grade_all(args.path, jobs=args.jobs, progress=progress, **options)
     elapsed = time.monotonic() - start
-    paths = write_reports(results, args.out)
+    paths = write_reports(results, args.out, single=single)
     print(summary(results))
     rate = len(results) / elapsed * 60 if elapsed > 0 else float("inf")
     print(f"\n{len(results)} submission(s) graded in {elapsed:.1f} s ({rate:.1f} per minute); "

@@ -119,7 +119,7 @@ def main(spec_path: str) -> int:
             "--rootdir", spec["workdir"], "--timeout-method=signal",
             "-o", "timeout_func_only=true", "-W", "ignore::DeprecationWarning"]
     code = pytest.main(args, plugins=[plugin, Starts()])
-    sink({"event": "done", "exit": int(code)})
+    sink({"event": "done", "exit": int(code), "spark": plugin.spark_started})
     os._exit(0)
 
 

@@ -142,6 +142,11 @@ class GradePlugin:
             self._register_by_value()
         return self._spark
 
+    @property
+    def spark_started(self) -> bool:
+        """Whether a test asked for Spark (untouched stubs never do)."""
+        return self._spark is not None
+
     def _register_by_value(self) -> None:
         """Ship the attendee's functions to Spark workers by value (workers cannot import them)."""
         from pyspark import cloudpickle

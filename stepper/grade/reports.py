@@ -1,7 +1,8 @@
 """Write grading results in the formats class tooling reads.
 
 * ``results.json`` per attendee (``<out>/<attendee>/results.json``) and combined
-  (``<out>/results.json``), in the Gradescope / otter-grader shape
+  (``<out>/results.json``; for one attendee, that attendee's object), in the Gradescope /
+  otter-grader shape
   ``{"score", "max_score", "tests": [{"name", "score", "max_score", "output", "visibility"}]}``;
 * ``junit.xml``: one test suite per attendee, one test case per grading test;
 * ``grades.csv``: the gradebook, one row per attendee, one column per task, then the total;
@@ -48,8 +49,14 @@ def _task_key(task: str) -> tuple[int, ...]:
     return tuple(int(p) for p in task.split("."))
 
 
-def write_reports(results: Sequence[SubmissionResult], out: Path) -> dict[str, Path]:
-    """Write every report into ``out``; return their paths by kind."""
+def write_reports(results: Sequence[SubmissionResult], out: Path, *,
+                  single: bool = False) -> dict[str, Path]:
+    """Write every report into ``out``; return their paths by kind.
+
+    ``single`` (one attendee graded): ``<out>/results.json`` is that attendee's Gradescope
+    object itself, as a Gradescope autograder writes it; otherwise it maps each attendee to
+    theirs under ``"submissions"``.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     combined = {}
@@ -61,8 +68,9 @@ def write_reports(results: Sequence[SubmissionResult], out: Path) -> dict[str, P
         combined[result.attendee] = data
     paths = {"results": out / "results.json", "junit": out / "junit.xml",
              "grades": out / "grades.csv"}
-    paths["results"].write_text(json.dumps({"submissions": combined}, indent=1,
-                                           ensure_ascii=False))
+    top = (next(iter(combined.values())) if single and len(combined) == 1
+           else {"submissions": combined})
+    paths["results"].write_text(json.dumps(top, indent=1, ensure_ascii=False))
     paths["junit"].write_bytes(junit(results))
     write_gradebook(results, paths["grades"])
     return paths

@@ -38,6 +38,7 @@ class SubmissionResult:
     tests: list[dict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    spark_started: bool = False
 
     @property
     def score(self) -> float:
@@ -174,6 +175,7 @@ def _run_child(modules, graded_sets, specs, result, tasks, include_hidden, timeo
                 result.problems.append(record["output"])
             elif event == "done":
                 done = True
+                result.spark_started = result.spark_started or bool(record.get("spark"))
         if done:
             break
         if not started and not killed and not startup_retried and attempt + 1 < MAX_ATTEMPTS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from stepper.grade import check
 from stepper.grade.check import CheckResult
@@ -47,3 +48,22 @@ def test_check_times_out(monkeypatch):
 
     result = check("1.7", {"lipschitz_step": lipschitz_step}, show=False, timeout_cap=1)
     assert result.tests[0]["status"] == "timed out"
+
+
+@pytest.mark.spark
+def test_check_a_spark_task_in_process(spark):
+    def combine(partials, w, lam):
+        loss_sum, grad_sum, n = partials.reduce(lambda a, b: (a[0] + b[0], a[1] + b[1],
+                                                              a[2] + b[2]))
+        return loss_sum / n + 0.5 * lam * float(w @ w), grad_sum / n + lam * w
+
+    def per_partition(partials, w, lam):
+        parts = partials.collect()
+        loss_sum, grad_sum, _ = partials.reduce(lambda a, b: (a[0] + b[0], a[1] + b[1],
+                                                              a[2] + b[2]))
+        return (loss_sum / len(parts) + 0.5 * lam * float(w @ w),
+                grad_sum / len(parts) + lam * w)
+
+    assert check("2.3", {"combine": combine}, show=False).passed
+    result = check("2.3", {"combine": per_partition}, show=False)
+    assert "divided by the number of partitions, not by n" in result.text()

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, _load_make, by_task
 
+from stepper.grade.batch import grade_all
+from stepper.grade.catalog import enumerate_tests
 from stepper.grade.runner import grade_submission
 
 MAKE = _load_make()
@@ -39,6 +41,7 @@ def test_solutions_score_full_marks():
     assert result.score == result.max_score > 0
     assert {t["task"] for t in result.tests} >= {"0.1", "1.7", "2.7", "3.4"}
     assert result.problems == []
+    assert result.spark_started  # one session, in the grading process
 
 
 def test_untouched_exercises_score_zero_with_not_implemented():
@@ -48,19 +51,38 @@ def test_untouched_exercises_score_zero_with_not_implemented():
     for test in result.tests:
         assert test["status"] == "not implemented", (test["name"], test["output"])
         assert test["output"].startswith("not implemented yet")
-    # untouched stubs never start Spark: the whole run is quick
-    assert result.seconds < 30
+    # untouched stubs are reported without running their tests: Spark is never started
+    assert not result.spark_started
 
 
-@pytest.mark.parametrize("name", [c.name for c in MAKE.WRONG_ANSWERS if not c.spark])
-def test_wrong_answer_gets_its_hint(name):
+NUMPY_CASES = [c for c in MAKE.WRONG_ANSWERS if not c.spark]
+NUMPY_TASKS = {spec.info.task for spec in enumerate_tests(include_hidden=False)
+               if not spec.info.spark}
+
+
+@pytest.fixture(scope="module")
+def graded_wrong_answers(tmp_path_factory):
+    """Every wrong answer that needs no Spark, graded as one folder (two at a time)."""
+    folder = tmp_path_factory.mktemp("wrong")
+    for case in NUMPY_CASES:
+        (folder / f"{case.name}.ipynb").write_bytes(fixture_path(case).read_bytes())
+    results = grade_all(folder, jobs=2, tasks=NUMPY_TASKS, include_hidden=False)
+    return {result.attendee: result for result in results}
+
+
+@pytest.mark.parametrize("name", [c.name for c in NUMPY_CASES])
+def test_wrong_answer_gets_its_hint(name, graded_wrong_answers):
     case = WRONG[name]
-    result = grade_submission(fixture_path(case), tasks={case.task}, include_hidden=False)
+    result = graded_wrong_answers[name]
     tests = by_task(result)[case.task]
-    assert any(t["status"] == "failed" for t in tests)
+    report = [(t["name"], t["status"], t["output"]) for t in result.tests]
+    assert any(t["status"] == "failed" for t in tests), (report, result.problems)
     outputs = "\n".join(t["output"] for t in tests)
     assert case.expect in outputs, outputs
     assert "expected:" in outputs and "actual:" in outputs
+    # the mistake costs its own task only
+    others = [t for t in result.tests if t["task"] != case.task]
+    assert others and all(t["status"] == "passed" for t in others), report
 
 
 @pytest.mark.spark
@@ -114,6 +136,7 @@ def test_invalid_notebook_does_not_parse():
     assert any("does not parse" in p for p in result.problems)
 
 
+@pytest.mark.slow
 def test_folder_of_30_submissions(tmp_path):
     """30 attendees (set 1 only, no Spark), graded by the command line; reports parse."""
     folder = tmp_path / "subs"
@@ -151,3 +174,8 @@ def test_cli_exit_code_is_zero_for_bad_submissions(tmp_path):
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0
     assert "does not parse" in done.stdout
+    # one attendee: results.json is the Gradescope object itself
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["score"] == 0 and results["max_score"] > 0
+    assert set(results["tests"][0]) >= {"name", "score", "max_score", "output", "visibility"}
+    assert (tmp_path / "junit.xml").exists() and (tmp_path / "grades.csv").exists()
