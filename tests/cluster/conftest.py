@@ -105,18 +105,17 @@ def stray_processes(log_dir: Path | None, master_url: str | None) -> list[str]:
     whose working directory is inside that directory (every daemon starts there, every executor
     and its Python workers run under ``<log_dir>/work``). Processes of other people on the
     machine (other Spark applications, other JVMs) never match, and a recycled process id does
-    not either. This process's own descendants (the test driver's JVM) are left out: they end
-    with pytest.
+    not either; nor does the test driver's JVM (its command line names neither, and it runs in
+    the project directory).
     """
-    from stepper.cluster import descendants, pid_alive
+    from stepper.cluster import pid_alive
 
-    mine = {os.getpid(), *descendants(os.getpid())}
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         pid = int(entry.name)
-        if pid in mine or not pid_alive(pid):
+        if not pid_alive(pid):
             continue
         command = _cmdline(pid)
         cwd = _cwd(pid)
