@@ -95,8 +95,8 @@ class LessonApp:
                                     settings_box, self.link, *self._layout_views()])
         self.widget.add_class("stepper-app")
         self._connect()
-        for problem in self.state.problems:
-            self.show_error(problem)
+        if self.state.problems:
+            self.show_error("; ".join(self.state.problems), heading="Note:")
         self.controls.present.value = bool(self.state.present)
         self._render()
         if self.state.iteration:
@@ -308,8 +308,9 @@ class LessonApp:
         self.state.present = bool(on)
         self._update_link()
 
-    def show_error(self, text: str) -> None:
-        self.error.value = (f"<b>Something went wrong:</b> {html.escape(text)} "
+    def show_error(self, text: str, heading: str = "Something went wrong:") -> None:
+        """Show ``text`` (one readable line) in the page's message box."""
+        self.error.value = (f"<b>{html.escape(heading)}</b> {html.escape(text)} "
                             f"<i>(the page still works)</i>")
         self.error.layout.display = "block"
 

@@ -294,8 +294,6 @@ class Player:
     def _compute(self, moves_at_start: int) -> None:
         self.last_error = None
         try:
-            with self._lock:
-                self.source.truncate(self._position.iteration)
             self.computed += 1
             if self.before_compute is not None:
                 self.before_compute(self.computed)

@@ -1,0 +1,45 @@
+"""Records for the UI tests: a real run on one machine, and iterations of a real Stepper."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture(scope="session")
+def data_2d():
+    from stepper.ui.lesson2 import load_2d
+
+    return load_2d(os.path.join(ROOT, "data", "logistic2d_train.csv"))
+
+
+@pytest.fixture(scope="session")
+def local_replay(data_2d):
+    """12 iterations of gradient descent on one machine (numpy), as a Replay."""
+    from stepper.algorithms import Settings
+    from stepper.local import run_local
+    from stepper.problems import Problem
+    from stepper.ui import replay_from_local
+
+    X, y = data_2d
+    problem = Problem("logistic")
+    path = run_local(problem, Settings(algorithm="gd", lr=1.0), X, y, 12, intercept=True)
+    return replay_from_local(path, problem, X, y, algorithm="gd")
+
+
+@pytest.fixture(scope="session")
+def spark_records(sc, data_2d):
+    """Iterations of a real Stepper on 8 partitions, tree depth 2 (recorded by Spark)."""
+    from stepper.algorithms import Settings
+    from stepper.problems import Problem
+    from stepper.ui.lesson2 import make_stepper
+
+    X, y = data_2d
+    run = make_stepper(X, y, 8, Problem("logistic"), Settings(algorithm="gd", lr=1.0, depth=2),
+                       sc=sc)
+    records = run.run(3)
+    return run, records
+
