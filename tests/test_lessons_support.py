@@ -182,9 +182,21 @@ def test_lazy_page_in_the_background():
 
     page = LazyPage()
     box = page.section(lambda: [widgets.HTML("a"), widgets.HTML("b")], "two widgets")
-    page.finish(background=True)
+    page.finish(background=True, wait_for_page=600)  # starts when the page clicks the trigger
+    assert not page.done.is_set()
+    page.trigger.click()  # what the page's script does once the widgets are drawn
     assert page.done.wait(30)
     assert [w.value for w in box.children] == ["a", "b"]
+
+
+def test_lazy_page_starts_without_the_click():
+    import ipywidgets as widgets
+
+    page = LazyPage()
+    box = page.section(lambda: widgets.HTML("late"), "one widget")
+    page.finish(background=True, wait_for_page=0.05)
+    assert page.done.wait(30)
+    assert box.children[0].value == "late"
 
 
 def test_source_of_body_only():

@@ -94,7 +94,7 @@ def _gap_view_class():
         name = "gap"
 
         def __init__(self, explorer: Explorer) -> None:
-            super().__init__(figure_image(width="49%", max_width="640px"))
+            super().__init__(figure_image(width="49%", max_width="100%"))
             self.explorer = explorer
 
         def key(self, frame):

@@ -52,7 +52,8 @@ def index_html(lessons_dir: str = LESSONS_DIR) -> str:
     items = []
     for row in lesson_rows(lessons_dir):
         if row["present"]:
-            title = (f"<a href='{escape(row['href'])}' style='font-size:22px;font-weight:600'>"
+            title = (f"<a href='{escape(row['href'])}' style='font-size:22px;font-weight:600;"
+                     "color:#0b57d0;text-decoration:underline'>"
                      f"{escape(row['title'])}</a>")
         else:
             title = (f"<span style='font-size:22px;font-weight:600;color:#777'>"

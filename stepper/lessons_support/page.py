@@ -246,12 +246,36 @@ def spark_ui_link(port: int, host: str | None = None) -> str:
     return f"<a href='{escape(url)}' target='_blank' rel='noopener'>{escape(url)}</a>"
 
 
+PRESENT_CSS = """
+<style>
+.jp-RenderedMarkdown, .jp-RenderedMarkdown p, .jp-RenderedMarkdown li,
+.jp-RenderedMarkdown td, .jp-RenderedMarkdown th { font-size: 22px !important; line-height: 1.5; }
+.jp-RenderedMarkdown h2 { font-size: 34px !important; }
+.widget-html-content table, .widget-html-content td, .widget-html-content th,
+.widget-html-content pre, .widget-html-content div { font-size: 21px !important; }
+.widget-html-content h1 { font-size: 44px !important; }
+.widget-html-content h3 { font-size: 30px !important; }
+.stepper-lesson1 .widget-label, .stepper-lesson1 .widget-readout,
+.stepper-lesson1 select, .stepper-lesson1 input { font-size: 20px !important; }
+.stepper-lesson1 .widget-dropdown, .stepper-lesson1 .widget-inline-hbox { height: auto; }
+.stepper-readout, .stepper-readout .widget-html-content { font-size: 28px !important; }
+</style>
+"""
+
+
+def presenting() -> bool:
+    """Whether the page address asks for the projector layout (``?present=1``)."""
+    return (query_value("present") or "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def header(title: str, subtitle: str = "") -> widgets.HTML:
-    """The page's title block with the stylesheet (``stepper.ui.style``)."""
+    """The page's title block with the stylesheet (``stepper.ui.style``); with ``?present=1``
+    the whole page (text, tables, figures) gets the projector's sizes."""
     from stepper.ui.style import CSS
 
     sub = f"<div style='font-size:18px;color:#444'>{subtitle}</div>" if subtitle else ""
-    return widgets.HTML(f"{CSS}<h1 style='margin:4px 0'>{escape(title)}</h1>{sub}")
+    extra = PRESENT_CSS if presenting() else ""
+    return widgets.HTML(f"{CSS}{extra}<h1 style='margin:4px 0'>{escape(title)}</h1>{sub}")
 
 
 # -- sections filled after the page shows ------------------------------------------------------
@@ -273,6 +297,7 @@ class LazyPage:
         self.failures: list[str] = []
         self.done = threading.Event()
         self.thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
 
     def section(self, build: Callable[[], Any], what: str,
                 waiting: str = "Preparing") -> widgets.Box:
@@ -299,15 +324,47 @@ class LazyPage:
         finally:
             self.done.set()
 
-    def finish(self, background: bool | None = None) -> None:
-        """Build every section: on a thread under Voilà (``background=None``), else now."""
+    def finish(self, background: bool | None = None, wait_for_page: float = 20.0) -> None:
+        """Build every section: on a thread under Voilà (``background=None``), else now.
+
+        In the background the work starts once the browser has drawn the page's widgets:
+        widgets created while the browser is still connecting can be lost (the page would
+        stay on "Preparing…"). A hidden button is displayed with a tiny script that clicks it
+        as soon as it exists in the page; the click starts the work. Without that click (no
+        browser, scripts blocked) the work starts after ``wait_for_page`` seconds anyway.
+        """
         if background is None:
             background = in_voila()
         if background:
-            self.thread = threading.Thread(target=self._fill, name="lesson-sections",
-                                           daemon=True)
-            self.thread.start()
+            self._start_when_page_is_drawn(wait_for_page)
             return
         self._fill()
         if self.failures:
             raise RuntimeError("some sections of the page failed: " + "; ".join(self.failures))
+
+    def _start(self, _source: Any = None) -> None:
+        with self._start_lock:
+            if self.thread is not None:
+                return
+            self.thread = threading.Thread(target=self._fill, name="lesson-sections",
+                                           daemon=True)
+            self.thread.start()
+
+    def _start_when_page_is_drawn(self, wait_for_page: float) -> None:
+        from IPython.display import HTML, display
+
+        marker = f"stepper-lazy-start-{id(self):x}"
+        trigger = widgets.Button(description="start", layout=widgets.Layout(display="none"))
+        trigger.add_class(marker)
+        trigger.on_click(self._start)
+        self.trigger = trigger
+        display(trigger)
+        display(HTML(
+            "<script>(function () { var tries = 0; var timer = setInterval(function () {"
+            f" var el = document.querySelector('.{marker}'); tries += 1;"
+            " if (el) { (el.tagName === 'BUTTON' ? el : (el.querySelector('button') || el))"
+            ".click(); clearInterval(timer); } else if (tries > 600) { clearInterval(timer); }"
+            " }, 100); })();</script>"))
+        fallback = threading.Timer(wait_for_page, self._start)
+        fallback.daemon = True
+        fallback.start()
