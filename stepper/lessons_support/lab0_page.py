@@ -228,27 +228,23 @@ class Lesson0Page:
                                           layout=widgets.Layout(width="14em"))
             again = widgets.Button(description="Split again", button_style="primary",
                                    layout=widgets.Layout(width="10em"))
-            history: list[str] = []
+            history: list[list[str]] = []
 
             @guarded(errors, "splitting")
             def update(_change=None):
                 train, test = lab0.split(self.values["scaled"], fraction.value, seed.value)
                 v = lab0.split_counts(train, test)
-                history.append(
-                    f"<tr><td style='padding:2px 12px'>{fraction.value:.2f}</td>"
-                    f"<td style='padding:2px 12px'>{seed.value}</td>"
-                    f"<td style='padding:2px 12px'>{lab0.number(v['train']['rows'])}</td>"
-                    f"<td style='padding:2px 12px'>{lab0.number(v['test']['rows'])}</td>"
-                    f"<td style='padding:2px 12px'>"
+                history.append([
+                    f"{fraction.value:.2f}", str(seed.value), lab0.number(v["train"]["rows"]),
+                    lab0.number(v["test"]["rows"]),
                     f"{_pct(v['train']['churners'], v['train']['rows'])} / "
-                    f"{_pct(v['test']['churners'], v['test']['rows'])}</td></tr>")
+                    f"{_pct(v['test']['churners'], v['test']['rows'])}"])
                 del history[:-6]
                 card.set_result(
-                    "<table style='font-size:16px;border-collapse:collapse'><tr>"
-                    "<th>train share</th><th>seed</th><th>train rows</th><th>test rows</th>"
-                    "<th>churners train / test</th></tr>" + "".join(history) + "</table>"
-                    "The sizes are close to, not exactly, 70/30: each point is assigned at "
-                    "random. Press <i>Split again</i>: same seed, same counts.")
+                    table_html(["train share", "seed", "train rows", "test rows",
+                                "churners train / test"], history)
+                    + "The sizes are close to, not exactly, 70/30: each point is assigned at "
+                      "random. Press <i>Split again</i>: same seed, same counts.")
 
             for control in (fraction, seed):
                 control.observe(update, names="value")
