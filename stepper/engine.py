@@ -129,11 +129,13 @@ def _partition_task(
     mu_lookahead = settings.algorithm == "nesterov"
 
     def sums(X: np.ndarray, y: np.ndarray, w: np.ndarray, want_hessian: bool):
+        """(Σ loss, Σ gradient, Σ Hessian or None, correct count or None) over the rows."""
         if oracle is not None and not want_hessian:
             loss, gradient = oracle(X, y, w)
-            return float(loss), np.asarray(gradient, dtype=np.float64), None
+            return float(loss), np.asarray(gradient, dtype=np.float64), None, None
         result = problem.block_sums(X, y, w, want_hessian)
-        return result.loss, result.gradient, result.hessian
+        correct = result.correct if len(result) > 4 else None
+        return result.loss, result.gradient, result.hessian, correct
 
     def task(p: int, block: Block) -> Partial:
         start = time.time()
@@ -141,8 +143,9 @@ def _partition_task(
         w, q = payload["w"], payload["q"]
         X, y = block.X, block.y
         rows = X.shape[0]
+        correct = None
         if sampling == "full" and not mu_lookahead:
-            loss, gradient, H = sums(X, y, w, hessian)
+            loss, gradient, H, correct = sums(X, y, w, hessian)
             used_rows, used_gradient = rows, None
         else:
             if sampling == "single":
@@ -160,13 +163,16 @@ def _partition_task(
             else:
                 index = np.asarray(picked, dtype=np.int64)
                 Xs, ys = X[index], y[index]
-            used_loss, used_gradient, H = sums(Xs, ys, q, hessian)
+            used_loss, used_gradient, H, _ = sums(Xs, ys, q, hessian)
             used_rows = Xs.shape[0]
             if settings.full_objective or sampling == "full":
-                loss, gradient, _ = sums(X, y, w, False)
+                loss, gradient, _, correct = sums(X, y, w, False)
             else:
                 loss, gradient = used_loss, used_gradient
-        correct = int(np.sum(y * (X @ w) > 0)) if classification and rows else 0
+        if not classification or not rows:
+            correct = 0
+        elif correct is None:  # not known from the sums (an oracle, or a sampled objective)
+            correct = int(np.count_nonzero(y * (X @ w) > 0))
         end = time.time()
         attempt, stage = task_attempt()
         bad = None

@@ -43,12 +43,15 @@ L1_MODES = ("prox", "smooth")
 
 
 class BlockSums(NamedTuple):
-    """Sums over one block's rows: loss, gradient (d,), Hessian (d × d) or None."""
+    """Sums over one block's rows: loss, gradient (d,), Hessian (d × d) or None, and (for the
+    classification losses) ``correct``, the number of rows with a positive margin y·wᵀx — the
+    training accuracy's count, free once the margins are known."""
 
     rows: int
     loss: float
     gradient: np.ndarray
     hessian: np.ndarray | None = None
+    correct: int | None = None
 
 
 def sigmoid(t: np.ndarray) -> np.ndarray:
@@ -57,13 +60,23 @@ def sigmoid(t: np.ndarray) -> np.ndarray:
 
 
 def logistic_sums(X: np.ndarray, y: np.ndarray, w: np.ndarray, hessian: bool = False) -> BlockSums:
-    """Σ log(1 + exp(−yᵢ wᵀxᵢ)) and its derivatives over a block (labels ±1)."""
-    margin = y * (X @ w)
-    loss = float(np.logaddexp(0.0, -margin).sum())
-    weight = sigmoid(-margin)  # σ(−m): how wrong each row is
+    """Σ log(1 + exp(−yᵢ wᵀxᵢ)) and its derivatives over a block (labels ±1).
+
+    One exponential per row serves both the loss and the gradient: with m = y wᵀx and
+    e = exp(−|m|) ∈ (0, 1] (never overflows),
+
+        log(1 + exp(−m)) = max(−m, 0) + log1p(e),
+        σ(−m) = e / (1 + e) if m ≥ 0, else 1 / (1 + e).
+    """
+    margin = X @ w
+    margin *= y
+    e = np.exp(-np.abs(margin))
+    loss = float(np.maximum(-margin, 0.0).sum() + np.log1p(e).sum())
+    inverse = 1.0 / (1.0 + e)
+    weight = np.where(margin >= 0, e * inverse, inverse)  # σ(−m): how wrong each row is
     gradient = -(X.T @ (y * weight))
     H = (X.T * (weight * (1.0 - weight))) @ X if hessian else None
-    return BlockSums(X.shape[0], loss, gradient, H)
+    return BlockSums(X.shape[0], loss, gradient, H, int(np.count_nonzero(margin > 0)))
 
 
 def squares_sums(X: np.ndarray, y: np.ndarray, w: np.ndarray, hessian: bool = False) -> BlockSums:
@@ -77,9 +90,11 @@ def hinge_sums(X: np.ndarray, y: np.ndarray, w: np.ndarray, hessian: bool = Fals
     """Σ max(0, 1 − yᵢ wᵀxᵢ) and a subgradient over a block (labels ±1)."""
     if hessian:
         raise ConfigError("algorithm", "newton", "a twice-differentiable loss (not hinge)")
-    slack = 1.0 - y * (X @ w)
+    margin = y * (X @ w)
+    slack = 1.0 - margin
     active = slack > 0
-    return BlockSums(X.shape[0], float(slack[active].sum()), -(X[active].T @ y[active]))
+    return BlockSums(X.shape[0], float(slack[active].sum()), -(X[active].T @ y[active]), None,
+                     int(np.count_nonzero(margin > 0)))
 
 
 _SUMS = {"logistic": logistic_sums, "squares": squares_sums, "hinge": hinge_sums}

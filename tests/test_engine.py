@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from stepper import (
@@ -45,6 +45,8 @@ def lesson_arrays(lesson_data):
 # -- the map and the reduce --------------------------------------------------------------------
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(rows=st.integers(1, 40), partitions=st.integers(1, 16), seed=st.integers(0, 2**16))
+@example(rows=3, partitions=16, seed=5)  # always include 13 empty partitions
+@example(rows=40, partitions=1, seed=6)
 def test_partition_gradients_sum_to_the_numpy_gradient(sc, rows, partitions, seed):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(rows, 3)) * 3
@@ -380,3 +382,107 @@ def test_lost_worker_cache_falls_back_to_spark_with_the_same_numbers(sc, data_pa
     assert replayed[0].reduce["path"].startswith("spark-cache")
     for old, new in zip(reference, replayed, strict=True):
         np.testing.assert_array_equal(old.weights, new.weights)
+
+
+# -- more controls: run_until, forward, reset with the same or a new seed ------------------------
+def test_run_until_stops_at_the_tolerance_and_forward_reuses_records(lesson_data):
+    run = Stepper(lesson_data, Problem("logistic", l2=0.01), algorithm="newton", lr=1.0)
+    done = run.run_until(1e-8, max_steps=30)
+    assert len(done) < 30
+    assert done[-1].grad_norm < 1e-8 and all(r.grad_norm >= 1e-8 for r in done[:-1])
+    run.back(2)
+    assert run.forward() is done[-2]  # recorded: nothing recomputed
+    assert run.seek(len(done)) is done[-1]
+    capped = Stepper(lesson_data, Problem("logistic"), lr=0.01).run_until(1e-12, max_steps=3)
+    assert len(capped) == 3
+
+
+@pytest.mark.parametrize("algorithm", ["minibatch", "sgd"])
+def test_reset_draws_the_same_samples_and_a_new_seed_draws_others(lesson_data, algorithm):
+    run = Stepper(lesson_data, Problem("logistic"), algorithm=algorithm, batch_fraction=0.05,
+                  lr=0.5, seed=4)
+    first = run.run(3)
+    run.reset()
+    again = run.run(3)
+    for a, b in zip(first, again, strict=True):
+        assert a.reduce["used_rows"] == b.reduce["used_rows"]
+        np.testing.assert_array_equal(a.update["gradient"], b.update["gradient"])
+        np.testing.assert_array_equal(a.weights, b.weights)
+    run.reset(seed=5)
+    assert run.settings.seed == 5 and run.iteration == 0
+    other = run.run(3)
+    assert any(not np.array_equal(a.update["gradient"], b.update["gradient"])
+               for a, b in zip(first, other, strict=True))
+
+
+# -- the other losses against numpy and scikit-learn ---------------------------------------------
+def test_hinge_matches_numpy_and_scikit_learn(sc):
+    from sklearn.metrics import hinge_loss
+
+    rng = np.random.default_rng(12)
+    X = rng.normal(size=(300, 4))
+    y = np.where(X @ [1.0, -2.0, 0.5, 0.0] + rng.normal(size=300) > 0, 1.0, -1.0)
+    data = from_numpy(X, y, partitions=5, sc=sc)
+    lam = 0.1
+    run = Stepper(data, Problem("hinge", l2=lam), algorithm="gd", lr=0.2, init="random", seed=2)
+    for record in run.run(3):
+        w = record.weights_before
+        expected = hinge_loss(y, X @ w) + 0.5 * lam * w @ w
+        assert record.objective == pytest.approx(expected, rel=1e-12)
+        active = y * (X @ w) < 1
+        subgradient = -(X[active].T @ y[active]) / len(y) + lam * w
+        np.testing.assert_allclose(record.update["gradient"], subgradient, rtol=1e-12)
+        np.testing.assert_allclose(record.weights, w - 0.2 * subgradient, rtol=1e-12)
+        assert record.accuracy == np.mean(y * (X @ w) > 0)
+
+
+def test_least_squares_matches_numpy_and_scikit_learn_ridge(sc):
+    from sklearn.linear_model import Ridge
+    from sklearn.metrics import mean_squared_error
+
+    rng = np.random.default_rng(13)
+    X = rng.normal(size=(500, 5))
+    y = X @ rng.normal(size=5) + 0.3 * rng.normal(size=500)
+    data = from_numpy(X, y, partitions=6, task="regression", sc=sc)
+    lam = 0.02
+    problem = Problem("squares", l2=lam)
+    record = Stepper(data, problem, algorithm="gd", lr=0.1, init="random", seed=1).step()
+    w = record.weights_before
+    assert record.objective == pytest.approx(
+        0.5 * mean_squared_error(y, X @ w) + 0.5 * lam * w @ w, rel=1e-12)
+    np.testing.assert_allclose(record.update["gradient"], X.T @ (X @ w - y) / 500 + lam * w,
+                               rtol=1e-12)
+    assert record.accuracy is None
+    # scikit-learn's Ridge minimizes ‖y − Xw‖² + α‖w‖²: the same minimizer for α = nλ
+    newton = Stepper(data, problem, algorithm="newton", lr=1.0)
+    newton.step()
+    reference = Ridge(alpha=500 * lam, fit_intercept=False, solver="cholesky").fit(X, y).coef_
+    np.testing.assert_allclose(newton.weights, reference, rtol=1e-10, atol=1e-12)
+
+
+# -- trace level none: nothing per partition reaches the record --------------------------------
+def _numbers(value) -> int:
+    if isinstance(value, dict):
+        return sum(_numbers(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_numbers(v) for v in value)
+    return 1 if isinstance(value, float) else 0
+
+
+def test_trace_level_none_keeps_only_o_of_d_numbers(sc):
+    d, partitions = 40, 16
+    data = from_generator(GeneratorSpec(rows=1600, features=d, seed=4), partitions=partitions,
+                          sc=sc)
+    kept = {}
+    for level in ("full", "summary", "none"):
+        record = Stepper(data, Problem("logistic"), lr=0.5, trace=level, depth=2).step()
+        kept[level] = _numbers({k: v for k, v in record.to_dict().items() if k != "timing"})
+        if level == "none":
+            assert record.partitions == [] and record.reduce["levels"] == []
+            objective = record.objective
+    assert kept["full"] > partitions * d
+    assert kept["summary"] < 10 * d + 10 * partitions
+    assert kept["none"] <= 8 * d  # weights, update vectors, the reduced gradient
+    X, y = data.to_numpy()
+    assert objective == pytest.approx(Problem("logistic").objective(X, y, np.zeros(d), np.ones(d)),
+                                      rel=1e-12)
