@@ -28,11 +28,11 @@ DOCKERIGNORE = ROOT / ".dockerignore"
 MAKEFILE = ROOT / "Makefile"
 
 
-def instructions(path: Path = DOCKERFILE) -> list[tuple[str, str]]:
+def instructions() -> list[tuple[str, str]]:
     """``(KEYWORD, arguments)`` for each instruction, continuation lines joined, comments out."""
     result: list[tuple[str, str]] = []
     pending = ""
-    for raw in path.read_text().splitlines():
+    for raw in DOCKERFILE.read_text().splitlines():
         line = raw.strip()
         if not pending and (not line or line.startswith("#")):
             continue
@@ -98,17 +98,7 @@ def test_every_ignored_hadolint_rule_is_justified() -> None:
 
 def test_the_image_installs_what_ci_installs_the_same_way() -> None:
     """The Makefile's pip commands (what CI runs) and the Dockerfile's, in the same order."""
-    recipe = []
-    in_stamp = False
-    for line in MAKEFILE.read_text().splitlines():
-        if line.startswith("$(STAMP):"):
-            in_stamp = True
-            continue
-        if in_stamp:
-            if not line.startswith("\t"):
-                break
-            recipe.append(line.strip().lstrip("@"))
-    make = pip_installs(recipe)
+    make = pip_installs(make_recipe("$(STAMP)"))
     docker = pip_installs([args for keyword, args in instructions() if keyword == "RUN"])
     assert make, "no pip install found in the Makefile's install recipe"
     assert docker == make
@@ -132,6 +122,36 @@ def test_the_image_has_java_a_non_root_user_and_serves_the_lessons() -> None:
     assert "--Voila.ip=0.0.0.0" in command and "--port=8866" in command
     spark_home = [args for keyword, args in steps if keyword == "ENV" and "SPARK_HOME=" in args]
     assert spark_home, "SPARK_HOME must point at the pip-installed pyspark for spark-class"
+
+
+def make_recipe(target: str) -> list[str]:
+    """The shell lines of a Makefile rule (continuation lines joined, ``@`` dropped)."""
+    lines, in_rule, pending = [], False, ""
+    for line in MAKEFILE.read_text().splitlines():
+        if not in_rule:
+            in_rule = line.startswith(f"{target}:")
+            continue
+        if not line.startswith("\t") and not pending:
+            break
+        text = line.strip()
+        if text.endswith("\\"):
+            pending += text[:-1] + " "
+            continue
+        lines.append((pending + text).lstrip("@"))
+        pending = ""
+    return lines
+
+
+def test_the_image_serves_the_lessons_as_make_lessons_does() -> None:
+    """Same Voilà options as ``make lessons``, except the address and port it listens on."""
+    (voila,) = [shlex.split(line) for line in make_recipe("lessons") if "voila " in line]
+    (command,) = [json.loads(args) for keyword, args in instructions() if keyword == "CMD"]
+
+    def options(words: list[str]) -> set[str]:
+        return {w for w in words[2:] if not w.startswith(("--Voila.ip=", "--port="))}
+
+    assert Path(voila[0]).name == "voila" and voila[1] == command[1] == "lessons/"
+    assert options(command) == options(voila)
 
 
 @pytest.mark.parametrize("include", ["0", "1"])
