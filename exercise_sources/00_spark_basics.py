@@ -95,3 +95,25 @@ def split(points, fraction=0.7, seed=42):
 
 # %%
 check("0.4")
+
+# %% [markdown]
+# ## Your prepared data on the stepper
+#
+# Your statistics next to the stepper's own `standardize`, then gradient descent on *your*
+# training set: `dataset_from` turns your RDD of labelled points into the stepper's data set,
+# and `run` is a `Stepper`, so the lesson views accept it.
+
+# %%
+from stepper import Problem, Stepper, from_numpy
+from stepper import standardize as built_in_standardize
+from stepper.grade.plug import dataset_from
+
+mean, std = feature_stats(points)
+built_in = built_in_standardize(from_numpy(features, labels, partitions=4, sc=sc))
+their_mean, their_std = built_in.standardization
+print("your mean and std match the stepper's:",
+      np.allclose(mean, their_mean) and np.allclose(std, their_std))
+train, test = split(standardize(points, mean, std), 0.7, 42)
+run = Stepper(dataset_from(train), Problem(l2=0.01), lr="1/L")
+last = run.run(20)[-1]
+print(f"20 steps on your training set: J = {last.objective:.4f}, accuracy {last.accuracy:.0%}")

@@ -3,6 +3,8 @@
 The exercises' functions plug into :class:`~stepper.engine.Stepper` (so every lesson view that
 takes a Stepper runs on them):
 
+* Set 0's prepared rows (an RDD of ``(y, x)``) become the stepper's data set
+  (:func:`dataset_from`);
 * the data term, through the Stepper's ``partition_oracle`` ``f(X, y, w) -> (Σ loss, Σ grad)``,
   taken from Task 2.1 ``partition_oracle``, else Tasks 1.4 + 1.5 ``loss`` and ``gradient``
   (a block's mean times its row count), else Tasks 1.1 + 1.2 ``loss_one`` and ``grad_one``
@@ -51,6 +53,21 @@ def _missing(what: str, options: list[tuple[str, ...]], tasks: list[str]) -> Not
                           for names, task in zip(options, tasks, strict=True))
     return NotReady(f"the stepper needs {what}: complete {choices} first, run its cell, "
                     "and call this again")
+
+
+def dataset_from(points, partitions: int | None = None):
+    """The stepper's :class:`~stepper.data.dataset.Dataset` made of an RDD of ``(y, x)``
+    labelled points (Set 0's prepared rows): collected to the driver, then split again into
+    ``partitions`` blocks (default: the RDD's partition count). For class-sized data."""
+    from stepper.data.loaders import from_numpy
+
+    rows = points.collect()
+    if not rows:
+        raise NotReady("the RDD has no rows")
+    y = np.array([float(row[0]) for row in rows])
+    X = np.stack([np.asarray(row[1], dtype=float) for row in rows])
+    return from_numpy(X, y, partitions=partitions or points.getNumPartitions(),
+                      sc=points.context, source="your prepared rows")
 
 
 def partition_oracle_from(functions: Mapping[str, Any]) -> tuple[Callable, str]:

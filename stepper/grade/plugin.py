@@ -140,6 +140,12 @@ class GradePlugin:
                                                                       "local[2]"),
                                         app_name="stepper-grade", ui_port=None)
             self._register_by_value()
+            if self.extracted:
+                # Start the Python workers now, outside any test's time limit, so the first
+                # Spark test of a submission is not charged for them (it may take seconds on a
+                # loaded machine). In a notebook (check()) the session is already warm.
+                sc = self._spark.sparkContext
+                sc.parallelize(range(sc.defaultParallelism), sc.defaultParallelism).count()
         return self._spark
 
     @property

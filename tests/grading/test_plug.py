@@ -9,7 +9,14 @@ from conftest import FIXTURES, ROOT
 
 from stepper.data.loaders import from_numpy
 from stepper.grade.extract import extract, read_notebook
-from stepper.grade.plug import NotReady, compare, my_stepper, partition_oracle_from, replay_updates
+from stepper.grade.plug import (
+    NotReady,
+    compare,
+    dataset_from,
+    my_stepper,
+    partition_oracle_from,
+    replay_updates,
+)
 from stepper.grade.reference import make_blobs
 from stepper.problems import Problem
 
@@ -83,3 +90,19 @@ def test_wrong_answers_leave_the_reference(data):
     run.run(2)
     replayed = replay_updates(run, nesterov)
     assert not replayed.ok and "the gradient was asked at" in str(replayed)
+
+
+@pytest.mark.spark
+def test_set_0_prepared_rows_become_the_steppers_data(sc):
+    from stepper import Stepper
+
+    functions = namespace(ROOT / "solutions" / "00_spark_basics.ipynb")
+    X, y = make_blobs(50, 3, seed=4, intercept=False)
+    points = sc.parallelize(list(zip(y, X, strict=True)), 3)
+    mean, std = functions["feature_stats"](points)
+    train, _ = functions["split"](functions["standardize"](points, mean, std), 0.7, 42)
+    data = dataset_from(train)
+    assert data.rows == train.count() and data.features == 4 and data.partitions == 3
+    block = data.to_numpy()
+    np.testing.assert_array_equal(block.X[:, 0], 1.0)
+    assert len(Stepper(data, Problem(l2=0.01), lr="1/L").run(2)) == 2
