@@ -62,8 +62,10 @@ class BlitFigure:
         self._background = None
 
     def invalidate(self) -> None:
-        """Forget the static picture (after limits or static artists change)."""
+        """Forget the static picture (after limits or static artists change); the next draw
+        lays the figure out again (tick labels may have changed width)."""
         self._background = None
+        self.figure.set_layout_engine("constrained")
 
     def _draw_static(self) -> None:
         with matplotlib.rc_context(FONT):
@@ -202,8 +204,8 @@ class ContourFigure(BlitFigure):
         self.arrows: list = []
 
     def _arrow(self, start, end, color, width=2.5):
-        arrow = FancyArrowPatch(tuple(start), tuple(end), arrowstyle="-|>", mutation_scale=18,
-                                color=color, lw=width, animated=True)
+        arrow = FancyArrowPatch(tuple(start), tuple(end), arrowstyle="-|>", mutation_scale=16,
+                                color=color, lw=width, animated=True, shrinkA=0, shrinkB=0)
         self.ax.add_patch(arrow)
         return arrow
 
@@ -212,14 +214,12 @@ class ContourFigure(BlitFigure):
         about a quarter of the plot; never below 1."""
         i, j = self.axes_index
         length = float(np.hypot(*np.asarray(step, dtype=float)[[i, j]]))
-        if not np.isfinite(length) or length <= 0 or length >= 0.1 * self.span:
+        if not np.isfinite(length) or length <= 0 or length >= 0.2 * self.span:
             return 1.0
-        wanted = 0.25 * self.span / length
+        wanted = 0.4 * self.span / length
         exponent = np.floor(np.log10(wanted))
-        for base in (5.0, 2.0, 1.0):
-            if base * 10**exponent <= wanted:
-                return float(base * 10**exponent)
-        return float(10**exponent)
+        candidates = [base * 10**e for e in (exponent, exponent + 1) for base in (1.0, 2.0, 5.0)]
+        return float(min(candidates, key=lambda c: abs(np.log(c / wanted))))
 
     def show(self, path: np.ndarray, current: int, shares: Sequence[np.ndarray] = (),
              move: tuple[np.ndarray, np.ndarray] | None = None,

@@ -12,8 +12,10 @@ CSS = """
 <style>
 .stepper-app { font-size: 15px; max-width: 1500px; }
 .stepper-app .widget-button, .stepper-app .widget-toggle-button { font-size: 15px; }
-.stepper-readout { font-size: 18px; font-weight: 600; min-width: 26em; }
-.stepper-narration { font-size: 16px; font-style: italic; min-height: 1.6em; }
+.stepper-app .stepper-readout, .stepper-app .stepper-readout .widget-html-content {
+  font-size: 20px !important; font-weight: 600; min-width: 24em; line-height: 1.3; }
+.stepper-app .stepper-narration { font-size: 18px !important; font-style: italic;
+  min-height: 1.6em; line-height: 1.35; }
 .stepper-error { background: #fdecea; color: #8a1c13; border: 2px solid #d93025;
   border-radius: 6px; padding: 6px 12px; font-size: 16px; }
 .stepper-help { background: #f4f6f8; border-radius: 6px; padding: 4px 12px; }
@@ -22,8 +24,9 @@ CSS = """
 .stepper-present { font-size: 22px; max-width: none; }
 .stepper-present .widget-button, .stepper-present .widget-toggle-button {
   font-size: 22px; height: 48px; }
-.stepper-present .stepper-readout { font-size: 30px; }
-.stepper-present .stepper-narration { font-size: 26px; }
+.stepper-app.stepper-present .stepper-readout,
+.stepper-app.stepper-present .stepper-readout .widget-html-content { font-size: 32px !important; }
+.stepper-app.stepper-present .stepper-narration { font-size: 28px !important; }
 .stepper-present .stepper-secondary { display: none !important; }
 .stepper-present .stepper-figure { width: 100% !important; }
 .stepper-present .widget-label, .stepper-present .widget-readout { font-size: 20px; }

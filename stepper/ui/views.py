@@ -505,7 +505,7 @@ class TimelineView(View):
             p = info["index"]
             y = top + lane_index[(executor, slot)] * lane_h + 5
             x = left + (info["start"] - t0) * scale
-            w = max((info["end"] - info["start"]) * scale, 5)
+            w = max((info["end"] - info["start"]) * scale, 10)
             current = phase.kind == "map" and phase.index == p
             lit = p < revealed
             fill = partition_color(p) if lit else "#d9dee3"
@@ -523,6 +523,8 @@ class TimelineView(View):
         box_w = (width - 20 - map_right - 14) / 2
         for n, (kind, seconds, label) in enumerate((
                 ("reduce", reduce_s, "reduce"), ("update", driver_s, "update"))):
+            # "reduce" here is the job's time after the last task: scheduling, the shuffle
+            # stages of a deep tree and the driver's combine
             x = map_right + 8 + n * (box_w + 6)
             current = phase.kind == kind
             done = ORDER.index(phase.kind) > ORDER.index(kind) or current
@@ -538,9 +540,8 @@ class TimelineView(View):
                     f'stroke-dasharray="7 4"/>')
         body.append(_text(bx - 4, driver_y + lane_h + 18, f"barrier at {1000 * barrier:.0f} ms",
                           15, "bold", anchor="end", color="#b42318"))
-        body.append(_text(left, height - 10, "map stage to scale; after the barrier: "
-                          "scheduling + reduce, then the update (not to scale)", 13,
-                          anchor="start", color="#52606d"))
+        body.append(_text(12, height - 10, "tasks to scale; after the barrier (scheduling, "
+                          "reduce, update) not to scale", 14, anchor="start", color="#52606d"))
         return _svg(width, height, body, "task timeline")
 
 
