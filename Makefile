@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8866
 PYTEST_ARGS ?=
 
-.PHONY: lessons test test-fast test-cluster lint lock data exercises bench clean
+.PHONY: lessons test test-fast test-cluster java-check lint lock data exercises bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is needed, found " + sys.version.split()[0])'
@@ -23,7 +23,7 @@ java-check: $(STAMP)
 	@$(BIN)/python -m stepper.session
 
 lessons: $(STAMP) java-check
-	@echo "Serving the lessons at http://127.0.0.1:$(PORT)  (Ctrl-C stops)"
+	@echo "Serving the lessons: open http://127.0.0.1:$(PORT)/voila/render/index.ipynb  (Ctrl-C stops)"
 	$(BIN)/voila lessons/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 \
 		--VoilaConfiguration.file_allowlist="['.*']" --MappingKernelManager.cull_interval=60 \
 		--MappingKernelManager.cull_idle_timeout=1800
