@@ -486,3 +486,21 @@ def test_trace_level_none_keeps_only_o_of_d_numbers(sc):
     X, y = data.to_numpy()
     assert objective == pytest.approx(Problem("logistic").objective(X, y, np.zeros(d), np.ones(d)),
                                       rel=1e-12)
+
+
+def test_lost_blocks_of_generated_data_are_generated_again_with_the_same_numbers(sc):
+    data = from_generator(GeneratorSpec(rows=3000, features=5, seed=9), partitions=3, sc=sc)
+    run = Stepper(data, Problem("logistic", l2=0.01), lr="1/L")
+    reference = run.run(3)
+    run.back(3)
+    local_dirs = sc.parallelize([0], 1).map(lambda _: os.environ["SPARK_LOCAL_DIRS"]).first()
+    spilled = glob.glob(os.path.join(local_dirs.split(",")[0],
+                                     f"stepper-{data.recipe.source_uid}-*.npy"))
+    assert len(spilled) == 3 * 3  # X, y and row ids of each partition, shared by the workers
+    data.unpersist()
+    for path in spilled:
+        os.remove(path)
+    replayed = run.run(3)
+    for old, new in zip(reference, replayed, strict=True):
+        np.testing.assert_array_equal(old.weights, new.weights)
+        assert old.objective == new.objective

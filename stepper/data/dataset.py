@@ -6,9 +6,11 @@ instead runs each iteration on a tiny RDD of partition indices; the task for par
 its block with :func:`build_block`:
 
 1. from the Python worker's memory (``stepper.worker``), if this worker built it before;
-2. else from the source: generated data is regenerated from its seed; data read by Spark (CSV,
-   LIBSVM, Parquet, DataFrame, numpy) is memory-mapped from a ``.npy`` file that an earlier task
-   wrote into the executor's Spark local directory;
+2. else from the source, memory-mapped from ``.npy`` files that an earlier task wrote into the
+   executor's Spark local directory (shared by all the executor's Python workers through the
+   page cache): data read by Spark (CSV, LIBSVM, Parquet, DataFrame, numpy) is written there by
+   step 3, generated data by the first worker that generates it (from its seed, again, if the
+   files are gone);
 3. else it reports a *miss*, and the caller runs the same work on ``source_rdd`` — the parsed
    blocks persisted by Spark (memory and disk, recomputed by lineage if an executor is lost) —
    which also fills 1 and 2 for the next time.
@@ -71,12 +73,25 @@ def _spill_paths(source_uid: str, p: int) -> tuple[str, str, str]:
     return f"{stem}-X.npy", f"{stem}-y.npy", f"{stem}-ids.npy"
 
 
-def _spill(source_uid: str, p: int, rows: RowData) -> None:
-    for path, array in zip(_spill_paths(source_uid, p), (rows.X, rows.y, rows.ids), strict=True):
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as handle:
-            np.save(handle, np.ascontiguousarray(array))
-        os.replace(tmp, path)
+def _spill(source_uid: str, p: int, rows: RowData) -> bool:
+    """Write partition p's source rows as ``.npy`` files (atomically); False if that failed."""
+    try:
+        for path, array in zip(_spill_paths(source_uid, p), (rows.X, rows.y, rows.ids),
+                               strict=True):
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as handle:
+                np.save(handle, np.ascontiguousarray(array))
+            os.replace(tmp, path)
+    except OSError:  # a full or read-only disk: the block is kept in this worker only
+        return False
+    return True
+
+
+def _load_npy(path: str) -> np.ndarray:
+    try:
+        return np.load(path, mmap_mode="r")
+    except ValueError:  # an empty array cannot be memory-mapped
+        return np.load(path)
 
 
 def _unspill(source_uid: str, p: int) -> RowData | None:
@@ -84,7 +99,7 @@ def _unspill(source_uid: str, p: int) -> RowData | None:
     if not all(os.path.exists(path) for path in paths):
         return None
     try:
-        X, y, ids = (np.load(path, mmap_mode="r") for path in paths)
+        X, y, ids = (_load_npy(path) for path in paths)
     except (OSError, ValueError):
         return None
     return RowData(X, y, ids)
@@ -98,18 +113,25 @@ def _finish(recipe: Recipe, p: int, rows: RowData) -> Block:
 
 
 def build_block(recipe: Recipe, p: int) -> Block | None:
-    """Partition ``p``'s block from this worker's memory or from the source; None on a miss."""
+    """Partition ``p``'s block from this worker's memory or from the source; None on a miss.
+
+    Generated rows are written once to the executor's local directory and memory-mapped from
+    there, like the rows of a file: every Python worker of the executor then shares one copy in
+    the page cache (Spark does not send partition p to the same worker every iteration, and a
+    worker that misses maps the file instead of generating the rows again).
+    """
     block = worker.cached_block((recipe.uid, p))
     if block is not None:
         return block
-    if recipe.generator is not None:
+    rows = _unspill(recipe.source_uid, p)
+    if rows is None:
+        if recipe.generator is None:
+            return None
         start, stop = partition_bounds(recipe.generator.rows, recipe.partitions, p)
         X, y = generate_rows(recipe.generator, start, stop)
         rows = RowData(X, y, np.arange(start, stop, dtype=np.int64))
-    else:
-        rows = _unspill(recipe.source_uid, p)
-        if rows is None:
-            return None
+        if _spill(recipe.source_uid, p, rows):
+            rows = _unspill(recipe.source_uid, p) or rows
     return _finish(recipe, p, rows)
 
 
