@@ -17,6 +17,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     SPARK_HOME=/usr/local/lib/python3.11/site-packages/pyspark
 
+# The attendee image runs Spark in local mode, and stepper.session binds a local-mode driver to
+# 127.0.0.1 unless SPARK_LOCAL_IP is set: its UI would then be unreachable through
+# `-p 4040:4040`. Bind to every interface of the container instead, and show UI links as
+# localhost. docker-compose.yml sets SPARK_LOCAL_IP to each container's own name, since drivers,
+# executors and workers of a cluster must advertise addresses the others can reach.
+ENV SPARK_LOCAL_IP=0.0.0.0 \
+    SPARK_PUBLIC_DNS=localhost
+
 # Java 17 from Debian (Spark 4 needs 17+). "17.0.*" keeps the major version fixed while taking
 # Debian's security updates. The man directory is missing in slim images and the JRE's
 # post-install script needs it.

@@ -120,8 +120,11 @@ def test_the_image_has_java_a_non_root_user_and_serves_the_lessons() -> None:
     (command,) = [json.loads(args) for keyword, args in steps if keyword == "CMD"]
     assert command[:2] == ["voila", "lessons/"]
     assert "--Voila.ip=0.0.0.0" in command and "--port=8866" in command
-    spark_home = [args for keyword, args in steps if keyword == "ENV" and "SPARK_HOME=" in args]
-    assert spark_home, "SPARK_HOME must point at the pip-installed pyspark for spark-class"
+    env = " ".join(args for keyword, args in steps if keyword == "ENV").split()
+    assert any(word.startswith("SPARK_HOME=") for word in env), "spark-class needs SPARK_HOME"
+    # stepper.session binds a local-mode driver (and its UI) to 127.0.0.1 unless this is set:
+    # the UI must listen on the container's interfaces for `-p 4040:4040` to reach it.
+    assert "SPARK_LOCAL_IP=0.0.0.0" in env
 
 
 def make_recipe(target: str) -> list[str]:
@@ -219,6 +222,8 @@ def test_compose_runs_a_master_two_workers_and_lessons_pointed_at_the_master() -
     assert lessons["environment"]["STEPPER_MASTER"] == url
     assert "command" not in lessons  # the image's default: Voilà on 0.0.0.0:8866
     assert {"8866:8866", "4040:4040"} <= set(lessons["ports"])
-    for service in services.values():
+    for name, service in services.items():
         assert service["build"]["context"] == "."
         assert service["image"] == services["master"]["image"]
+        # each container advertises its own name, not the image's 0.0.0.0
+        assert service["environment"]["SPARK_LOCAL_IP"] == service["hostname"], name
