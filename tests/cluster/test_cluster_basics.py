@@ -92,11 +92,17 @@ def test_killed_python_worker_is_retried_and_the_result_is_right(cluster_spark) 
 
 
 def test_killing_a_worker_mid_job_still_completes_the_job(
-    cluster, cluster_spark, await_executors
+    cluster, cluster_spark, await_executors, tmp_path: Path
 ) -> None:
-    sc = cluster_spark.sparkContext
+    """Deterministic: first attempts wait on a flag file, so the kill lands while both run.
 
-    def slow(index: int, rows: Any) -> Any:
+    (Waiting for the status tracker to report two active tasks is not enough: its listener lags
+    behind the scheduler on a loaded machine, and a short task may have finished by then.)
+    """
+    sc = cluster_spark.sparkContext
+    flags = str(tmp_path)
+
+    def held(index: int, rows: Any) -> Any:
         import os
         import time
 
@@ -104,8 +110,17 @@ def test_killing_a_worker_mid_job_still_completes_the_job(
 
         from stepper.worker import executor_identity
 
-        time.sleep(3.0)
-        yield index, TaskContext.get().attemptNumber(), executor_identity(), os.getcwd(), sum(rows)
+        attempt = TaskContext.get().attemptNumber()
+        armed = os.path.join(flags, "armed")
+        if attempt == 0 and os.path.exists(armed):
+            mark = os.path.join(flags, f"running-{index}")
+            with open(mark + ".tmp", "w") as out:
+                out.write(os.getcwd())
+            os.replace(mark + ".tmp", mark)
+            give_up = time.monotonic() + 180  # never hang forever if the test itself died
+            while os.path.exists(armed) and time.monotonic() < give_up:
+                time.sleep(0.05)
+        yield index, attempt, executor_identity(), os.getcwd(), sum(rows)
 
     outcome: dict[str, Any] = {}
 
@@ -113,23 +128,26 @@ def test_killing_a_worker_mid_job_still_completes_the_job(
         try:
             sc.setJobGroup("kill-a-worker", "a worker dies while this runs")
             rdd = sc.parallelize(range(400), 4)
-            outcome["rows"] = rdd.mapPartitionsWithIndex(slow).collect()
+            outcome["rows"] = rdd.mapPartitionsWithIndex(held).collect()
         except BaseException as exc:  # reported by the main thread
             outcome["error"] = exc
 
+    armed = tmp_path / "armed"
+    armed.write_text("hold")
     job = threading.Thread(target=run, daemon=True)
     job.start()
     try:
-        # Wait until both executors run a task, then pull the plug on worker 0.
-        tracker = sc.statusTracker()
-        deadline = time.monotonic() + 60
-        while True:
-            active = [tracker.getStageInfo(s) for s in tracker.getActiveStageIds()]
-            if sum(info.numActiveTasks for info in active if info is not None) >= 2:
-                break
+        # Both executors (1 core each) hold one first attempt; then pull the plug on worker 0.
+        deadline = time.monotonic() + 120
+        while len(running := sorted(tmp_path.glob("running-*"))) < 2:
+            assert job.is_alive(), f"the job ended before two tasks ran: {outcome}"
             assert time.monotonic() < deadline, "the job never ran two tasks at once"
             time.sleep(0.05)
+        where = {int(path.name.split("-")[1]): Path(path.read_text()) for path in running}
+        assert {cwd.parent.parent.name for cwd in where.values()} == {"worker-0", "worker-1"}
+        (lost,) = [index for index, cwd in where.items() if cwd.parent.parent.name == "worker-0"]
         killed = cluster.kill_worker(0)
+        armed.unlink()
         job.join(timeout=120)
         assert not job.is_alive(), "the job did not finish after a worker was killed"
         assert "error" not in outcome, outcome.get("error")
@@ -141,14 +159,15 @@ def test_killing_a_worker_mid_job_still_completes_the_job(
         ]
         # The task that was running on worker 0 ran again, on worker 1.
         retried = [row for row in rows if row[1] >= 1]
-        assert retried, rows
+        assert [row[0] for row in retried] == [lost], rows
         assert all(Path(cwd).parent.parent.name == "worker-1" for *_, cwd, _ in retried)
         assert_all_gone(set(killed))
     finally:
+        armed.unlink(missing_ok=True)
         job.join(timeout=120)
         # Later tests expect two workers and two executors again.
         cluster.restart_worker(0)
-        await_executors(2, timeout=90)
+        await_executors(2, timeout=120)
 
 
 DRIVER = """
