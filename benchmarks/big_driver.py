@@ -35,6 +35,15 @@ def rss_mb(process: psutil.Process) -> float:
         return float("nan")
 
 
+def pss_mb(process: psutil.Process) -> float:
+    """Proportional set size: pages shared by several processes (the memory-mapped blocks)
+    are split between them, so the sum over processes counts them once."""
+    try:
+        return process.memory_full_info().pss / 2**20
+    except (psutil.Error, AttributeError):
+        return float("nan")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
@@ -73,15 +82,18 @@ def main() -> int:
                + sum(len(g.get("gradient", [])) for level in record.reduce["levels"]
                      for g in level["groups"]))
     workers = [c for c in jvm.children(recursive=True) if "python" in c.name().lower()]
-    worker_mb = sum(rss_mb(c) for c in workers)
+    worker_mb = sum(pss_mb(c) for c in workers)
+    used_heap = (sc._jvm.java.lang.Runtime.getRuntime().totalMemory()
+                 - sc._jvm.java.lang.Runtime.getRuntime().freeMemory()) / 2**20
     print(f"first step (generates the blocks in the workers): {times[0]:.2f} s; "
           f"later steps median {statistics.median(times[1:]):.3f} s")
     print(f"vectors in one iteration's record: {numbers} numbers "
           f"(partitions x d = {args.partitions * args.features}, O(partitions x d))")
     print(f"Python driver RSS: {before_spark:.0f} MB before Spark, peak {peak:.0f} MB during the "
           f"run ({peak / data_mb:.3f} of the data's size)")
-    print(f"driver JVM RSS {rss_mb(jvm):.0f} MB (heap limit {heap:.0f} MB); Python workers "
-          f"{len(workers)} processes, {worker_mb:.0f} MB in all (they hold the blocks)")
+    print(f"driver JVM RSS {rss_mb(jvm):.0f} MB, heap in use {used_heap:.0f} MB of {heap:.0f} MB"
+          f"; Python workers (daemon included): {len(workers)} processes, {worker_mb:.0f} MB "
+          f"proportional set size in all (the blocks, memory-mapped and shared)")
     assert np.all(np.isfinite(run.weights))
     spark.stop()
     return 0

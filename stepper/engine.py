@@ -2,7 +2,14 @@
 
 One iteration is four phases:
 
-1. **broadcast** (driver → executors): the current weights w and the query point q;
+1. **broadcast** (driver → executors): the current weights w and the query point q. A small
+   payload (under :data:`INLINE_BROADCAST_BYTES`, i.e. d up to about 4000) rides inside the
+   task itself, which Spark ships to the executors as the stage's task binary — itself a
+   broadcast, once per stage; a larger one goes through an explicit ``sc.broadcast``,
+   destroyed after the step. The trace records the bytes and which way was used
+   (``broadcast.via``: ``"task"`` or ``"broadcast"``). Measured on ``local[2]``: an explicit
+   broadcast per step costs about a quarter of a 4-task job's floor, which matters for small
+   data (benchmarks/step_cost.py);
 2. **map** (one task per partition): the partition's sums of loss and gradient at its rows
    (and Hessian for Newton, and over a sample for stochastic methods), its accuracy count, how
    long it took, which executor ran it and which attempt it was;
@@ -54,6 +61,20 @@ from stepper.worker import executor_identity, host_name, task_attempt
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+
+
+INLINE_BROADCAST_BYTES = 64 * 1024
+"""Payloads (w, q, sample seeds) smaller than this travel inside the task, not by sc.broadcast."""
+
+
+class _InTask:
+    """The payload carried by the task closure, with a Broadcast's ``value``/``unpersist``."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def unpersist(self, blocking: bool = False) -> None:
+        """Nothing to free: the payload goes away with the task."""
 
 
 class Timeline:
@@ -245,7 +266,6 @@ class Stepper(Timeline):
         self._check_fit()
         self._lipschitz: float | None = None
         self._states: list[OptState] = [init_state(data.features, self.settings)]
-        self._previous_broadcast = None
 
     # -- configuration -----------------------------------------------------------------------
     def _check_fit(self) -> None:
@@ -378,7 +398,10 @@ class Stepper(Timeline):
         elif settings.sampling == "single":
             payload["partition"], payload["row"] = self._random_row(state.t)
         broadcast_bytes = len(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-        broadcast = sc.broadcast(payload)
+        if broadcast_bytes < INLINE_BROADCAST_BYTES:
+            broadcast, via = _InTask(payload), "task"
+        else:
+            broadcast, via = sc.broadcast(payload), "broadcast"
         classification = self.data.task == CLASSIFICATION
         task = _partition_task(self.problem, settings, broadcast, classification,
                                self.partition_oracle)
@@ -443,7 +466,7 @@ class Stepper(Timeline):
                     "path": path, "levels": tree_levels(root),
                     "loss": float(root.loss), "gradient": root.gradient.tolist(),
                     "rows": int(n), "used_rows": int(used_rows)},
-            broadcast={"bytes": broadcast_bytes},
+            broadcast={"bytes": broadcast_bytes, "via": via},
             update={"weights_before": w.copy(), "query_point": np.asarray(q).copy(),
                     "gradient": np.asarray(gradient).copy(), "direction": direction,
                     "step_size": float(step_used), "weights_after": update_state.w.copy(),

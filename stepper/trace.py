@@ -17,7 +17,8 @@ A trace file holds, one JSON object per line:
   ``reduce``      ``depth``, ``scale``, ``path``, and ``levels``: level 0 the partitions, then
                   each combining stage as Spark ran it, each group with the ``partitions`` it
                   covers, the ``inputs`` it combined, and its partial ``loss`` and ``gradient``
-  ``broadcast``   ``bytes`` sent to the executors
+  ``broadcast``   ``bytes`` sent to the executors, and ``via``: ``"task"`` (inside the task,
+                  for small payloads) or ``"broadcast"`` (an explicit ``sc.broadcast``)
   ``update``      ``weights_before``, ``query_point``, ``direction``, ``step_size``,
                   ``weights_after``, ``trials`` (line-search trials: step size and objective)
   ``timing``      ``map``, ``reduce``, ``driver``, ``total`` in seconds

@@ -504,3 +504,20 @@ def test_lost_blocks_of_generated_data_are_generated_again_with_the_same_numbers
     for old, new in zip(reference, replayed, strict=True):
         np.testing.assert_array_equal(old.weights, new.weights)
         assert old.objective == new.objective
+
+
+def test_small_payloads_ride_in_the_task_and_large_ones_are_broadcast(sc):
+    from stepper.engine import INLINE_BROADCAST_BYTES
+
+    rng = np.random.default_rng(14)
+    for d, via in ((3, "task"), (INLINE_BROADCAST_BYTES // 8 + 10, "broadcast")):
+        X = rng.normal(size=(24, d))
+        y = np.where(rng.random(24) < 0.5, 1.0, -1.0)
+        data = from_numpy(X, y, partitions=3, sc=sc)
+        record = Stepper(data, Problem("logistic"), lr=0.1, init="random", seed=3,
+                         trace="summary").step()
+        assert record.broadcast["via"] == via
+        assert (record.broadcast["bytes"] >= INLINE_BROADCAST_BYTES) == (via == "broadcast")
+        w = record.weights_before
+        gradient = -(X.T @ (y / (1 + np.exp(y * (X @ w))))) / 24
+        np.testing.assert_allclose(record.update["gradient"], gradient, rtol=1e-12, atol=1e-15)
