@@ -13,7 +13,8 @@ pull the session from under the local tests. The rest of the suite runs with
 Fixtures
     ``cluster``        a :class:`stepper.cluster.LocalCluster` (2 workers x 1 core x 1 GiB),
                        started once per session and stopped by process id at the end, even when
-                       tests fail or the session is interrupted.
+                       tests fail or the session is interrupted; the teardown then errors if any
+                       process of the cluster (daemon, executor, PySpark worker) is still alive.
     ``cluster_spark``  a SparkSession whose master is that cluster, with both executors
                        registered before the first test runs.
     ``local_reference`` the runs of ``cluster_scenarios.py`` in ``local[2]`` mode (computed
