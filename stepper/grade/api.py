@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import pytest
-
 from stepper.grade.diagnose import GradeFailure, Hint, expect_close, expect_equal, fail
 
 __all__ = ["GradeFailure", "Hint", "TaskInfo", "expect_close", "expect_equal", "fail", "task"]
@@ -42,12 +40,13 @@ class TaskInfo:
 
 def task(task_id: str, points: float = 1, *, uses: str | tuple[str, ...] = (),
          spark: bool = False, timeout: float | None = None) -> Callable[[F], F]:
-    """Mark a test as grading ``task_id``, worth ``points``, with a per-test time limit."""
+    """Mark a test as grading ``task_id``, worth ``points``, with a per-test time limit
+    (enforced by :class:`~stepper.grade.plugin.GradePlugin`)."""
     names = (uses,) if isinstance(uses, str) else tuple(uses)
     limit = timeout if timeout is not None else (SPARK_TIMEOUT if spark else DEFAULT_TIMEOUT)
 
     def decorate(fn: F) -> F:
         fn.grade = TaskInfo(task_id, float(points), names, spark, float(limit))
-        return pytest.mark.timeout(limit)(fn)
+        return fn
 
     return decorate

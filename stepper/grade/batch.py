@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from stepper.grade.runner import SubmissionResult, grade_submission
+from stepper.grade.runner import SubmissionResult, grade_submission, sets_of
 
 
 def submissions_in(path: Path) -> list[tuple[str, Path]]:
@@ -29,8 +29,15 @@ def grade_all(
     progress: Callable[[SubmissionResult], None] | None = None,
     **options: Any,
 ) -> list[SubmissionResult]:
-    """Grade every submission under ``path`` with ``jobs`` child processes at a time."""
+    """Grade every submission under ``path`` with ``jobs`` child processes at a time.
+
+    Unless ``sets`` is given, every attendee is graded on every set that anyone in the folder
+    handed in, so a missing notebook scores zero ("not submitted") out of the same maximum.
+    """
     subs = submissions_in(path)
+    if options.get("sets") is None:
+        found = set().union(*(sets_of(entry) for _, entry in subs)) if subs else set()
+        options["sets"] = sorted(found)
 
     def one(entry: tuple[str, Path]) -> SubmissionResult:
         result = grade_submission(entry[1], attendee=entry[0], **options)

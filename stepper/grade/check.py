@@ -14,7 +14,6 @@ import html
 import io
 import os
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,12 +151,9 @@ def run_check(task_id: str, namespace: dict[str, Any], *, show: bool | None = No
     folder = _ini()
     args = [*files, "-q", "-p", "no:cacheprovider", "-c", f"{folder}/pytest.ini",
             "--rootdir", folder, "--capture=sys", "-W", "ignore::DeprecationWarning"]
-    if threading.current_thread() is threading.main_thread():
-        args += ["-p", "pytest_timeout", "--timeout-method=signal",
-                 "-o", "timeout_func_only=true"]
     sink = io.StringIO()
-    # Load only the plugins grading needs: autoloading every installed pytest plugin
-    # (hypothesis, playwright, ...) costs seconds per check.
+    # No other pytest plugin is needed (time limits are GradePlugin's own), and autoloading
+    # every installed one (hypothesis, playwright, ...) costs seconds per check.
     previous = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:

@@ -114,10 +114,8 @@ def main(spec_path: str) -> int:
         def pytest_runtest_protocol(self, item, nextitem):
             sink({"event": "start", "key": test_key(item.path, item.function.__name__)})
 
-    args = [*spec["test_files"], "-q", "-p", "no:cacheprovider", "-p", "pytest_timeout",
-            "-c", spec["ini"],
-            "--rootdir", spec["workdir"], "--timeout-method=signal",
-            "-o", "timeout_func_only=true", "-W", "ignore::DeprecationWarning"]
+    args = [*spec["test_files"], "-q", "-p", "no:cacheprovider", "-c", spec["ini"],
+            "--rootdir", spec["workdir"], "-W", "ignore::DeprecationWarning"]
     code = pytest.main(args, plugins=[plugin, Starts()])
     sink({"event": "done", "exit": int(code), "spark": plugin.spark_started})
     os._exit(0)

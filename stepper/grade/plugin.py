@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import dis
 import os
+import signal
+import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +35,18 @@ STATUS_CRASH = "crashed"
 STUB_OPS = {"RESUME", "NOP", "CACHE", "LOAD_GLOBAL", "LOAD_CONST", "PUSH_NULL", "PRECALL",
             "CALL", "RAISE_VARARGS", "LOAD_SMALL_INT", "LOAD_COMMON_CONSTANT", "NOT_TAKEN",
             "RETURN_CONST", "RETURN_VALUE", "CALL_FUNCTION", "LOAD_NAME"}
+
+
+GRACE = 3.0  # seconds between cancelling a late test's Spark jobs and interrupting it
+
+
+class GradeTimeout(BaseException):
+    """A test ran past its time limit. A BaseException, so that neither the attendee's
+    ``except Exception`` nor Py4J's error handling can swallow it."""
+
+    def __init__(self, limit: float) -> None:
+        super().__init__(f"past its {limit:g} s time limit")
+        self.limit = limit
 
 
 class Broken:
@@ -103,6 +117,7 @@ class GradePlugin:
         self.skip = skip or set()
         self._spark = None
         self._done: set[str] = set()
+        self._timed_out: set[str] = set()
 
     # selection -----------------------------------------------------------------------------
     def pytest_collection_modifyitems(self, session, config, items) -> None:
@@ -116,9 +131,6 @@ class GradePlugin:
                     or test_key(item.path, item.function.__name__) in self.skip):
                 drop.append(item)
                 continue
-            if self.timeout_cap is not None:
-                item.add_marker(pytest.mark.timeout(min(info.timeout, self.timeout_cap)),
-                                append=False)
             keep.append(item)
         if drop:
             config.hook.pytest_deselected(items=drop)
@@ -162,6 +174,56 @@ class GradePlugin:
                 with contextlib.suppress(ValueError):
                     cloudpickle.register_pickle_by_value(namespace)
 
+    # time limits ----------------------------------------------------------------------------
+    def limit(self, info) -> float:
+        return min(info.timeout, self.timeout_cap) if self.timeout_cap else info.timeout
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item):
+        """Run the test under its time limit (main thread only: signals need it).
+
+        At the limit a timer thread first cancels the running Spark jobs, so a test stuck in a
+        Spark action (a loop inside ``mapPartitions``) returns with the job cancelled and the
+        session stays usable. If the test is still running :data:`GRACE` seconds later (a loop
+        on the driver), the timer sends SIGALRM to the main thread itself, whose handler raises
+        :class:`GradeTimeout`. (Interrupting a Py4J call with a signal instead would leave its
+        connection out of step and break the session for every later test.) Either way the
+        test is reported "timed out".
+        """
+        if threading.current_thread() is not threading.main_thread():
+            return (yield)
+        limit = self.limit(item.function.grade)
+        key = test_key(item.path, item.function.__name__)
+        main = threading.main_thread().ident
+        finished = threading.Event()
+        lock = threading.Lock()
+
+        def fire() -> None:
+            self._timed_out.add(key)
+            self._cancel_spark_jobs()
+            if finished.wait(GRACE):
+                return
+            with lock:
+                if not finished.is_set():
+                    signal.pthread_kill(main, signal.SIGALRM)
+
+        def on_alarm(signum, frame):
+            raise GradeTimeout(limit)
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        timer = threading.Timer(limit, fire)
+        timer.daemon = True
+        timer.start()
+        try:
+            try:
+                return (yield)
+            finally:
+                with lock:
+                    finished.set()
+                timer.cancel()
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+
     # outcomes -------------------------------------------------------------------------------
     def pytest_runtest_setup(self, item) -> None:
         info = item.function.grade
@@ -186,14 +248,13 @@ class GradePlugin:
             if record is not None:
                 self._done.add(key)
                 self.sink(record)
-                if record["status"] == STATUS_TIMEOUT:
-                    self._cancel_spark_jobs()
         return report
 
     def record(self, item, call) -> dict | None:
         info = item.function.grade
         hidden = Path(str(item.path)).parent == HIDDEN_DIR
-        status, output = self.classify(call.excinfo, info)
+        key = test_key(item.path, item.function.__name__)
+        status, output = self.classify(call.excinfo, info, key in self._timed_out)
         return {
             "key": test_key(item.path, item.function.__name__),
             "name": test_name(item.function),
@@ -206,7 +267,7 @@ class GradePlugin:
             "seconds": round(float(getattr(call, "duration", 0.0)), 3),
         }
 
-    def classify(self, excinfo, info) -> tuple[str, str]:
+    def classify(self, excinfo, info, timed_out: bool = False) -> tuple[str, str]:
         if excinfo is None:
             return STATUS_PASSED, "passed"
         exc = excinfo.value
@@ -215,10 +276,9 @@ class GradePlugin:
             names = text.split("stepper-todo:", 1)[1]
             return STATUS_TODO, (f"not implemented yet: `{names}` still raises "
                                  f"NotImplementedError (Task {info.task}).")
-        if excinfo.errisinstance(pytest.fail.Exception) and text.startswith("Timeout"):
-            limit = min(info.timeout, self.timeout_cap or info.timeout)
-            return STATUS_TIMEOUT, (f"timed out after {limit:g} s: an infinite loop, or "
-                                    "far too much work for this small example?")
+        if timed_out or excinfo.errisinstance(GradeTimeout):
+            return STATUS_TIMEOUT, (f"timed out after {self.limit(info):g} s: an infinite "
+                                    "loop, or far too much work for this small example?")
         if excinfo.errisinstance(GradeFailure):
             return STATUS_FAILED, text
         if excinfo.errisinstance(NotImplementedError):

@@ -129,4 +129,34 @@ def summary(results: Sequence[SubmissionResult], *, detail: bool | None = None) 
                              f"{test['max_score']:g}")
                 if test["status"] != "passed":
                     lines.extend("      " + line for line in test["output"].splitlines())
+    if len(results) > 1:
+        lines.append("")
+        lines.append(class_summary(results))
+    return "\n".join(lines)
+
+
+def class_summary(results: Sequence[SubmissionResult]) -> str:
+    """Per task, across attendees: how many got full marks, and how the others failed."""
+    per_task: dict[str, list[tuple[float, float, set[str]]]] = {}
+    for result in results:
+        got: dict[str, list] = {}
+        for test in result.tests:
+            entry = got.setdefault(test["task"], [0.0, 0.0, set()])
+            entry[0] += test["score"]
+            entry[1] += test["max_score"]
+            if test["status"] != "passed":
+                entry[2].add(test["status"])
+        for task, (score, maximum, statuses) in got.items():
+            per_task.setdefault(task, []).append((score, maximum, statuses))
+    lines = [f"per task, over {len(results)} attendees:"]
+    for task in sorted(per_task, key=_task_key):
+        rows = per_task[task]
+        full = sum(1 for score, maximum, _ in rows if score >= maximum)
+        counts: dict[str, int] = {}
+        for _, _, statuses in rows:
+            for status in statuses:
+                counts[status] = counts.get(status, 0) + 1
+        others = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        lines.append(f"  Task {task}: {full}/{len(rows)} full marks"
+                     + (f" ({others})" if others else ""))
     return "\n".join(lines)

@@ -109,7 +109,15 @@ def grade_submission(
         if extracted.set_number is None:
             result.problems.append(f"{notebook.name}: not recognized as one of the exercise sets")
             continue
-        modules[extracted.set_number] = {"extracted": extracted, "notebook": notebook.name}
+        number = extracted.set_number
+        if number in modules:
+            kept, dropped = _preferred(modules[number]["path"], notebook, number)
+            result.problems.append(f"two notebooks for set {catalog.SETS[number]}: graded "
+                                   f"{kept.name}, ignored {dropped.name}")
+            if kept is not notebook:
+                continue
+        modules[number] = {"extracted": extracted, "notebook": notebook.name, "path": notebook}
+        unreadable.pop(number, None)
     wanted = sets if sets is not None else sorted(set(modules) | set(unreadable))
     if not notebooks_of(path):
         result.problems.append("no notebook found in this submission")
@@ -132,6 +140,31 @@ def grade_submission(
             result.tests.append(_blank(spec, STATUS_CRASH, "not graded"))
     result.seconds = time.monotonic() - start
     return result
+
+
+def _preferred(first: Path, second: Path, number: str) -> tuple[Path, Path]:
+    """(kept, ignored) of two notebooks of one set: the one named exactly like the exercise
+    (``01_oracles.ipynb``) over a copy (``01_oracles-Copy1.ipynb``), else the newer one."""
+    slug = catalog.SETS[number]
+    exact = [p for p in (first, second) if p.stem == slug]
+    if len(exact) == 1:
+        kept = exact[0]
+    else:
+        kept = max((first, second), key=lambda p: (p.stat().st_mtime, p.name))
+    return kept, second if kept is first else first
+
+
+def sets_of(path: Path) -> set[str]:
+    """The exercise sets the notebooks of one submission are (unreadable ones by file name)."""
+    found = set()
+    for notebook in notebooks_of(path):
+        try:
+            number = extract(read_notebook(notebook), notebook).set_number
+        except NotebookError:
+            number = _guess_set(notebook)
+        if number is not None:
+            found.add(number)
+    return found
 
 
 def _guess_set(notebook: Path) -> str | None:
@@ -251,8 +284,8 @@ def _attempt(modules, graded_sets, specs, skip, tasks, include_hidden, timeout_c
         env.setdefault("STEPPER_DRIVER_MEMORY", "512m")
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["PYTHONHASHSEED"] = "0"
-        # Only the plugins grading needs (pytest-timeout, passed with -p): autoloading every
-        # installed pytest plugin (hypothesis, playwright, ...) tripled the child's start time.
+        # No other pytest plugin is needed (time limits are GradePlugin's own): autoloading
+        # every installed one (hypothesis, playwright, ...) tripled the child's start time.
         env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         with open(work / "child.out", "wb") as out:
             proc = subprocess.Popen(

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -32,16 +33,60 @@ def test_fixture_notebooks_are_up_to_date(tmp_path):
             f"{committed.name} is stale: run python tests/fixtures/submissions/make.py")
 
 
+SPARK_CASES = [c for c in MAKE.WRONG_ANSWERS if c.spark]
+
+
+@pytest.fixture(scope="module")
+def graded_with_spark():
+    """The solved notebooks (every test), each Spark wrong answer (its task only) and a loop
+    inside mapPartitions (Tasks 2.2 and 2.3), graded two at a time, each in its own process
+    with its own Spark session."""
+    jobs = {"solutions": (ROOT / "solutions", {"include_hidden": True})}
+    for case in SPARK_CASES:
+        jobs[case.name] = (fixture_path(case), {"tasks": {case.task}, "include_hidden": False})
+    jobs["partition_loop"] = (fixture_path(BAD["partition_loop"]),
+                              {"tasks": {"2.2", "2.3"}, "include_hidden": False,
+                               "timeout_cap": 20})
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {name: pool.submit(grade_submission, path, attendee=name, **options)
+                   for name, (path, options) in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
 @pytest.mark.spark
 @pytest.mark.slow
-def test_solutions_score_full_marks():
-    result = grade_submission(ROOT / "solutions", attendee="solutions", include_hidden=True)
+def test_solutions_score_full_marks(graded_with_spark):
+    result = graded_with_spark["solutions"]
     failed = [(t["name"], t["output"]) for t in result.tests if t["status"] != "passed"]
     assert failed == []
     assert result.score == result.max_score > 0
     assert {t["task"] for t in result.tests} >= {"0.1", "1.7", "2.7", "3.4"}
+    assert {t["visibility"] for t in result.tests} == {"visible", "hidden"}
     assert result.problems == []
     assert result.spark_started  # one session, in the grading process
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [c.name for c in SPARK_CASES])
+def test_spark_wrong_answer_gets_its_hint(name, graded_with_spark):
+    case = WRONG[name]
+    result = graded_with_spark[name]
+    outputs = "\n".join(t["output"] for t in by_task(result)[case.task])
+    assert case.expect in outputs, outputs
+    assert "expected:" in outputs and "actual:" in outputs
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_loop_in_the_executors_times_out_and_spark_recovers(graded_with_spark):
+    """A partition function looping forever: its tests time out, their Spark jobs are
+    cancelled, and the Spark tests after them still pass in the same session."""
+    result = graded_with_spark["partition_loop"]
+    tasks = by_task(result)
+    assert [t["status"] for t in tasks["2.2"]] == ["timed out"], result.tests
+    assert "timed out after 20 s" in tasks["2.2"][0]["output"]
+    assert [t["status"] for t in tasks["2.3"]] == ["passed"], result.tests
 
 
 def test_untouched_exercises_score_zero_with_not_implemented():
@@ -61,13 +106,14 @@ NUMPY_TASKS = {spec.info.task for spec in enumerate_tests(include_hidden=False)
 
 
 @pytest.fixture(scope="module")
-def graded_wrong_answers(tmp_path_factory):
-    """Every wrong answer that needs no Spark, graded as one folder (two at a time)."""
-    folder = tmp_path_factory.mktemp("wrong")
-    for case in NUMPY_CASES:
-        (folder / f"{case.name}.ipynb").write_bytes(fixture_path(case).read_bytes())
-    results = grade_all(folder, jobs=2, tasks=NUMPY_TASKS, include_hidden=False)
-    return {result.attendee: result for result in results}
+def graded_wrong_answers():
+    """Every wrong answer that needs no Spark, each on its own set, two at a time."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {case.name: pool.submit(grade_submission, fixture_path(case),
+                                          attendee=case.name, tasks=NUMPY_TASKS,
+                                          include_hidden=False)
+                   for case in NUMPY_CASES}
+        return {name: future.result() for name, future in futures.items()}
 
 
 @pytest.mark.parametrize("name", [c.name for c in NUMPY_CASES])
@@ -83,16 +129,6 @@ def test_wrong_answer_gets_its_hint(name, graded_wrong_answers):
     # the mistake costs its own task only
     others = [t for t in result.tests if t["task"] != case.task]
     assert others and all(t["status"] == "passed" for t in others), report
-
-
-@pytest.mark.spark
-@pytest.mark.slow
-def test_wrong_answers_on_spark_get_their_hints():
-    cases = [c for c in MAKE.WRONG_ANSWERS if c.spark]
-    for case in cases:
-        result = grade_submission(fixture_path(case), tasks={case.task}, include_hidden=False)
-        outputs = "\n".join(t["output"] for t in by_task(result)[case.task])
-        assert case.expect in outputs, (case.name, outputs)
 
 
 def test_infinite_loop_times_out():
@@ -152,6 +188,7 @@ def test_folder_of_30_submissions(tmp_path):
                            "--quiet"], capture_output=True, text=True, timeout=240, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert "30 submission(s) graded" in done.stdout
+    assert "per task, over 30 attendees:" in done.stdout and "Task 1.7: " in done.stdout
     combined = json.loads((out / "results.json").read_text())["submissions"]
     assert len(combined) == 30
     assert combined["attendee00"]["score"] == combined["attendee00"]["max_score"] > 0
@@ -179,3 +216,25 @@ def test_cli_exit_code_is_zero_for_bad_submissions(tmp_path):
     assert results["score"] == 0 and results["max_score"] > 0
     assert set(results["tests"][0]) >= {"name", "score", "max_score", "output", "visibility"}
     assert (tmp_path / "junit.xml").exists() and (tmp_path / "grades.csv").exists()
+
+
+def test_class_folder_same_maximum_for_everyone_and_copies(tmp_path):
+    """Every attendee is graded on every set someone handed in (a missing notebook scores
+    zero, "not submitted", out of the same maximum); of a notebook and its copy, the one
+    named like the exercise is graded."""
+    alice, bob = tmp_path / "alice", tmp_path / "bob"
+    alice.mkdir()
+    bob.mkdir()
+    (alice / "01_oracles-Copy1.ipynb").write_bytes(
+        (ROOT / "exercises" / "01_oracles.ipynb").read_bytes())
+    (alice / "01_oracles.ipynb").write_bytes((ROOT / "solutions" / "01_oracles.ipynb").read_bytes())
+    (bob / "03_newton.ipynb").write_bytes((ROOT / "exercises" / "03_newton.ipynb").read_bytes())
+    results = {r.attendee: r for r in grade_all(tmp_path, include_hidden=False)}
+    assert results["alice"].max_score == results["bob"].max_score > 0
+    a, b = by_task(results["alice"]), by_task(results["bob"])
+    assert all(t["status"] == "passed" for t in a["1.5"])
+    assert any("graded 01_oracles.ipynb, ignored 01_oracles-Copy1.ipynb" in p
+               for p in results["alice"].problems)
+    assert all(t["output"].startswith("not submitted") for t in a["3.3"])
+    assert all(t["output"].startswith("not submitted") for t in b["1.5"])
+    assert all(t["status"] == "not implemented" for t in b["3.3"])
