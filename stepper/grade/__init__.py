@@ -4,7 +4,11 @@
   task's visible tests on the functions defined in the notebook and shows pass/fail with hints.
 * From a shell: ``python -m stepper.grade PATH`` grades one notebook or a folder of submissions
   (one per attendee) and writes ``results.json``, ``junit.xml`` and ``grades.csv``.
+* On the stepper: :mod:`stepper.grade.plug` runs a :class:`~stepper.engine.Stepper` on the
+  attendee's functions (``my_stepper``), next to the reference (``compare``), and replays their
+  update rules on its recorded iterations (``replay_updates``).
 * Test authors: ``@task("1.5", points=2, uses="gradient")`` and ``expect_close(..., hints=[…])``.
+* Throughput: ``python benchmarks/grading.py`` prints submissions per minute.
 """
 
 from __future__ import annotations
