@@ -104,18 +104,21 @@ class LessonApp:
 
     # -- construction --------------------------------------------------------------------------
     @classmethod
-    def live(cls, stepper: Any, *, features: int | None = None, **options: Any) -> LessonApp:
+    def live(cls, stepper: Any, *, features: int | None = None, autostart: bool = True,
+             **options: Any) -> LessonApp:
         """An app on a live :class:`~stepper.engine.Stepper` (Step runs Spark).
 
         ``stepper`` may be a function that builds the Stepper: the page then renders at once
         and the function runs in the background (the JVM start, the data loading); give
-        ``features`` and ``partitions`` so iteration 0 can be drawn meanwhile.
+        ``features`` and ``partitions`` so iteration 0 can be drawn meanwhile. With
+        ``autostart=False`` it runs at the first Step instead (a second app on a page need not
+        compete with the first for the machine).
         """
         source = LiveSource(stepper, features)
         if source.ready:
             options.setdefault("partitions", stepper.data.partitions)
         app = cls(source, **options)
-        if not source.ready:
+        if not source.ready and autostart:
             app.player.run_task(source.build, message="Starting Spark and loading the data "
                                 "(the JVM takes about 10 s)…")
             app.player.run_task(app._render, message="Drawing…")
@@ -324,6 +327,8 @@ class LessonApp:
         if busy:
             k = len(self.player.history()) + 1
             message = text or f"Spark is computing iteration {k}…"
+            if isinstance(self.source, LiveSource) and not self.source.ready and not text:
+                message = "Loading the data on Spark first (the first time only)…"
             self.controls.status.value = f'<span class="stepper-busy">{message}</span>'
         else:
             self.controls.status.value = ""

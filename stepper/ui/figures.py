@@ -203,8 +203,8 @@ class ContourFigure(BlitFigure):
                                      mew=2, animated=True)
         self.arrows: list = []
 
-    def _arrow(self, start, end, color, width=2.5):
-        arrow = FancyArrowPatch(tuple(start), tuple(end), arrowstyle="-|>", mutation_scale=16,
+    def _arrow(self, start, end, color, width=2.5, head=16):
+        arrow = FancyArrowPatch(tuple(start), tuple(end), arrowstyle="-|>", mutation_scale=head,
                                 color=color, lw=width, animated=True, shrinkA=0, shrinkB=0)
         self.ax.add_patch(arrow)
         return arrow
@@ -240,18 +240,18 @@ class ContourFigure(BlitFigure):
             start = move[0]
         if start is not None:
             origin = np.asarray(start, dtype=float)[[i, j]]
+            if move is not None:  # the driver's move first, under the partitions' arrows
+                delta = np.asarray(move[1], dtype=float) - np.asarray(move[0], dtype=float)
+                self.arrows.append(self._arrow(origin, origin + magnify * delta[[i, j]],
+                                               "#d62728", 5.0, 22))
             point = origin
             for p, share in enumerate(shares):
                 end = point + magnify * np.asarray(share, dtype=float)[[i, j]]
-                self.arrows.append(self._arrow(point, end, partition_color(p), 3.0))
+                self.arrows.append(self._arrow(point, end, partition_color(p), 2.5, 11))
                 point = end
-            if move is not None:
-                delta = np.asarray(move[1], dtype=float) - np.asarray(move[0], dtype=float)
-                self.arrows.append(self._arrow(origin, origin + magnify * delta[[i, j]],
-                                               "#d62728", 2.0))
         text = f"arrows × {magnify:g} (to be seen)" if magnify > 1 and self.arrows else ""
         self.zoom_label.set_text(text)
-        artists = [self.path, *self.arrows, self.current]
+        artists = [self.path, self.current, *self.arrows]  # arrows over the dot
         if text:
             artists.append(self.zoom_label)
         return self.render(artists)

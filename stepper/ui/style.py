@@ -28,7 +28,6 @@ CSS = """
 .stepper-app.stepper-present .stepper-readout .widget-html-content { font-size: 32px !important; }
 .stepper-app.stepper-present .stepper-narration { font-size: 28px !important; }
 .stepper-present .stepper-secondary { display: none !important; }
-.stepper-present .stepper-figure { width: 100% !important; }
 .stepper-present .widget-label, .stepper-present .widget-readout { font-size: 20px; }
 .stepper-present .widget-dropdown select, .stepper-present .widget-inline-hbox { font-size: 20px; }
 .stepper-present .stepper-slider { height: 40px; }

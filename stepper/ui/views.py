@@ -34,6 +34,7 @@ from stepper.ui.phases import (
     revealed_partitions,
 )
 
+FIGURE_DPI = 144  # 920 × 660 pixels: sharp on a projector, scaled down on a laptop
 HIGHLIGHT = "#ff9f1c"
 DONE = "#dff3e4"
 IDLE = "#f4f6f8"
@@ -136,7 +137,7 @@ class LossView(View):
 
     def __init__(self, title: str = "Loss J(w_k) per iteration", width: str = "49%") -> None:
         super().__init__(image_widget(width))
-        self.figure = LossFigure(title=title)
+        self.figure = LossFigure(title=title, dpi=FIGURE_DPI)
 
     def key(self, frame: Frame) -> Hashable:
         return (frame.iteration, frame.phase.kind == "update", len(frame.history))
@@ -169,7 +170,7 @@ class ContourView(View):
                  title: str = "Loss contour: path of w, one arrow per partition") -> None:
         super().__init__(image_widget(width))
         self.figure = ContourFigure(spec.problem, spec.X, spec.y, spec.w_star, spec.axes,
-                                    spec.mask, title=title)
+                                    spec.mask, title=title, dpi=FIGURE_DPI)
         self.arrows = arrows
 
     def key(self, frame: Frame) -> Hashable:
@@ -230,7 +231,8 @@ class BarsView(View):
         names = [self.names[f] if f < len(self.names) else f"w{f}" for f in keep]
         if self.figure is None or self._shape != shape or self._names != names:
             self.figure = PartitionBars(shape[0], shape[1], names,
-                                        title="Each partition's gradient ∇J_p / n")
+                                        title="Each partition's gradient ∇J_p / n",
+                                        dpi=FIGURE_DPI)
             self._shape, self._names = shape, names
         return self.figure.show(grads[:, keep])
 
@@ -244,7 +246,7 @@ class BoundaryView(View):
 
     def __init__(self, X: np.ndarray, y: np.ndarray, width: str = "49%") -> None:
         super().__init__(image_widget(width))
-        self.figure = BoundaryFigure(X, y)
+        self.figure = BoundaryFigure(X, y, dpi=FIGURE_DPI)
 
     def key(self, frame: Frame) -> Hashable:
         return (frame.iteration, frame.phase.kind == "update")
@@ -572,7 +574,7 @@ class ConfusionView(View):
     def draw(self, frame: Frame) -> str:
         if self.X is None or self.y is None:
             return (f'<div class="stepper-confusion"><div class="stepper-confusion-title">'
-                    f'{html.escape(self.title)}: loading…</div></div>')
+                    f'{html.escape(self.title)}: appears once the data is loaded.</div></div>')
         w = frame.weights()
         if w is None:
             w = np.zeros(self.X.shape[1])

@@ -1,0 +1,238 @@
+"""How fast the lesson pages feel, in headless Chromium against a real Voilà server.
+
+For each lesson page (a fresh page, so a fresh kernel and Spark JVM):
+
+* **first render**: from navigation to Voilà's spinner gone and, on pages with a control bar, the
+  bar's first figure decoded (target ≤ 15 s, JVM included when the page starts Spark before it
+  renders);
+* **ready**: until the bar's status line is empty (the Spark JVM started and the data loaded,
+  for pages that start Spark in the background after rendering);
+* **Step** and **Back**: click → the first figure of the app updated in the page (an ``<img>``
+  swapped or a diagram redrawn), p50 and p95. Steps that ran a new Spark iteration are reported
+  apart from steps that revealed a recorded phase or iteration (targets: Step p50 ≤ 0.3 s,
+  Back p50 ≤ 0.1 s).
+
+The clicks and the timing happen inside the page (``performance.now()`` and a
+MutationObserver), so Playwright's own round trips are not counted.
+
+    .venv/bin/python benchmarks/page_latency.py                      # every lesson
+    .venv/bin/python benchmarks/page_latency.py --lesson 02_distributed_gd --steps 30
+    .venv/bin/python benchmarks/page_latency.py --json out.json
+
+Voilà runs on a free port in 8870-8879 with the Spark UI off. The machine is shared: quote the
+figures as orders of magnitude.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LESSONS = os.path.join(ROOT, "lessons")
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 300_000
+
+CLICK_AND_TIME = """
+async ([app, action]) => {
+  const button = app.querySelector('.stepper-key-' + action);
+  const readout = app.querySelector('.stepper-readout');
+  const status = app.querySelector('.stepper-status');
+  const before = readout.innerText;
+  let busy = false;  // the status line shows "Spark is computing…": a new iteration
+  const watch = new MutationObserver(() => { if (status.innerText.trim()) { busy = true; } });
+  watch.observe(status, {subtree: true, childList: true, characterData: true});
+  return await new Promise((resolve) => {
+    let done = false;
+    const t0 = performance.now();
+    const finish = (ms) => {
+      if (done) { return; }
+      done = true; observer.disconnect();
+      setTimeout(() => { watch.disconnect();
+                         resolve({ms: ms, busy: busy, before: before, after: readout.innerText});
+                       }, 0);
+    };
+    const observer = new MutationObserver((mutations) => {
+      for (const m of mutations) {
+        const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+        if (!el) { continue; }
+        if ((m.type === 'attributes' && el.tagName === 'IMG') ||
+            (el.closest && el.closest('.stepper-svg'))) {
+          finish(performance.now() - t0); return;
+        }
+      }
+    });
+    observer.observe(app, {subtree: true, childList: true, characterData: true,
+                           attributes: true, attributeFilter: ['src']});
+    button.click();
+    setTimeout(() => finish(-1), 120000);
+  });
+}
+"""
+
+IDLE = ("(app) => { const s = app.querySelector('.stepper-status');"
+        " return s && s.innerText.trim() === ''; }")
+
+
+def free_port() -> int:
+    for port in range(8870, 8880):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit("no free port in 8870-8879")
+
+
+def start_voila(port: int) -> subprocess.Popen:
+    voila = os.path.join(os.path.dirname(sys.executable), "voila")
+    env = dict(os.environ, STEPPER_UI_PORT="")
+    server = subprocess.Popen(
+        [voila, LESSONS, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+         "--VoilaConfiguration.file_allowlist=['.*']"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
+                return server
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("Voilà did not start")
+
+
+def stop_voila(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(values: list[float]) -> dict:
+    return {"n": len(values), "p50": percentile(values, 0.5), "p95": percentile(values, 0.95),
+            "mean": statistics.fmean(values) if values else None}
+
+
+def has_control_bar(name: str) -> bool:
+    """Whether a lesson notebook builds the shared control bar (LessonApp, lesson 1's explorer)."""
+    import nbformat
+
+    nb = nbformat.read(os.path.join(LESSONS, name + ".ipynb"), as_version=4)
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    return "LessonApp" in source or ".explorer(" in source
+
+
+def measure(browser, url: str, steps: int, bar: bool) -> dict:
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_default_timeout(TIMEOUT_MS)
+    result: dict = {"url": url}
+    started = time.perf_counter()
+    page.goto(url, timeout=TIMEOUT_MS, wait_until="domcontentloaded")
+    page.wait_for_selector("#loading", state="hidden", timeout=TIMEOUT_MS)
+    app = None
+    if bar:
+        page.wait_for_selector(".stepper-app .stepper-key-step", timeout=TIMEOUT_MS)
+        app = page.query_selector(".stepper-app")
+        page.wait_for_function(
+            "(app) => Array.from(app.querySelectorAll('img')).some("
+            "i => i.complete && i.naturalWidth > 0) || app.querySelector('svg')", arg=app)
+    result["first_render_s"] = time.perf_counter() - started
+    if app is None:
+        page.close()
+        return result
+    page.wait_for_function(IDLE, arg=app, timeout=TIMEOUT_MS)
+    result["ready_s"] = time.perf_counter() - started
+    app.query_selector(".stepper-key-first").click()
+    page.wait_for_timeout(300)
+    computed, revealed, back = [], [], []
+    for _ in range(steps):
+        out = page.evaluate(CLICK_AND_TIME, [app, "step"])
+        page.wait_for_function(IDLE, arg=app, timeout=TIMEOUT_MS)
+        page.wait_for_timeout(120)
+        if out["ms"] >= 0:
+            (computed if out["busy"] else revealed).append(out["ms"] / 1e3)
+    for _ in range(steps):
+        out = page.evaluate(CLICK_AND_TIME, [app, "back"])
+        page.wait_for_timeout(120)
+        if out["ms"] >= 0:
+            back.append(out["ms"] / 1e3)
+    result["step_new_iteration"] = summary(computed)
+    result["step_recorded"] = summary(revealed)
+    result["step_all"] = summary(computed + revealed)
+    result["back"] = summary(back)
+    page.close()
+    return result
+
+
+def show(name: str, r: dict) -> None:
+    def fmt(s: dict | None) -> str:
+        if not s or not s["n"]:
+            return "—"
+        return f"p50 {s['p50']:.3f} s, p95 {s['p95']:.3f} s (n={s['n']})"
+
+    print(f"\n{name}")
+    print(f"  first render          {r['first_render_s']:.1f} s")
+    if "ready_s" in r:
+        print(f"  ready (Spark up)      {r['ready_s']:.1f} s")
+        print(f"  Step, all clicks      {fmt(r['step_all'])}")
+        print(f"  Step, recorded phase  {fmt(r['step_recorded'])}")
+        print(f"  Step, new iteration   {fmt(r['step_new_iteration'])}")
+        print(f"  Back                  {fmt(r['back'])}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lesson", action="append", help="a notebook name (repeatable)")
+    parser.add_argument("--steps", type=int, default=24, help="Step (and Back) clicks per page")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args()
+    names = args.lesson or sorted(os.path.splitext(os.path.basename(p))[0]
+                                  for p in glob.glob(os.path.join(LESSONS, "*.ipynb")))
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = start_voila(port)
+    results = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                 args=FLAGS)
+            for name in names:
+                url = f"http://127.0.0.1:{port}/voila/render/{name}.ipynb"
+                results[name] = measure(browser, url, args.steps, has_control_bar(name))
+                show(name, results[name])
+            browser.close()
+    finally:
+        stop_voila(server)
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(results, out, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
