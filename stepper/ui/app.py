@@ -68,6 +68,7 @@ class LessonApp:
         settings: Sequence[Setting] = (),
         state: PageState | None = None,
         partitions: int | None = None,
+        prefetch: bool = True,
     ) -> None:
         self.source = source
         self.state = state or PageState()
@@ -75,7 +76,8 @@ class LessonApp:
         self.controls = ControlBar(can_compute=source.can_compute, phases=phases)
         self.player = Player(source, phases=phases, on_change=self._changed,
                              on_busy=self._busy, on_error=self.show_error, on_play=self._playing,
-                             before_compute=self._before_compute)
+                             before_compute=self._before_compute,
+                             prefetch=bool(source.can_compute and prefetch))
         self.views = self._make_views(views, contour, boundary, feature_names)
         self.settings = list(settings)
         self._render_lock = threading.RLock()

@@ -140,7 +140,8 @@ class Player:
 
     Callbacks (all optional, called from whichever thread made the change):
     ``on_change(position)``, ``on_busy(bool, message)``, ``on_error(message)``, ``on_play(bool)``.
-    ``phases=False`` makes every move a whole iteration.
+    ``phases=False`` makes every move a whole iteration. ``prefetch=True`` computes the next
+    iteration while the current one is shown (its failure is reported when Step reaches it).
     """
 
     def __init__(
@@ -153,6 +154,7 @@ class Player:
         on_error: Callable[[str], None] | None = None,
         on_play: Callable[[bool], None] | None = None,
         before_compute: Callable[[int], None] | None = None,
+        prefetch: bool = False,
     ) -> None:
         self.source = source
         self.phases = phases
@@ -169,6 +171,10 @@ class Player:
         self._playing = False
         self._moves = 0  # bumped by every move: a finished computation only jumps to its
         #                  result when nobody moved meanwhile
+        self.prefetch = prefetch
+        self._prefetching = False
+        self._pending_jump = False
+        self._deferred: str | None = None
         self.generation = 0  # bumped when recorded iterations are replaced (reset, settings)
         self.computed = 0  # how many iterations this player asked the source to compute
         self.last_error: str | None = None
@@ -229,7 +235,8 @@ class Player:
 
     def step(self) -> str:
         """Next phase, next recorded iteration, or compute one. Returns what it did:
-        ``"moved"``, ``"computing"``, ``"busy"`` (a computation is running) or ``"end"``."""
+        ``"moved"``, ``"computing"``, ``"busy"`` (a computation is running), ``"failed"`` (a
+        computation made ahead of time failed: its message is reported now) or ``"end"``."""
         with self._lock:
             k, i = self._position.iteration, self._position.phase
             history = self.history()
@@ -238,18 +245,40 @@ class Player:
                 return "moved"
             if k < len(history):
                 self._move(Position(k + 1, 0 if self.phases else self._last_phase(k + 1)))
+                self._maybe_prefetch()
                 return "moved"
             if not self.source.can_compute:
                 return "end"
+            if self._deferred is not None:
+                message, self._deferred = self._deferred, None
+                self.last_error = message
+                self._playing = False
+                if self.on_error is not None:
+                    self.on_error(message)
+                return "failed"
             if self.busy:
+                if self._prefetching:
+                    self._pending_jump = True  # show it as soon as it is ready
+                    return "computing"
                 return "busy"
             self._start_compute()
             return "computing"
 
-    def _start_compute(self) -> None:
-        self._worker = threading.Thread(target=self._compute, args=(self._moves,), daemon=True,
-                                        name="stepper-compute")
-        self._set_busy(True)
+    def _maybe_prefetch(self) -> None:
+        """With ``prefetch``, compute the iteration after the last one while the page shows
+        the current one, so the next Step is instant (never more than one ahead)."""
+        if (self.prefetch and self.source.can_compute and not self.busy
+                and self._deferred is None
+                and self._position.iteration == len(self.history())):
+            self._start_compute(prefetch=True)
+
+    def _start_compute(self, prefetch: bool = False) -> None:
+        self._prefetching = prefetch
+        self._pending_jump = False
+        self._worker = threading.Thread(target=self._compute, args=(self._moves, prefetch),
+                                        daemon=True, name="stepper-compute")
+        k = len(self.history()) + 1
+        self._set_busy(True, f"Spark is preparing iteration {k} ahead…" if prefetch else None)
         self._worker.start()
 
     def _set_busy(self, busy: bool, message: str | None = None) -> None:
@@ -291,7 +320,7 @@ class Player:
             thread.start()
         return thread
 
-    def _compute(self, moves_at_start: int) -> None:
+    def _compute(self, moves_at_start: int, prefetch: bool = False) -> None:
         self.last_error = None
         try:
             self.computed += 1
@@ -299,22 +328,32 @@ class Player:
                 self.before_compute(self.computed)
             self.source.compute()
         except Exception as exc:
-            self._playing = False
-            self._report(exc)
+            with self._lock:
+                defer = prefetch and not self._pending_jump
+                if defer:  # nobody asked for it yet: tell when they do
+                    self._deferred = describe_error(exc)
+                    traceback.print_exc()
+            if not defer:
+                self._playing = False
+                self._report(exc)
             self._finish_compute(moved=False)
             return
         with self._lock:
-            jump = self._moves == moves_at_start
+            jump = (not prefetch and self._moves == moves_at_start) or self._pending_jump
+            self._pending_jump = False
             if jump:
                 k = len(self.history())
                 self._position = Position(k, 0 if self.phases else self._last_phase(k))
                 self._moves += 1
-        self._finish_compute(moved=True, notify=jump)
+        self._finish_compute(moved=True)
+        with self._lock:
+            self._maybe_prefetch()
 
-    def _finish_compute(self, moved: bool, notify: bool = False) -> None:
+    def _finish_compute(self, moved: bool) -> None:
         with self._lock:
             if self._worker is threading.current_thread():
                 self._worker = None
+                self._prefetching = False
         self._set_busy(False)
         if moved:
             # the slider's range grew even when the view stayed where the user put it
@@ -355,6 +394,7 @@ class Player:
         def work() -> None:
             with self._lock:
                 self.source.reset(seed)
+                self._deferred = None
                 self.generation += 1
                 self._position = Position(0, 0)
                 self._moves += 1
@@ -368,6 +408,7 @@ class Player:
             k = self._position.iteration
             if self.source.can_compute:
                 self.source.truncate(k)
+            self._deferred = None
             self.generation += 1
             self._position = Position(k, self._last_phase(k))
             self._moves += 1

@@ -183,3 +183,28 @@ def test_reset_starts_again_and_settings_recompute_later_iterations(live):
     assert player.position == Position(0, 0)
     assert player.history() == []
     assert player.generation == generation + 1
+
+
+@pytest.mark.spark
+def test_prefetch_makes_the_next_iteration_ready_and_defers_its_failure(live):
+    errors = []
+
+    def fail_third(number):
+        if number == 3:
+            raise StepperError("iteration 3 failed on purpose")
+
+    player = Player(LiveSource(live), phases=False, prefetch=True, before_compute=fail_third,
+                    on_error=errors.append)
+    assert player.step() == "computing"
+    player.wait()  # iteration 1, then iteration 2 computed ahead
+    assert player.position.iteration == 1
+    assert len(player.history()) == 2
+    assert player.step() == "moved"  # iteration 2 was ready
+    player.wait()  # iteration 3 is tried ahead and fails: nobody is told yet
+    assert errors == []
+    assert len(player.history()) == 2
+    assert player.step() == "failed"  # now that Step reaches it
+    assert errors == ["iteration 3 failed on purpose"]
+    assert player.step() == "computing"  # and the next Step computes it again
+    player.wait()
+    assert player.position.iteration == 3
