@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8866
 PYTEST_ARGS ?=
 
-.PHONY: lessons test test-fast test-cluster java-check lint lock data exercises bench clean
+.PHONY: lessons test test-fast test-cluster java-check lint lock data exercises bench bench-scale clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is needed, found " + sys.version.split()[0])'
@@ -52,6 +52,9 @@ lock:
 
 bench: $(STAMP) java-check
 	$(BIN)/python benchmarks/step_cost.py
+
+bench-scale: $(STAMP) java-check
+	$(BIN)/python benchmarks/scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

