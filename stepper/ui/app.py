@@ -114,17 +114,26 @@ class LessonApp:
         and the function runs in the background (the JVM start, the data loading); give
         ``features`` and ``partitions`` so iteration 0 can be drawn meanwhile. With
         ``autostart=False`` it runs at the first Step instead (a second app on a page need not
-        compete with the first for the machine).
+        compete with the first for the machine); :meth:`start` starts it earlier.
         """
         source = LiveSource(stepper, features)
         if source.ready:
             options.setdefault("partitions", stepper.data.partitions)
         app = cls(source, **options)
-        if not source.ready and autostart:
-            app.player.run_task(source.build, message="Starting Spark and loading the data "
-                                "(the JVM takes about 10 s)…")
-            app.player.run_task(app._render, message="Drawing…")
+        if autostart:
+            app.start()
         return app
+
+    def start(self) -> None:
+        """Build a live app's Stepper in the background now (once): Spark starts. A page may
+        call this in its last cell, so the JVM does not compete with the page's rendering."""
+        source = self.source
+        if not isinstance(source, LiveSource) or source.ready or getattr(self, "_started", False):
+            return
+        self._started = True
+        self.player.run_task(source.build, message="Starting Spark and loading the data "
+                             "(the JVM takes about 10 s)…")
+        self.player.run_task(self._render, message="Drawing…")
 
     @classmethod
     def replay(cls, records: Any, *, algorithm: str | None = None, **options: Any) -> LessonApp:

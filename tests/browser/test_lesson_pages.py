@@ -146,6 +146,9 @@ def test_step_back_play_pause(opened, name):
     stopped = readout(app)
     page.wait_for_timeout(2500)
     assert readout(app) == stopped
+    # the keyboard: ← is Back
+    page.keyboard.press("ArrowLeft")
+    wait_readout(page, app, stopped, present=False)
     assert visible_errors(page) == []
 
 
