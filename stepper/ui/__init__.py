@@ -61,7 +61,7 @@ Figures are PNG bytes swapped into ``ipywidgets.Image`` (or SVG into ``ipywidget
 update in place, never with ``clear_output``.
 """
 
-from stepper.ui.app import LessonApp, Setting
+from stepper.ui.app import LessonApp, Setting, in_voila
 from stepper.ui.controls import ControlBar
 from stepper.ui.local_replay import replay_from_local
 from stepper.ui.phases import Phase, Position, phases_of, readout_text
@@ -105,6 +105,7 @@ __all__ = [
     "TreeView",
     "View",
     "describe_error",
+    "in_voila",
     "phases_of",
     "read_state",
     "readout_text",

@@ -295,6 +295,25 @@ class LessonApp:
         """Block until background work has finished (tests, notebooks)."""
         self.player.wait(timeout)
 
+    def exercise(self, iterations: int = 2) -> None:
+        """Start, then compute ``iterations`` iterations on this thread, and raise if the page
+        would show an error: what a notebook run headlessly (nbclient, nbconvert) does instead
+        of waiting for clicks."""
+        if isinstance(self.source, LiveSource) and not self.source.ready:
+            self.player.run_task(self.source.build, message="Starting Spark…")
+        self.wait()
+        for _ in range(100 * iterations):
+            if len(self.player.history()) >= iterations:
+                break
+            self.player.step()
+            self.wait()
+            if self.player.last_error is not None:
+                break
+        if self.error.layout.display != "none" or self.player.last_error is not None:
+            raise StepperError(self.player.last_error or html.unescape(self.error.value))
+        self.player.seek(len(self.player.history()))
+
+
     def _advance_to(self, iteration: int) -> None:
         history = self.player.history()
         while len(history) < iteration and self.source.can_compute:
@@ -403,3 +422,11 @@ class LessonApp:
 
         display(self.widget)
         display(HTML(KEYBOARD_JS))
+
+
+def in_voila() -> bool:
+    """Whether this kernel serves a Voilà page (else: a notebook, nbclient, nbconvert)."""
+    import os
+
+    return any(os.environ.get(name) for name in ("VOILA_BASE_URL", "VOILA_SERVER_URL",
+                                                  "VOILA_KERNEL_ID"))
