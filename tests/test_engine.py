@@ -184,9 +184,9 @@ def test_ridge_matches_its_closed_form(sc):
 
 def test_newton_converges_quadratically(lesson_data):
     run = Stepper(lesson_data, Problem("logistic", l2=1e-3), algorithm="newton", lr=1.0)
-    records = run.run(9)
+    records = run.run(11)  # converged to machine precision after 9 (numpy: 8.6e-6, 1.1e-11, 0)
     optimum = records[-1].weights
-    errors = [np.linalg.norm(r.weights_before - optimum) for r in records[:-1]]
+    errors = [np.linalg.norm(r.weights_before - optimum) for r in records]
     errors = [e for e in errors if e > 1e-13]
     assert errors[-1] < 1e-9
     ratios = [errors[k + 1] / errors[k] ** 2 for k in range(len(errors) - 1) if errors[k] < 0.5]
