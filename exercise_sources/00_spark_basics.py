@@ -13,7 +13,10 @@ from operator import add
 
 import numpy as np
 
+from stepper import Problem, Stepper, from_numpy
+from stepper import standardize as built_in_standardize
 from stepper.grade import check
+from stepper.grade.plug import dataset_from
 from stepper.session import spark_session
 
 spark = spark_session()
@@ -104,10 +107,6 @@ check("0.4")
 # and `run` is a `Stepper`, so the lesson views accept it.
 
 # %%
-from stepper import Problem, Stepper, from_numpy
-from stepper import standardize as built_in_standardize
-from stepper.grade.plug import dataset_from
-
 mean, std = feature_stats(points)
 built_in = built_in_standardize(from_numpy(features, labels, partitions=4, sc=sc))
 their_mean, their_std = built_in.standardization

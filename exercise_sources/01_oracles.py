@@ -13,7 +13,9 @@
 # %%
 import numpy as np
 
+from stepper import Problem, from_numpy
 from stepper.grade import check
+from stepper.grade.plug import compare, my_stepper
 
 
 def sigmoid(z):
@@ -149,9 +151,6 @@ check("1.7")
 # accept it too.
 
 # %%
-from stepper import Problem, from_numpy
-from stepper.grade.plug import compare, my_stepper
-
 X_big = np.hstack([np.ones((400, 1)), rng.normal(size=(400, 2))])
 y_big = np.where(X_big @ np.array([0.5, 2.0, -1.0]) + rng.normal(size=400) > 0, 1.0, -1.0)
 data = from_numpy(X_big, y_big, partitions=4)

@@ -12,7 +12,9 @@
 # %%
 import numpy as np
 
+from stepper import Problem, Stepper, from_numpy
 from stepper.grade import check
+from stepper.grade.plug import compare, my_stepper, replay_updates
 from stepper.session import spark_session
 
 
@@ -186,9 +188,6 @@ check("2.7")
 # `combine` and `gradient_descent` — against the stepper's.
 
 # %%
-from stepper import Problem, Stepper, from_numpy
-from stepper.grade.plug import compare, my_stepper, replay_updates
-
 lam = 0.01
 data = from_numpy(X_all, y_all, partitions=4, sc=sc)
 mine = my_stepper(data, Problem(l2=lam), globals(), algorithm="nesterov", lr=0.5)

@@ -10,7 +10,10 @@
 # %%
 import numpy as np
 
+from stepper import Problem, from_numpy
 from stepper.grade import check
+from stepper.grade.plug import compare, my_stepper, replay_updates
+from stepper.grade.reference import partition_oracle as built_in_oracle
 from stepper.session import spark_session
 
 
@@ -116,10 +119,6 @@ check("3.4")
 # accept it.
 
 # %%
-from stepper import Problem, from_numpy
-from stepper.grade.plug import compare, my_stepper, replay_updates
-from stepper.grade.reference import partition_oracle as built_in_oracle
-
 data = from_numpy(X_all, y_all, partitions=4, sc=sc)
 functions = {**globals(), "partition_oracle": built_in_oracle}
 mine = my_stepper(data, Problem(l2=0.01), functions, algorithm="newton", lr=1.0)
