@@ -301,8 +301,8 @@ class PartitionBars(BlitFigure):
         self.partitions, self.features = partitions, features
         self.ax.set_title(title)
         self.ax.set_xlabel("partition (and Σ)")
-        self.ax.set_xticks(range(partitions + 1),
-                           [str(p) for p in range(partitions)] + ["Σ"])
+        self.ax.set_xticks(range(partitions + 1),  # numbered from 1, as the pages number them
+                           [f"P{p + 1}" for p in range(partitions)] + ["Σ"])
         self.ax.axhline(0, color="black", lw=1)
         self.ax.grid(axis="y", alpha=0.3)
         width = 0.8 / max(features, 1)
