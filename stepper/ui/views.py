@@ -479,8 +479,7 @@ class TimelineView(View):
 
     def draw(self, frame: Frame) -> str:
         width = 640
-        title = _text(width / 2, 30, "Task timeline: the slowest task sets the pace", 20,
-                      "bold")
+        title = _text(width / 2, 30, "Task timeline: the last task sets the pace", 20, "bold")
         record, phase = frame.record, frame.phase
         if record is None or not record.partitions or "start" not in record.partitions[0]:
             return _svg(width, 120, [title, _text(width / 2, 80, "Step once: each task of the "
@@ -502,7 +501,7 @@ class TimelineView(View):
             body.append(_text(left - 8, y + lane_h / 2 + 6, f"{executor[:8]} · {slot + 1}", 15,
                               anchor="end"))
         revealed = revealed_partitions(phase)
-        slowest = max(record.partitions, key=lambda t: t["end"])["index"]
+        last = max(record.partitions, key=lambda t: t["end"])["index"]
         for executor, slot, info in placed:
             p = info["index"]
             y = top + lane_index[(executor, slot)] * lane_h + 5
@@ -516,8 +515,8 @@ class TimelineView(View):
             if w > 28:
                 body.append(_text(x + w / 2, y + lane_h / 2 + 1, f"P{p + 1}", 14,
                                   "bold", color="#ffffff" if lit else INK))
-            if p == slowest and lit:
-                body.append(_text(x + w, y - 1, "slowest", 13, anchor="end", color="#b42318"))
+            if p == last and lit:
+                body.append(_text(x + w, y - 1, "last", 13, anchor="end", color="#b42318"))
         driver_y = top + len(lanes) * lane_h
         body.append(_text(left - 8, driver_y + lane_h / 2 + 6, "driver", 15, "bold",
                           anchor="end"))
