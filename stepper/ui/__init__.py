@@ -2,16 +2,21 @@
 
 Quick start (a lesson notebook stays this thin)::
 
-    from stepper.ui import ContourSpec, LessonApp, read_state
+    from stepper.ui import ContourSpec, LessonApp, in_voila, read_state
 
     state = read_state()                       # ?present=1&algorithm=...&lr=...&seed=...
-    app = LessonApp.live(stepper,              # a stepper.Stepper: Step runs Spark
-                         views=("flow", "gradients", "tree", "timeline", "loss", "contour"),
+    app = LessonApp.live(build_stepper,        # a Stepper, or a function that builds one
+                         features=3, partitions=8, autostart=False,
+                         views=("flow", "gradients", "tree", "timeline", "loss"),
                          contour=ContourSpec(problem, X, y, w_star),  # 2-D problems only
                          state=state)
     app                                        # last expression of the cell: displays it
+    ...
+    app.start()                                # last cell: Spark starts once the page is drawn
+    if not in_voila():                         # run headlessly (nbclient): real iterations
+        app.exercise(iterations=2)
 
-    # A recorded run (no Spark): a trace file, a list of IterationRecord, or a local run
+    # A recorded run (no Spark): a Replay, a trace file, a list of IterationRecord, a local run
     from stepper.ui import LessonApp, replay_from_local
     path = run_local(problem, settings, X, y, steps=200)          # stepper.local.LocalPath
     app = LessonApp.replay(replay_from_local(path, problem, X, y), views=("loss", "contour"),
@@ -25,10 +30,16 @@ What each part is (all importable from ``stepper.ui``):
     drives a :class:`~stepper.engine.Replay` (or any list of ``IterationRecord``). Options:
     ``views`` (names below), ``contour`` (a :class:`ContourSpec`, 2-D weights), ``phases``
     (True: Step walks broadcast → map partition by partition → reduce level by level → update;
-    False: one click = one iteration), ``settings`` (a :class:`SettingsPanel` or None),
-    ``extra`` (callables ``f(record_or_None) -> bytes | str`` shown as extra images/HTML),
-    ``state`` (a :class:`PageState` from :func:`read_state`), ``title``.
+    False: one click = one iteration), ``settings`` (:class:`Setting` dropdowns whose
+    ``apply(value)`` runs off the main thread, then the run continues from the current
+    iteration), ``state`` (a :class:`PageState` from
+    :func:`read_state`), ``prefetch`` (default True: the next iteration is computed while the
+    current one is shown, so Step is instant; a failure ahead is reported when Step reaches
+    it). Views are names (below) or :class:`View` instances (e.g. ``ConfusionView(X, y)``, an
+    ``ExtraView(fn)``, or your own subclass with ``key(frame)`` and ``draw(frame)``).
     ``app.show_error(text)`` shows a readable message; every callback is guarded the same way.
+    ``app.run_in_background(fn)`` runs other Spark work as the player's only work;
+    ``app.wait()`` waits for it; ``app.start()``/``app.exercise(n)`` as above.
 ``ControlBar``
     First, Back, Step, Play/Pause, Last, speed, scrub slider, Reset (same seed), New seed,
     Presenter toggle, ? help; readout "Iteration k · map: partition 3 of 8". Keyboard (a small
@@ -42,6 +53,8 @@ What each part is (all importable from ``stepper.ui``):
 ``phases_of(record)`` / ``readout_text(position, record)``
     The phases of one recorded iteration (broadcast, map p of P, reduce level l, update) with a
     one-line narration each.
+``LiveSource`` / ``RecordedSource``
+    What a Player drives: a Stepper (or a function building one), or recorded iterations.
 ``replay_from_local(path, problem, X, y)``
     A :class:`~stepper.engine.Replay` built from :func:`stepper.local.run_local`'s ``LocalPath``
     (weights, objective, gradient norm and step of every iteration), so lesson 1 uses the same
