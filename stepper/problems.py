@@ -59,6 +59,15 @@ def sigmoid(t: np.ndarray) -> np.ndarray:
     return np.exp(-np.logaddexp(0.0, -t))
 
 
+CACHE_BYTES = 2 * 1024**2
+"""Rows are processed in slices of about this many bytes of X (see :func:`logistic_sums`)."""
+
+
+def rows_per_slice(features: int) -> int:
+    """How many rows of ``features`` float64 values make a slice of about CACHE_BYTES."""
+    return max(256, CACHE_BYTES // (8 * max(features, 1)))
+
+
 def logistic_sums(X: np.ndarray, y: np.ndarray, w: np.ndarray, hessian: bool = False) -> BlockSums:
     """Σ log(1 + exp(−yᵢ wᵀxᵢ)) and its derivatives over a block (labels ±1).
 
@@ -67,16 +76,31 @@ def logistic_sums(X: np.ndarray, y: np.ndarray, w: np.ndarray, hessian: bool = F
 
         log(1 + exp(−m)) = max(−m, 0) + log1p(e),
         σ(−m) = e / (1 + e) if m ≥ 0, else 1 / (1 + e).
+
+    The rows are taken in fixed slices of about 2 MB, so that each slice of X is still in the
+    CPU cache when Xᵀ(y σ(−m)) reads it again after X w: on a large block this is several times
+    faster than two passes over the whole block, and the slices (fixed by the block alone) keep
+    the sums reproducible.
     """
-    margin = X @ w
-    margin *= y
-    e = np.exp(-np.abs(margin))
-    loss = float(np.maximum(-margin, 0.0).sum() + np.log1p(e).sum())
-    inverse = 1.0 / (1.0 + e)
-    weight = np.where(margin >= 0, e * inverse, inverse)  # σ(−m): how wrong each row is
-    gradient = -(X.T @ (y * weight))
-    H = (X.T * (weight * (1.0 - weight))) @ X if hessian else None
-    return BlockSums(X.shape[0], loss, gradient, H, int(np.count_nonzero(margin > 0)))
+    rows, features = X.shape
+    loss = 0.0
+    gradient = np.zeros(features)
+    H = np.zeros((features, features)) if hessian else None
+    correct = 0
+    step = rows_per_slice(features)
+    for start in range(0, rows, step):
+        Xs, ys = X[start:start + step], y[start:start + step]
+        margin = Xs @ w
+        margin *= ys
+        e = np.exp(-np.abs(margin))
+        loss += float(np.maximum(-margin, 0.0).sum() + np.log1p(e).sum())
+        inverse = 1.0 / (1.0 + e)
+        weight = np.where(margin >= 0, e * inverse, inverse)  # σ(−m): how wrong each row is
+        gradient -= Xs.T @ (ys * weight)
+        if H is not None:
+            H += (Xs.T * (weight * (1.0 - weight))) @ Xs
+        correct += int(np.count_nonzero(margin > 0))
+    return BlockSums(rows, loss, gradient, H, correct)
 
 
 def squares_sums(X: np.ndarray, y: np.ndarray, w: np.ndarray, hessian: bool = False) -> BlockSums:
