@@ -30,6 +30,7 @@ STATUS_TODO = "not implemented"
 STATUS_TIMEOUT = "timed out"
 STATUS_ERROR = "error"
 STATUS_CRASH = "crashed"
+STATUS_MISSING = "not submitted"
 
 
 STUB_OPS = {"RESUME", "NOP", "CACHE", "LOAD_GLOBAL", "LOAD_CONST", "PUSH_NULL", "PRECALL",

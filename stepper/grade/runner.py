@@ -23,7 +23,7 @@ from pathlib import Path
 
 from stepper.grade import catalog
 from stepper.grade.extract import NotebookError, extract, read_notebook
-from stepper.grade.plugin import STATUS_CRASH, STATUS_ERROR, STATUS_TIMEOUT, STATUS_TODO
+from stepper.grade.plugin import STATUS_CRASH, STATUS_ERROR, STATUS_MISSING, STATUS_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[2]
 SPARK_STARTUP = 60.0
@@ -103,8 +103,7 @@ def grade_submission(
         except NotebookError as exc:
             result.problems.append(f"{notebook.name} {exc}")
             number = _guess_set(notebook)
-            if number is not None:
-                unreadable[number] = f"{notebook.name} {exc}"
+            unreadable[number if number is not None else "?"] = f"{notebook.name} {exc}"
             continue
         if extracted.set_number is None:
             result.problems.append(f"{notebook.name}: not recognized as one of the exercise sets")
@@ -118,7 +117,7 @@ def grade_submission(
                 continue
         modules[number] = {"extracted": extracted, "notebook": notebook.name, "path": notebook}
         unreadable.pop(number, None)
-    wanted = sets if sets is not None else sorted(set(modules) | set(unreadable))
+    wanted = sets if sets is not None else sorted((set(modules) | set(unreadable)) - {"?"})
     if not notebooks_of(path):
         result.problems.append("no notebook found in this submission")
     specs = catalog.enumerate_tests(wanted, include_hidden, tasks)
@@ -131,11 +130,13 @@ def grade_submission(
         number = spec.info.set_number
         if spec.key in records:
             result.tests.append(records[spec.key])
-        elif number in unreadable:
-            result.tests.append(_blank(spec, STATUS_ERROR, f"your notebook {unreadable[number]}"))
+        elif number in unreadable or (number not in modules and "?" in unreadable):
+            # an unreadable notebook of this set (or of a set its name does not tell)
+            text = unreadable.get(number, unreadable.get("?"))
+            result.tests.append(_blank(spec, STATUS_ERROR, f"your notebook {text}"))
         elif number not in modules:
             missing = f"not submitted: no notebook for set {catalog.SETS[number]}"
-            result.tests.append(_blank(spec, STATUS_TODO, missing))
+            result.tests.append(_blank(spec, STATUS_MISSING, missing))
         else:
             result.tests.append(_blank(spec, STATUS_CRASH, "not graded"))
     result.seconds = time.monotonic() - start

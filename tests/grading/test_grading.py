@@ -229,12 +229,18 @@ def test_class_folder_same_maximum_for_everyone_and_copies(tmp_path):
         (ROOT / "exercises" / "01_oracles.ipynb").read_bytes())
     (alice / "01_oracles.ipynb").write_bytes((ROOT / "solutions" / "01_oracles.ipynb").read_bytes())
     (bob / "03_newton.ipynb").write_bytes((ROOT / "exercises" / "03_newton.ipynb").read_bytes())
+    (tmp_path / "carol.ipynb").write_bytes((FIXTURES / "01_not_json.ipynb").read_bytes())
     results = {r.attendee: r for r in grade_all(tmp_path, include_hidden=False)}
     assert results["alice"].max_score == results["bob"].max_score > 0
     a, b = by_task(results["alice"]), by_task(results["bob"])
     assert all(t["status"] == "passed" for t in a["1.5"])
     assert any("graded 01_oracles.ipynb, ignored 01_oracles-Copy1.ipynb" in p
                for p in results["alice"].problems)
-    assert all(t["output"].startswith("not submitted") for t in a["3.3"])
+    assert all(t["status"] == "not submitted" for t in a["3.3"])
     assert all(t["output"].startswith("not submitted") for t in b["1.5"])
     assert all(t["status"] == "not implemented" for t in b["3.3"])
+    # a notebook that does not parse, whose name does not tell its set: every test says so
+    carol = results["carol"]
+    assert carol.max_score == results["alice"].max_score and carol.score == 0
+    assert all(t["status"] == "error" and "carol.ipynb does not parse" in t["output"]
+               for t in carol.tests)
