@@ -74,6 +74,8 @@ class LessonApp:
         self.state = state or PageState()
         self._partitions = partitions
         self.controls = ControlBar(can_compute=source.can_compute, phases=phases)
+        if not source.can_compute and not any(r.partitions for r in source.history()[:1]):
+            self.controls.phases.layout.display = "none"  # a run on one machine: no phases
         self.player = Player(source, phases=phases, on_change=self._changed,
                              on_busy=self._busy, on_error=self.show_error, on_play=self._playing,
                              before_compute=self._before_compute,
