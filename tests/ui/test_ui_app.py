@@ -189,3 +189,10 @@ def test_live_settings_change_partitions_and_depth(live_app, data_2d):
     assert record.reduce["depth"] == 1
     np.testing.assert_allclose(record.weights_before, before)
     assert isinstance(Setting("x", [1], 1, print).options, list)
+
+
+def test_the_address_opens_an_iteration(local_replay):
+    app = LessonApp.replay(local_replay, views=("loss",), state=read_state("iteration=5"))
+    app.wait()
+    assert app.controls.readout.value == "Iteration 5 · update"
+    assert "iteration=5" in app.link.value
