@@ -7,7 +7,9 @@ recorded as a clear result), then runs pytest with :class:`~stepper.grade.plugin
 Every record is appended, one JSON object per line, to the results file as soon as it is known,
 so a crash mid-run keeps what was already graded. Events: ``importing`` (a notebook module is
 about to be imported), ``start`` (a test begins),
-``result``, ``import`` (a notebook could not be imported), ``done``.
+``result``, ``import`` (a notebook could not be imported), ``restart`` (a timeout cut a Spark
+call short: the session cannot be trusted, the runner grades the rest in a new process),
+``done``.
 """
 
 from __future__ import annotations
@@ -98,6 +100,11 @@ def main(spec_path: str) -> int:
             return f"cell {cell}, line {line}"
         return None
 
+    def restart() -> None:
+        """A timeout interrupted a Spark call: grade the remaining tests in a new process."""
+        sink({"event": "restart"})
+        os._exit(0)
+
     class Sink:
         def __call__(self, record: dict) -> None:
             sink({"event": "result", **record})
@@ -107,6 +114,7 @@ def main(spec_path: str) -> int:
         include_hidden=spec["include_hidden"], timeout_cap=spec.get("timeout_cap"),
         notes={k: v["notes"] for k, v in spec["modules"].items()}, locate=locate,
         master=spec.get("master"), extracted=True, skip=set(spec.get("skip") or ()),
+        on_unsafe=restart,
     )
 
     class Starts:

@@ -105,6 +105,7 @@ class GradePlugin:
         master: str | None = None,
         extracted: bool = False,
         skip: set[str] | None = None,
+        on_unsafe: Callable[[], None] | None = None,
     ) -> None:
         self.namespaces = namespaces
         self.sink = sink
@@ -116,6 +117,8 @@ class GradePlugin:
         self.master = master
         self.extracted = extracted
         self.skip = skip or set()
+        self.on_unsafe = on_unsafe  # called when a timeout had to interrupt a Spark call
+        self._interrupted: set[str] = set()
         self._spark = None
         self._done: set[str] = set()
         self._timed_out: set[str] = set()
@@ -206,6 +209,9 @@ class GradePlugin:
                 return
             with lock:
                 if not finished.is_set():
+                    if self._spark is not None:
+                        # the signal may cut a Py4J call short: do not trust this session
+                        self._interrupted.add(key)
                     signal.pthread_kill(main, signal.SIGALRM)
 
         def on_alarm(signum, frame):
@@ -249,6 +255,8 @@ class GradePlugin:
             if record is not None:
                 self._done.add(key)
                 self.sink(record)
+                if key in self._interrupted and self.on_unsafe is not None:
+                    self.on_unsafe()
         return report
 
     def record(self, item, call) -> dict | None:

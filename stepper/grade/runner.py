@@ -195,7 +195,7 @@ def _run_child(modules, graded_sets, specs, result, tasks, include_hidden, timeo
         records, killed, returncode, budget, log_tail = _attempt(
             modules, graded_sets, left, set(out), tasks, include_hidden, timeout_cap,
             max_seconds, master)
-        running, done, started = None, False, False
+        running, done, started, restart = None, False, False, False
         for record in records:
             event = record.pop("event", None)
             if event == "result":
@@ -207,11 +207,18 @@ def _run_child(modules, graded_sets, specs, result, tasks, include_hidden, timeo
                 running, started = f"import:{record['set']}", True
             elif event == "import" and record["output"] not in result.problems:
                 result.problems.append(record["output"])
+            elif event == "restart":
+                restart = True
             elif event == "done":
                 done = True
                 result.spark_started = result.spark_started or bool(record.get("spark"))
         if done:
             break
+        if restart and attempt + 1 < MAX_ATTEMPTS:
+            result.problems.append("a test past its time limit had to be interrupted while "
+                                   "Spark was in use; the tests after it "
+                                   "were graded in a new process with a new Spark session")
+            continue
         if not started and not killed and not startup_retried and attempt + 1 < MAX_ATTEMPTS:
             # The child died before its first test (a transient failure of the grader itself,
             # e.g. the machine out of memory): try once more before reporting it.

@@ -47,6 +47,9 @@ def graded_with_spark():
     jobs["partition_loop"] = (fixture_path(BAD["partition_loop"]),
                               {"tasks": {"2.2", "2.3"}, "include_hidden": False,
                                "timeout_cap": 20})
+    jobs["driver_spark_loop"] = (fixture_path(BAD["driver_spark_loop"]),
+                                 {"tasks": {"2.3", "2.7"}, "include_hidden": True,
+                                  "timeout_cap": 15})
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(grade_submission, path, attendee=name, **options)
                    for name, (path, options) in jobs.items()}
@@ -244,3 +247,19 @@ def test_class_folder_same_maximum_for_everyone_and_copies(tmp_path):
     assert carol.max_score == results["alice"].max_score and carol.score == 0
     assert all(t["status"] == "error" and "carol.ipynb does not parse" in t["output"]
                for t in carol.tests)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_loop_on_the_driver_around_spark_calls_restarts_the_session(graded_with_spark):
+    """A driver loop that keeps starting Spark jobs (and swallows their cancellation) is
+    interrupted by the signal, possibly inside a Py4J call: the session is not trusted after
+    that, and the tests after it run in a new grading process."""
+    result = graded_with_spark["driver_spark_loop"]
+    statuses = {t["key"]: t["status"] for t in result.tests}
+    assert statuses == {
+        "test_set2_distributed_gd::test_combine": "passed",
+        "test_set2_distributed_gd::test_minibatch_oracle": "timed out",
+        "test_set2_distributed_gd_hidden::test_combine_no_regularization": "passed",
+    }, result.tests
+    assert any("graded in a new process" in p for p in result.problems), result.problems
