@@ -37,19 +37,24 @@ SPARK_CASES = [c for c in MAKE.WRONG_ANSWERS if c.spark]
 
 
 @pytest.fixture(scope="module")
-def graded_with_spark():
-    """The solved notebooks (every test), each Spark wrong answer (its task only) and a loop
-    inside mapPartitions (Tasks 2.2 and 2.3), graded two at a time, each in its own process
-    with its own Spark session."""
+def graded_with_spark(tmp_path_factory):
+    """The solved notebooks (every test), the Spark wrong answers (their tasks only), a loop
+    inside mapPartitions and a driver loop around Spark calls, graded two at a time, each in
+    its own process with its own Spark session."""
     jobs = {"solutions": (ROOT / "solutions", {"include_hidden": True})}
+    # the Spark wrong answers are of distinct sets: one attendee folder, one Spark session
+    assert len({c.notebook for c in SPARK_CASES}) == len(SPARK_CASES)
+    wrong = tmp_path_factory.mktemp("spark_wrong")
     for case in SPARK_CASES:
-        jobs[case.name] = (fixture_path(case), {"tasks": {case.task}, "include_hidden": False})
+        (wrong / f"{case.notebook}.ipynb").write_bytes(fixture_path(case).read_bytes())
+    jobs["spark_wrong"] = (wrong, {"tasks": {c.task for c in SPARK_CASES},
+                                   "include_hidden": False})
     jobs["partition_loop"] = (fixture_path(BAD["partition_loop"]),
                               {"tasks": {"2.2", "2.3"}, "include_hidden": False,
-                               "timeout_cap": 20})
+                               "timeout_cap": 10})
     jobs["driver_spark_loop"] = (fixture_path(BAD["driver_spark_loop"]),
                                  {"tasks": {"2.3", "2.7"}, "include_hidden": True,
-                                  "timeout_cap": 15})
+                                  "timeout_cap": 10})
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(grade_submission, path, attendee=name, **options)
                    for name, (path, options) in jobs.items()}
@@ -74,7 +79,7 @@ def test_solutions_score_full_marks(graded_with_spark):
 @pytest.mark.parametrize("name", [c.name for c in SPARK_CASES])
 def test_spark_wrong_answer_gets_its_hint(name, graded_with_spark):
     case = WRONG[name]
-    result = graded_with_spark[name]
+    result = graded_with_spark["spark_wrong"]
     outputs = "\n".join(t["output"] for t in by_task(result)[case.task])
     assert case.expect in outputs, outputs
     assert "expected:" in outputs and "actual:" in outputs
@@ -88,7 +93,7 @@ def test_loop_in_the_executors_times_out_and_spark_recovers(graded_with_spark):
     result = graded_with_spark["partition_loop"]
     tasks = by_task(result)
     assert [t["status"] for t in tasks["2.2"]] == ["timed out"], result.tests
-    assert "timed out after 20 s" in tasks["2.2"][0]["output"]
+    assert "timed out after 10 s" in tasks["2.2"][0]["output"]
     assert [t["status"] for t in tasks["2.3"]] == ["passed"], result.tests
 
 
