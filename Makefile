@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8866
 PYTEST_ARGS ?=
 
-.PHONY: lessons test test-fast test-cluster test-browser java-check lint lock data exercises bench bench-scale bench-pages clean
+.PHONY: lessons test test-fast test-cluster test-browser java-check lint lock data exercises bench bench-big bench-scale bench-pages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is needed, found " + sys.version.split()[0])'
@@ -55,6 +55,9 @@ lock:
 
 bench: $(STAMP) java-check
 	$(BIN)/python benchmarks/step_cost.py
+
+bench-big: $(STAMP) java-check
+	$(BIN)/python benchmarks/big_driver.py
 
 bench-pages: $(STAMP) java-check
 	$(BIN)/python benchmarks/page_latency.py
