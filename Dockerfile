@@ -46,13 +46,14 @@ RUN pip install --no-cache-dir -r requirements.lock \
     && command -v spark-class voila
 
 # The project. The build context is mounted, copied and pruned in one RUN, so the attendee image
-# has no layer that ever held the solutions (solutions/, and exercise_sources/ with its
-# "### BEGIN SOLUTION" blocks). INCLUDE_SOLUTIONS=1 keeps them: the instructor's image.
+# has no layer that ever held the solutions (solutions/, exercise_sources/ with its
+# "### BEGIN SOLUTION" blocks, the instructor's hidden tests, and the wrong-answer fixtures, which
+# are near-complete solutions). INCLUDE_SOLUTIONS=1 keeps them: the instructor's image.
 # (.dockerignore must not exclude solutions/, or the instructor's image would lack them.)
 ARG INCLUDE_SOLUTIONS=0
 RUN --mount=type=bind,target=/mnt/context \
     cp -R /mnt/context/. . \
-    && if [ "$INCLUDE_SOLUTIONS" != "1" ]; then rm -rf solutions exercise_sources; fi \
+    && if [ "$INCLUDE_SOLUTIONS" != "1" ]; then rm -rf solutions exercise_sources stepper/grade/hidden_tests tests/fixtures/submissions; fi \
     && pip install --no-cache-dir --no-deps -e . \
     && python -c "import stepper, pyspark; print('stepper', stepper.__version__, 'pyspark', pyspark.__version__)" \
     && chown -R stepper:stepper /home/stepper

@@ -168,17 +168,20 @@ def test_the_attendee_image_has_no_solutions_and_the_instructor_image_has(
     (default,) = [args for keyword, args in instructions() if keyword == "ARG"
                   and args.startswith("INCLUDE_SOLUTIONS")]
     assert default == "INCLUDE_SOLUTIONS=0", "the attendee image must be the default"
-    for name in ("solutions", "exercise_sources", "exercises", "stepper", "data"):
-        (tmp_path / name).mkdir()
+    answers = ("solutions", "exercise_sources", "stepper/grade/hidden_tests",
+               "tests/fixtures/submissions")
+    kept = ("exercises", "stepper/grade/tests", "data", "tests/grading")
+    for name in answers + kept:
+        (tmp_path / name).mkdir(parents=True)
         (tmp_path / name / "file").write_text("x")
     subprocess.run(["sh", "-c", prune], cwd=tmp_path, check=True, timeout=30,
                    env={"INCLUDE_SOLUTIONS": include, "PATH": "/usr/bin:/bin"})
-    left = {path.name for path in tmp_path.iterdir()}
-    assert {"exercises", "stepper", "data"} <= left
+    assert all((tmp_path / name / "file").exists() for name in kept)
+    present = {name for name in answers if (tmp_path / name).exists()}
     if include == "1":
-        assert {"solutions", "exercise_sources"} <= left
+        assert present == set(answers)
     else:
-        assert not {"solutions", "exercise_sources"} & left
+        assert present == set()
 
 
 def test_dockerignore_keeps_what_the_images_need() -> None:
