@@ -21,7 +21,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 java-check: $(STAMP)
-	@$(BIN)/python -m stepper.session
+	@$(BIN)/python -c "import sys, stepper.session; sys.exit(stepper.session.main())"
 
 lessons: $(STAMP) java-check
 	@echo "Serving the lessons: open http://127.0.0.1:$(PORT)/voila/render/index.ipynb  (Ctrl-C stops)"
