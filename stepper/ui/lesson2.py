@@ -19,18 +19,15 @@ from typing import Any
 import numpy as np
 
 from stepper.algorithms import Settings
+from stepper.lessons_support.lab1 import read_labelled_csv, with_intercept
 from stepper.local import run_local
 from stepper.problems import Problem
 
 
 def load_2d(path: str) -> tuple[np.ndarray, np.ndarray]:
     """``label,x1,x2`` rows → (X with an intercept column then standardized x1, x2; y ±1)."""
-    table = np.loadtxt(path, delimiter=",", ndmin=2)
-    y = np.where(table[:, 0] > 0, 1.0, -1.0)
-    features = table[:, 1:]
-    features = (features - features.mean(axis=0)) / features.std(axis=0)
-    X = np.column_stack([np.ones(len(y)), features])
-    return X, y
+    raw, y = read_labelled_csv(path)
+    return with_intercept(raw, raw.mean(axis=0), raw.std(axis=0)), y
 
 
 def optimum(problem: Problem, X: np.ndarray, y: np.ndarray, steps: int = 25) -> np.ndarray:

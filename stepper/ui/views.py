@@ -18,6 +18,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from stepper.lessons_support.metrics import confusion_matrix, predict
 from stepper.trace import IterationRecord
 from stepper.ui.figures import (
     BoundaryFigure,
@@ -577,12 +578,7 @@ class ConfusionView(View):
         w = frame.weights()
         if w is None:
             w = np.zeros(self.X.shape[1])
-        predicted = np.where(self.X @ w > 0, 1.0, -1.0)
-        truth = self.y > 0
-        tp = int(np.sum(truth & (predicted > 0)))
-        fn = int(np.sum(truth & (predicted < 0)))
-        fp = int(np.sum(~truth & (predicted > 0)))
-        tn = int(np.sum(~truth & (predicted < 0)))
+        (tp, fn), (fp, tn) = confusion_matrix(self.y, predict(self.X, w), labels=(1.0, -1.0))
         accuracy = (tp + tn) / max(len(self.y), 1)
         pos, neg = self.labels
         cell = 'style="padding:6px 14px;border:1px solid #9aa5b1;text-align:center"'
