@@ -272,6 +272,41 @@ def test_explorer_failure_is_shown_and_the_page_keeps_working(lab, control_bar):
     assert f"Iteration {explorer.k} of 200" in explorer.readout.value
 
 
+def test_explorer_link_opens_the_same_state(lab):
+    """Settings changed on the page travel in its link and come back from it."""
+    from stepper.lessons_support.explorer import Explorer
+    from stepper.ui.state_url import read_state
+
+    explorer = Explorer(lab, control_bar=True)
+    explorer.regularization.value = "lasso"
+    explorer.algorithm.value = "nesterov"
+    explorer.multiple.value = 2.0
+    explorer.seed.value = 7
+    explorer.seek(12)
+    link = explorer.app.link.value
+    query = link.split('href="?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    state = read_state(query)
+    assert (state.algorithm, state.penalty, state.seed, state.iteration) == (
+        "nesterov", "lasso", 7, 12)
+    again = Explorer(lab, state, control_bar=True)
+    again.app.wait()
+    assert (again.algorithm.value, again.regularization.value, again.seed.value) == (
+        "nesterov", "lasso", 7)
+    assert again.multiple.value == pytest.approx(2.0, rel=1e-5)
+    assert again.k == 12
+    np.testing.assert_allclose(again.run.path.weights[12], explorer.run.path.weights[12],
+                               rtol=1e-4)
+
+
+def test_explorer_reports_an_unknown_penalty(lab):
+    from stepper.lessons_support.explorer import Explorer
+    from stepper.ui.state_url import read_state
+
+    explorer = Explorer(lab, read_state("penalty=group-lasso"), control_bar=True)
+    assert explorer.regularization.value == "none"
+    assert "penalty=&#x27;group-lasso&#x27; ignored" in explorer.errors.widget.value
+
+
 # -- index -------------------------------------------------------------------------------------
 def test_index_links_and_spark_version():
     import pyspark

@@ -179,11 +179,18 @@ class Explorer:
         self.recompute(keep=start)
         self.widget = widgets.VBox([settings, self.verdict, *stepping])
         self.widget.add_class("stepper-lesson1")
-        if state is not None and getattr(state, "present", False):
-            self.widget.add_class("stepper-present")
 
     # -- settings ------------------------------------------------------------------------------
     def _apply_state(self, state) -> None:
+        """Set the controls from the page address (``?algorithm=…&penalty=…&lr=…&seed=…``);
+        the step ``lr`` is η itself, turned into a multiple of the chosen penalty's 1/L."""
+        problems = list(state.problems)
+        penalty = getattr(state, "penalty", None)
+        if penalty in REGULARIZATION_LABELS:
+            self.regularization.value = penalty
+        elif penalty is not None:
+            problems.append(f"URL setting penalty={penalty!r} ignored (one of "
+                            f"{', '.join(REGULARIZATION_LABELS)})")
         if state.algorithm in ALGORITHM_LABELS:
             self.algorithm.value = state.algorithm
         if state.seed is not None:
@@ -191,10 +198,19 @@ class Explorer:
         if isinstance(state.lr, float):
             multiple = state.lr / self.lab.safe_step(self.regularization.value)
             self.multiple.value = float(np.clip(multiple, 0.1, 10**3.5))
-        if state.problems:
+        if problems:
             self.errors.widget.value = "<div class='stepper-error'>" + "<br>".join(
-                escape(p) for p in state.problems) + "</div>"
+                escape(p) for p in problems) + "</div>"
             self.errors.widget.layout.display = None
+
+    def link_settings(self) -> dict:
+        """The explorer's settings as page-address keys, for the "Link to this state"."""
+        settings = {"algorithm": self.algorithm.value, "penalty": self.regularization.value,
+                    "seed": int(self.seed.value)}
+        if self.algorithm.value != "newton":  # Newton always takes the full step
+            eta = self.lab.safe_step(self.regularization.value) * self.multiple.value
+            settings["lr"] = float(f"{eta:.6g}")
+        return settings
 
     def contour(self, regularization: str) -> ContourFigure:
         """The contour figure of a problem (built once; about a second)."""
@@ -271,7 +287,8 @@ class Explorer:
         views = [self.gap_view, self._contour_view(run.regularization), self.boundary_view,
                  self.confusion_view]
         with big_fonts():
-            app = LessonApp.replay(replay, views=views, phases=False, state=state)
+            app = LessonApp.replay(replay, views=views, phases=False, state=state,
+                                   link_settings=self.link_settings)
         self.app = app
         self.app_box.children = (app.widget,)
         if keep:

@@ -246,21 +246,6 @@ def spark_ui_link(port: int, host: str | None = None) -> str:
     return f"<a href='{escape(url)}' target='_blank' rel='noopener'>{escape(url)}</a>"
 
 
-PRESENT_CSS = """
-<style>
-.jp-RenderedMarkdown, .jp-RenderedMarkdown p, .jp-RenderedMarkdown li,
-.jp-RenderedMarkdown td, .jp-RenderedMarkdown th { font-size: 22px !important; line-height: 1.5; }
-.jp-RenderedMarkdown h2 { font-size: 34px !important; }
-.widget-html-content table, .widget-html-content td, .widget-html-content th,
-.widget-html-content pre, .widget-html-content div { font-size: 21px !important; }
-.widget-html-content h1 { font-size: 44px !important; }
-.widget-html-content h3 { font-size: 30px !important; }
-.stepper-lesson1 .widget-label, .stepper-lesson1 .widget-readout,
-.stepper-lesson1 select, .stepper-lesson1 input { font-size: 20px !important; }
-.stepper-lesson1 .widget-dropdown, .stepper-lesson1 .widget-inline-hbox { height: auto; }
-.stepper-readout, .stepper-readout .widget-html-content { font-size: 28px !important; }
-</style>
-"""
 
 
 def presenting() -> bool:
@@ -269,13 +254,14 @@ def presenting() -> bool:
 
 
 def header(title: str, subtitle: str = "") -> widgets.HTML:
-    """The page's title block with the stylesheet (``stepper.ui.style``); with ``?present=1``
-    the whole page (text, tables, figures) gets the projector's sizes."""
-    from stepper.ui.style import CSS
+    """The page's title block with the stylesheet (``stepper.ui.style``). It is the page's
+    presenter marker: with ``?present=1``, or once a Presenter toggle on the page is switched
+    on, the whole page (text, tables, figures) gets the projector's sizes."""
+    from stepper.ui.style import CSS, mark_page
 
     sub = f"<div style='font-size:18px;color:#444'>{subtitle}</div>" if subtitle else ""
-    extra = PRESENT_CSS if presenting() else ""
-    return widgets.HTML(f"{CSS}{extra}<h1 style='margin:4px 0'>{escape(title)}</h1>{sub}")
+    block = widgets.HTML(f"{CSS}<h1 style='margin:4px 0'>{escape(title)}</h1>{sub}")
+    return mark_page(block, presenting())
 
 
 # -- sections filled after the page shows ------------------------------------------------------

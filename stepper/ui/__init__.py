@@ -33,7 +33,9 @@ What each part is (all importable from ``stepper.ui``):
     False: one click = one iteration), ``settings`` (:class:`Setting` dropdowns whose
     ``apply(value)`` runs off the main thread, then the run continues from the current
     iteration), ``state`` (a :class:`PageState` from
-    :func:`read_state`), ``prefetch`` (default True: the next iteration is computed while the
+    :func:`read_state`), ``link_settings`` (a function returning more settings for the
+    "Link to this state", for a page whose settings live outside the app, like lesson 1's
+    explorer), ``prefetch`` (default True: the next iteration is computed while the
     current one is shown, so Step is instant; a failure ahead is reported when Step reaches
     it). Views are names (below) or :class:`View` instances (e.g. ``ConfusionView(X, y)``, an
     ``ExtraView(fn)``, or your own subclass with ``key(frame)`` and ``draw(frame)``).
@@ -42,9 +44,9 @@ What each part is (all importable from ``stepper.ui``):
     ``app.wait()`` waits for it; ``app.start()``/``app.exercise(n)`` as above.
 ``ControlBar``
     First, Back, Step, Play/Pause, Last, speed, scrub slider, Reset (same seed), New seed,
-    Presenter toggle, ? help; readout "Iteration k · map: partition 3 of 8". Keyboard (a small
-    JavaScript snippet that clicks the buttons): ←/→ back/step, Space play/pause, Home/End
-    first/last, R reset, ? help.
+    Presenter toggle (the whole page follows, as with ``?present=1``), ? help; readout
+    "Iteration k · map: partition 3 of 8". Keyboard (a small JavaScript snippet that clicks
+    the buttons): ←/→ back/step, Space play/pause, Home/End first/last, R reset, ? help.
 ``Player``
     The logic behind the bar, without widgets (unit-testable): a view position (iteration,
     phase) over the recorded iterations; Step reveals the next phase or computes the next

@@ -22,7 +22,7 @@ from stepper.ui.controls import KEYBOARD_JS, ControlBar
 from stepper.ui.phases import Position
 from stepper.ui.player import LiveSource, Player, RecordedSource, describe_error
 from stepper.ui.state_url import PageState, state_query
-from stepper.ui.style import style_widget
+from stepper.ui.style import set_page_presenter, style_widget
 from stepper.ui.views import (
     BarsView,
     BoundaryView,
@@ -69,9 +69,11 @@ class LessonApp:
         state: PageState | None = None,
         partitions: int | None = None,
         prefetch: bool = True,
+        link_settings: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
         self.source = source
         self.state = state or PageState()
+        self.link_settings = link_settings
         self._partitions = partitions
         self.controls = ControlBar(can_compute=source.can_compute, phases=phases)
         if not source.can_compute and not any(r.partitions for r in source.history()[:1]):
@@ -341,6 +343,7 @@ class LessonApp:
         else:
             self.widget.remove_class("stepper-present")
         self.state.present = bool(on)
+        set_page_presenter(bool(on))
         self._update_link()
 
     def show_error(self, text: str, heading: str = "Something went wrong:") -> None:
@@ -414,6 +417,9 @@ class LessonApp:
             state.partitions = stepper.data.partitions
             state.depth = stepper.settings.depth
             state.seed = stepper.settings.seed
+        if self.link_settings is not None:
+            for name, value in self.link_settings().items():
+                setattr(state, name, value)
         query = state_query(state)
         self.link.value = (f'<span class="stepper-link">Link to this state: '
                            f'<a href="?{html.escape(query)}">?{html.escape(query)}</a></span>')

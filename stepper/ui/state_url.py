@@ -1,5 +1,8 @@
 """Page state carried by the URL: ``?present=1&algorithm=momentum&lr=0.5&partitions=8&seed=3``.
 
+``penalty`` names a lesson's regularization choice (lesson 1: ``none``, ``ridge``, ``lasso``,
+``elastic net``); the lesson checks the name and reports one it does not know.
+
 Voilà hands the page's query string to the kernel it starts, as the environment variable
 ``QUERY_STRING``. :func:`read_state` turns it into a :class:`PageState`; :func:`state_query`
 writes one back, so that a link opens the same state. Unknown keys are ignored and bad values
@@ -23,6 +26,7 @@ class PageState:
 
     present: bool = False
     algorithm: str | None = None
+    penalty: str | None = None
     lr: float | str | None = None
     partitions: int | None = None
     depth: int | None = None
@@ -70,9 +74,16 @@ def _algorithm(text: str) -> str:
     return text
 
 
+def _penalty(text: str) -> str:
+    if not text or len(text) > 40 or not all(c.isalnum() or c in " -_" for c in text):
+        raise ValueError("a penalty name such as ridge or lasso")
+    return text
+
+
 PARSERS = {
     "present": lambda text: text.lower() in TRUE_WORDS,
     "algorithm": _algorithm,
+    "penalty": _penalty,
     "lr": _lr,
     "partitions": _positive_int,
     "depth": _positive_int,

@@ -2,11 +2,19 @@
 
 Presenter mode is a CSS class on the app's root box (``stepper-present``): larger text, wider
 figures, and the secondary controls (class ``stepper-secondary``) hidden. Nothing is re-drawn.
+The rest of the page (its text and tables) follows through ``body:has(.stepper-present)``
+rules; a page's title block registers itself with :func:`mark_page` so that a page opened with
+``?present=1`` and a page whose Presenter toggle is switched read the same way.
 """
 
 from __future__ import annotations
 
+import weakref
+
 import ipywidgets as widgets
+
+PRESENT_CLASS = "stepper-present"
+_page_markers: weakref.WeakSet[widgets.Widget] = weakref.WeakSet()
 
 CSS = """
 <style>
@@ -42,12 +50,33 @@ CSS = """
   background: white; font-family: inherit; }
 .stepper-confusion { font-size: 18px; padding: 12px; }
 .stepper-confusion table { font-size: 20px; }
-.stepper-present .stepper-confusion, .stepper-present .stepper-confusion table { font-size: 28px; }
+.stepper-app.stepper-present .stepper-confusion,
+.stepper-app.stepper-present .stepper-confusion :is(table, td, th, div) {
+  font-size: 28px !important; }
 .stepper-link { font-size: 13px; color: #52606d; }
-/* the whole page reads larger when an app on it is in presenter mode */
-body:has(.stepper-present) .jp-RenderedMarkdown { font-size: 22px; line-height: 1.5; }
+/* the whole page reads larger when the page or an app on it is in presenter mode */
 body:has(.stepper-present) .jp-RenderedHTMLCommon h1 { font-size: 40px; }
-body:has(.stepper-present) .jp-RenderedHTMLCommon h2 { font-size: 32px; }
+body:has(.stepper-present) .jp-RenderedMarkdown,
+body:has(.stepper-present) .jp-RenderedMarkdown p,
+body:has(.stepper-present) .jp-RenderedMarkdown li,
+body:has(.stepper-present) .jp-RenderedMarkdown td,
+body:has(.stepper-present) .jp-RenderedMarkdown th { font-size: 22px !important; line-height: 1.5; }
+body:has(.stepper-present) .jp-RenderedMarkdown h2 { font-size: 34px !important; }
+body:has(.stepper-present) .widget-html-content table,
+body:has(.stepper-present) .widget-html-content td,
+body:has(.stepper-present) .widget-html-content th,
+body:has(.stepper-present) .widget-html-content pre,
+body:has(.stepper-present) .widget-html-content div { font-size: 21px !important; }
+body:has(.stepper-present) .widget-html-content h1 { font-size: 44px !important; }
+body:has(.stepper-present) .widget-html-content h3 { font-size: 30px !important; }
+body:has(.stepper-present) .stepper-lesson1 .widget-label,
+body:has(.stepper-present) .stepper-lesson1 .widget-readout,
+body:has(.stepper-present) .stepper-lesson1 select,
+body:has(.stepper-present) .stepper-lesson1 input { font-size: 20px !important; }
+body:has(.stepper-present) .stepper-lesson1 .widget-dropdown,
+body:has(.stepper-present) .stepper-lesson1 .widget-inline-hbox { height: auto; }
+body:has(.stepper-present) .stepper-readout,
+body:has(.stepper-present) .stepper-readout .widget-html-content { font-size: 28px !important; }
 </style>
 """
 
@@ -55,3 +84,23 @@ body:has(.stepper-present) .jp-RenderedHTMLCommon h2 { font-size: 32px; }
 def style_widget() -> widgets.HTML:
     """An HTML widget that carries the stylesheet (invisible)."""
     return widgets.HTML(CSS, layout=widgets.Layout(height="0px", margin="0"))
+
+
+def mark_page(widget: widgets.Widget, present: bool) -> widgets.Widget:
+    """Register ``widget`` (a page's title block) as the page's presenter marker, and set it."""
+    _page_markers.add(widget)
+    _set_class(widget, present)
+    return widget
+
+
+def set_page_presenter(on: bool) -> None:
+    """Switch presenter mode for the whole page (every registered marker)."""
+    for widget in list(_page_markers):
+        _set_class(widget, on)
+
+
+def _set_class(widget: widgets.Widget, on: bool) -> None:
+    if on and PRESENT_CLASS not in widget._dom_classes:
+        widget.add_class(PRESENT_CLASS)
+    elif not on and PRESENT_CLASS in widget._dom_classes:
+        widget.remove_class(PRESENT_CLASS)

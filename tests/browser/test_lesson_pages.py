@@ -108,6 +108,37 @@ def test_figures_are_drawn(opened, name):
     assert app.query_selector(".stepper-readout") is not None
 
 
+# The smallest font of the lesson's text and of the tables the page computed (both grow for the
+# projector).
+MARKDOWN_FONT = ("() => Math.min(...Array.from(document.querySelectorAll("
+                 "'.jp-RenderedMarkdown p, .widget-html-content td')).filter("
+                 "e => e.offsetParent !== null).map("
+                 "e => parseFloat(getComputedStyle(e).fontSize)))")
+
+
+@pytest.mark.parametrize("name", WITH_BAR)
+def test_presenter_toggle_enlarges_the_whole_page(opened, name):
+    """The toggle gives the page the layout ``?present=1`` gives it: the lesson's text too."""
+    page = opened(name)
+    app = app_of(page)
+    normal = page.evaluate(MARKDOWN_FONT)
+    assert normal < 21
+
+    def secondary_shown() -> int:
+        return sum(e.is_visible() for e in app.query_selector_all(".stepper-secondary"))
+
+    shown = secondary_shown()
+    assert shown > 0
+    toggle = app.query_selector(".stepper-present-toggle")
+    toggle.click()
+    page.wait_for_function(f"() => ({MARKDOWN_FONT})() >= 21", timeout=PAGE_TIMEOUT_MS)
+    assert "stepper-present" in (app.get_attribute("class") or "")
+    assert secondary_shown() == 0
+    toggle.click()
+    page.wait_for_function(f"() => ({MARKDOWN_FONT})() === {normal}", timeout=PAGE_TIMEOUT_MS)
+    assert secondary_shown() == shown
+
+
 @pytest.mark.parametrize("name", WITH_BAR)
 def test_step_back_play_pause(opened, name):
     page = opened(name)

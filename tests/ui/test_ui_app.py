@@ -104,6 +104,28 @@ def test_presenter_mode_by_toggle_and_by_address(local_replay):
     assert len(secondary) == 2  # hidden by the presenter stylesheet
 
 
+def test_the_presenter_toggle_switches_the_whole_page(local_replay):
+    """The page's title block is the page-wide marker: the toggle sets it as ?present=1 does."""
+    from stepper.lessons_support.page import header
+
+    title = header("A lesson")
+    assert "stepper-present" not in title._dom_classes
+    app = LessonApp.replay(local_replay, views=("loss",))
+    app.controls.present.value = True
+    assert "stepper-present" in title._dom_classes
+    app.controls.present.value = False
+    assert "stepper-present" not in title._dom_classes
+
+
+def test_the_link_carries_the_page_settings(local_replay):
+    app = LessonApp.replay(local_replay, views=("loss",),
+                           link_settings=lambda: {"algorithm": "momentum", "penalty": "ridge"})
+    app.controls.step.click()
+    query = app.link.value.split("?", 1)[1].split('"', 1)[0]
+    state = read_state(query.replace("&amp;", "&"))
+    assert (state.algorithm, state.penalty, state.iteration) == ("momentum", "ridge", 1)
+
+
 def test_url_problems_are_shown(local_replay):
     app = LessonApp.replay(local_replay, views=("loss",), state=read_state("lr=-3"))
     assert "URL setting lr=" in app.error.value and "ignored" in app.error.value

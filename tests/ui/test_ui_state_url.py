@@ -38,3 +38,10 @@ def test_voila_query_string_is_the_default(monkeypatch):
     monkeypatch.setenv("QUERY_STRING", "present=yes&seed=3")
     state = read_state()
     assert state.present and state.seed == 3
+
+
+def test_a_penalty_name_is_carried_and_a_malformed_one_reported():
+    assert read_state(state_query(PageState(penalty="elastic net"))).penalty == "elastic net"
+    state = read_state("penalty=%3Cscript%3E")
+    assert state.penalty is None
+    assert state.problems and "penalty" in state.problems[0]
