@@ -420,6 +420,12 @@ def _check_before_spark(args: argparse.Namespace) -> tuple[Any, Any, Any]:
             _fail(f"--data {path}: no such file or directory", EXIT_USAGE)
         if _format_of(args) != "csv" and (args.header or args.delimiter != ","):
             raise ConfigError("format", _format_of(args), "csv for --header and --delimiter")
+        if _format_of(args) == "libsvm":  # a LIBSVM row is "label index:value …": no columns
+            for option in ("label_column", "id_column"):
+                if getattr(args, option) is not None:
+                    raise ConfigError(option.replace("_", "-"), getattr(args, option),
+                                      "CSV or Parquet data (a LIBSVM line puts its label "
+                                      "first)")
     if problem.loss in ("logistic", "hinge") and task != "classification":
         raise ConfigError("problem", problem.loss,
                           "squares for regression data (labels are not classes)")

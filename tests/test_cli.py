@@ -101,6 +101,8 @@ def check_iteration_format(line: dict, partitions: int, full: bool = True) -> No
     (["run", "--data", LESSON, "--algorithm", "sgd", "--lr", "armijo"], 2,
      "Armijo backtracking needs full-batch gd or newton"),
     (["run", "--data", LESSON, "--task", "regression"], 2, "squares for regression data"),
+    (["run", "--data", LESSON, "--format", "libsvm", "--label-column", "2"], 2,
+     "--label-column 2 is not valid: expected CSV or Parquet data"),
     (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
     ([], 2, "required"),
     (["replay", "no/such/trace.jsonl"], 1, "no/such/trace.jsonl: no such trace file"),
