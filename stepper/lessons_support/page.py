@@ -246,8 +246,6 @@ def spark_ui_link(port: int, host: str | None = None) -> str:
     return f"<a href='{escape(url)}' target='_blank' rel='noopener'>{escape(url)}</a>"
 
 
-
-
 def presenting() -> bool:
     """Whether the page address asks for the projector layout (``?present=1``)."""
     return (query_value("present") or "").strip().lower() in ("1", "true", "yes", "on")

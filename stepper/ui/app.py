@@ -22,7 +22,7 @@ from stepper.ui.controls import KEYBOARD_JS, ControlBar
 from stepper.ui.phases import Position
 from stepper.ui.player import LiveSource, Player, RecordedSource, describe_error
 from stepper.ui.state_url import PageState, state_query
-from stepper.ui.style import set_page_presenter, style_widget
+from stepper.ui.style import set_page_presenter, set_present_class, style_widget
 from stepper.ui.views import (
     BarsView,
     BoundaryView,
@@ -338,10 +338,7 @@ class LessonApp:
             view.forget()
 
     def set_presenter(self, on: bool) -> None:
-        if on:
-            self.widget.add_class("stepper-present")
-        else:
-            self.widget.remove_class("stepper-present")
+        set_present_class(self.widget, bool(on))
         self.state.present = bool(on)
         set_page_presenter(bool(on))
         self._update_link()

@@ -89,17 +89,18 @@ def style_widget() -> widgets.HTML:
 def mark_page(widget: widgets.Widget, present: bool) -> widgets.Widget:
     """Register ``widget`` (a page's title block) as the page's presenter marker, and set it."""
     _page_markers.add(widget)
-    _set_class(widget, present)
+    set_present_class(widget, present)
     return widget
 
 
 def set_page_presenter(on: bool) -> None:
     """Switch presenter mode for the whole page (every registered marker)."""
     for widget in list(_page_markers):
-        _set_class(widget, on)
+        set_present_class(widget, on)
 
 
-def _set_class(widget: widgets.Widget, on: bool) -> None:
+def set_present_class(widget: widgets.Widget, on: bool) -> None:
+    """Add or remove the presenter class of one widget."""
     if on and PRESENT_CLASS not in widget._dom_classes:
         widget.add_class(PRESENT_CLASS)
     elif not on and PRESENT_CLASS in widget._dom_classes:
