@@ -25,6 +25,21 @@ SETS: dict[str, str] = {
 }
 
 
+class ScoredTests:
+    """Points of a list of graded test records (``self.tests``: dicts with ``score`` and
+    ``max_score``), shared by a Check in the notebook and a graded submission."""
+
+    tests: list[dict]
+
+    @property
+    def score(self) -> float:
+        return sum(t["score"] for t in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t["max_score"] for t in self.tests)
+
+
 @dataclass(frozen=True)
 class TestSpec:
     """One grading test, as the reports name it."""

@@ -24,20 +24,12 @@ _INI_DIR: str | None = None
 
 
 @dataclass
-class CheckResult:
+class CheckResult(catalog.ScoredTests):
     """The outcome of ``check(task)``: one record per visible test."""
 
     task: str
     tests: list[dict] = field(default_factory=list)
     namespace: dict | None = field(default=None, repr=False)
-
-    @property
-    def score(self) -> float:
-        return sum(t["score"] for t in self.tests)
-
-    @property
-    def max_score(self) -> float:
-        return sum(t["max_score"] for t in self.tests)
 
     @property
     def passed(self) -> bool:

@@ -30,7 +30,7 @@ SPARK_STARTUP = 60.0
 
 
 @dataclass
-class SubmissionResult:
+class SubmissionResult(catalog.ScoredTests):
     """The graded tests of one attendee, plus problems found before the tests ran."""
 
     attendee: str
@@ -39,14 +39,6 @@ class SubmissionResult:
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     spark_started: bool = False
-
-    @property
-    def score(self) -> float:
-        return sum(t["score"] for t in self.tests)
-
-    @property
-    def max_score(self) -> float:
-        return sum(t["max_score"] for t in self.tests)
 
 
 def notebooks_of(path: Path) -> list[Path]:
