@@ -31,6 +31,7 @@ compare with ``fit_intercept=True`` (scikit-learn does not penalize its intercep
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -200,20 +201,51 @@ class Problem:
         shrunk = np.sign(v) * np.maximum(np.abs(v) - step * self.l1, 0.0)
         return np.where(mask > 0, shrunk, v)
 
+    def prox_for(self, mask: np.ndarray) -> Callable[[np.ndarray, float], np.ndarray]:
+        """v, η ↦ prox(v, η) on the penalized coordinates ``mask`` (what updates call)."""
+        return lambda v, step: self.prox(v, step, mask)
+
+    # -- from the partitions' sums to J, ∇J, ∇²J (on the driver) --------------------------------
+    def totals(
+        self, loss_sum: float, gradient_sum: np.ndarray, rows: int, w: np.ndarray,
+        mask: np.ndarray,
+    ) -> tuple[float, np.ndarray]:
+        """J(w) = Σℓᵢ/n + R(w) and ∇J(w) = Σ∇ℓᵢ/n + ∇R(w) (smooth part) from sums over n rows."""
+        n = max(int(rows), 1)
+        return (float(loss_sum) / n + self.regularizer_value(w, mask),
+                np.asarray(gradient_sum) / n + self.regularizer_gradient(w, mask))
+
+    def hessian_total(
+        self, hessian_sum: np.ndarray, rows: int, w: np.ndarray, mask: np.ndarray
+    ) -> np.ndarray:
+        """∇²J(w) = Σ∇²ℓᵢ/n + ∇²R(w) from the Hessian sums over n rows."""
+        return (np.asarray(hessian_sum) / max(int(rows), 1)
+                + np.diag(self.regularizer_hessian_diagonal(w, mask)))
+
     # -- single-machine reference --------------------------------------------------------------
     def objective(self, X: np.ndarray, y: np.ndarray, w: np.ndarray, mask: np.ndarray) -> float:
         """J(w) on arrays held in one process (the reference the distributed sums must match)."""
         sums = self.block_sums(X, y, w)
-        return sums.loss / X.shape[0] + self.regularizer_value(w, mask)
+        return self.totals(sums.loss, sums.gradient, X.shape[0], w, mask)[0]
 
     def gradient(self, X: np.ndarray, y: np.ndarray, w: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """∇J(w) (smooth part) on arrays held in one process."""
         sums = self.block_sums(X, y, w)
-        return sums.gradient / X.shape[0] + self.regularizer_gradient(w, mask)
+        return self.totals(sums.loss, sums.gradient, X.shape[0], w, mask)[1]
 
     def lipschitz_bound(self, max_row_norm_sq: float) -> float:
         """A bound L on the Lipschitz constant of ∇J: ¼ maxᵢ‖xᵢ‖² (logistic) or maxᵢ‖xᵢ‖²
         (squares, hinge's smoothed analogue), plus λ₂ (plus λ₁ for the smooth L1)."""
         data = 0.25 * max_row_norm_sq if self.loss == "logistic" else max_row_norm_sq
+        smooth_l1 = self.l1 if self.l1_mode == "smooth" else 0.0
+        return data + self.l2 + smooth_l1
+
+    def spectral_bound(self, gram_sum: np.ndarray, rows: int) -> float:
+        """The exact global Lipschitz constant of ∇J for logistic (¼·λmax(XᵀX/n) + λ₂, since
+        σ(m)σ(−m) ≤ ¼ is reached at w = 0) and least squares (λmax(XᵀX/n) + λ₂), from
+        Σ xᵢxᵢᵀ; plus λ₁ for the smooth L1. For hinge, the same bound as least squares."""
+        data = float(np.linalg.eigvalsh(np.asarray(gram_sum) / max(int(rows), 1))[-1])
+        if self.loss == "logistic":
+            data *= 0.25
         smooth_l1 = self.l1 if self.l1_mode == "smooth" else 0.0
         return data + self.l2 + smooth_l1

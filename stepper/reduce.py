@@ -15,49 +15,74 @@ collects the remaining partials and adds them. :func:`expected_tree` restates th
 from __future__ import annotations
 
 import math
+import pickle
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-TRACE_LEVELS = ("full", "summary", "none")
+from stepper.trace import TRACE_LEVELS  # noqa: F401  (re-exported)
+
+
+STANDARD_KEYS = ("rows", "loss", "gradient")
+"""Sums every method's partitions send (see :mod:`stepper.algorithms.base`)."""
 
 
 class Partial:
     """Sums over some partitions, and (trace permitting) how they were combined.
 
-    ``loss``/``gradient`` are Σ over rows at the current weights (the objective's data term);
-    ``used_rows``/``used_gradient`` are over the rows the update uses (a mini-batch, one row, or
-    all rows at the query point); ``hessian`` is Σ ∇²ℓ over those rows (Newton only).
+    ``sums`` holds the method's sums under its own keys (always ``rows``, ``loss`` — Σ ℓ at the
+    broadcast weights — and ``gradient``); ``leaves`` what each partition's task reported;
+    ``bad`` the first non-finite quantity seen (name, partition); ``children`` the inputs this
+    partial combined (trace levels full and summary).
     """
 
-    __slots__ = (
-        "bad",
-        "children",
-        "context",
-        "gradient",
-        "hessian",
-        "leaves",
-        "loss",
-        "parts",
-        "rows",
-        "trace",
-        "used_gradient",
-        "used_rows",
-    )
+    __slots__ = ("bad", "children", "context", "leaves", "parts", "sums", "trace")
 
-    def __init__(self, **fields: Any) -> None:
-        for name in self.__slots__:
-            setattr(self, name, fields.get(name))
+    def __init__(self, *, parts: list[int], sums: dict[str, Any], leaves: list[dict],
+                 bad: tuple[str, int] | None, trace: str, context: tuple,
+                 children: list[dict] | None) -> None:
+        self.parts = parts
+        self.sums = sums
+        self.leaves = leaves
+        self.bad = bad
+        self.trace = trace
+        self.context = context
+        self.children = children
+
+    @property
+    def rows(self) -> int:
+        return int(self.sums["rows"])
 
     def record(self) -> dict:
-        """This node as it appears in a trace level (no Hessian, vectors only at ``full``)."""
-        node: dict[str, Any] = {"partitions": list(self.parts), "rows": self.rows,
-                                "loss": self.loss}
-        if self.trace == "full":
-            node["gradient"] = self.gradient.tolist()
-        else:
-            node["gradient_norm"] = float(np.linalg.norm(self.gradient))
+        """This node as it appears in a trace level: its partitions, rows, loss, and its vectors
+        (gradient, a method's own vectors) at ``full`` or their norms at ``summary``; matrices
+        (Newton's Hessian) never."""
+        node: dict[str, Any] = {"partitions": list(self.parts)}
+        node.update(sums_record(self.sums, self.trace))
         return node
+
+
+def sums_record(sums: dict[str, Any], trace: str) -> dict[str, Any]:
+    """What the trace keeps of some sums: numbers as they are; vectors at ``full`` (their norm
+    as ``<key>_norm`` otherwise); a dict of per-partition vectors at ``full`` only; no matrices."""
+    out: dict[str, Any] = {}
+    for key, value in sums.items():
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            if trace == "full":
+                out[key] = {str(k): np.asarray(v).tolist() for k, v in value.items()}
+        elif isinstance(value, np.ndarray):
+            if value.ndim != 1:
+                continue
+            if trace == "full":
+                out[key] = value.tolist()
+            else:
+                out[f"{key}_norm"] = float(np.linalg.norm(value))
+        else:
+            out[key] = value.item() if isinstance(value, np.generic) else value
+    return out
 
 
 def _context() -> tuple:
@@ -69,37 +94,23 @@ def _context() -> tuple:
     return ("stage", task.stageId(), task.partitionId())
 
 
-def _add(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
-    if a is None or b is None:
-        return a if b is None else b
-    return a + b
-
-
-def combine(a: Partial | None, b: Partial | None) -> Partial | None:
-    """treeAggregate's combOp: add two partials, recording the combination."""
+def combine(a: Partial | None, b: Partial | None,
+            add: Callable[[dict, dict], dict]) -> Partial | None:
+    """treeAggregate's combOp: the method's ``add`` of two partials' sums, recording the
+    combination (and the bytes of each input, as Spark ships them)."""
     if a is None or b is None:
         return a if b is None else b
     here = _context()
     if a.context == here and a.children is not None and a.trace != "none":
         group = a  # a group this task is already building: one more input
     else:
-        group = Partial(
-            parts=list(a.parts), rows=a.rows, loss=a.loss, gradient=a.gradient.copy(),
-            used_rows=a.used_rows,
-            used_gradient=None if a.used_gradient is None else a.used_gradient.copy(),
-            hessian=None if a.hessian is None else a.hessian.copy(),
-            leaves=list(a.leaves), bad=a.bad, trace=a.trace, context=here,
-            children=[] if a.trace != "none" else None,
-        )
+        group = Partial(parts=list(a.parts), sums=dict(a.sums), leaves=list(a.leaves),
+                        bad=a.bad, trace=a.trace, context=here,
+                        children=[] if a.trace != "none" else None)
         if group.children is not None:
             group.children.append(_child(a))
     group.parts = group.parts + list(b.parts)
-    group.rows += b.rows
-    group.loss += b.loss
-    group.gradient = group.gradient + b.gradient
-    group.used_rows += b.used_rows
-    group.used_gradient = _add(group.used_gradient, b.used_gradient)
-    group.hessian = _add(group.hessian, b.hessian)
+    group.sums = add(group.sums, b.sums)
     group.leaves = group.leaves + list(b.leaves)
     group.bad = group.bad or b.bad
     if group.children is not None:
@@ -108,8 +119,9 @@ def combine(a: Partial | None, b: Partial | None) -> Partial | None:
 
 
 def _child(partial: Partial) -> dict:
-    """What a group keeps of one input: its record, its own inputs, where it was made."""
+    """What a group keeps of one input: its record, its bytes, its own inputs, where it was made."""
     node = partial.record()
+    node["bytes"] = len(pickle.dumps(partial, protocol=pickle.HIGHEST_PROTOCOL))
     node["where"] = "driver" if partial.context == ("driver",) else "executor"
     node["stage"] = partial.context[1] if partial.context[0] == "stage" else None
     node["inputs"] = partial.children or []
@@ -120,7 +132,8 @@ def tree_levels(root: Partial) -> list[dict]:
     """The recorded tree as levels: level 0 the partitions, then each combining stage in order.
 
     Each level: ``{"level", "where", "groups": [{"partitions", "inputs", "rows", "loss",
-    "gradient" | "gradient_norm"}]}`` where ``inputs`` lists the partition sets combined.
+    "gradient" | "gradient_norm", …}], "bytes"}`` where ``inputs`` lists the partition sets
+    combined and ``bytes`` (levels ≥ 1) the pickled bytes of the partials that arrived there.
     """
     if root.trace == "none" or root.children is None:
         return []
@@ -144,12 +157,13 @@ def tree_levels(root: Partial) -> list[dict]:
     for number, key in enumerate(order, start=1):
         groups = sorted(groups_by_stage[key], key=lambda n: min(n["partitions"]))
         levels.append({"level": number, "where": "driver" if key == ("driver",) else "executors",
-                       "groups": [_flat(g) for g in groups]})
+                       "groups": [_flat(g) for g in groups],
+                       "bytes": sum(child["bytes"] for g in groups for child in g["inputs"])})
     return levels
 
 
 def _flat(node: dict) -> dict:
-    flat = {k: v for k, v in node.items() if k not in ("inputs", "where", "stage")}
+    flat = {k: v for k, v in node.items() if k not in ("inputs", "where", "stage", "bytes")}
     flat["partitions"] = sorted(node["partitions"])
     flat["inputs"] = [sorted(child["partitions"]) for child in node["inputs"]]
     return flat

@@ -1,4 +1,8 @@
-"""Iteration records and the JSON-lines trace format (a stable public format, version 1).
+"""Iteration records and the JSON-lines trace format (a stable public format, version 2).
+
+Version 2 added ``rounds``, ``jobs``, the reduce's bytes (``reduce.bytes_to_driver`` and each
+level's ``bytes``), and the new methods' own keys; files of version 1 still load (their
+``rounds`` and ``jobs`` read as null).
 
 A trace file holds, one JSON object per line:
 
@@ -23,6 +27,15 @@ A trace file holds, one JSON object per line:
                   ``weights_after``, ``trials`` (line-search trials: step size and objective)
   ``timing``      ``map``, ``reduce``, ``driver``, ``total`` in seconds
   ``accuracy``    training accuracy at ``weights_before`` (classification), else null
+  ``rounds``      communication rounds (broadcast + reduce) the iteration needed, line-search
+                  evaluations included: a property of the method, the same on every run
+  ``jobs``        Spark jobs actually run (cache misses and one-off jobs such as the 1/L bound
+                  included)
+
+A method whose partitions send more than loss and gradient sums records its own keys in each
+partition's object and in each reduce group (vectors at ``full``, their norms as
+``<key>_norm`` at ``summary``), and its driver's own keys in ``update``; each method's module
+documents them (``stepper/algorithms/``).
 
 At trace level ``summary`` the per-partition and per-group gradients are replaced by their
 norms (``gradient_norm``); at ``none`` the ``partitions`` list and the levels are empty.
@@ -39,7 +52,10 @@ import numpy as np
 
 from stepper.errors import DataError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+TRACE_LEVELS = ("full", "summary", "none")
+"""How much of the partitions' work reaches a record (see the module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,8 @@ class IterationRecord:
     update: dict = field(default_factory=dict)
     timing: dict = field(default_factory=dict)
     accuracy: float | None = None
+    rounds: int | None = None
+    jobs: int | None = None
 
     @property
     def weights_before(self) -> np.ndarray:
@@ -73,6 +91,8 @@ class IterationRecord:
             "update": _plain(self.update),
             "timing": _plain(self.timing),
             "accuracy": self.accuracy,
+            "rounds": self.rounds,
+            "jobs": self.jobs,
         }
 
     @classmethod
@@ -88,6 +108,8 @@ class IterationRecord:
             update=dict(data.get("update", {})),
             timing=dict(data.get("timing", {})),
             accuracy=data.get("accuracy"),
+            rounds=data.get("rounds"),
+            jobs=data.get("jobs"),
         )
 
 

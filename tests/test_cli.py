@@ -99,7 +99,7 @@ def check_iteration_format(line: dict, partitions: int, full: bool = True) -> No
     (["run", "--data", LESSON, "--algorithm", "newton", "--problem", "hinge"], 2,
      "twice-differentiable"),
     (["run", "--data", LESSON, "--algorithm", "sgd", "--lr", "armijo"], 2,
-     "Armijo backtracking needs full-batch gd or newton"),
+     "Armijo backtracking needs full-batch gd"),
     (["run", "--data", LESSON, "--task", "regression"], 2, "squares for regression data"),
     (["run", "--data", LESSON, "--format", "libsvm", "--label-column", "2"], 2,
      "--label-column 2 is not valid: expected CSV or Parquet data"),

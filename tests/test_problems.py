@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import hinge_loss, log_loss
 
-from stepper.algorithms import Settings, apply_update, init_state, query_point
+from stepper.algorithms import RoundContext, Settings, init_state, momentum, nesterov
 from stepper.errors import ConfigError
 from stepper.local import run_local
 from stepper.problems import Problem
@@ -88,16 +88,21 @@ def test_bad_problem_settings_name_the_parameter():
 
 
 def test_momentum_and_nesterov_follow_the_workshop_formulas():
-    state = init_state(2, Settings())._replace(w=np.array([1.0, 2.0]),
-                                               velocity=np.array([0.5, -0.5]))
+    from stepper.local import LocalDriver
+
+    state = init_state(np.array([1.0, 2.0]))._replace(velocity=np.array([0.5, -0.5]))
     g = np.array([0.2, 0.4])
-    heavy = Settings(algorithm="momentum")
-    update = apply_update(heavy, state, g, 0.1, lambda v, _eta: v)
+    X, y = np.eye(2), np.ones(2)
+    driver = LocalDriver(Problem(), Settings(algorithm="momentum", lr=0.1), X, y, np.ones(2))
+    driver.step_size = 0.1
+    sums = {"rows": 1, "loss": 0.0, "gradient": g}  # n = 1 and no penalty: ∇J = g
+    update = momentum(mu=0.9).update(state, sums, driver)
     v = 0.9 * state.velocity + 0.1 * g
     np.testing.assert_allclose(update.state.velocity, v)
     np.testing.assert_allclose(update.state.w, state.w - v)
-    nesterov = Settings(algorithm="nesterov")
-    np.testing.assert_allclose(query_point(nesterov, state), state.w - 0.9 * state.velocity)
+    context = RoundContext(seed=0, partition_rows=(2,), features=2)
+    np.testing.assert_allclose(nesterov(mu=0.9).broadcast(state, context)["q"],
+                               state.w - 0.9 * state.velocity)
 
 
 def test_local_gd_reaches_scikit_learn_optimum():

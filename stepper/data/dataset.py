@@ -164,6 +164,11 @@ def slow_task(recipe: Recipe, fn: Callable[[int, Block], Any]) -> Callable:
     return run
 
 
+def _take_partial(_zero: Any, value: Any) -> Any:
+    """treeAggregate's seqOp: each partition holds exactly one element, its partial."""
+    return value
+
+
 class Dataset:
     """Rows split into ``partitions`` numpy blocks, with what the problem needs to know.
 
@@ -196,6 +201,7 @@ class Dataset:
         self.intercept = intercept
         self.standardization = standardization
         self._index_rdd = sc.parallelize(range(recipe.partitions), recipe.partitions)
+        self.jobs = 0  # Spark jobs run on this data set so far (the trace's ``jobs`` counts)
         if partition_rows is None:
             partition_rows = self.map_partitions(lambda _p, block: block.rows)
         self.partition_rows = [int(r) for r in partition_rows]
@@ -232,11 +238,41 @@ class Dataset:
         return self._index_rdd.mapPartitionsWithIndex(fast_task(self.recipe, fn))
 
     def map_partitions(self, fn: Callable[[int, Block], Any]) -> list[Any]:
-        """``[fn(0, block₀), fn(1, block₁), …]`` computed on the executors (one Spark job)."""
+        """``[fn(0, block₀), fn(1, block₁), …]`` computed on the executors (one Spark job, two
+        when a block had to be rebuilt from Spark's copy)."""
+        self.jobs += 1
         results = self.leaf_rdd(fn).collect()
         if any(isinstance(r, Miss) for r in results):
+            self.jobs += 1
             results = self.leaf_rdd(fn, slow=True).collect()
         return results
+
+    def tree_aggregate(
+        self, fn: Callable[[int, Block], Any], combine: Callable[[Any, Any], Any], depth: int
+    ) -> tuple[Any, str]:
+        """``fn(p, block)`` on every partition, combined by ``RDD.treeAggregate(depth)`` with
+        ``combine`` (``None`` is its zero), and which path served the blocks: ``worker-cache``,
+        or ``spark-cache (…)`` when some block was not in its worker's memory and the whole job
+        ran again on Spark's persisted copy (the numbers are the same either way)."""
+
+        def combine_or_miss(a: Any, b: Any) -> Any:
+            if isinstance(a, Miss) or isinstance(b, Miss):
+                missing: set[int] = set()
+                for side in (a, b):
+                    if isinstance(side, Miss):
+                        missing |= set(side.partitions)
+                return Miss(missing)
+            return combine(a, b)
+
+        self.jobs += 1
+        root = self.leaf_rdd(fn).treeAggregate(None, _take_partial, combine_or_miss, depth)
+        if not isinstance(root, Miss):
+            return root, "worker-cache"
+        self.jobs += 1
+        path = f"spark-cache (partitions {list(root.partitions)} were not in worker memory)"
+        root = self.leaf_rdd(fn, slow=True).treeAggregate(None, _take_partial, combine_or_miss,
+                                                          depth)
+        return root, path
 
     def to_numpy(self) -> Block:
         """All rows on the driver as one block, in partition order (for small data and tests)."""
