@@ -21,6 +21,5 @@ def check_method_fits(problem: Problem, method: Algorithm, task: str, *,
     if oracle and (method.needs_hessian or not method.supports_oracle):
         raise ConfigError("partition_oracle", "your function",
                           f"unset for {method.name} (it needs more than loss and gradient sums)")
-    requires = getattr(method, "requires", None)
-    if requires is not None:
-        requires(problem, task)
+    if method.requires is not None:
+        method.requires(problem, task)

@@ -61,7 +61,7 @@ class TaskDelay:
         return float(delay)
 
 
-class InjectedFailure(RuntimeError):
+class InjectedFailureError(RuntimeError):
     """Raised inside a task on purpose (see :class:`TaskFailure`)."""
 
 
@@ -85,7 +85,7 @@ class TaskFailure:
     def maybe_fail(self, iteration: int, partition: int, attempt: int) -> None:
         """Raise in the chosen task while its attempt number (1-based) is ≤ ``attempts``."""
         if (iteration, partition) == (self.iteration, self.partition) and attempt <= self.attempts:
-            raise InjectedFailure(f"injected failure: partition {partition}, iteration "
+            raise InjectedFailureError(f"injected failure: partition {partition}, iteration "
                                   f"{iteration}, attempt {attempt}")
 
 

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from stepper.algorithms import RoundContext, Settings, Sums, init_weights, scheduled_step
-from stepper.data.blocks import Block
+from stepper.data.blocks import Block, partition_bounds
 from stepper.errors import ConfigError, DivergenceError
 from stepper.problems import Problem
 
@@ -111,8 +111,8 @@ def run_local(
     rng = np.random.default_rng([settings.seed, 13])
     state = method.init(init_weights(X.shape[1], settings), 0)
     n = X.shape[0]
-    bounds = np.linspace(0, n, partitions + 1).astype(int)
-    blocks = [Block(X[a:b], y[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    bounds = [partition_bounds(n, partitions, p) for p in range(partitions)]
+    blocks = [Block(X[a:b], y[a:b]) for a, b in bounds]
     context = RoundContext(settings.seed, tuple(b.rows for b in blocks), X.shape[1])
     ws, objectives, norms, steps_used = [state.w], [], [], []
     for t in range(steps):

@@ -90,7 +90,7 @@ def partition_task(
                 "seconds": end - start, "start": start, "end": end,
                 "executor": executor_identity(), "host": host_name(), "attempt": attempt}
         info.update({k: v for k, v in sums_record(sums, trace).items()
-                     if k not in ("rows", "used_rows") and trace != "none"
+                     if (k not in ("rows", "used_rows") and trace != "none")
                      or k in ("loss", "correct")})
         partial = Partial(parts=[p], sums=sums, leaves=[info], bad=_first_bad(sums, p),
                           trace=trace, context=("stage", stage, p),

@@ -21,7 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from stepper.trace import TRACE_LEVELS  # noqa: F401  (re-exported)
+from stepper.trace import TRACE_LEVELS
+
+__all__ = ["STANDARD_KEYS", "TRACE_LEVELS", "Partial", "combine", "expected_tree", "sums_record",
+           "tree_levels", "tree_scale"]
 
 
 STANDARD_KEYS = ("rows", "loss", "gradient")

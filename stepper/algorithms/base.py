@@ -30,6 +30,13 @@ more map-reduce round for J, and ∇J if asked; ``rows``: the data collected onc
 simulations). The engine (Spark) and :mod:`stepper.local` (one process, numpy) each provide a
 Driver, so the same value runs on a cluster and on one machine.
 
+Flags: ``default_lr`` (the step used when ``lr`` is None: "1/L" or a number), ``sampling``
+(``full``, ``single``, ``minibatch``), ``needs_hessian``, ``line_searches`` (the ``lr`` rules it
+accepts besides numbers, "1/L" and "spectral"), ``simulated`` (its update runs on rows collected
+to the driver; ``local`` is None and no round goes out), ``supports_oracle`` (a plugged partition
+oracle may replace the data term), ``requires(problem, task)`` (raises a ConfigError when the
+method cannot solve that problem, e.g. ADMM with hinge).
+
 Names: ``Algorithm.name`` is the registry key (:data:`REGISTRY`, used by the command line, the
 page addresses and trace files) and the key of the method's label and rule in words in the pages'
 string catalogues. ``rule`` is the update as a formula.
@@ -117,13 +124,15 @@ class Algorithm(NamedTuple):
     line_searches: tuple[str, ...] = ()
     simulated: bool = False
     supports_oracle: bool = True
+    requires: Callable[[Any, str], None] | None = None
 
     def with_hyper(self, **changes: Any) -> Algorithm:
         """The same method with some hyperparameters changed (rebuilt by its factory)."""
         unknown = sorted(set(changes) - set(self.hyper))
         if unknown:
             raise ConfigError(unknown[0], changes[unknown[0]],
-                              f"a hyperparameter of {self.name}: {', '.join(self.hyper) or 'none'}")
+                              f"a hyperparameter of {self.name}: "
+                              f"{', '.join(self.hyper) or 'none'}")
         return REGISTRY[self.name](**{**self.hyper, **changes})
 
     def __repr__(self) -> str:
@@ -140,7 +149,8 @@ def _add(a: Any, b: Any) -> Any:
 
 
 def add_sums(a: Sums, b: Sums) -> Sums:
-    """Key-wise a + b (None counts as absent; dicts keyed by partition are merged): a pure combOp."""
+    """Key-wise a + b (None counts as absent; dicts keyed by partition are merged): a pure
+    combOp."""
     return {key: _add(a.get(key), b.get(key)) for key in {**a, **b}}
 
 
@@ -159,7 +169,7 @@ def algorithm_names() -> tuple[str, ...]:
 
 
 def resolve(algorithm: str | Algorithm, **hyper: Any) -> Algorithm:
-    """The method value for a name (built with ``hyper`` where the factory takes them) or a value."""
+    """The method value for a name (built with the ``hyper`` its factory takes), or a value."""
     if isinstance(algorithm, Algorithm):
         return algorithm
     if algorithm not in REGISTRY:
