@@ -108,7 +108,8 @@ class Stepper(Timeline):
     ``algorithm`` may be a name (``"momentum"``) or a value (``momentum(mu=0.5)``).
     ``partition_oracle`` replaces the problem's data term on each block by your own function
     ``f(X, y, w) -> (Σ loss, Σ gradient)`` (the exercises plug in this way); the regularizer
-    stays the problem's. ``task_delay`` and ``task_failure`` inject faults (:mod:`stepper.faults`).
+    stays the problem's; ``partition_hessian`` ``h(X, y, w) -> Σ Hessian`` completes it for
+    Newton. ``task_delay`` and ``task_failure`` inject faults (:mod:`stepper.faults`).
     """
 
     def __init__(
@@ -118,6 +119,7 @@ class Stepper(Timeline):
         settings: Settings | None = None,
         *,
         partition_oracle: Any = None,
+        partition_hessian: Any = None,
         task_delay: TaskDelay | None = None,
         task_failure: TaskFailure | None = None,
         **setting_values: Any,
@@ -127,6 +129,7 @@ class Stepper(Timeline):
         self.problem = problem or Problem()
         self.settings = (settings or Settings()).with_changes(**setting_values)
         self.partition_oracle = partition_oracle
+        self.partition_hessian = partition_hessian
         self.task_delay = task_delay
         self.task_failure = task_failure
         self._check()
@@ -137,7 +140,8 @@ class Stepper(Timeline):
     # -- configuration -----------------------------------------------------------------------
     def _check(self) -> None:
         check_method_fits(self.problem, self.settings.method, self.data.task,
-                          oracle=self.partition_oracle is not None)
+                          oracle=self.partition_oracle is not None,
+                          oracle_hessian=self.partition_hessian is not None)
         if self.task_failure is not None:
             self.task_failure.check_partitions(self.data.partitions)
 
@@ -275,7 +279,7 @@ class Stepper(Timeline):
 
     def _data_term(self) -> Any:
         if self.partition_oracle is not None:
-            return oracle_data_term(self.partition_oracle)
+            return oracle_data_term(self.partition_oracle, self.partition_hessian)
         return self.problem.block_sums
 
     def _step_size(self, t: int) -> float:

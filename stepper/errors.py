@@ -70,3 +70,58 @@ class DivergenceError(StepperError):
             f"iteration {iteration}: {quantity} is not finite{place}; the step was not applied "
             "(the weights stay at the last good state). Try a smaller step size."
         )
+
+
+def reduce_to_line(text: str, limit: int = 400) -> str:
+    """A long, multi-line message (a Java or Python traceback) reduced to its telling line."""
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    if not lines:
+        return ""
+    if any(line.startswith("Traceback (most recent call last)") for line in lines):
+        # a Python traceback (possibly inside a Java one): its last "Name: message" line
+        candidates = [line for line in lines
+                      if ":" in line.split(" ")[0] and not line.startswith(("File ", "at "))]
+        line = candidates[-1] if candidates else lines[-1]
+    else:
+        line = lines[0]
+    line = " ".join(line.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def spark_error_line(exc: BaseException) -> str | None:
+    """One line for an error raised by Spark or Py4J, or None if ``exc`` is not one."""
+    try:
+        from py4j.protocol import Py4JError, Py4JJavaError, Py4JNetworkError
+    except ImportError:  # pragma: no cover - pyspark always brings py4j
+        return None
+    try:
+        from pyspark.errors import PySparkException
+    except ImportError:  # pragma: no cover
+        PySparkException = ()
+    if isinstance(exc, Py4JJavaError):
+        try:
+            text = str(exc.java_exception.toString())
+        except Exception:  # the JVM may be gone
+            text = str(exc)
+        return "Spark failed: " + reduce_to_line(text)
+    if isinstance(exc, (Py4JNetworkError, ConnectionError)):
+        return "the Spark JVM stopped or cannot be reached"
+    if isinstance(exc, Py4JError):
+        return "Spark failed: " + reduce_to_line(str(exc))
+    if PySparkException and isinstance(exc, PySparkException):
+        return "Spark failed: " + reduce_to_line(str(exc))
+    return None
+
+
+def one_line(exc: BaseException) -> str:
+    """The one line a person sees for ``exc``, the same in the command line, the pages and the
+    grader: the toolkit's own errors as they are written, Spark's reduced to their telling
+    line, anything else as ``Type: first line of the message``."""
+    if isinstance(exc, StepperError):
+        return reduce_to_line(str(exc))
+    spark = spark_error_line(exc)
+    if spark is not None:
+        return spark
+    text = reduce_to_line(str(exc), 300)
+    name = type(exc).__name__
+    return f"{name}: {text}" if text else name

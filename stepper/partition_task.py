@@ -37,12 +37,17 @@ class InlinePayload:
         """Nothing to free: the payload goes away with the task."""
 
 
-def oracle_data_term(oracle: Callable) -> Callable[..., BlockSums]:
-    """A plugged ``f(X, y, w) -> (Σ loss, Σ gradient)`` as a data term (no Hessian)."""
+def oracle_data_term(oracle: Callable, hessian: Callable | None = None) -> Callable[..., BlockSums]:
+    """A plugged ``f(X, y, w) -> (Σ loss, Σ gradient)`` (and ``h(X, y, w) -> Σ Hessian``, for
+    Newton) as a data term."""
 
-    def data_term(X: np.ndarray, y: np.ndarray, w: np.ndarray, hessian: bool = False) -> BlockSums:
+    def data_term(X: np.ndarray, y: np.ndarray, w: np.ndarray, want_hessian: bool = False
+                  ) -> BlockSums:
         loss, gradient = oracle(X, y, w)
-        return BlockSums(X.shape[0], float(loss), np.asarray(gradient, dtype=np.float64))
+        H = None
+        if want_hessian and hessian is not None:
+            H = np.asarray(hessian(X, y, w), dtype=np.float64)
+        return BlockSums(X.shape[0], float(loss), np.asarray(gradient, dtype=np.float64), H)
 
     return data_term
 

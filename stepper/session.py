@@ -19,14 +19,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from typing import TYPE_CHECKING
 
-from stepper.errors import JavaMissingError
+from stepper.errors import JavaMissingError, reduce_to_line
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -161,11 +163,6 @@ def spark_session(
     return session
 
 
-def spark_ui_url(session: SparkSession) -> str | None:
-    """The Spark UI address of ``session``, or None when the UI is off."""
-    return session.sparkContext.uiWebUrl
-
-
 def main() -> int:
     """``python -m stepper.session``: check Java and say what Spark will use."""
     try:
@@ -179,3 +176,54 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+class SparkOutput:
+    """Send file descriptor 2 (inherited by the JVM and its Python workers) to a log file while
+    this program's own messages keep the real stderr (the command line's ``--spark-log``).
+
+    ``spec``: None for a temporary file (deleted by :meth:`finish` unless an error message named
+    it), ``"-"`` to leave Spark's output on stderr, or a path to keep."""
+
+    def __init__(self, spec: str | None) -> None:
+        self.keep = spec is not None
+        self.path: str | None = None
+        if spec == "-":
+            return
+        if spec is None:
+            handle, spec = tempfile.mkstemp(prefix="stepper-spark-", suffix=".log")
+            os.close(handle)
+        self.path = os.path.abspath(spec)
+        sys.stderr.flush()
+        target = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        saved = os.dup(2)
+        os.dup2(target, 2)
+        os.close(target)
+        sys.stderr = os.fdopen(saved, "w", buffering=1, encoding="utf-8",
+                               errors="backslashreplace")
+
+    def note(self) -> str:
+        """Mention the log in an error message (and so keep the file)."""
+        if not self.path:
+            return ""
+        self.keep = True
+        return f" (Spark's log: {self.path})"
+
+    def first_exception(self) -> str | None:
+        """The first Java exception line Spark wrote to the log (why the JVM did not start)."""
+        if not self.path:
+            return None
+        try:
+            with open(self.path, encoding="utf-8", errors="replace") as log:
+                for line in log:
+                    if line.startswith("Exception in thread") or line.startswith("Error:"):
+                        text = line.split('" ', 1)[-1] if line.startswith("Exception") else line
+                        return reduce_to_line(text)
+        except OSError:
+            return None
+        return None
+
+    def finish(self) -> None:
+        if self.path and not self.keep:
+            with contextlib.suppress(OSError):
+                os.remove(self.path)

@@ -214,26 +214,14 @@ def test_table_html_alignment():
 
 # -- lesson 1's explorer -----------------------------------------------------------------------
 def _bar(explorer):
-    """The Step and Back buttons of whichever bar the explorer uses."""
-    if explorer.uses_control_bar:
-        return explorer.app.controls.step, explorer.app.controls.back
-    return explorer.step, explorer.back
+    """The Step and Back buttons of the explorer's control bar."""
+    return explorer.app.controls.step, explorer.app.controls.back
 
 
-def _bar_modes():
-    from stepper.lessons_support.explorer import control_bar_available
-
-    shared = pytest.param(True, id="shared-control-bar", marks=pytest.mark.skipif(
-        not control_bar_available(), reason="stepper.ui has no LessonApp yet"))
-    return [pytest.param(False, id="built-in-bar"), shared]
-
-
-@pytest.mark.parametrize("control_bar", _bar_modes())
-def test_explorer_steps_and_recomputes(lab, control_bar):
+def test_explorer_steps_and_recomputes(lab):
     from stepper.lessons_support.explorer import Explorer
 
-    explorer = Explorer(lab, control_bar=control_bar)
-    assert explorer.uses_control_bar is control_bar
+    explorer = Explorer(lab)
     explorer.seek(0)
     step, back = _bar(explorer)
     step.click()
@@ -253,18 +241,17 @@ def test_explorer_steps_and_recomputes(lab, control_bar):
     assert explorer.k == explorer.last == 200
 
 
-@pytest.mark.parametrize("control_bar", _bar_modes())
-def test_explorer_failure_is_shown_and_the_page_keeps_working(lab, control_bar):
+def test_explorer_failure_is_shown_and_the_page_keeps_working(lab):
     from stepper.lessons_support.explorer import Explorer
     from stepper.ui.state_url import read_state
 
     state = read_state("fail_on_step=3&algorithm=nesterov&seed=2")
-    explorer = Explorer(lab, state, control_bar=control_bar)
+    explorer = Explorer(lab, state)
     assert explorer.algorithm.value == "nesterov" and explorer.seed.value == 2
     explorer.seek(2)
     step, back = _bar(explorer)
     step.click()  # to iteration 3: fails on purpose
-    error = explorer.app.error if control_bar else explorer.errors.widget
+    error = explorer.app.error
     assert "deliberate failure" in error.value
     back.click()  # the page still works, and the message goes away
     assert "deliberate failure" not in error.value
@@ -277,7 +264,7 @@ def test_explorer_link_opens_the_same_state(lab):
     from stepper.lessons_support.explorer import Explorer
     from stepper.ui.state_url import read_state
 
-    explorer = Explorer(lab, control_bar=True)
+    explorer = Explorer(lab)
     explorer.regularization.value = "lasso"
     explorer.algorithm.value = "nesterov"
     explorer.multiple.value = 2.0
@@ -288,7 +275,7 @@ def test_explorer_link_opens_the_same_state(lab):
     state = read_state(query)
     assert (state.algorithm, state.penalty, state.seed, state.iteration) == (
         "nesterov", "lasso", 7, 12)
-    again = Explorer(lab, state, control_bar=True)
+    again = Explorer(lab, state)
     again.app.wait()
     assert (again.algorithm.value, again.regularization.value, again.seed.value) == (
         "nesterov", "lasso", 7)
@@ -302,7 +289,7 @@ def test_explorer_reports_an_unknown_penalty(lab):
     from stepper.lessons_support.explorer import Explorer
     from stepper.ui.state_url import read_state
 
-    explorer = Explorer(lab, read_state("penalty=group-lasso"), control_bar=True)
+    explorer = Explorer(lab, read_state("penalty=group-lasso"))
     assert explorer.regularization.value == "none"
     assert "penalty=&#x27;group-lasso&#x27; ignored" in explorer.errors.widget.value
 

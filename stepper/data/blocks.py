@@ -45,34 +45,6 @@ def empty_block(features: int) -> Block:
     return Block(np.zeros((0, features)), np.zeros(0))
 
 
-def concat_blocks(blocks: list[Block], features: int) -> Block:
-    """Stack blocks row-wise (an empty list gives an empty block)."""
-    if not blocks:
-        return empty_block(features)
-    return Block(np.vstack([b.X for b in blocks]), np.concatenate([b.y for b in blocks]))
-
-
-def label_kind(values: np.ndarray) -> str | None:
-    """``"pm1"`` for labels within {−1, +1}, ``"01"`` within {0, 1}, else None."""
-    distinct = set(np.unique(values).tolist())
-    if distinct <= {-1.0, 1.0}:
-        return "pm1"
-    if distinct <= {0.0, 1.0}:
-        return "01"
-    return None
-
-
-def normalize_labels(y: np.ndarray, kind: str) -> np.ndarray:
-    """Map {0, 1} labels to {−1, +1}; {−1, +1} labels are returned unchanged."""
-    return 2.0 * y - 1.0 if kind == "01" else y
-
-
-def first_bad_label(y: np.ndarray, allowed: set[float]) -> int | None:
-    """Index of the first label not in ``allowed``, or None."""
-    bad = ~np.isin(y, sorted(allowed))
-    return int(np.argmax(bad)) if bad.any() else None
-
-
 def check_finite_matrix(
     X: np.ndarray, y: np.ndarray, *, path: str | None, row_numbers: np.ndarray | None = None,
     label_column: int = 1, feature_columns: list[int] | None = None, row_word: str = "line",

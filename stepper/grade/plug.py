@@ -26,15 +26,16 @@ takes a Stepper runs on them):
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from stepper.algorithms import Settings
 from stepper.engine import Stepper
 from stepper.errors import StepperError
 from stepper.grade.plugin import is_stub
-from stepper.problems import BlockSums, Problem
+from stepper.problems import Problem
 
 
 class NotReady(StepperError):  # noqa: N818 (reads as a state: "not ready")
@@ -127,27 +128,6 @@ def partition_hessian_from(functions: Mapping[str, Any]) -> tuple[Callable, str]
                    [" 3.1", " 1.6", " 1.3"])
 
 
-def attendee_problem(problem: Problem, oracle: Callable, hessian: Callable | None) -> Problem:
-    """``problem`` (same loss settings and regularizer) whose block sums are the attendee's.
-
-    The regularizer stays the problem's and is applied on the driver, as the Stepper does.
-    The class is made here so that Spark ships it, with the functions, to the executors.
-    """
-    if problem.loss != "logistic":
-        raise NotReady(f"the exercises implement the logistic loss, not {problem.loss!r}")
-
-    class YourProblem(type(problem)):
-        def block_sums(self, X, y, w, want_hessian=False):
-            loss, gradient = oracle(X, y, w)
-            H = None
-            if want_hessian:
-                H = np.asarray(hessian(X, y, w), dtype=float)
-            return BlockSums(X.shape[0], float(loss), np.asarray(gradient, dtype=float), H)
-
-    YourProblem.__qualname__ = YourProblem.__name__ = "YourProblem"
-    return YourProblem(**{f.name: getattr(problem, f.name) for f in fields(problem)})
-
-
 def my_stepper(data, problem: Problem | None = None, functions: Mapping[str, Any] | None = None,
                **settings: Any) -> Stepper:
     """A :class:`Stepper` whose partitions run the attendee's functions.
@@ -158,15 +138,17 @@ def my_stepper(data, problem: Problem | None = None, functions: Mapping[str, Any
     """
     functions = functions if functions is not None else {}
     problem = problem or Problem()
+    if problem.loss != "logistic":
+        raise NotReady(f"the exercises implement the logistic loss, not {problem.loss!r}")
     oracle, origin = partition_oracle_from(functions)
-    if settings.get("algorithm") == "newton":
+    if Settings().with_changes(**settings).needs_hessian:
         hessian, hessian_origin = partition_hessian_from(functions)
-        run = Stepper(data, attendee_problem(problem, oracle, hessian), **settings)
+        run = Stepper(data, problem, partition_oracle=oracle, partition_hessian=hessian,
+                      **settings)
         run.plugged = f"{origin}; Hessian: {hessian_origin}"
     else:
         run = Stepper(data, problem, partition_oracle=oracle, **settings)
         run.plugged = origin
-    run.reference_problem = problem
     return run
 
 
@@ -208,9 +190,8 @@ def compare(mine: Stepper, steps: int = 10, *, rtol: float = 1e-6) -> Comparison
     The reference starts from ``mine``'s current weights and velocity, with the same data,
     problem and settings.
     """
-    problem = getattr(mine, "reference_problem", mine.problem)
-    reference = Stepper(mine.data, problem, mine.settings)
-    reference._states[0] = mine.state  # start where ``mine`` is now
+    reference = Stepper(mine.data, mine.problem, mine.settings)
+    reference.start_from(mine.state)  # start where ``mine`` is now
     out = Comparison(getattr(mine, "plugged", "partition_oracle"), rtol=rtol)
     for _ in range(steps):
         a, b = mine.step(), reference.step()
@@ -245,7 +226,7 @@ def replay_updates(run: Stepper, functions: Mapping[str, Any], *, rtol: float = 
     the recorded step to it). Each record's gradient is the one the partitions computed.
     """
     records = run.records
-    algorithm = run.settings.algorithm
+    algorithm = run.method.name
     out = Replayed()
     if not records:
         out.lines.append("nothing recorded yet: run some steps first (run.run(10))")

@@ -28,9 +28,8 @@ from stepper.lessons_support.lab1 import (
     Run,
     big_fonts,
 )
-from stepper.lessons_support.metrics import confusion_html, precision_recall
 from stepper.lessons_support.page import ErrorBox, figure_image, guarded
-from stepper.ui.figures import BlitFigure, BoundaryFigure, ContourFigure
+from stepper.ui.figures import BlitFigure, ContourFigure
 
 VERDICT_COLOURS = {"ok": "#e6f4ea", "slow": "#fff8e1", "unstable": "#fdecea",
                    "diverged": "#fdecea"}
@@ -74,17 +73,6 @@ class GapFigure(BlitFigure):
         return self.render([self.past, self.cursor, self.dot, self.label])
 
 
-def control_bar_available() -> bool:
-    """Whether :mod:`stepper.ui` provides the shared control bar for recorded runs."""
-    try:
-        import stepper.ui as ui
-    except Exception:  # missing or half-built: the built-in bar works without it
-        return False
-    return all(hasattr(ui, name) for name in ("LessonApp", "replay_from_local", "View",
-                                                "ContourSpec", "ContourView", "BoundaryView",
-                                                "ConfusionView"))
-
-
 def _gap_view_class():
     """A :class:`stepper.ui.View` showing J − J* with a cursor (built on first use, so this
     module imports without the control bar)."""
@@ -112,18 +100,14 @@ def _gap_view_class():
 
 
 class Explorer:
-    """The widget (``.widget``) and its logic (methods usable without a browser).
+    """The widget (``.widget``) and its logic (methods usable without a browser), stepped by
+    :mod:`stepper.ui`'s ``LessonApp`` (its control bar and views)."""
 
-    ``control_bar``: True uses :mod:`stepper.ui`'s ``LessonApp`` (its control bar and views),
-    False the built-in bar; None (default) the shared one when it is available.
-    """
-
-    def __init__(self, lab: Lab1, state=None, control_bar: bool | None = None) -> None:
+    def __init__(self, lab: Lab1, state=None) -> None:
         self.lab = lab
         self.state = state
         self.errors = ErrorBox()
         self.fail_on = getattr(state, "fail_on_step", None)
-        self.uses_control_bar = control_bar_available() if control_bar is None else control_bar
         self._contours: dict = {}
         d = lab.data
         with big_fonts():
@@ -164,17 +148,14 @@ class Explorer:
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
         ])
 
-        if self.uses_control_bar:
-            from stepper.ui import BoundaryView, ConfusionView
+        from stepper.ui import BoundaryView, ConfusionView
 
-            self.gap_view = _gap_view_class()(self)
-            with big_fonts():
-                self.boundary_view = BoundaryView(d.X_test, d.y_test)
-            self.confusion_view = ConfusionView(d.X_test, d.y_test, title="Test set")
-            self.app_box = widgets.VBox([])
-            stepping: list = [self.readout, self.errors.widget, self.app_box]
-        else:
-            stepping = self._builtin_bar()
+        self.gap_view = _gap_view_class()(self)
+        with big_fonts():
+            self.boundary_view = BoundaryView(d.X_test, d.y_test)
+        self.confusion_view = ConfusionView(d.X_test, d.y_test, title="Test set")
+        self.app_box = widgets.VBox([])
+        stepping: list = [self.readout, self.errors.widget, self.app_box]
         start = getattr(state, "iteration", None)
         self.recompute(keep=start)
         self.widget = widgets.VBox([settings, self.verdict, *stepping])
@@ -243,8 +224,7 @@ class Explorer:
         return self.run.path.weights.shape[0] - 1
 
     def recompute(self, keep: int | None = None) -> Run:
-        """Run the current settings. With the control bar the run starts at iteration 0 (or
-        ``keep``); with the built-in bar it shows the end (or ``keep``)."""
+        """Run the current settings; the run starts at iteration 0 (or ``keep``)."""
         algorithm = self.algorithm.value
         newton = algorithm == "newton"
         self.multiple.disabled = newton
@@ -260,16 +240,7 @@ class Explorer:
         self.verdict.value = (
             f"<div style='background:{VERDICT_COLOURS[run.kind]};padding:6px 12px;"
             f"border-radius:6px;font-size:17px'>{escape(run.verdict)}</div>")
-        if self.uses_control_bar:
-            self._build_app(keep)
-        else:
-            for control in (self.slider, self.play):
-                control.max = self.last
-            target = self.last if keep is None else int(np.clip(keep, 0, self.last))
-            if self.slider.value != target:
-                self.slider.value = target  # the observer shows it
-            else:
-                self.show(target)
+        self._build_app(keep)
         return run
 
     def _build_app(self, keep: int | None) -> None:
@@ -294,7 +265,7 @@ class Explorer:
         if keep:
             app.player.seek(min(int(keep), self.last))
 
-    # -- shared by both bars -------------------------------------------------------------------
+    # -- what the views and the readout use ---------------------------------------------
     def check_failure(self, k: int) -> None:
         if self.fail_on is not None and k == self.fail_on:
             raise RuntimeError(f"deliberate failure at iteration {k} (fail_on_step in the URL)")
@@ -315,7 +286,7 @@ class Explorer:
     @property
     def k(self) -> int:
         """The iteration on screen."""
-        if self.uses_control_bar and self.app is not None:
+        if self.app is not None:
             return self.app.player.position.iteration
         return self._k
 
@@ -323,71 +294,4 @@ class Explorer:
         self.seek(self.k + steps)
 
     def seek(self, k: int) -> None:
-        k = int(np.clip(k, 0, self.last))
-        if self.uses_control_bar:
-            self.app.player.seek(k)
-            return
-        if self.slider.value != k:
-            self.slider.value = k  # comes back through the observer
-            return
-        self.show(k)
-
-    # -- the built-in bar (when the shared control bar is missing) -----------------------------
-    def _builtin_bar(self) -> list:
-        d = self.lab.data
-        with big_fonts():
-            self.boundary_figure = BoundaryFigure(d.X_test, d.y_test,
-                                                  title="Test set and the boundary at w_k")
-        self.confusion = widgets.HTML("")
-        self.gap_image = figure_image(width="49%", max_width="640px")
-        self.contour_image = figure_image(width="49%", max_width="640px")
-        self.boundary_image = figure_image(width="49%", max_width="640px")
-        self.back = widgets.Button(description="◀ Back", tooltip="one iteration back",
-                                   layout=widgets.Layout(width="8em"))
-        self.step = widgets.Button(description="Step ▶", tooltip="one iteration forward",
-                                   button_style="primary", layout=widgets.Layout(width="8em"))
-        self.first = widgets.Button(description="« First", layout=widgets.Layout(width="8em"))
-        self.last_button = widgets.Button(description="Last »",
-                                          layout=widgets.Layout(width="8em"))
-        self.play = widgets.Play(value=0, min=0, max=1, interval=150, description="Play",
-                                 show_repeat=False)
-        self.slider = widgets.IntSlider(value=0, min=0, max=1, description="iteration",
-                                        continuous_update=True,
-                                        layout=widgets.Layout(width="36em"))
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
-        self.back.on_click(guarded(self.errors, "stepping back")(lambda _b: self.move(-1)))
-        self.step.on_click(guarded(self.errors, "stepping")(lambda _b: self.move(+1)))
-        self.first.on_click(guarded(self.errors, "going to the start")(lambda _b: self.seek(0)))
-        self.last_button.on_click(guarded(self.errors, "going to the end")(
-            lambda _b: self.seek(self.last)))
-        self.slider.observe(guarded(self.errors, "moving to an iteration")(
-            lambda change: self.seek(change["new"])), names="value")
-        bar = widgets.HBox([self.first, self.back, self.step, self.last_button, self.play,
-                            self.slider],
-                           layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        figures_top = widgets.HBox([self.gap_image, self.contour_image],
-                                   layout=widgets.Layout(flex_flow="row wrap"))
-        figures_bottom = widgets.HBox(
-            [self.boundary_image,
-             widgets.VBox([self.confusion], layout=widgets.Layout(margin="20px 0 0 20px"))],
-            layout=widgets.Layout(flex_flow="row wrap"))
-        return [bar, self.readout, self.errors.widget, figures_top, figures_bottom]
-
-    def show(self, k: int) -> None:
-        """Draw everything at iteration k of the current run (built-in bar)."""
-        self.check_failure(k)
-        run = self.run
-        w = run.path.weights[k]
-        scores = self.lab.scores(w)
-        with big_fonts():
-            self.gap_image.value = self.gap_figure.show(k)
-            self.contour_image.value = self.contour(run.regularization).show(run.path.weights, k)
-            self.boundary_image.value = self.boundary_figure.show(w)
-        self.update_readout(k)
-        precision, recall = precision_recall(scores["confusion"])
-        self.confusion.value = (
-            confusion_html(scores["confusion"], caption=f"Test set at iteration {k}")
-            + f"<div style='font-size:17px;margin-top:8px'>accuracy "
-              f"{100 * scores['test_accuracy']:.1f} %<br>precision (+1) {100 * precision:.1f} %"
-              f"<br>recall (+1) {100 * recall:.1f} %<br>w = ({', '.join(f'{v:.2f}' for v in w)})"
-              "</div>")
+        self.app.player.seek(int(np.clip(k, 0, self.last)))

@@ -27,6 +27,7 @@ from stepper.errors import DataError
 from stepper.lessons_support.metrics import accuracy, confusion_matrix, predict
 from stepper.local import LocalPath, lipschitz_step, run_local
 from stepper.problems import Problem
+from stepper.ui.catalog import method_label
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -42,14 +43,12 @@ REGULARIZATION_LABELS = {
     "lasso": "lasso (λ₁ = 0.01, smooth)",
     "elastic net": "elastic net (λ₁ = 0.01, λ₂ = 0.005)",
 }
-ALGORITHM_LABELS = {
-    "gd": "gradient descent",
-    "momentum": "momentum (μ = 0.9)",
-    "nesterov": "Nesterov (μ = 0.9)",
-    "sgd": "SGD (one row per step)",
-    "minibatch": "mini-batch (≈ 10 rows per step)",
-    "newton": "Newton",
-}
+LESSON_METHODS = ("gd", "momentum", "nesterov", "sgd", "minibatch", "newton")
+"""The methods lesson 1 compares on one machine, with the settings the lesson uses."""
+LESSON_SETTINGS = {"momentum": " (μ = 0.9)", "nesterov": " (μ = 0.9)", "sgd": " (one row per step)",
+                   "minibatch": " (≈ 10 rows per step)"}
+ALGORITHM_LABELS = {name: method_label(name) + LESSON_SETTINGS.get(name, "")
+                    for name in LESSON_METHODS}
 MINIBATCH_FRACTION = 0.01  # ≈ 10 of the 1000 training rows, as in the workshop
 STEPS = 200
 NEWTON_STEPS = 12

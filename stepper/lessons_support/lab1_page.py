@@ -47,16 +47,14 @@ class Lesson1Page:
         return self.lazy.section(lambda: html(lab1.newton_html(self.lab)), "Newton's iterations")
 
     def explorer(self) -> widgets.Widget:
-        """The explorer; with the shared control bar, also its keyboard handler (shown now,
-        in the cell, because a background thread cannot display anything)."""
-        from stepper.lessons_support.explorer import Explorer, control_bar_available
+        """The explorer and its keyboard handler (shown now, in the cell, because a background
+        thread cannot display anything)."""
+        from IPython.display import HTML, display
 
-        if control_bar_available():
-            from IPython.display import HTML, display
+        from stepper.lessons_support.explorer import Explorer
+        from stepper.ui.controls import KEYBOARD_JS
 
-            from stepper.ui.controls import KEYBOARD_JS
-
-            display(HTML(KEYBOARD_JS))
+        display(HTML(KEYBOARD_JS))
 
         def build():
             self.explorer_app = Explorer(self.lab, self.state)

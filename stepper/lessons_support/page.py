@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl
 
 import ipywidgets as widgets
 
-from stepper.errors import StepperError
+from stepper.errors import one_line
 
 # -- errors in callbacks -----------------------------------------------------------------------
 
@@ -44,11 +44,8 @@ class ErrorBox:
 
     @staticmethod
     def describe(exc: BaseException) -> str:
-        """One line a person can read: the toolkit's own errors as they are, others typed."""
-        if isinstance(exc, StepperError):
-            return str(exc)
-        text = str(exc) or "(no message)"
-        return f"{type(exc).__name__}: {text}"
+        """One line a person can read (see :func:`stepper.errors.one_line`)."""
+        return one_line(exc)
 
     def show(self, exc: BaseException, action: str = "") -> None:
         message = self.describe(exc)

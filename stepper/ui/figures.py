@@ -38,13 +38,6 @@ def partition_color(p: int) -> str:
     return COLORS[p % len(COLORS)]
 
 
-def png_bytes(figure: Figure, dpi: int | None = None) -> bytes:
-    """A whole figure as PNG (for static figures in the lessons)."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    return buffer.getvalue()
-
-
 def new_figure(width: float, height: float, dpi: int = 100) -> Figure:
     """A figure with the lessons' (large) fonts, drawn by the Agg canvas."""
     with matplotlib.rc_context(FONT):

@@ -15,15 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stepper.trace import IterationRecord
-
-UPDATE_RULES = {
-    "gd": "w ← w − η∇J",
-    "momentum": "v ← μv + η∇J,  w ← w − v",
-    "nesterov": "v ← μv + η∇J(w − μv),  w ← w − v",
-    "sgd": "w ← w − η∇Jᵢ (one row)",
-    "minibatch": "w ← w − η∇J_batch",
-    "newton": "w ← w − η H⁻¹∇J",
-}
+from stepper.ui.catalog import method_rule
 
 
 @dataclass(frozen=True)
@@ -62,7 +54,7 @@ def phases_of(record: IterationRecord | None, algorithm: str | None = None) -> l
     """The phases of ``record`` in display order (``[START]`` for iteration 0)."""
     if record is None:
         return [START]
-    rule = UPDATE_RULES.get(algorithm or "", "w ← rule(w, ∇J)")
+    rule = method_rule(algorithm)
     eta = record.update.get("step_size")
     eta_text = f" with η = {_fmt(eta)}" if eta is not None else ""
     update = Phase("update", 0, 1, "update",

@@ -22,20 +22,14 @@ from typing import Any
 
 import numpy as np
 
-from stepper.errors import StepperError
+from stepper.errors import StepperError, one_line
 from stepper.trace import IterationRecord
 from stepper.ui.phases import Phase, Position, phases_of, readout_text
 
 
 def describe_error(exc: BaseException) -> str:
-    """One readable line for a person (the toolkit's own errors are already written so)."""
-    if isinstance(exc, StepperError):
-        return str(exc)
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    name = type(exc).__name__
-    if "Py4J" in name or "Py4J" in text:
-        return "Spark failed while running the step: " + (text[:300] or name)
-    return f"{name}: {text[:300]}" if text else name
+    """One readable line for a person (see :func:`stepper.errors.one_line`)."""
+    return one_line(exc)
 
 
 class LiveSource:
