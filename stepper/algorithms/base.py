@@ -139,6 +139,20 @@ class Algorithm(NamedTuple):
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
         return f"{self.name}({args})"
 
+    def __eq__(self, other: object) -> bool:
+        """Two values are the same method when their names and hyperparameters are equal (each
+        factory call builds new functions)."""
+        if not isinstance(other, Algorithm):
+            return NotImplemented
+        return (self.name, dict(self.hyper)) == (other.name, dict(other.hyper))
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash((self.name, tuple(sorted((k, repr(v)) for k, v in self.hyper.items()))))
+
 
 def _add(a: Any, b: Any) -> Any:
     if a is None or b is None:

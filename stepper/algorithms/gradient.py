@@ -59,8 +59,10 @@ def init_state(w0: np.ndarray, t: int = 0) -> OptState:
     return OptState(w0, np.zeros_like(w0), t)
 
 
-def sample_seed(seed: int, t: int) -> int:
-    """The seed of iteration t's sample: fixed by the run's seed, so a run can be replayed."""
+def sample_seed(seed: Any, t: int) -> int:
+    """The seed of iteration t's sample: fixed by the run's seed (an int, or the ``Settings``
+    that hold it), so a run can be replayed."""
+    seed = int(getattr(seed, "seed", seed))
     return (seed * 1_000_003 + 7919 * (t + 1)) % (2**31 - 1)
 
 
