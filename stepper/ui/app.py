@@ -409,8 +409,8 @@ class LessonApp:
         state = PageState(present=self.state.present, iteration=self.player.position.iteration)
         if isinstance(self.source, LiveSource) and self.source.ready:
             stepper = self.source.stepper
-            state.algorithm = stepper.settings.algorithm
-            state.lr = stepper.settings.lr
+            state.algorithm = stepper.settings.method.name
+            state.lr = stepper.settings.step_rule
             state.partitions = stepper.data.partitions
             state.depth = stepper.settings.depth
             state.seed = stepper.settings.seed

@@ -187,17 +187,17 @@ def run_settings(get_stepper: Callable[[], Any], X: np.ndarray, y: np.ndarray,
                                 else slow_partition_oracle(run.problem, int(value) - 1, 0.3))
 
     lr_options = ["1/L", 0.5, 1.0, 2.0, 5.0, 10.0]
-    if settings.lr not in lr_options:
-        lr_options.append(settings.lr)
+    if settings.step_rule not in lr_options:
+        lr_options.append(settings.step_rule)
     algorithms = ["gd", "momentum", "nesterov", "minibatch", "sgd"]
-    if settings.algorithm not in algorithms:
-        algorithms.append(settings.algorithm)
+    if settings.method.name not in algorithms:
+        algorithms.append(settings.method.name)
     partition_options = sorted({1, 2, 4, 8, 16, partitions})
     depth_options = sorted({1, 2, 3, settings.depth})
     fractions = sorted({0.02, 0.1, 0.3, settings.batch_fraction})
     return [
-        Setting("algorithm", algorithms, settings.algorithm, setter("algorithm"), "Algorithm"),
-        Setting("lr", lr_options, settings.lr, setter("lr"), "Step size η"),
+        Setting("algorithm", algorithms, settings.method.name, setter("algorithm"), "Algorithm"),
+        Setting("lr", lr_options, settings.step_rule, setter("lr"), "Step size η"),
         Setting("partitions", partition_options, partitions,
                 lambda value: repartition(get_stepper(), X, y, int(value)), "Partitions"),
         Setting("depth", depth_options, settings.depth, setter("depth"), "Tree depth"),

@@ -73,7 +73,7 @@ class LiveSource:
 
     @property
     def algorithm(self) -> str | None:
-        return self._stepper.settings.algorithm if self._stepper is not None else None
+        return self._stepper.settings.method.name if self._stepper is not None else None
 
     @property
     def seed(self) -> int | None:
