@@ -39,6 +39,15 @@ def _learning_rate(text: str) -> float | str:
         ) from None
 
 
+def _partition_at(text: str) -> tuple[int, int]:
+    try:
+        partition, iteration = (int(part) for part in text.split("@"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not P@K (a partition and an iteration, e.g. 2@3)") from None
+    return partition, iteration
+
+
 def _column(text: str) -> int | str:
     return int(text) if text.lstrip("-").isdigit() else text
 
@@ -150,6 +159,17 @@ def build_parser() -> argparse.ArgumentParser:
     steps.add_argument("--every", type=int, default=1, metavar="K",
                        help="print every K-th iteration (and the last) (default 1)")
     steps.add_argument("--quiet", action="store_true", help="no table, only the summary")
+
+    faults = run.add_argument_group("faults (to see what an iteration costs)")
+    faults.add_argument("--task-delay", type=float, default=None, metavar="SECONDS",
+                        help="each map task sleeps a seeded random time of this mean")
+    faults.add_argument("--delay-kind", default="exponential",
+                        help="exponential, lognormal (heavy-tailed) or uniform")
+    faults.add_argument("--stragglers", type=float, default=0.0, metavar="P",
+                        help="probability that a task is 10 times slower still")
+    faults.add_argument("--fail-task", type=_partition_at, default=None, metavar="P@K",
+                        help="partition P's task fails once in iteration K (Spark retries it "
+                        "on a master that allows retries: local[N,F] or a cluster)")
 
     spark = run.add_argument_group("Spark")
     spark.add_argument("--master", default=None,

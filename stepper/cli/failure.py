@@ -13,6 +13,11 @@ OPTION_OF = {
     "trace": "--trace-level",
     "problem": "--problem",
     "loss": "--problem",
+    "fail partition": "--fail-task",
+    "fail iteration": "--fail-task",
+    "delay kind": "--delay-kind",
+    "delay mean": "--task-delay",
+    "straggler": "--stragglers",
 }
 
 

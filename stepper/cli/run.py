@@ -85,9 +85,24 @@ def _check_before_spark(args: argparse.Namespace) -> tuple[Any, Any, Any]:
                           "driver (the rows are collected once), not a run on a cluster")
     spec, task = _data_source(args, problem)
     check_method_fits(problem, settings.method, task)
+    _faults(args)
     if args.trace is not None and os.path.isdir(args.trace):
         raise ConfigError("trace", args.trace, "a file path (this is a directory)")
     return problem, settings, (spec, task)
+
+
+def _faults(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The injected task delay and failure (checked against ``--partitions``), or None."""
+    from stepper.faults import TaskDelay, TaskFailure
+
+    delay = failure = None
+    if args.task_delay is not None:
+        delay = TaskDelay(mean=args.task_delay, kind=args.delay_kind, straggler=args.stragglers,
+                          seed=args.seed)
+    if args.fail_task is not None:
+        failure = TaskFailure(*args.fail_task)
+        failure.check_partitions(args.partitions)
+    return delay, failure
 
 
 def _data_source(args: argparse.Namespace, problem: Any) -> tuple[Any, str]:
@@ -170,7 +185,8 @@ def _run_on_spark(args, problem, settings, spec, task, output: SparkOutput) -> i
             session = spark_session(master=args.master, app_name="stepper run",
                                     ui_port=args.ui_port, driver_memory=args.driver_memory)
             data = _load(args, spec, task, session.sparkContext)
-            run = Stepper(data, problem, settings)
+            delay, failure = _faults(args)
+            run = Stepper(data, problem, settings, task_delay=delay, task_failure=failure)
             rule = settings.step_rule
             lr = rule if isinstance(rule, str) else f"{rule:g}"
             regularization = "".join(

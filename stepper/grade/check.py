@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from stepper.errors import one_line
 from stepper.grade import catalog
 
 _INI_DIR: str | None = None
@@ -86,7 +87,7 @@ class CheckResult(catalog.ScoredTests):
                 view.value = fresh._repr_html_()
             except Exception as exc:  # the grader itself failed: say so in the page
                 view.value = (f"<pre style='color:#b42318'>check failed: "
-                              f"{html.escape(type(exc).__name__)}: {html.escape(str(exc))}</pre>")
+                              f"{html.escape(one_line(exc))}</pre>")
             finally:
                 button.disabled, button.description = False, "Check"
 
