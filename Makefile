@@ -14,16 +14,15 @@ SUBMISSIONS ?= submissions
 PYTEST_ARGS ?=
 # Jupyter refuses to run as root unless told: containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
-PIP_LOG := $(VENV)/pip-install.log
-NO_PYPI = echo "Cannot install the pinned packages into $(VENV): pip failed ($$(grep -E 'ERROR|Error' $(PIP_LOG) | tail -1 | cut -c1-160)). PyPI must be reachable (or PIP_INDEX_URL point at a mirror); full log: $(PIP_LOG)" >&2; exit 1
+NO_PYPI = echo "Cannot install the pinned packages into $(VENV) (pip's error is above): PyPI must be reachable, or PIP_INDEX_URL point at a mirror; then run make again." >&2; exit 1
 
 .PHONY: lessons test test-fast test-cluster test-browser java-check browser-check lint lock data exercises grade bench bench-big bench-scale bench-pages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is needed, found " + sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock >$(PIP_LOG) 2>&1 || { $(NO_PYPI); }
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . >>$(PIP_LOG) 2>&1 || { $(NO_PYPI); }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock || { $(NO_PYPI); }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . || { $(NO_PYPI); }
 	@touch $(STAMP)
 
 java-check: $(STAMP)
