@@ -21,8 +21,9 @@ NO_PYPI = echo "Cannot install the pinned packages into $(VENV) (pip's error is 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is needed, found " + sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock || { $(NO_PYPI); }
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . || { $(NO_PYPI); }
+	@echo "Installing requirements.lock and the project into $(VENV)…"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock || { $(NO_PYPI); }
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . || { $(NO_PYPI); }
 	@touch $(STAMP)
 
 java-check: $(STAMP)
