@@ -3,7 +3,8 @@
 #
 #   docker build -t stepper .                                          # attendees: no solutions
 #   docker build -t stepper-instructor --build-arg INCLUDE_SOLUTIONS=1 .
-#   docker run --rm --init -p 8866:8866 -p 4040:4040 stepper           # http://localhost:8866
+#   mkdir -p work && docker run --rm --init -p 127.0.0.1:8866:8866 -p 127.0.0.1:4040:4040 \
+#       -v "$PWD/work:/home/stepper/app/work" stepper      # open the address Jupyter prints
 #
 # The same image runs a Spark standalone master and workers (see docker-compose.yml):
 # SPARK_HOME is the pyspark package directory, and `spark-class` is on PATH.
@@ -43,7 +44,7 @@ WORKDIR /home/stepper/app
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock \
     && test -x "$SPARK_HOME/bin/spark-class" \
-    && command -v spark-class voila
+    && command -v spark-class voila jupyter-lab
 
 # The project. The build context is mounted, copied and pruned in one RUN, so the attendee image
 # has no layer that ever held the solutions (solutions/, exercise_sources/ with its
@@ -60,11 +61,14 @@ RUN --mount=type=bind,target=/mnt/context \
 
 # Numeric, so that Kubernetes runAsNonRoot can verify it (the user is stepper).
 USER 1000:1000
-# 8866: the lessons (Voilà); 4040: the Spark UI of the first lesson page's driver
-# (later pages take 4041, 4042, …).
+# 8866: the Jupyter server (lessons by Voilà at /voila/render/lessons/…, exercises in JupyterLab);
+# 4040: the Spark UI of the first lesson page's driver (later pages take 4041, 4042, …).
 EXPOSE 8866 4040
-# As `make lessons`, but listening on every interface of the container.
-CMD ["voila", "lessons/", "--no-browser", "--port=8866", "--Voila.ip=0.0.0.0", \
-     "--VoilaConfiguration.file_allowlist=['.*']", \
-     "--MappingKernelManager.cull_interval=60", \
-     "--MappingKernelManager.cull_idle_timeout=1800"]
+# The attendee's own folder, meant to be mounted from their machine (-v …:/home/stepper/app/work)
+# so their work outlives the container: the server copies the exercises into it when they are
+# not there yet (jupyter_server_config.py) and never overwrites them.
+ENV STEPPER_WORK_DIR=work
+# As `make lessons`, but listening on every interface of the container. Jupyter's token protects
+# the server; the address with the token is in the container's output.
+CMD ["jupyter", "lab", "--config=jupyter_server_config.py", "--ip=0.0.0.0", "--port=8866", \
+     "--no-browser"]

@@ -1,6 +1,8 @@
 # Two commands set everything up on a fresh machine (Python 3.10+ and Java 17+):
-#   make lessons   serve the lesson pages with Voila at http://127.0.0.1:8866
-#   make test      run the whole test suite
+#   make lessons   one Jupyter server on http://127.0.0.1:8866: the lesson pages (Voila) and the
+#                  exercises (JupyterLab); open the address with ?token= that Jupyter prints
+#   make test      run the whole test suite (both pytest runs; a Chromium for the browser tests
+#                  is found or installed first by tools/browser.py)
 # Both create or refresh .venv from the pinned requirements.lock first.
 
 PYTHON ?= python3
@@ -10,28 +12,42 @@ STAMP := $(VENV)/.installed
 PORT ?= 8866
 SUBMISSIONS ?= submissions
 PYTEST_ARGS ?=
+# Jupyter refuses to run as root unless told: containers and CI machines often are root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+NO_PYPI = echo "Cannot install the pinned packages into $(VENV) (pip's error is above): PyPI must be reachable, or PIP_INDEX_URL point at a mirror; then run make again." >&2; exit 1
 
-.PHONY: lessons test test-fast test-cluster test-browser java-check lint lock data exercises grade bench bench-big bench-scale bench-pages clean
+.PHONY: lessons test test-fast test-cluster test-browser java-check browser-check lint lock data exercises grade bench bench-big bench-scale bench-pages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is needed, found " + sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@echo "Installing requirements.lock and the project into $(VENV)…"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock || { $(NO_PYPI); }
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . || { $(NO_PYPI); }
 	@touch $(STAMP)
 
 java-check: $(STAMP)
 	@$(BIN)/python -c "import sys, stepper.session; sys.exit(stepper.session.main())"
 
-lessons: $(STAMP) java-check
-	@echo "Serving the lessons: open http://127.0.0.1:$(PORT)/voila/render/index.ipynb  (Ctrl-C stops)"
-	$(BIN)/voila lessons/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 \
-		--VoilaConfiguration.file_allowlist="['.*']" --MappingKernelManager.cull_interval=60 \
-		--MappingKernelManager.cull_idle_timeout=1800
+browser-check: $(STAMP)
+	@$(BIN)/python tools/browser.py >/dev/null
 
-test: $(STAMP) java-check
-	$(BIN)/python -m pytest -m "not cluster" $(PYTEST_ARGS)
-	$(BIN)/python -m pytest -m cluster tests/cluster $(PYTEST_ARGS)
+lessons: $(STAMP) java-check
+	@echo "Lessons and exercises: open the address with ?token= that Jupyter prints below (Ctrl-C stops)."
+	$(BIN)/jupyter lab --config=jupyter_server_config.py --ip=127.0.0.1 --port=$(PORT) --no-browser $(ALLOW_ROOT)
+
+# Both pytest runs always run (the cluster tests need a process of their own); make fails if
+# either failed. Exit status 5 (no test selected, e.g. by PYTEST_ARGS) fails only if both runs
+# selected nothing.
+test: $(STAMP) java-check browser-check
+	@main=0; cluster=0; \
+	$(BIN)/python -m pytest -m "not cluster" $(PYTEST_ARGS) || main=$$?; \
+	$(BIN)/python -m pytest -m cluster tests/cluster $(PYTEST_ARGS) || cluster=$$?; \
+	if [ $$main = 5 ] && [ $$cluster = 5 ]; then echo "make test: no test was selected" >&2; exit 1; fi; \
+	for run in main:$$main cluster:$$cluster; do \
+		case $${run#*:} in 0|5) ;; *) echo "make test: the $${run%%:*} pytest run failed (exit status $${run#*:})" >&2; failed=1;; esac; \
+	done; \
+	exit $${failed:-0}
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not spark and not cluster and not browser and not notebooks and not slow" $(PYTEST_ARGS)
@@ -39,7 +55,7 @@ test-fast: $(STAMP)
 test-cluster: $(STAMP) java-check
 	$(BIN)/python -m pytest -m cluster tests/cluster $(PYTEST_ARGS)
 
-test-browser: $(STAMP) java-check
+test-browser: $(STAMP) java-check browser-check
 	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
 lint: $(STAMP)

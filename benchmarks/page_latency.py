@@ -40,7 +40,9 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LESSONS = os.path.join(ROOT, "lessons")
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, os.path.join(ROOT, "tests", "browser"))
+from browser_pages import TOKEN, chromium, lesson_url, server_command  # noqa: E402
+
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 300_000
@@ -98,26 +100,25 @@ def free_port() -> int:
 
 
 def start_voila(port: int) -> subprocess.Popen:
-    voila = os.path.join(os.path.dirname(sys.executable), "voila")
     env = dict(os.environ, STEPPER_UI_PORT="")
-    server = subprocess.Popen(
-        [voila, LESSONS, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-         "--VoilaConfiguration.file_allowlist=['.*']"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
+    env.pop("STEPPER_WORK_DIR", None)
+    server = subprocess.Popen(  # make lessons' Jupyter server (Voilà as its extension)
+        server_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={TOKEN}",
+                                        timeout=5):
                 return server
         except OSError:
             time.sleep(0.5)
     server.kill()
-    raise SystemExit("Voilà did not start")
+    raise SystemExit("the Jupyter server did not start")
 
 
 def stop_voila(server: subprocess.Popen) -> None:
-    server.send_signal(signal.SIGINT)
+    server.send_signal(signal.SIGTERM)
     try:
         server.wait(timeout=30)
     except subprocess.TimeoutExpired:
@@ -230,10 +231,10 @@ def main() -> int:
     results = {}
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+            browser = playwright.chromium.launch(executable_path=chromium(), headless=True,
                                                  args=FLAGS)
             for name in names:
-                url = f"http://127.0.0.1:{port}/voila/render/{name}.ipynb"
+                url = lesson_url(f"http://127.0.0.1:{port}", name)
                 results[name] = measure(browser, url, args.steps, has_control_bar(name))
                 show(name, results[name])
             browser.close()

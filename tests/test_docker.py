@@ -118,8 +118,10 @@ def test_the_image_has_java_a_non_root_user_and_serves_the_lessons() -> None:
     exposed = {port for keyword, args in steps if keyword == "EXPOSE" for port in args.split()}
     assert {"8866", "4040"} <= exposed
     (command,) = [json.loads(args) for keyword, args in steps if keyword == "CMD"]
-    assert command[:2] == ["voila", "lessons/"]
-    assert "--Voila.ip=0.0.0.0" in command and "--port=8866" in command
+    assert command[:2] == ["jupyter", "lab"]  # JupyterLab with Voilà as a server extension
+    assert "--config=jupyter_server_config.py" in command
+    assert "--ip=0.0.0.0" in command and "--port=8866" in command
+    assert not any("token" in word for word in command)  # Jupyter's default token stays on
     env = " ".join(args for keyword, args in steps if keyword == "ENV").split()
     assert any(word.startswith("SPARK_HOME=") for word in env), "spark-class needs SPARK_HOME"
     # stepper.session binds a local-mode driver (and its UI) to 127.0.0.1 unless this is set:
@@ -146,15 +148,17 @@ def make_recipe(target: str) -> list[str]:
 
 
 def test_the_image_serves_the_lessons_as_make_lessons_does() -> None:
-    """Same Voilà options as ``make lessons``, except the address and port it listens on."""
-    (voila,) = [shlex.split(line) for line in make_recipe("lessons") if "voila " in line]
+    """Same Jupyter server options as ``make lessons``, except the address and port it listens
+    on (and ``--allow-root``, which make adds for root only; the image runs as uid 1000)."""
+    (lab,) = [shlex.split(line) for line in make_recipe("lessons") if "jupyter lab" in line]
     (command,) = [json.loads(args) for keyword, args in instructions() if keyword == "CMD"]
 
     def options(words: list[str]) -> set[str]:
-        return {w for w in words[2:] if not w.startswith(("--Voila.ip=", "--port="))}
+        return {w for w in words[2:]
+                if not w.startswith(("--ip=", "--port=", "$(ALLOW_ROOT)"))}
 
-    assert Path(voila[0]).name == "voila" and voila[1] == command[1] == "lessons/"
-    assert options(command) == options(voila)
+    assert Path(lab[0]).name == "jupyter" and lab[1] == command[1] == "lab"
+    assert options(command) == options(lab)
 
 
 @pytest.mark.parametrize("include", ["0", "1"])
@@ -223,7 +227,7 @@ def test_compose_runs_a_master_two_workers_and_lessons_pointed_at_the_master() -
 
     lessons = services["lessons"]
     assert lessons["environment"]["STEPPER_MASTER"] == url
-    assert "command" not in lessons  # the image's default: Voilà on 0.0.0.0:8866
+    assert "command" not in lessons  # the image's default: Jupyter (lessons, exercises) on 8866
     assert {"8866:8866", "4040:4040"} <= set(lessons["ports"])
     for name, service in services.items():
         assert service["build"]["context"] == "."

@@ -76,6 +76,22 @@ def spark_html() -> str:
             f"Spark UI: {spark_ui_link(port)} — {state}</div>")
 
 
+def exercises_html() -> str:
+    """The link to the exercises in JupyterLab, served by the same Jupyter server.
+
+    The folder is ``$STEPPER_WORK_DIR`` when set (the image: the attendee's mounted folder, where
+    the server copied the exercises), else ``exercises``."""
+    base = os.environ.get("VOILA_BASE_URL", "/") or "/"
+    folder = os.environ.get("STEPPER_WORK_DIR", "").strip().strip("/") or "exercises"
+    href = base.rstrip("/") + "/lab/tree/" + folder
+    return (f"<div style='font-size:17px;line-height:1.7'>The exercises, editable in JupyterLab: "
+            f"<a href='{escape(href)}' target='_blank' rel='noopener' "
+            f"style='font-weight:600;color:#0b57d0;text-decoration:underline'>"
+            f"open {escape(folder)}/ in JupyterLab</a>. Your notebooks are saved in that "
+            f"folder; each task's <b>Check</b> button (or <code>check(\"N.M\")</code> cell) "
+            f"gives its points.</div>")
+
+
 def index_page() -> widgets.Widget:
     """The whole index page as one widget."""
     refresh = widgets.Button(description="Check the Spark UI again",
@@ -94,6 +110,8 @@ def index_page() -> widgets.Widget:
                "Take the optimizers that fit a model out of their black box — first on one "
                "machine, then on a cluster."),
         widgets.HTML(index_html()),
+        widgets.HTML("<h2 style='margin:8px 0'>Exercises</h2>"),
+        widgets.HTML(exercises_html()),
         widgets.HTML("<h2 style='margin:8px 0'>Spark</h2>"),
         spark,
         refresh,

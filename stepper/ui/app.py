@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -356,14 +357,35 @@ class LessonApp:
 
     # -- rendering --------------------------------------------------------------------------------
     def _busy(self, busy: bool, text: str | None = None) -> None:
-        if busy:
+        if not hasattr(self, "_status_lock"):
+            self._status_lock, self._status_turn = threading.Lock(), 0
+        with self._status_lock:
+            self._status_turn += 1
+            turn = self._status_turn
+            if not busy:
+                self.controls.status.value = ""
+                return
             k = len(self.player.history()) + 1
             message = text or f"Spark is computing iteration {k}…"
             if isinstance(self.source, LiveSource) and not self.source.ready and not text:
                 message = "Loading the data on Spark first (the first time only)…"
             self.controls.status.value = f'<span class="stepper-busy">{message}</span>'
-        else:
-            self.controls.status.value = ""
+        if message.startswith(("Starting", "Loading")):  # the JVM start: show the seconds
+            threading.Thread(target=self._tick_elapsed, args=(turn, message), daemon=True,
+                             name="stepper-elapsed").start()
+
+    def _tick_elapsed(self, turn: int, message: str) -> None:
+        """Every second while the same busy notice is up: the notice with the seconds waited."""
+        started = time.monotonic()
+        while True:
+            time.sleep(1.0)
+            with self._status_lock:
+                if self._status_turn != turn:
+                    return
+                seconds = int(time.monotonic() - started)
+                self.controls.status.value = (
+                    f'<span class="stepper-busy">{message} '
+                    f'<span class="stepper-elapsed">{seconds} s</span></span>')
 
     def _playing(self, playing: bool) -> None:
         self.controls.play.description = "❚❚ Pause" if playing else "▶ Play"

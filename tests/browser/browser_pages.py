@@ -1,4 +1,5 @@
-"""Shared by the browser tests and the page benchmark: Voilà's command, Chromium, page loading."""
+"""Shared by the browser tests and the page benchmark: the Jupyter server's command (JupyterLab
+with Voilà as a server extension, as ``make lessons`` runs it), Chromium, page loading."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LESSONS = os.path.join(ROOT, "lessons")
-CHROMIUM = "/usr/bin/chromium"
+SERVER_CONFIG = os.path.join(ROOT, "jupyter_server_config.py")
+TOKEN = "stepper-browser-tests"  # the tests' own server listens on 127.0.0.1 only
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 PORTS = range(8870, 8880)
@@ -23,13 +25,38 @@ def free_port() -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port in 8870-8879 for Voilà")
+    raise RuntimeError("no free port in 8870-8879 for the Jupyter server")
 
 
-def voila_command(port: int) -> list[str]:
-    voila = os.path.join(os.path.dirname(sys.executable), "voila")
-    return [voila, LESSONS, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-            "--VoilaConfiguration.file_allowlist=['.*']"]
+def chromium() -> str:
+    """The Chromium to drive (tools/browser.py finds it; ``make test`` installed it if needed)."""
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    try:
+        from browser import NO_BROWSER, find
+    finally:
+        sys.path.pop(0)
+    found = find()
+    if found is None:
+        raise RuntimeError(NO_BROWSER.format(playwright=".venv/bin/playwright"))
+    return found
+
+
+def server_command(port: int, root_dir: str | None = None) -> list[str]:
+    """``make lessons``' server on ``port``, with the tests' token, serving ``root_dir``."""
+    jupyter = os.path.join(os.path.dirname(sys.executable), "jupyter")
+    command = [jupyter, "lab", f"--config={SERVER_CONFIG}", "--ip=127.0.0.1", f"--port={port}",
+               "--no-browser", f"--IdentityProvider.token={TOKEN}"]
+    if root_dir is not None:
+        command.append(f"--ServerApp.root_dir={root_dir}")
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    return command
+
+
+def lesson_url(server: str, name: str, query: str = "") -> str:
+    """The address of lesson ``name`` (no ``.ipynb``), with the token."""
+    query = f"{query}&token={TOKEN}" if query else f"token={TOKEN}"
+    return f"{server}/voila/render/lessons/{name}.ipynb?{query}"
 
 
 def open_page(browser, url: str, width: int = 1280, height: int = 720):

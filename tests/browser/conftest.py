@@ -1,46 +1,71 @@
-"""A real Voilà server on lessons/ (ports 8870-8879) and headless Debian Chromium (Playwright).
+"""A real Jupyter server as ``make lessons`` starts it (JupyterLab, with Voilà as a server
+extension; ports 8870-8879) and headless Chromium driven by Playwright.
 
-Each page view starts its own kernel (and its own Spark JVM), so the tests keep one page per
-lesson open for the whole session (``opened``) and open a second one only for the address
+The server's root is a temporary folder: ``lessons/`` and ``data/`` link to the repository's,
+``exercises/`` holds copies, so a test that edits and saves an exercise leaves the repository
+alone. Each page view starts its own kernel (and its own Spark JVM), so the tests keep one page
+per lesson open for the whole session (``opened``) and open a second one only for the address
 settings (``?present=1&fail_on_step=1``).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import time
 import urllib.request
 
 import pytest
-from browser_pages import CHROMIUM, CHROMIUM_FLAGS, ROOT, free_port, open_page, voila_command
+from browser_pages import (
+    CHROMIUM_FLAGS,
+    ROOT,
+    TOKEN,
+    chromium,
+    free_port,
+    lesson_url,
+    open_page,
+    server_command,
+)
 
 
 @pytest.fixture(scope="session")
-def voila_url(tmp_path_factory):
+def server_root(tmp_path_factory):
+    """The server's root: links to lessons/ and data/, a copy of exercises/."""
+    root = tmp_path_factory.mktemp("server-root")
+    for name in ("lessons", "data"):
+        (root / name).symlink_to(os.path.join(ROOT, name), target_is_directory=True)
+    shutil.copytree(os.path.join(ROOT, "exercises"), root / "exercises")
+    return root
+
+
+@pytest.fixture(scope="session")
+def voila_url(tmp_path_factory, server_root):
+    """The server's address (``http://127.0.0.1:<port>``); pages need ``?token=`` (TOKEN)."""
     port = free_port()
-    log_path = tmp_path_factory.mktemp("voila") / "voila.log"
+    log_path = tmp_path_factory.mktemp("server") / "jupyter.log"
     env = dict(os.environ, STEPPER_UI_PORT="", PYTHONUNBUFFERED="1")
     env.setdefault("STEPPER_MASTER", "local[2]")
+    env.pop("STEPPER_WORK_DIR", None)
     with open(log_path, "w") as log:
-        server = subprocess.Popen(voila_command(port), cwd=ROOT, env=env, stdout=log,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(server_command(port, str(server_root)), cwd=ROOT, env=env,
+                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:
         try:
-            with urllib.request.urlopen(url + "/", timeout=5) as response:
-                if response.status == 200:
+            with urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=5) as answer:
+                if answer.status == 200:
                     break
         except OSError:
             pass
         if server.poll() is not None or time.monotonic() > deadline:
             server.kill()
-            raise RuntimeError(f"Voilà did not start; its log:\n{log_path.read_text()}")
+            raise RuntimeError(f"Jupyter did not start; its log:\n{log_path.read_text()}")
         time.sleep(0.5)
     yield url
-    server.send_signal(signal.SIGINT)  # Voilà shuts its kernels down on SIGINT / SIGTERM
+    server.send_signal(signal.SIGTERM)  # Jupyter shuts its kernels down, then stops
     try:
         server.wait(timeout=30)
     except subprocess.TimeoutExpired:
@@ -54,15 +79,14 @@ def voila_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not os.path.exists(CHROMIUM):
-        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install chromium")
+    executable = chromium()  # one line naming the command to run when there is none
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+        launched = playwright.chromium.launch(executable_path=executable, headless=True,
                                               args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +96,7 @@ def opened(browser, voila_url):
 
     def get(name: str):
         if name not in pages:
-            pages[name] = open_page(browser, f"{voila_url}/voila/render/{name}.ipynb")
+            pages[name] = open_page(browser, lesson_url(voila_url, name))
         return pages[name]
 
     yield get

@@ -10,7 +10,7 @@ import glob
 import os
 
 import pytest
-from browser_pages import LESSONS, PAGE_TIMEOUT_MS, open_page
+from browser_pages import LESSONS, PAGE_TIMEOUT_MS, lesson_url, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -185,7 +185,7 @@ def test_step_back_play_pause(opened, name):
 
 @pytest.mark.parametrize("name", WITH_BAR)
 def test_presenter_address_and_failing_callback(browser, voila_url, name):
-    page = open_page(browser, f"{voila_url}/voila/render/{name}.ipynb?present=1&fail_on_step=1",
+    page = open_page(browser, lesson_url(voila_url, name, "present=1&fail_on_step=1"),
                      width=1920, height=1080)
     try:
         app = app_of(page)
