@@ -14,13 +14,20 @@ arrives the server applies at once
     w ← prox(w − η g_B(w_read)),        staleness = (updates applied now) − v,
 
 then k reads again. The staleness is not chosen: it emerges from the workers' speeds. With
-``staleness=τ`` it is bounded as in stale-synchronous parameter servers: a worker waits before
-reading (first come, first served) until it may start without any gradient in progress ever
-exceeding τ, i.e. until sⱼ + (gradients in progress, itself included, other than j) ≤ τ for
-every gradient j in progress, sⱼ being the updates applied since j read. (Each gradient in
-progress can land at most once before j, so the bound holds whatever the arrival order; with
-no gradient in progress a worker always starts, so nothing deadlocks.) τ = 0 lets one gradient
-be in progress at a time: sequential SGD, every worker reading the latest weights.
+``staleness=τ`` it is bounded as in stale-synchronous parameter servers, by making workers wait.
+Let s₀ ≥ s₁ ≥ … be the updates applied so far since each gradient in progress (computing, or
+finished and waiting) read w. The simulation keeps
+
+    sᵢ + i ≤ τ   for every i,                                             (F)
+
+which says that the gradients in progress can all still land within τ, oldest first. A worker
+reads only if (F) holds with its own s = 0 added (at most τ other gradients in progress); a
+finished gradient is applied only if (F) holds for the others after it (each of their s plus
+one), else it waits at the server, and waiting gradients are retried after every update, first
+come first served. (F) makes the oldest gradient always applicable when it arrives, so nothing
+deadlocks, and every applied gradient has staleness ≤ τ. τ = 0 lets one gradient be in
+progress at a time: sequential SGD, every worker reading the latest weights; with equally fast
+workers nobody waits once τ ≥ W − 1.
 
 ``variant="hogwild"`` (Hogwild!-style, lock-free, no server, no τ): an update reads the whole w
 at its start and, at its end, adds −η·g_B(w_read) to the coordinates S where the rows of B have
@@ -61,16 +68,17 @@ iteration in every variant, so one sync round). The step η is the driver's step
 
 Record keys (``update``): ``simulated_events``, one per gradient applied: ``worker``,
 ``update`` (its number since the start), ``staleness``, ``time`` (simulated clock when applied),
-``read_time`` (when the worker read w), ``rows`` (row indices into the data in partition
-order); for hogwild also ``support`` and ``stale_coordinates``; for sync also ``arrived`` (when
-the worker's gradient was ready; it then waited for the slowest). ``simulated_clock``: the
-simulated time after the iteration. ``simulated_wait``: the worker time spent waiting during the
-iteration (bounded staleness, or waiting for the slowest in sync).
+``read_time`` (when the worker read w), ``arrived`` (when its gradient was ready: earlier than
+``time`` when it waited, for the bound τ or, in sync, for the slowest), ``rows`` (row indices
+into the data in partition order); for hogwild also ``support`` and ``stale_coordinates``.
+``simulated_clock``: the simulated time after the iteration. ``simulated_wait``: the worker time
+spent waiting during the iteration (to read or to be applied under τ; for the slowest in sync).
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -116,10 +124,11 @@ class Timing(NamedTuple):
     slowdown: float
 
 
-def shards(n: int, workers: int, seed: int) -> list[np.ndarray]:
+@lru_cache(maxsize=8)
+def shards(n: int, workers: int, seed: int) -> tuple[np.ndarray, ...]:
     """Each worker's rows: consecutive pieces of a seeded permutation of 0 … n−1."""
     order = np.random.default_rng([seed, 23]).permutation(n)
-    return [order[k * n // workers:(k + 1) * n // workers] for k in range(workers)]
+    return tuple(order[k * n // workers:(k + 1) * n // workers] for k in range(workers))
 
 
 def worker_speed(seed: int, worker: int, spread: float) -> float:
@@ -129,13 +138,13 @@ def worker_speed(seed: int, worker: int, spread: float) -> float:
 
 
 def draw_job(seed: int, worker: int, job: int, shard: np.ndarray, batch: int,
-             timing: Timing) -> tuple[tuple[int, ...], float]:
-    """The rows and the simulated compute time of a worker's job-th gradient."""
+             timing: Timing, speed: float) -> tuple[tuple[int, ...], float]:
+    """The rows and the simulated compute time of a worker's job-th gradient (``speed`` is the
+    worker's own factor, :func:`worker_speed`)."""
     rng = np.random.default_rng([seed, 29, worker, job])
     rows = tuple(int(i) for i in shard[rng.integers(len(shard), size=batch)])
     z, u = rng.standard_normal(), rng.random()
-    seconds = (timing.compute_time * worker_speed(seed, worker, timing.worker_spread)
-               * math.exp(timing.jitter * z - timing.jitter ** 2 / 2)
+    seconds = (timing.compute_time * speed * math.exp(timing.jitter * z - timing.jitter ** 2 / 2)
                * (timing.slowdown if u < timing.stragglers else 1.0))
     return rows, seconds
 
@@ -164,6 +173,7 @@ class _Run:
         self.driver, self.batch, self.timing = driver, batch, timing
         self.seed = int(driver.settings.seed)
         self.shards = shards(n, workers, self.seed)
+        self.speeds = [worker_speed(self.seed, k, timing.worker_spread) for k in range(workers)]
         self.eta = float(driver.step_size)
         self.w = state.w.copy()
         self.clock, self.version = state.clock, state.version
@@ -184,36 +194,56 @@ class _Run:
         """Worker k reads w now and starts its next gradient."""
         worker = self.workers[k]
         rows, seconds = draw_job(self.seed, k, worker.job, self.shards[k], self.batch,
-                                 self.timing)
+                                 self.timing, self.speeds[k])
         self.waited += self.clock - worker.since
         self.workers[k] = worker._replace(read=self.w.copy(), version=self.version,
                                           started=self.clock, arrives=self.clock + seconds,
                                           rows=rows)
 
+    def running(self) -> list[int]:
+        """The workers with a gradient in progress (computing, or finished and waiting)."""
+        return [k for k, w in enumerate(self.workers) if w.read is not None]
+
     def may_start(self, tau: int | None) -> bool:
-        """Bounded staleness: every gradient in progress stays within τ even if all the others,
-        the newcomer included, land before it."""
-        if tau is None:
-            return True
-        running = [self.version - w.version for w in self.workers if w.read is not None]
-        return max(running, default=0) + len(running) <= tau
+        """(F) with a new gradient (s = 0) in progress."""
+        return tau is None or feasible([self.version - self.workers[j].version
+                                        for j in self.running()] + [0], tau)
+
+    def may_apply(self, k: int, tau: int | None) -> bool:
+        """(F) for the other gradients in progress once k's is applied."""
+        return tau is None or feasible([self.version + 1 - self.workers[j].version
+                                        for j in self.running() if j != k], tau)
 
     def admit(self, tau: int | None) -> None:
         while self.queue and self.may_start(tau):
             self.start(self.queue.pop(0))
 
-    def async_update(self, hogwild: bool) -> None:
+    def next_arrival(self, tau: int | None) -> int:
+        """The worker whose gradient the server applies next: the first finished one that may be
+        applied, advancing the clock to the next arrival while there is none."""
+        while True:
+            ready = sorted((self.workers[k].arrives, k) for k in self.running()
+                           if self.workers[k].arrives <= self.clock)
+            for _, k in ready:
+                if self.may_apply(k, tau):
+                    return k
+            upcoming = [self.workers[k].arrives for k in self.running()
+                        if self.workers[k].arrives > self.clock]
+            if not upcoming:
+                raise AssertionError("no gradient can be applied: (F) was broken")
+            self.clock = min(upcoming)
+
+    def async_update(self, hogwild: bool, tau: int | None) -> None:
         """The next arrival, applied by the server (ps) or lock-free on its support (hogwild)."""
-        k = min((k for k, w in enumerate(self.workers) if w.read is not None),
-                key=lambda k: (self.workers[k].arrives, k))
+        k = self.next_arrival(tau)
         worker = self.workers[k]
-        self.clock = worker.arrives
+        self.waited += self.clock - worker.arrives
         g = self.gradient(worker.rows, worker.read)
         moved = self.driver.prox(self.w - self.eta * g, self.eta)
         event: dict[str, Any] = {"worker": k, "update": self.version + 1,
                                  "staleness": self.version - worker.version,
                                  "time": self.clock, "read_time": worker.started,
-                                 "rows": list(worker.rows)}
+                                 "arrived": worker.arrives, "rows": list(worker.rows)}
         if hogwild:
             index = np.asarray(worker.rows, dtype=np.int64)
             support = np.flatnonzero(np.any(self.X[index] != 0, axis=0))
@@ -232,8 +262,8 @@ class _Run:
 
     def sync_round(self) -> None:
         """All workers read w; the round ends with the slowest; the mean gradient is applied."""
-        drawn = [draw_job(self.seed, k, w.job, self.shards[k], self.batch, self.timing)
-                 for k, w in enumerate(self.workers)]
+        drawn = [draw_job(self.seed, k, w.job, self.shards[k], self.batch, self.timing,
+                          self.speeds[k]) for k, w in enumerate(self.workers)]
         end = self.clock + max(seconds for _, seconds in drawn)
         rows = tuple(i for r, _ in drawn for i in r)
         g = self.gradient(rows, self.w)
@@ -251,6 +281,11 @@ class _Run:
     def state(self, t: int) -> AsyncState:
         return AsyncState(self.w, t, self.clock, self.version, tuple(self.workers),
                           tuple(self.queue), self.written)
+
+
+def feasible(staleness: list[int], tau: int) -> bool:
+    """(F): sorted from the stalest, the i-th gradient in progress has s + i ≤ τ."""
+    return all(s + i <= tau for i, s in enumerate(sorted(staleness, reverse=True)))
 
 
 def _no_payload(state: AsyncState, _context: RoundContext) -> dict[str, Any]:
@@ -322,7 +357,7 @@ def async_sgd(workers: int = 4, staleness: int | None = None, variant: str = "ps
                 run.sync_round()
             else:
                 run.admit(staleness)
-                run.async_update(variant == "hogwild")
+                run.async_update(variant == "hogwild", staleness)
         if variant != "sync":
             run.admit(staleness)  # the workers freed by the last update read now
         new = run.state(state.t + 1)
