@@ -157,6 +157,26 @@ def test_iteration_boundaries_do_not_change_the_simulation(arrays):
     np.testing.assert_array_equal(one[0][::4], four[0])
 
 
+def test_a_new_seed_waits_for_the_next_reset(arrays):
+    X, y = arrays
+    problem, method = Problem("logistic"), async_sgd(workers=3)
+    mask = problem.penalty_mask(3, True)
+    drivers = [LocalDriver(problem, Settings(algorithm=method, seed=seed), X, y, mask)
+               for seed in (0, 1)]
+    runs = []
+    for switch in (False, True):
+        state = method.init(np.zeros(3), 0)
+        for t in range(4):
+            driver = drivers[1 if switch and t >= 2 else 0]
+            driver.step_size = 0.2
+            state = method.update(state, {}, driver).state
+        runs.append(state.w)
+    np.testing.assert_array_equal(runs[0], runs[1])
+    fresh = method.update(method.init(np.zeros(3), 0), {}, drivers[1]).info["simulated_events"]
+    first = method.update(method.init(np.zeros(3), 0), {}, drivers[0]).info["simulated_events"]
+    assert fresh != first  # the seed does choose the rows and the times
+
+
 def test_sync_is_minibatch_sgd_over_w_times_batch_rows(arrays):
     X, y = arrays
     W, batch = 3, 4

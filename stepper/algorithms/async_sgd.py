@@ -50,6 +50,8 @@ all W workers read w, each computes its gradient, the round ends when the slowes
 
 Workers, rows and speeds (all drawn from the run's seed; no random generator is kept)
 -------------------------------------------------------------------------------------
+The seed is the run's (``Settings.seed``), read at the first update and kept in the state, so
+a new seed takes effect at the next reset, as for the other methods' state.
 Worker k owns a seeded shard: the rows of ``permutation(n)`` (``default_rng([seed, 23])``) in
 positions [k·n/W, (k+1)·n/W). Its j-th gradient draws, from ``default_rng([seed, 29, k, j])``,
 ``batch`` rows of its shard uniformly with replacement, then z ~ N(0, 1) and u ~ U(0, 1), and
@@ -78,6 +80,7 @@ spent waiting during the iteration (to read or to be applied under τ; for the s
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -112,6 +115,7 @@ class AsyncState(NamedTuple):
     workers: tuple[Worker, ...]
     queue: tuple[int, ...]
     written: np.ndarray         # per coordinate, the update that last wrote it (0: none)
+    seed: int | None = None     # the run's seed, fixed at the first update (None before)
 
 
 class Timing(NamedTuple):
@@ -149,7 +153,7 @@ def draw_job(seed: int, worker: int, job: int, shard: np.ndarray, batch: int,
     return rows, seconds
 
 
-def init_async(workers: int):
+def init_async(workers: int) -> Callable[[np.ndarray, int], AsyncState]:
     """The state builder: every worker waiting to read w₀ at simulated time 0."""
 
     def init(w0: np.ndarray, t: int = 0) -> AsyncState:
@@ -171,7 +175,7 @@ class _Run:
         if workers > n:
             raise ConfigError("workers", workers, f"at most the number of rows ({n})")
         self.driver, self.batch, self.timing = driver, batch, timing
-        self.seed = int(driver.settings.seed)
+        self.seed = int(driver.settings.seed if state.seed is None else state.seed)
         self.shards = shards(n, workers, self.seed)
         self.speeds = [worker_speed(self.seed, k, timing.worker_spread) for k in range(workers)]
         self.eta = float(driver.step_size)
@@ -280,7 +284,7 @@ class _Run:
 
     def state(self, t: int) -> AsyncState:
         return AsyncState(self.w, t, self.clock, self.version, tuple(self.workers),
-                          tuple(self.queue), self.written)
+                          tuple(self.queue), self.written, self.seed)
 
 
 def feasible(staleness: list[int], tau: int) -> bool:
