@@ -67,6 +67,11 @@ def test_one_worker_is_sequential_sgd(arrays):
     assert len(events) == 60 and {e["worker"] for e in events} == {0}
     assert all(e["staleness"] == 0 for e in events)
     rows = [e["rows"] for e in events]
+    # the documented draws: the shard is a permutation by default_rng([seed, 23]), the j-th
+    # gradient's row a uniform index into it from default_rng([seed, 29, worker, j])
+    shard = np.random.default_rng([0, 23]).permutation(300)
+    assert rows == [[int(shard[np.random.default_rng([0, 29, 0, j]).integers(300)])]
+                    for j in range(60)]
     assert len({r[0] for r in rows}) > 40  # uniform draws over all 300 rows, not one row
     np.testing.assert_allclose(weights, sequential_sgd(X, y, rows, 0.3, MASK), rtol=0,
                                atol=1e-12)
