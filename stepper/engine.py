@@ -144,6 +144,16 @@ class Stepper(Timeline):
                           oracle_hessian=self.partition_hessian is not None)
         if self.task_failure is not None:
             self.task_failure.check_partitions(self.data.partitions)
+        if self.method.simulated:
+            self._check_collectable()
+
+    def _check_collectable(self) -> None:
+        """A simulated method's rows must fit its limit: refused here, before any Spark job."""
+        values = self.data.rows * self.data.features
+        if values > SIMULATION_MAX_VALUES:
+            raise DataError(f"a simulated method collects the rows to the driver: "
+                            f"{self.data.rows} × {self.data.features} values is above its "
+                            f"limit of {SIMULATION_MAX_VALUES} (use fewer rows)")
 
     @property
     def method(self) -> Algorithm:
@@ -268,11 +278,7 @@ class Stepper(Timeline):
     def collected_rows(self) -> tuple[np.ndarray, np.ndarray]:
         """Every row on the driver, collected once (simulated methods only)."""
         if self._rows is None:
-            values = self.data.rows * self.data.features
-            if values > SIMULATION_MAX_VALUES:
-                raise DataError(f"a simulated method collects the rows to the driver: "
-                                f"{self.data.rows} × {self.data.features} values is above its "
-                                f"limit of {SIMULATION_MAX_VALUES} (use fewer rows)")
+            self._check_collectable()
             block = self.data.to_numpy()
             self._rows = (np.asarray(block.X), np.asarray(block.y))
         return self._rows

@@ -57,6 +57,7 @@ def spec_and_splits(draw):
         seed=draw(st.integers(0, 2**32)),
         task=draw(st.sampled_from(["classification", "regression"])),
         noise=draw(st.sampled_from([0.0, 0.5, 1.0])),
+        density=draw(st.sampled_from([1.0, 0.3])),
     )
     # Bias some split points onto chunk boundaries, where off-by-one errors live.
     point = st.one_of(
@@ -92,6 +93,25 @@ def test_partitions_reassemble_the_whole_data_set(rows, partitions, features):
     X, y = generate_rows(spec, 0, rows)
     np.testing.assert_array_equal(X, np.concatenate([p[0] for p in parts]))
     np.testing.assert_array_equal(y, np.concatenate([p[1] for p in parts]))
+
+
+def test_density_keeps_each_feature_with_its_probability():
+    """Sparse rows: the dense rows' values where an independent mask (the documented stream)
+    keeps them, 0 elsewhere; labels from the sparse rows; density 1 is the dense data set."""
+    rows, d, seed = CHUNK_ROWS + 500, 8, 3
+    dense = GeneratorSpec(rows=rows, features=d, seed=seed, noise=0.0)
+    sparse = GeneratorSpec(rows=rows, features=d, seed=seed, noise=0.0, density=0.2)
+    Xd, _ = generate_rows(dense, 0, rows)
+    Xs, ys = generate_rows(sparse, 0, rows)
+    masks = [np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2, k)))
+             .random((CHUNK_ROWS, d)) < 0.2 for k in (0, 1)]
+    keep = np.concatenate(masks)[:rows]
+    np.testing.assert_array_equal(Xs, np.where(keep, Xd, 0.0))
+    # kept fraction within 5 standard deviations of 0.2 (binomial, rows·d draws)
+    assert abs(keep.mean() - 0.2) < 5 * np.sqrt(0.2 * 0.8 / keep.size)
+    np.testing.assert_array_equal(ys, np.where(Xs @ true_weights(sparse) >= 0, 1.0, -1.0))
+    np.testing.assert_array_equal(generate_rows(GeneratorSpec(rows, d, seed, density=1.0), 0,
+                                                rows)[0], Xd)
 
 
 def test_empty_ranges():
@@ -182,6 +202,9 @@ def test_generate_rows_rejects_bad_ranges(start, stop):
         ({"rows": 10, "features": 2, "task": "ranking"}, "task"),
         ({"rows": 10, "features": 2, "noise": -0.1}, "noise"),
         ({"rows": 10, "features": 2, "noise": float("nan")}, "noise"),
+        ({"rows": 10, "features": 2, "density": 0.0}, "density"),
+        ({"rows": 10, "features": 2, "density": 1.5}, "density"),
+        ({"rows": 10, "features": 2, "density": float("nan")}, "density"),
     ],
 )
 def test_generator_spec_validation_names_the_field(kwargs, field):
@@ -206,6 +229,7 @@ def test_generator_spec_is_frozen():
         ),
         ("features=2,rows=2G,", GeneratorSpec(2 * 10**9, 2)),
         ("rows=10_000,features=1,noise=0", GeneratorSpec(10_000, 1, noise=0.0)),
+        ("rows=10,features=2,density=0.1", GeneratorSpec(10, 2, density=0.1)),
     ],
 )
 def test_parse_generator_spec(text, expected):
@@ -220,6 +244,8 @@ def test_parse_generator_spec(text, expected):
         ("rows=10,features=2x", "features"),
         ("rows=10,features=2,seed=-3", "seed"),
         ("rows=10,features=2,noise=lots", "noise"),
+        ("rows=10,features=2,density=some", "density"),
+        ("rows=10,features=2,density=0", "density"),
         ("rows=10,features=2,task=ranking", "task"),
         ("rows=10,features=0", "features"),
         ("rows=10", "features"),

@@ -42,6 +42,11 @@ from stepper.algorithms.settings import (
     scheduled_step,
 )
 
+# isort: split
+# methods added later register after the ones above (the registry's order is the order
+# names are listed in, e.g. in error messages)
+from stepper.algorithms.async_sgd import async_sgd
+
 ALGORITHMS = algorithm_names()
 """The registered methods' names."""
 
@@ -60,6 +65,7 @@ __all__ = [
     "Sums",
     "add_sums",
     "algorithm_names",
+    "async_sgd",
     "gd",
     "init_state",
     "init_weights",

@@ -516,5 +516,6 @@ def from_generator(
     return Dataset(
         sc, recipe, source_rdd=None, feature_names=[f"x{j + 1}" for j in range(spec.features)],
         task=spec.task, partition_rows=counts,
-        source=f"generated:rows={spec.rows},features={spec.features},seed={spec.seed}",
+        source=f"generated:rows={spec.rows},features={spec.features},seed={spec.seed}"
+               + (f",density={spec.density}" if spec.density < 1 else ""),
     )

@@ -51,14 +51,18 @@ The large generator (``GeneratorSpec`` / ``generate_rows``)
 For data sets too large to store, rows are *defined* rather than saved. With ``d = features``::
 
     w* = true_weights(spec)                     d weights from the seed alone, ‖w*‖ = 3
-    x  ~ N(0, I_d)
+    x  ~ N(0, I_d), then (density ρ < 1) each xⱼ kept with probability ρ, else set to 0
     classification:  P(y = +1 | x) = σ(x·w* / noise)     (noise = 0: y = sign(x·w*), ties → +1)
     regression:      y = x·w* + noise·ε,  ε ~ N(0, 1)
 
 Row ``i`` belongs to chunk ``k = i // CHUNK_ROWS``. Chunk ``k`` is always generated whole
 (``CHUNK_ROWS`` rows, whatever ``spec.rows`` is) from ``np.random.default_rng([seed, k])``: first
 the ``CHUNK_ROWS × d`` features (row-major), then ``CHUNK_ROWS`` uniforms (classification) or
-normals (regression). A row therefore depends only on ``(seed, d, task, noise, i)``, so
+normals (regression). With ``density`` ρ < 1 the features are then multiplied by the mask
+``u < ρ`` of ``CHUNK_ROWS × d`` uniforms from the chunk's own stream
+``SeedSequence(seed, spawn_key=(2, k))`` before the labels are drawn (so labels follow the sparse
+rows; ρ = 1 draws no mask and gives the dense rows exactly as before). A row therefore depends
+only on ``(seed, d, task, noise, density, i)``, so
 ``generate_rows(spec, a, c)`` equals ``generate_rows(spec, a, b)`` followed by
 ``generate_rows(spec, b, c)`` for any ``a ≤ b ≤ c``: every Spark partition can generate its own
 rows, and the data set is the same however it is split. The weights use a separate stream
@@ -266,6 +270,8 @@ class GeneratorSpec:
         seed: non-negative integer seed; the weights and every row derive from it.
         task: ``"classification"`` (labels ±1 from a logistic model) or ``"regression"``.
         noise: classification temperature / regression noise standard deviation (>= 0).
+        density: the probability that a feature of a row is kept (else it is 0), in (0, 1];
+            1 gives dense rows (sparse rows show Hogwild!-style lock-free updates).
     """
 
     rows: int
@@ -273,6 +279,7 @@ class GeneratorSpec:
     seed: int = 0
     task: str = "classification"
     noise: float = 1.0
+    density: float = 1.0
 
     def __post_init__(self) -> None:
         _check_count("rows", self.rows, 1)
@@ -284,6 +291,11 @@ class GeneratorSpec:
             raise ValueError(f"noise must be a number, got {self.noise!r}")
         if not math.isfinite(self.noise) or self.noise < 0:
             raise ValueError(f"noise must be finite and >= 0, got {self.noise!r}")
+        if isinstance(self.density, bool) or not isinstance(self.density,
+                                                            (int, float, np.floating)):
+            raise ValueError(f"density must be a number, got {self.density!r}")
+        if not 0.0 < self.density <= 1.0:
+            raise ValueError(f"density must be in (0, 1], got {self.density!r}")
 
 
 def true_weights(spec: GeneratorSpec) -> np.ndarray:
@@ -305,6 +317,9 @@ def _chunk(spec: GeneratorSpec, k: int, w: np.ndarray) -> tuple[np.ndarray, np.n
     """Chunk ``k`` in full: rows ``[k·CHUNK_ROWS, (k+1)·CHUNK_ROWS)``."""
     rng = np.random.default_rng([spec.seed, k])
     X = rng.standard_normal((CHUNK_ROWS, spec.features))
+    if spec.density < 1.0:
+        keep = np.random.default_rng(np.random.SeedSequence(spec.seed, spawn_key=(2, k)))
+        X *= keep.random((CHUNK_ROWS, spec.features)) < spec.density
     score = X @ w
     if spec.task == "classification":
         u = rng.random(CHUNK_ROWS)
@@ -369,7 +384,7 @@ def partition_bounds(n_rows: int, partitions: int, index: int) -> tuple[int, int
 
 _SUFFIXES = {"k": 10**3, "K": 10**3, "M": 10**6, "G": 10**9}
 _INT_RE = re.compile(r"^([0-9][0-9_]*)([kKMG]?)$")
-_SPEC_KEYS = ("rows", "features", "seed", "task", "noise")
+_SPEC_KEYS = ("rows", "features", "seed", "task", "noise", "density")
 
 
 def _parse_int(key: str, value: str) -> int:
@@ -386,9 +401,9 @@ def _parse_int(key: str, value: str) -> int:
 def parse_generator_spec(text: str) -> GeneratorSpec:
     """Parse a command-line spec such as ``rows=1M,features=20,seed=0,task=regression,noise=0.5``.
 
-    Keys: ``rows`` and ``features`` (required), ``seed``, ``task``, ``noise``. Integers accept a
-    ``k``/``K`` (10³), ``M`` (10⁶) or ``G`` (10⁹) suffix and ``_`` separators. Spaces around items
-    are ignored.
+    Keys: ``rows`` and ``features`` (required), ``seed``, ``task``, ``noise``, ``density``.
+    Integers accept a ``k``/``K`` (10³), ``M`` (10⁶) or ``G`` (10⁹) suffix and ``_`` separators.
+    Spaces around items are ignored.
 
     Raises:
         ValueError: naming the unknown, repeated, missing or badly-valued key.
@@ -409,11 +424,11 @@ def parse_generator_spec(text: str) -> GeneratorSpec:
             raise ValueError(f"key {key!r} given twice in generator spec")
         if key in ("rows", "features", "seed"):
             fields[key] = _parse_int(key, value)
-        elif key == "noise":
+        elif key in ("noise", "density"):
             try:
                 fields[key] = float(value)
             except ValueError:
-                raise ValueError(f"bad value for 'noise': {value!r} (expected a number)") from None
+                raise ValueError(f"bad value for {key!r}: {value!r} (expected a number)") from None
         else:
             fields[key] = value
     missing = [k for k in ("rows", "features") if k not in fields]
