@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-from stepper import ConfigError, Problem, Stepper, add_intercept, load_csv, standardize
+from stepper import (
+    ConfigError,
+    Problem,
+    Stepper,
+    add_intercept,
+    load_csv,
+    load_trace,
+    standardize,
+)
 from stepper.algorithms import Settings, lbfgs
 from stepper.algorithms.lbfgs import CURVATURE_EPS, init_state, two_loop
 from stepper.checks import check_method_fits
@@ -171,7 +179,7 @@ def test_full_batch_trajectory_is_the_same_for_1_and_7_partitions(sc, data_path)
 
 @pytest.mark.spark
 @pytest.mark.parametrize("lr", [None, "wolfe"])
-def test_distributed_equals_numpy_on_one_machine(lesson_data, lesson_arrays, lr):
+def test_distributed_equals_numpy_on_one_machine(lesson_data, lesson_arrays, lr, tmp_path):
     problem, settings = Problem("logistic", l2=LAM), Settings(algorithm=lbfgs(memory=4), lr=lr)
     run = Stepper(lesson_data, problem, settings)
     records = run.run(7)
@@ -185,6 +193,12 @@ def test_distributed_equals_numpy_on_one_machine(lesson_data, lesson_arrays, lr)
     run.seek(4)
     again = run.run(3)
     np.testing.assert_array_equal([r.weights for r in again], [r.weights for r in records[4:]])
+    # the method's record keys survive a trace file
+    run.save(str(tmp_path / "lbfgs.jsonl"))
+    _, loaded = load_trace(str(tmp_path / "lbfgs.jsonl"))
+    for mine, theirs in zip(loaded, run.records, strict=True):
+        for key in ("memory_used", "pair_kept", "curvature", "trials"):
+            assert mine.update[key] == theirs.update[key]
 
 
 @pytest.mark.spark
@@ -234,3 +248,15 @@ def test_wolfe_accepts_a_step_meeting_the_strong_wolfe_conditions(lesson_data, l
         assert value <= value0 + 1e-4 * eta * (g0 @ d)
         assert abs(g @ d) <= 0.9 * abs(g0 @ d)
         assert trials[-1]["slope"] == pytest.approx(g @ d, rel=1e-9, abs=1e-15)
+
+
+@pytest.mark.spark
+def test_a_plugged_partition_oracle_gives_the_same_run(lesson_data):
+    def my_sums(X, y, w):  # the exercises' oracle: Σ loss and Σ gradient over a block
+        margin = y * (X @ w)
+        return np.logaddexp(0, -margin).sum(), -(X.T @ (y * np.exp(-np.logaddexp(0, margin))))
+
+    ours = Stepper(lesson_data, Problem(l2=LAM), algorithm="lbfgs", partition_oracle=my_sums)
+    builtin = Stepper(lesson_data, Problem(l2=LAM), algorithm="lbfgs")
+    np.testing.assert_allclose([r.weights for r in ours.run(4)],
+                               [r.weights for r in builtin.run(4)], rtol=1e-12, atol=1e-15)

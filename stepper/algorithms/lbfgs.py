@@ -39,7 +39,9 @@ the step sₖ = wₖ₊₁ − wₖ and the gradient gₖ, and update k+1 forms 
 stores it (dropping the oldest beyond m), then computes dₖ₊₁. The state is
 (w, t, pairs, gradient, step): ``pairs`` a tuple of (s, y) tuples of read-only arrays, oldest
 first, so a recorded state is never changed by a later iteration (stepping back and forth
-recomputes the same numbers).
+recomputes the same numbers). A change of the problem between steps (``Stepper.set(l2=…)``)
+keeps the state: the stored pairs then describe the old J, the direction is still one of
+descent (every stored pair has sᵀy > 0), and the memory renews itself within m iterations.
 
 The step wₖ₊₁ = wₖ + η dₖ:
 

@@ -12,11 +12,12 @@ from stepper import Problem, Stepper, add_intercept, load_csv, standardize
 from stepper.algorithms import Settings
 from stepper.local import run_local
 
-pytestmark = [pytest.mark.cluster, pytest.mark.timeout(300)]
+pytestmark = pytest.mark.cluster
 
 LESSON_CSV = Path(__file__).resolve().parents[2] / "data" / "logistic2d_train.csv"
 
 
+@pytest.mark.timeout(900)  # the first test of a session also waits for the cluster to start
 def test_lbfgs_on_the_cluster_matches_local_mode(cluster_spark):
     from scipy.optimize import minimize
 
