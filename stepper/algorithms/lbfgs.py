@@ -54,11 +54,21 @@ The step wₖ₊₁ = wₖ + η dₖ:
   strong_wolfe`, N&W alg. 3.5–3.6 with cubic interpolation), which also guarantee sᵀy > 0; each
   trial is one more round that brings J and ∇J.
 
-So an iteration costs 1 + (trials) rounds. The record's ``update`` holds ``gradient`` (gₖ) and
-``query_point`` (wₖ), ``trials`` (the line search's, empty for a fixed step), ``memory_used``
-(pairs in memory after this iteration's pair was considered), ``pair_kept`` (whether the pair
-completed this iteration was stored; None on the first iteration) and ``curvature`` (sᵀy of the
-newest stored pair, None while the memory is empty).
+So an iteration costs 1 + (trials) rounds. With a line search that is at least 2: the accepted
+Wolfe trial even brings ∇J(wₖ₊₁), which the next iteration's map computes again (every iteration
+starts with one map that reports J and ∇J at the broadcast weights). On the lesson data
+(logistic, λ₂ = 0.01, w₀ = 0) both searches accept η = 1 almost always: ‖∇J‖ < 10⁻⁸ after 11
+iterations and 22 rounds (11 rounds with the fixed full step), against 6 iterations and 12
+rounds for Newton with Armijo (each map also reducing a d × d Hessian) and 556 iterations and
+1112 rounds for gradient descent with Armijo. Past the optimum, where differences of J are
+rounding, backtracking may spend many trials on noise; the Wolfe search then takes its first
+trial (see :func:`~stepper.algorithms.line_search.strong_wolfe`).
+
+The record's ``update`` holds ``gradient`` (gₖ) and ``query_point`` (wₖ), ``trials`` (the line
+search's, empty for a fixed step), ``memory_used`` (pairs in memory after this iteration's pair
+was considered), ``pair_kept`` (whether the pair completed this iteration was stored; None on
+the first iteration) and ``curvature`` (sᵀy of the newest stored pair, None while the memory
+is empty).
 
 Needs a smooth objective: not hinge, and L1 only in its smooth (pseudo-Huber) form; only loss and
 gradient sums, so a plugged ``partition_oracle`` works.
