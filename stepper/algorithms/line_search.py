@@ -69,7 +69,7 @@ def strong_wolfe(state: Any, objective: float, gradient: np.ndarray, driver: Dri
 
     At the optimum, where the predicted decrease −η φ'(0) and the change of J are both below
     J's rounding (``ROUNDING``·(1 + |J|)), φ' is rounding noise and the curvature test cannot be
-    met: the first trial is then accepted as it is.
+    met: such a trial (in practice the first) is accepted as it is.
     """
     settings = driver.settings
     trials: list[dict[str, Any]] = []
