@@ -294,7 +294,7 @@ class Stepper(Timeline):
             base = 1.0 / self.lipschitz()
         elif rule == "spectral":
             base = 1.0 / self.spectral()
-        elif rule == "armijo":
+        elif rule in ("armijo", "wolfe"):  # a line search's first trial
             base = self.settings.armijo_start
         else:
             base = float(rule)

@@ -40,13 +40,13 @@ def lipschitz_step(problem: Problem, X: np.ndarray) -> float:
 
 
 def base_step(problem: Problem, settings: Settings, X: np.ndarray) -> float:
-    """η before any schedule: the number given, 1/L, the spectral step, or Armijo's η₀."""
+    """η before any schedule: the number given, 1/L, the spectral step, or a line search's η₀."""
     rule = settings.step_rule
     if rule == "1/L":
         return lipschitz_step(problem, X)
     if rule == "spectral":
         return 1.0 / problem.spectral_bound(X.T @ X, X.shape[0])
-    if rule == "armijo":
+    if rule in ("armijo", "wolfe"):  # a line search's first trial
         return float(settings.armijo_start)
     return float(rule)
 

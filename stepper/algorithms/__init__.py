@@ -32,6 +32,7 @@ from stepper.algorithms.gradient import (
     sample_seed,
     sgd,
 )
+from stepper.algorithms.lbfgs import lbfgs
 from stepper.algorithms.newton import newton, newton_direction
 from stepper.algorithms.settings import (
     INITS,
@@ -69,6 +70,7 @@ __all__ = [
     "gd",
     "init_state",
     "init_weights",
+    "lbfgs",
     "minibatch",
     "momentum",
     "nesterov",

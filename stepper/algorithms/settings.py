@@ -4,7 +4,8 @@ steps, see ``Stepper.set``).
 Step sizes (``lr``): a positive number; ``"1/L"``, the workshop's safe step for gradient methods
 with L = ¼·maxᵢ‖xᵢ‖² + λ₂ (logistic), computed on the cluster; ``"spectral"``, 1/λmax(∇²J(0)) =
 1/λmax(¼·XᵀX/n + λ₂I) for logistic regression (the exact global Lipschitz constant of its
-gradient, from one d × d reduce); ``"armijo"`` (methods with a line search only); or None, the
+gradient, from one d × d reduce); ``"armijo"`` or ``"wolfe"`` (methods with that line search
+only: backtracking, or the strong Wolfe search of L-BFGS); or None, the
 method's own default (``Algorithm.default_lr``: 1/L for the gradient family, the full step 1 for
 Newton and L-BFGS).
 """
@@ -20,9 +21,12 @@ from stepper.algorithms.base import Algorithm, algorithm_names, resolve
 from stepper.errors import ConfigError
 from stepper.trace import TRACE_LEVELS
 
-STEP_RULES = ("1/L", "spectral", "armijo")
+STEP_RULES = ("1/L", "spectral", "armijo", "wolfe")
+LINE_SEARCHES = {"armijo": "Armijo backtracking", "wolfe": "the strong Wolfe search"}
 SCHEDULES = ("constant", "inv_sqrt")
 INITS = ("zeros", "random")
+
+_RULES_IN_WORDS = "a positive number, '1/L', 'spectral', 'armijo' or 'wolfe'"
 
 HYPER_OF_SETTING = {"momentum": "mu", "batch_fraction": "fraction",
                     "with_replacement": "with_replacement", "full_objective": "full_objective"}
@@ -67,14 +71,14 @@ class Settings:
         rule = self.step_rule
         if isinstance(rule, str):
             if rule not in STEP_RULES:
-                raise ConfigError("lr", rule, "a positive number, '1/L', 'spectral' or 'armijo'")
-            if rule == "armijo" and "armijo" not in method.line_searches:
+                raise ConfigError("lr", rule, _RULES_IN_WORDS)
+            if rule in LINE_SEARCHES and rule not in method.line_searches:
                 able = [name for name in algorithm_names()
-                        if "armijo" in resolve(name).line_searches]
+                        if rule in resolve(name).line_searches]
                 raise ConfigError("lr", rule, f"a number, '1/L' or 'spectral' for {method.name} "
-                                  f"(Armijo backtracking needs full-batch {_either(able)})")
+                                  f"({LINE_SEARCHES[rule]} needs full-batch {_either(able)})")
         elif not (np.isfinite(rule) and rule > 0):
-            raise ConfigError("lr", rule, "a positive number, '1/L', 'spectral' or 'armijo'")
+            raise ConfigError("lr", rule, _RULES_IN_WORDS)
 
     def _check_numbers(self) -> None:
         if self.momentum is not None and not (0.0 <= self.momentum < 1.0):
