@@ -28,14 +28,14 @@ class Parser(argparse.ArgumentParser):
 
 def _learning_rate(text: str) -> float | str:
     rule = text.strip()
-    named = {"1/l": "1/L", "armijo": "armijo", "spectral": "spectral"}
+    named = {"1/l": "1/L", "armijo": "armijo", "spectral": "spectral", "wolfe": "wolfe"}
     if rule.lower() in named:
         return named[rule.lower()]
     try:
         return float(rule)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a step size: give a positive number, 1/L, spectral or armijo"
+            f"{text!r} is not a step size: give a positive number, 1/L, spectral, armijo or wolfe"
         ) from None
 
 
@@ -115,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     method.add_argument("--lr", type=_learning_rate, default=None, metavar="STEP",
                         help="step size: a positive number, 1/L (L = ¼·maxᵢ‖xᵢ‖² + λ2 for "
                         "logistic), spectral (1/λmax(¼XᵀX/n + λ2 I), the exact Lipschitz step "
-                        "of logistic regression) or armijo (backtracking; gd, newton, lbfgs) "
+                        "of logistic regression), armijo (backtracking; gd, newton, lbfgs) or "
+                        "wolfe (strong Wolfe search; lbfgs) "
                         "(default: the method's own: 1/L for the gradient family, 1 for newton "
                         "and lbfgs)")
     method.add_argument("--schedule", default="constant",
