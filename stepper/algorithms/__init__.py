@@ -42,6 +42,11 @@ from stepper.algorithms.settings import (
     scheduled_step,
 )
 
+# isort: split
+# methods added later register after the ones above (the registry's order is the order
+# names are listed in, e.g. in error messages)
+from stepper.algorithms.admm import admm
+
 ALGORITHMS = algorithm_names()
 """The registered methods' names."""
 
@@ -59,6 +64,7 @@ __all__ = [
     "Step",
     "Sums",
     "add_sums",
+    "admm",
     "algorithm_names",
     "gd",
     "init_state",
