@@ -44,6 +44,11 @@ Each partition returns the standard sums at w = z (``rows``, ``loss``, ``gradien
 * ``local_steps``: the Newton steps it took;
 * ``local_decrement``: the Newton decrement δ² before its last step (how exact x_p⁺ is).
 
+The executors keep nothing between iterations: x_p and u_p live in the driver's state and
+travel in the payload, so a retried task solves the same local problem from the same warm start
+(the same numbers), and a partition may run on any executor. After ``set_data`` with another
+partition count, a partition without an x_p or u_p starts from z and 0 (any u is a valid start).
+
 **The update's record** (``info``): ``z`` (= the new weights), ``primal_residual``,
 ``dual_residual``, ``rho`` (the ρ of this iteration's local solves), ``next_rho`` (the ρ of the
 next one), ``local_solutions`` (the x_p⁺, a P × d list ordered by partition) and ``duals`` (the
@@ -147,10 +152,6 @@ def local_solve(X: np.ndarray, y: np.ndarray, n: int, v: np.ndarray, x0: np.ndar
     return x, steps, decrement
 
 
-def _init(w0: np.ndarray, t: int = 0, rho: float = 1.0) -> AdmmState:
-    return AdmmState(np.asarray(w0, dtype=np.float64), {}, {}, float(rho), t)
-
-
 def _require(problem: Any, _task: str) -> None:
     if problem.loss == "hinge":
         raise ConfigError("problem", "hinge", "logistic or squares for admm (its local Newton "
@@ -178,7 +179,7 @@ def admm(rho: float = 1.0, local_newton_steps: int = 3,
              "residual_balancing": residual_balancing}
 
     def init(w0: np.ndarray, t: int = 0) -> AdmmState:
-        return _init(w0, t, rho)
+        return AdmmState(np.asarray(w0, dtype=np.float64), {}, {}, float(rho), t)
 
     def broadcast(state: AdmmState, context: RoundContext) -> dict[str, Any]:
         return {"w": state.w, "rho": state.rho, "n": int(sum(context.partition_rows)),
