@@ -58,6 +58,12 @@ u_p⁺, likewise).
 iteration, ρ ← τρ if r > μs, ρ ← ρ/τ if s > μr (else unchanged), and every u_p is divided by the
 same factor (u = y/ρ is the scaled dual, so y is kept).
 
+**Choosing ρ.** f_p carries the factor 1/n, so its curvature is about 1/P of the data term's
+(between μ/P and L/P); ρ of that order converges fastest, a much larger or smaller ρ slowly.
+On the workshop's logistic data (standardized, λ₂ = 0.01, P = 4), ρ = 0.01 reaches
+scikit-learn's solution to 5·10⁻⁷ in 33 iterations, while the default ρ = 1 is still 1.0 away
+after 80; residual balancing moves a badly chosen ρ towards the right scale.
+
 Problems: logistic or squares, with L2 and/or the exact L1 (``l1_mode="prox"``). Hinge is
 refused (the local Newton solve needs a twice-differentiable loss), and so is the smooth L1
 (``l1_mode="smooth"`` with λ₁ > 0): its pseudo-Huber term has no closed-form prox for the
