@@ -32,7 +32,6 @@ from stepper.algorithms.gradient import (
     sample_seed,
     sgd,
 )
-from stepper.algorithms.lbfgs import lbfgs
 from stepper.algorithms.newton import newton, newton_direction
 from stepper.algorithms.settings import (
     INITS,
@@ -46,7 +45,9 @@ from stepper.algorithms.settings import (
 # isort: split
 # methods added later register after the ones above (the registry's order is the order
 # names are listed in, e.g. in error messages)
-from stepper.algorithms.async_sgd import async_sgd
+from stepper.algorithms.lbfgs import lbfgs  # isort: skip
+from stepper.algorithms.admm import admm  # isort: skip
+from stepper.algorithms.async_sgd import async_sgd  # isort: skip
 
 ALGORITHMS = algorithm_names()
 """The registered methods' names."""
@@ -65,6 +66,7 @@ __all__ = [
     "Step",
     "Sums",
     "add_sums",
+    "admm",
     "algorithm_names",
     "async_sgd",
     "gd",
