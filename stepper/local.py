@@ -15,8 +15,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from stepper.algorithms import RoundContext, Settings, Sums, init_weights, scheduled_step
+from stepper.checks import check_method_fits
 from stepper.data.blocks import Block, partition_bounds
-from stepper.errors import ConfigError, DivergenceError
+from stepper.errors import DivergenceError
 from stepper.problems import Problem
 
 
@@ -103,8 +104,8 @@ def run_local(
     divergence this way).
     """
     method = settings.method
-    if settings.needs_hessian and not problem.twice_differentiable:
-        raise ConfigError("algorithm", method.name, "a twice-differentiable objective")
+    check_method_fits(problem, method,
+                      "regression" if problem.loss == "squares" else "classification")
     mask = problem.penalty_mask(X.shape[1], intercept)
     driver = LocalDriver(problem, settings, X, y, mask)
     step = base_step(problem, settings, X)
