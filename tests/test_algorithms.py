@@ -69,7 +69,7 @@ def test_each_method_carries_its_default_step(arrays):
 @pytest.mark.parametrize(("make", "expected"), [
     (lambda: Settings(algorithm="adam"), "algorithm='adam' is not valid: one of gd"),
     (lambda: Settings(algorithm="sgd", lr="armijo"), "Armijo backtracking needs full-batch gd"),
-    (lambda: Settings(lr="2/L"), "'1/L', 'spectral' or 'armijo'"),
+    (lambda: Settings(lr="2/L"), "a positive number, '1/L', 'spectral'"),
     (lambda: gd().with_hyper(memory=3), "memory=3 is not valid: a hyperparameter of gd"),
 ])
 def test_bad_methods_are_refused_in_one_line(make, expected):
