@@ -287,10 +287,13 @@ def _describe_spark_error(exc: BaseException) -> str | None:
         from py4j.protocol import Py4JError, Py4JJavaError, Py4JNetworkError
     except ImportError:  # pragma: no cover - pyspark always brings py4j
         return None
+    spark_errors: tuple[type[BaseException], ...] = ()
     try:
         from pyspark.errors import PySparkException
+
+        spark_errors = (PySparkException,)
     except ImportError:  # pragma: no cover
-        PySparkException = ()
+        pass
     if isinstance(exc, Py4JJavaError):
         try:
             text = str(exc.java_exception.toString())
@@ -301,7 +304,7 @@ def _describe_spark_error(exc: BaseException) -> str | None:
         return "the Spark JVM stopped or cannot be reached"
     if isinstance(exc, Py4JError):
         return "Spark failed: " + _one_line(str(exc))
-    if PySparkException and isinstance(exc, PySparkException):
+    if spark_errors and isinstance(exc, spark_errors):
         return "Spark failed: " + _one_line(str(exc))
     return None
 
@@ -504,7 +507,7 @@ def _run_on_spark(args, problem, settings, spec, task, output: _SparkOutput) -> 
                     stopped = record.iteration
                     break
             elapsed = time.perf_counter() - started
-            if stopped is not None:
+            if stopped is not None and run.current is not None:
                 print(f"# converged: gradient norm {run.current.grad_norm:.3e} < {args.tol:g} "
                       f"at iteration {stopped}", file=out)
             if run.current is not None:

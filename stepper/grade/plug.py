@@ -136,7 +136,8 @@ def attendee_problem(problem: Problem, oracle: Callable, hessian: Callable | Non
     if problem.loss != "logistic":
         raise NotReady(f"the exercises implement the logistic loss, not {problem.loss!r}")
 
-    class YourProblem(type(problem)):
+    # Subclasses the problem's own class (known at run time only).
+    class YourProblem(type(problem)):  # type: ignore[misc]
         def block_sums(self, X, y, w, want_hessian=False):
             loss, gradient = oracle(X, y, w)
             H = None
@@ -162,11 +163,12 @@ def my_stepper(data, problem: Problem | None = None, functions: Mapping[str, Any
     if settings.get("algorithm") == "newton":
         hessian, hessian_origin = partition_hessian_from(functions)
         run = Stepper(data, attendee_problem(problem, oracle, hessian), **settings)
-        run.plugged = f"{origin}; Hessian: {hessian_origin}"
+        # attributes the lesson views read; Stepper itself does not declare them
+        run.plugged = f"{origin}; Hessian: {hessian_origin}"  # type: ignore[attr-defined]
     else:
         run = Stepper(data, problem, partition_oracle=oracle, **settings)
-        run.plugged = origin
-    run.reference_problem = problem
+        run.plugged = origin  # type: ignore[attr-defined]
+    run.reference_problem = problem  # type: ignore[attr-defined]
     return run
 
 

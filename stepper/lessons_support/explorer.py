@@ -16,6 +16,7 @@ Play, an iteration slider) with the same figures.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 import numpy as np
@@ -31,6 +32,9 @@ from stepper.lessons_support.lab1 import (
 from stepper.lessons_support.metrics import confusion_html, precision_recall
 from stepper.lessons_support.page import ErrorBox, figure_image, guarded
 from stepper.ui.figures import BlitFigure, BoundaryFigure, ContourFigure
+
+if TYPE_CHECKING:
+    from stepper.ui import LessonApp
 
 VERDICT_COLOURS = {"ok": "#e6f4ea", "slow": "#fff8e1", "unstable": "#fdecea",
                    "diverged": "#fdecea"}
@@ -65,6 +69,8 @@ class GapFigure(BlitFigure):
         self.invalidate()
 
     def show(self, current: int) -> bytes:
+        if self._run is None:
+            raise RuntimeError("show() needs a run: call set_run() first")
         gap = self._run.gap
         k = np.arange(len(gap))
         self.past.set_data(k[: current + 1], gap[: current + 1])
@@ -129,7 +135,7 @@ class Explorer:
         with big_fonts():
             self.gap_figure = GapFigure(width=6.4, height=4.6)
         self.run: Run | None = None
-        self.app = None
+        self.app: LessonApp | None = None
         self._k = 0
 
         self.algorithm = widgets.Dropdown(
@@ -239,8 +245,15 @@ class Explorer:
         return view
 
     @property
+    def current(self) -> Run:
+        """The run shown (computed by :meth:`recompute`, which the constructor calls)."""
+        if self.run is None:
+            raise RuntimeError("no run computed yet: call recompute() first")
+        return self.run
+
+    @property
     def last(self) -> int:
-        return self.run.path.weights.shape[0] - 1
+        return self.current.path.weights.shape[0] - 1
 
     def recompute(self, keep: int | None = None) -> Run:
         """Run the current settings. With the control bar the run starts at iteration 0 (or
@@ -275,7 +288,7 @@ class Explorer:
     def _build_app(self, keep: int | None) -> None:
         from stepper.ui import LessonApp, PageState, replay_from_local
 
-        d, run = self.lab.data, self.run
+        d, run = self.lab.data, self.current
         replay = replay_from_local(run.path, REGULARIZATIONS[run.regularization], d.X, d.y,
                                    algorithm=run.algorithm)
         for view in (self.gap_view, self.boundary_view, self.confusion_view):
@@ -304,7 +317,7 @@ class Explorer:
             return self.gap_figure.show(min(k, self.last))
 
     def update_readout(self, k: int) -> None:
-        run = self.run
+        run = self.current
         k = min(k, self.last)
         self._k = k
         scores = self.lab.scores(run.path.weights[k])
@@ -324,7 +337,7 @@ class Explorer:
 
     def seek(self, k: int) -> None:
         k = int(np.clip(k, 0, self.last))
-        if self.uses_control_bar:
+        if self.uses_control_bar and self.app is not None:
             self.app.player.seek(k)
             return
         if self.slider.value != k:
@@ -376,7 +389,7 @@ class Explorer:
     def show(self, k: int) -> None:
         """Draw everything at iteration k of the current run (built-in bar)."""
         self.check_failure(k)
-        run = self.run
+        run = self.current
         w = run.path.weights[k]
         scores = self.lab.scores(w)
         with big_fonts():
