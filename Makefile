@@ -11,7 +11,7 @@ PORT ?= 8866
 SUBMISSIONS ?= submissions
 PYTEST_ARGS ?=
 
-.PHONY: lessons test test-fast test-cluster test-browser java-check lint lock data exercises grade bench bench-big bench-scale bench-pages clean
+.PHONY: lessons test test-fast test-cluster test-browser test-image image-archive java-check lint lock data exercises grade bench bench-big bench-scale bench-pages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is needed, found " + sys.version.split()[0])'
@@ -30,11 +30,11 @@ lessons: $(STAMP) java-check
 		--MappingKernelManager.cull_idle_timeout=1800
 
 test: $(STAMP) java-check
-	$(BIN)/python -m pytest -m "not cluster" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not cluster and not image" $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -m cluster tests/cluster $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not spark and not cluster and not browser and not notebooks and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not spark and not cluster and not browser and not notebooks and not slow and not image" $(PYTEST_ARGS)
 
 test-cluster: $(STAMP) java-check
 	$(BIN)/python -m pytest -m cluster tests/cluster $(PYTEST_ARGS)
@@ -42,8 +42,28 @@ test-cluster: $(STAMP) java-check
 test-browser: $(STAMP) java-check
 	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
+# Builds the attendee and instructor images with a real engine (Docker, or podman as root) and
+# runs them; minutes, so not part of `make test` (CI runs it after `make test`).
+test-image: $(STAMP)
+	$(BIN)/python -m pytest -m image tests/image $(PYTEST_ARGS)
+
+# The attendee image as one file for rooms with poor Wi-Fi: attendees run
+# `docker load -i stepper-image.tar.gz`, then `docker run --rm --init -p 8866:8866 -p 4040:4040 stepper`.
+ENGINE ?= docker
+IMAGE ?= stepper
+ARCHIVE ?= stepper-image.tar.gz  # must end in .tar.gz
+BUILD_OPTS ?=
+image-archive:
+	@command -v $(ENGINE) >/dev/null 2>&1 || { echo "make image-archive needs $(ENGINE): install Docker, or use ENGINE=podman"; exit 1; }
+	$(ENGINE) build $(BUILD_OPTS) -t $(IMAGE) .
+	rm -f $(ARCHIVE:.gz=) $(ARCHIVE)
+	$(ENGINE) save -o $(ARCHIVE:.gz=) $(IMAGE)
+	gzip -1 $(ARCHIVE:.gz=)
+	@echo "$(ARCHIVE): `du -h $(ARCHIVE) | cut -f1`; attendees: docker load -i $(ARCHIVE)"
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy stepper
 
 data: $(STAMP)
 	$(BIN)/python -m stepper.data.make_data --out data
@@ -74,4 +94,4 @@ bench-scale: $(STAMP) java-check
 	$(BIN)/python benchmarks/scale.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .mypy_cache
