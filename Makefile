@@ -48,7 +48,7 @@ test-image: $(STAMP)
 	$(BIN)/python -m pytest -m image tests/image $(PYTEST_ARGS)
 
 # The attendee image as one file for rooms with poor Wi-Fi: attendees run
-# `docker load -i stepper-image.tar.gz`, then `docker run --rm --init -p 8866:8866 -p 4040:4040 stepper`.
+# `docker load -i stepper-image.tar.gz` (podman: `gzip -dc stepper-image.tar.gz | podman load`).
 ENGINE ?= docker
 IMAGE ?= stepper
 ARCHIVE ?= stepper-image.tar.gz  # must end in .tar.gz

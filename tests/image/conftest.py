@@ -31,6 +31,7 @@ from engines import Engine, EngineMissingError, Images, cleanup_podman, find_eng
 IMAGE_DIR = Path(__file__).resolve().parent
 ATTENDEE = "localhost/stepper-image-test:attendee"
 INSTRUCTOR = "localhost/stepper-image-test:instructor"
+TIMEOUT = 3600  # seconds for one test, with the builds when it is the first
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -39,6 +40,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if IMAGE_DIR in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.image)
+            # pytest-timeout counts the session's builds in the first test's setup
+            item.add_marker(pytest.mark.timeout(TIMEOUT))
 
 
 def cache_dir() -> Path:

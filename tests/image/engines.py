@@ -2,8 +2,8 @@
 
 Docker builds with its own daemon and reaches the public ``python:3.11-slim-bookworm``. podman
 (root, from Debian's packages: ``apt-get install podman buildah runc fuse-overlayfs mmdebstrap
-uidmap slirp4netns netavark aardvark-dns iptables``) is set up here for machines that reach no
-container registry, as measured in the project's engineering notes:
+uidmap slirp4netns netavark aardvark-dns iptables catatonit``) is set up here for machines that
+reach no container registry, as measured in the project's engineering notes:
 
 - its own ``containers.conf`` (runc, since crun 1.8 refuses a hybrid cgroup layout; cgroupfs;
   ulimits below the machine's hard limits) and ``storage.conf`` (a storage directory of the
@@ -33,15 +33,17 @@ import image_base
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST_CA = Path("/etc/ssl/certs/ca-certificates.crt")
+SYSTEM_PATHS = "/usr/sbin:/sbin:/usr/libexec/podman:/usr/lib/podman"
 PIP_DIR = "/etc/xdg/pip"  # where a build's RUN steps find pip.conf and the host's CA bundle
 INSTALL_PODMAN = (
     "apt-get install podman buildah runc fuse-overlayfs mmdebstrap uidmap slirp4netns netavark "
-    "aardvark-dns iptables (Debian/Ubuntu, as root), or start a Docker engine"
+    "aardvark-dns iptables catatonit (Debian/Ubuntu, as root), or start a Docker engine"
 )
 
 CONTAINERS_CONF = """\
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+init_path = "{init}"
 
 [engine]
 runtime = "runc"
@@ -131,11 +133,20 @@ def podman_engine(workdir: Path, cache: Path) -> Engine:
         raise EngineMissingError(f"no container engine: podman is not installed; {INSTALL_PODMAN}")
     if os.geteuid() != 0:
         raise EngineMissingError("the image tests drive podman as root: run them as root")
+    needed = {"runc": "runc", "mmdebstrap": "mmdebstrap", "iptables": "iptables",
+              "catatonit": "catatonit"}  # catatonit: the --init that docker-compose.yml asks for
+    missing = [package for tool, package in needed.items()
+               if shutil.which(tool, path=f"{os.environ.get('PATH', '')}:{SYSTEM_PATHS}") is None]
+    if not Path("/usr/lib/podman/netavark").exists() and shutil.which("netavark") is None:
+        missing.append("netavark")
+    if missing:
+        raise EngineMissingError(f"podman is here but not {', '.join(missing)}: {INSTALL_PODMAN}")
     workdir.mkdir(parents=True, exist_ok=True)
     # The network definitions too live under workdir: other users of podman on this machine
     # keep theirs, and cleaning up here removes only this session's.
     (workdir / "networks").mkdir(exist_ok=True)
-    (workdir / "containers.conf").write_text(CONTAINERS_CONF.format(workdir=workdir))
+    init = shutil.which("catatonit", path=SYSTEM_PATHS + ":/usr/bin:/bin") or "catatonit"
+    (workdir / "containers.conf").write_text(CONTAINERS_CONF.format(workdir=workdir, init=init))
     (workdir / "storage.conf").write_text(
         f'[storage]\ndriver = "overlay"\ngraphroot = "{workdir}/storage"\n'
         f'runroot = "{workdir}/run"\n'

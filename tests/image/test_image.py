@@ -15,6 +15,7 @@ Host ports: 8950-8999 and 14040-14099 on 127.0.0.1 only (the machine is shared).
 from __future__ import annotations
 
 import json
+import secrets
 import socket
 import subprocess
 import threading
@@ -29,11 +30,15 @@ import yaml
 from engines import PIP_DIR, ROOT, Engine, Images
 from leaks import Scan, scan_tar, split_blocks
 
-# Where the lesson pages are served. One Voilà server today; a Jupyter server with Voilà as an
-# extension would serve them at "/voila/render/lessons/": change this constant only.
-LESSONS_URL = "/voila/render/"
-INDEX_PAGE = LESSONS_URL + "index.ipynb"
-SPARK_LESSON = LESSONS_URL + "00_spark_basics.ipynb"
+# Where the lesson pages may be served, tried in this order: by Voilà on its own (today), or by a
+# Jupyter server with Voilà as an extension. The first that serves the index is used.
+LESSONS_URLS = ("/voila/render/", "/voila/render/lessons/")
+INDEX = "index.ipynb"
+SPARK_LESSON = "00_spark_basics.ipynb"
+# A Jupyter server asks for a token: the tests set one (JUPYTER_TOKEN) and send it in a header,
+# which Voilà on its own ignores.
+TOKEN = secrets.token_hex(16)
+HEADERS = {"Authorization": f"token {TOKEN}"}
 ERROR_MARKERS = ("Traceback (most recent call", "application/vnd.jupyter.error")
 USER_ID = "1000"
 APP = "home/stepper/app"
@@ -54,8 +59,9 @@ def free_port(first: int, last: int) -> int:
 
 
 def fetch(url: str, timeout: float = 60) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers=HEADERS)
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read().decode("utf-8", errors="replace")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", errors="replace")
@@ -63,19 +69,35 @@ def fetch(url: str, timeout: float = 60) -> tuple[int, str]:
 
 def wait_for(url: str, seconds: float, accept: tuple[int, ...] = (200,)) -> str:
     """The body of ``url`` once it answers with an accepted status (polled, no timing claims)."""
+    return wait_for_any([url], seconds, accept)[1]
+
+
+def wait_for_any(
+    urls: list[str], seconds: float, accept: tuple[int, ...] = (200,)
+) -> tuple[str, str]:
+    """``(url, body)`` of the first of ``urls`` to answer with an accepted status."""
     deadline = time.monotonic() + seconds
-    last = "no answer yet"
+    last: dict[str, str] = {}
     while time.monotonic() < deadline:
-        try:
-            status, body = fetch(url, timeout=30)
-        except (OSError, urllib.error.URLError) as error:
-            last = repr(error)
-        else:
+        for url in urls:
+            try:
+                status, body = fetch(url, timeout=30)
+            except (OSError, urllib.error.URLError) as error:
+                last[url] = repr(error)
+                continue
             if status in accept:
-                return body
-            last = f"HTTP {status}"
+                return url, body
+            last[url] = f"HTTP {status}"
         time.sleep(1)
-    raise AssertionError(f"{url} did not answer within {seconds:.0f} s: {last}")
+    raise AssertionError(f"none of {urls} answered within {seconds:.0f} s: {last}")
+
+
+def lessons_index(port: int, seconds: float = 300) -> tuple[str, str]:
+    """``(prefix, index page)``: where this server serves the lesson pages."""
+    urls = [f"http://127.0.0.1:{port}{prefix}{INDEX}" for prefix in LESSONS_URLS]
+    url, body = wait_for_any(urls, seconds)
+    assert "00_spark_basics" in body, body[:2000]
+    return url[: -len(INDEX)], body
 
 
 def scan_image(engine: Engine, image: str, blocks: list) -> Scan:
@@ -155,19 +177,17 @@ def test_the_image_serves_the_lessons_and_starts_spark_as_the_non_root_user(
 ) -> None:
     lessons_port, ui_port = free_port(8950, 8999), free_port(14040, 14099)
     name = "stepper-image-test-run"
-    engine.run("run", "--detach", "--init", "--name", name,
+    engine.run("run", "--detach", "--init", "--name", name, "--env", f"JUPYTER_TOKEN={TOKEN}",
                "--publish", f"127.0.0.1:{lessons_port}:8866",
                "--publish", f"127.0.0.1:{ui_port}:4040", images.attendee)
     try:
-        index = wait_for(f"http://127.0.0.1:{lessons_port}{INDEX_PAGE}", 300)
-        assert "00_spark_basics" in index, index[:2000]
+        prefix, _ = lessons_index(lessons_port)
         # Render the lesson whose page starts Spark; its UI answers while the kernel lives.
         page: dict[str, object] = {}
 
         def render() -> None:
             try:
-                page["status"], page["body"] = fetch(
-                    f"http://127.0.0.1:{lessons_port}{SPARK_LESSON}", timeout=600)
+                page["status"], page["body"] = fetch(prefix + SPARK_LESSON, timeout=600)
             except Exception as error:  # reported below
                 page["error"] = error
 
@@ -213,14 +233,17 @@ spark.stop()
 def compose_file(tmp: Path, image: str, ports: dict[str, list[str]]) -> Path:
     """docker-compose.yml as it is, but for the image already built and this machine's ports.
 
-    Only ``image`` (the attendee image the session built), ``build`` (not needed then) and the
-    published ports (127.0.0.1 and free ports of the test range: the machine is shared) change.
+    Only ``image`` (the attendee image the session built), ``build`` (not needed then), the
+    published ports (127.0.0.1 and free ports of the test range: the machine is shared) and the
+    lessons server's token (known to the test) change.
     """
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     for name, service in compose["services"].items():
         service["image"] = image
         service.pop("build", None)
         service["ports"] = ports.get(name, [])
+        if name == "lessons":
+            service["environment"]["JUPYTER_TOKEN"] = TOKEN
     path = tmp / "docker-compose.yml"
     path.write_text(yaml.safe_dump(compose, sort_keys=False))
     return path
@@ -235,15 +258,12 @@ def classroom(engine: Engine, images: Images, tmp_path: Path) -> Iterator[dict[s
     path = compose_file(tmp_path, images.attendee, ports)
     project = "stepper-image-test"
     compose = [*engine.compose, "--project-name", project, "--file", str(path)]
-    # podman-compose names its containers <project>_<service>_1, Docker <project>-<service>-1.
-    sep = "_" if engine.name == "podman" else "-"
     up = subprocess.run([*compose, "up", "--detach", "--no-build"],
                         env=engine.env, capture_output=True, text=True, timeout=900,
                         stdin=subprocess.DEVNULL, check=False, cwd=tmp_path)
     try:
         assert up.returncode == 0, up.stdout[-3000:] + up.stderr[-3000:]
-        yield {"master_ui": master_ui, "lessons": lessons,
-               "container": lambda service: f"{project}{sep}{service}{sep}1"}
+        yield {"master_ui": master_ui, "lessons": lessons, "project": project}
     finally:
         down = subprocess.run([*compose, "down", "--volumes", "--timeout", "10"], env=engine.env,
                               capture_output=True, text=True, timeout=600,
@@ -272,10 +292,44 @@ def test_compose_runs_a_lesson_iteration_on_both_workers(
             break
         time.sleep(2)
     assert len(alive) == 2, f"workers alive at the master: {alive}"
-    index = wait_for(f"http://127.0.0.1:{classroom['lessons']}{INDEX_PAGE}", 300)
-    assert "00_spark_basics" in index
-    lessons = classroom["container"]("lessons")
+    lessons_index(int(classroom["lessons"]))
+    # Docker Compose and podman-compose label each container with its project and service.
+    (lessons,) = engine.run(
+        "ps", "--filter", f"label=com.docker.compose.project={classroom['project']}",
+        "--filter", "label=com.docker.compose.service=lessons", "--format", "{{.Names}}",
+    ).stdout.split()
     done = engine.run("exec", "--workdir", f"/{APP}", lessons, "python", "-c", CLUSTER_STEP,
                       timeout=900)
     (hosts_line,) = [line for line in done.stdout.splitlines() if line.startswith("HOSTS")]
     assert hosts_line == "HOSTS ['worker-1', 'worker-2']", done.stdout[-3000:]
+
+
+# -- make image-archive ------------------------------------------------------------------------
+def test_make_image_archive_saves_an_image_that_loads(
+    engine: Engine, images: Images, tmp_path: Path
+) -> None:
+    """The instructor's hand-out file: built with the Makefile's target, loaded back."""
+    archive = tmp_path / "stepper-image.tar.gz"
+    tag = "localhost/stepper-image-test:archive"
+    try:
+        done = subprocess.run(
+            ["make", "--no-print-directory", "image-archive", f"ENGINE={engine.command}",
+             f"IMAGE={tag}", f"ARCHIVE={archive}", f"BUILD_OPTS={' '.join(engine.build_options)}"],
+            cwd=ROOT, env=engine.env, capture_output=True, text=True, timeout=1800,
+            stdin=subprocess.DEVNULL, check=False,
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        assert archive.stat().st_size > 100 * 2**20, archive.stat().st_size
+        print(f"\n{archive.name}: {archive.stat().st_size / 2**20:.0f} MiB")
+        engine.run("rmi", "--force", tag, timeout=300)
+        # `docker load` reads the gzip file itself; podman 4.3 wants it uncompressed.
+        with subprocess.Popen(["gzip", "-dc", str(archive)], stdout=subprocess.PIPE) as unzip:
+            loaded = subprocess.run([engine.command, "load"], stdin=unzip.stdout, env=engine.env,
+                                    capture_output=True, text=True, timeout=1200, check=False)
+        assert unzip.returncode == 0 and loaded.returncode == 0, loaded.stdout + loaded.stderr
+        assert "stepper-image-test:archive" in loaded.stdout + loaded.stderr, loaded.stdout
+        user = engine.run("run", "--rm", tag, "id", "-u", timeout=300)
+        assert user.stdout.strip() == USER_ID
+        engine.run("rmi", "--force", tag, check=False, timeout=300)
+    finally:
+        archive.unlink(missing_ok=True)
