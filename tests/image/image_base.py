@@ -78,7 +78,8 @@ def setup_hook() -> str:
         'chroot "$1" sh -ec "'
         f"ln -s python{VERSION} /usr/local/bin/python3 && ln -s python3 /usr/local/bin/python"
         " && ldconfig"
-        " && /usr/local/bin/python3 -m ensurepip --default-pip >/dev/null"
+        " && PIP_ROOT_USER_ACTION=ignore /usr/local/bin/python3 -m ensurepip --default-pip"
+        " >/dev/null"
         " && rm -f /usr/local/bin/pip3.*"
         ' && find /usr/local -name __pycache__ -prune -exec rm -rf {} +"'
     )
