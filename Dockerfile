@@ -51,9 +51,18 @@ RUN pip install --no-cache-dir -r requirements.lock \
 # "### BEGIN SOLUTION" blocks, the instructor's hidden tests, and the wrong-answer fixtures, which
 # are near-complete solutions). INCLUDE_SOLUTIONS=1 keeps them: the instructor's image.
 # (.dockerignore must not exclude solutions/, or the instructor's image would lack them.)
+# The copy itself leaves out what .dockerignore lists, and .git and .venv wherever they are:
+# Docker applies .dockerignore to this mount, but buildah/podman do not, and .git's history holds
+# the solutions. So every builder gets the same files ("**/x" lines match at any depth, the
+# others at the top, as Docker reads them).
 ARG INCLUDE_SOLUTIONS=0
 RUN --mount=type=bind,target=/mnt/context \
-    cp -R /mnt/context/. . \
+    { sed -n -e 's/[[:space:]]*$//' -e '/^[^#!]/s#/*$##p' /mnt/context/.dockerignore 2>/dev/null || true; } > /tmp/ignored \
+    && sed -n 's#^[*][*]/##p' /tmp/ignored > /tmp/ignored-anywhere \
+    && sed -e '/^[*][*]\//d' -e 's#^/*#./#' /tmp/ignored > /tmp/ignored-top \
+    && tar -C /mnt/context -cf /tmp/context.tar --anchored --exclude-from=/tmp/ignored-top \
+        --no-anchored --exclude-from=/tmp/ignored-anywhere --exclude=.git --exclude=.venv . \
+    && tar -xf /tmp/context.tar && rm -f /tmp/context.tar /tmp/ignored /tmp/ignored-top /tmp/ignored-anywhere \
     && if [ "$INCLUDE_SOLUTIONS" != "1" ]; then rm -rf solutions exercise_sources stepper/grade/hidden_tests tests/fixtures/submissions; fi \
     && pip install --no-cache-dir --no-deps -e . \
     && python -c "import stepper, pyspark; print('stepper', stepper.__version__, 'pyspark', pyspark.__version__)" \

@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NO_PYPI = echo "Cannot install the pinned packages into $(VENV) (pip's error is above): PyPI must be reachable, or PIP_INDEX_URL point at a mirror; then run make again." >&2; exit 1
 
-.PHONY: lessons test test-fast test-cluster test-browser java-check browser-check lint lock data exercises grade bench bench-big bench-scale bench-pages clean
+.PHONY: lessons test test-fast test-cluster test-browser test-image image-archive java-check browser-check lint lock data exercises grade bench bench-big bench-scale bench-pages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is needed, found " + sys.version.split()[0])'
@@ -41,7 +41,7 @@ lessons: $(STAMP) java-check
 # selected nothing.
 test: $(STAMP) java-check browser-check
 	@main=0; cluster=0; \
-	$(BIN)/python -m pytest -m "not cluster" $(PYTEST_ARGS) || main=$$?; \
+	$(BIN)/python -m pytest -m "not cluster and not image" $(PYTEST_ARGS) || main=$$?; \
 	$(BIN)/python -m pytest -m cluster tests/cluster $(PYTEST_ARGS) || cluster=$$?; \
 	if [ $$main = 5 ] && [ $$cluster = 5 ]; then echo "make test: no test was selected" >&2; exit 1; fi; \
 	for run in main:$$main cluster:$$cluster; do \
@@ -50,7 +50,7 @@ test: $(STAMP) java-check browser-check
 	exit $${failed:-0}
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not spark and not cluster and not browser and not notebooks and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not spark and not cluster and not browser and not notebooks and not slow and not image" $(PYTEST_ARGS)
 
 test-cluster: $(STAMP) java-check
 	$(BIN)/python -m pytest -m cluster tests/cluster $(PYTEST_ARGS)
@@ -58,8 +58,28 @@ test-cluster: $(STAMP) java-check
 test-browser: $(STAMP) java-check browser-check
 	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
+# Builds the attendee and instructor images with a real engine (Docker, or podman as root) and
+# runs them; minutes, so not part of `make test` (CI runs it after `make test`).
+test-image: $(STAMP)
+	$(BIN)/python -m pytest -m image tests/image $(PYTEST_ARGS)
+
+# The attendee image as one file for rooms with poor Wi-Fi: attendees run
+# `docker load -i stepper-image.tar.gz` (podman: `gzip -dc stepper-image.tar.gz | podman load`).
+ENGINE ?= docker
+IMAGE ?= stepper
+ARCHIVE ?= stepper-image.tar.gz  # must end in .tar.gz
+BUILD_OPTS ?=
+image-archive:
+	@command -v $(ENGINE) >/dev/null 2>&1 || { echo "make image-archive needs $(ENGINE): install Docker, or use ENGINE=podman"; exit 1; }
+	$(ENGINE) build $(BUILD_OPTS) -t $(IMAGE) .
+	rm -f $(ARCHIVE:.gz=) $(ARCHIVE)
+	$(ENGINE) save -o $(ARCHIVE:.gz=) $(IMAGE)
+	gzip -1 $(ARCHIVE:.gz=)
+	@echo "$(ARCHIVE): `du -h $(ARCHIVE) | cut -f1`; attendees: docker load -i $(ARCHIVE)"
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy stepper
 
 data: $(STAMP)
 	$(BIN)/python -m stepper.data.make_data --out data
@@ -90,4 +110,4 @@ bench-scale: $(STAMP) java-check
 	$(BIN)/python benchmarks/scale.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .mypy_cache

@@ -94,10 +94,13 @@ def spark_error_line(exc: BaseException) -> str | None:
         from py4j.protocol import Py4JError, Py4JJavaError, Py4JNetworkError
     except ImportError:  # pragma: no cover - pyspark always brings py4j
         return None
+    spark_errors: tuple[type[BaseException], ...] = ()
     try:
         from pyspark.errors import PySparkException
+
+        spark_errors = (PySparkException,)
     except ImportError:  # pragma: no cover
-        PySparkException = ()
+        pass
     if isinstance(exc, Py4JJavaError):
         try:
             text = str(exc.java_exception.toString())
@@ -108,7 +111,7 @@ def spark_error_line(exc: BaseException) -> str | None:
         return "the Spark JVM stopped or cannot be reached"
     if isinstance(exc, Py4JError):
         return "Spark failed: " + reduce_to_line(str(exc))
-    if PySparkException and isinstance(exc, PySparkException):
+    if spark_errors and isinstance(exc, spark_errors):
         return "Spark failed: " + reduce_to_line(str(exc))
     return None
 

@@ -188,6 +188,73 @@ def test_the_attendee_image_has_no_solutions_and_the_instructor_image_has(
         assert present == set()
 
 
+def copy_step() -> str:
+    """The shell text of the RUN that copies the build context (its bind mount's path kept)."""
+    (run_text,) = [args for keyword, args in instructions() if keyword == "RUN"
+                   and "--mount=type=bind" in args]
+    mount, _, body = run_text.partition(" ")
+    assert "target=/mnt/context" in mount, mount
+    return body
+
+
+def run_copy_step(context: Path, app: Path, scratch: Path, include: str) -> None:
+    """Run the copy step in ``app`` from ``context``, its temporary files in ``scratch``."""
+    body = copy_step().replace("/tmp/", f"{scratch}/").replace("/mnt/context", str(context))
+    steps = [part for part in body.split(" && ") if not part.lstrip().startswith(
+        ("pip install", "python -c", "chown"))]
+    subprocess.run(["sh", "-c", " && ".join(steps)], cwd=app, check=True, timeout=60,
+                   env={"INCLUDE_SOLUTIONS": include, "PATH": "/usr/bin:/bin"})
+
+
+@pytest.mark.parametrize("include", ["0", "1"])
+def test_the_copy_step_leaves_out_git_venv_and_what_dockerignore_lists(
+    include: str, tmp_path: Path
+) -> None:
+    """buildah does not apply .dockerignore to a bind mount of the context: the step must.
+
+    The Dockerfile's own copy step runs (minus its pip install and chown) on a context that holds
+    everything a developer's checkout may hold; .git (whose history holds the solutions) and
+    .venv must not come through, nor what .dockerignore lists, at the depth Docker reads it.
+    """
+    context, app = tmp_path / "context", tmp_path / "app"
+    files = {
+        ".git/objects/ab/cdef": "history", ".git/HEAD": "ref", ".venv/bin/python": "venv",
+        "venv/x": "venv", "stepper/__pycache__/engine.cpython-311.pyc": "pyc",
+        "stepper/grade/x.pyc": "pyc", "lessons/.ipynb_checkpoints/a.ipynb": "cp",
+        "results/out.json": "out", "benchmarks/out/a.txt": "out", "stepper.egg-info/PKG": "egg",
+        "Dockerfile": "d", "docker-compose.yml": "c", ".mypy_cache/x": "m",
+        "vendor/.git/HEAD": "nested repository", "data/.venv/x": "nested venv",
+        # kept: names that are ignored only at the top level, and everything else
+        "stepper/engine.py": "code", "data/results/kept.csv": "kept", "lessons/tmp/kept": "kept",
+        "solutions/01_oracles.ipynb": "solution", "exercise_sources/01_oracles.py": "source",
+        "stepper/grade/hidden_tests/test_h.py": "hidden", "tests/fixtures/submissions/a.py": "f",
+        "exercises/01_oracles.ipynb": "exercise", ".gitignore.example": "kept",
+    }
+    for name, text in files.items():
+        (context / name).parent.mkdir(parents=True, exist_ok=True)
+        (context / name).write_text(text)
+    shutil.copy(DOCKERIGNORE, context / ".dockerignore")
+    app.mkdir()
+    run_copy_step(context, app, tmp_path, include)
+    got = {str(path.relative_to(app)) for path in app.rglob("*") if path.is_file()}
+    kept = {"stepper/engine.py", "data/results/kept.csv", "lessons/tmp/kept",
+            "exercises/01_oracles.ipynb", ".gitignore.example"}
+    answers = {"solutions/01_oracles.ipynb", "exercise_sources/01_oracles.py",
+               "stepper/grade/hidden_tests/test_h.py", "tests/fixtures/submissions/a.py"}
+    assert got == (kept | answers if include == "1" else kept), sorted(got)
+    assert sorted(tmp_path.glob("ignored*")) == [] and not (tmp_path / "context.tar").exists()
+
+
+def test_the_copy_step_works_without_a_dockerignore_in_the_context(tmp_path: Path) -> None:
+    """Docker leaves .dockerignore itself out of the context (it lists itself): no error then."""
+    context, app = tmp_path / "context", tmp_path / "app"
+    (context / "stepper").mkdir(parents=True)
+    (context / "stepper" / "engine.py").write_text("code")
+    app.mkdir()
+    run_copy_step(context, app, tmp_path, "0")
+    assert (app / "stepper" / "engine.py").read_text() == "code"
+
+
 def test_dockerignore_keeps_what_the_images_need() -> None:
     """solutions/ must reach the build (the instructor's image); the lessons and package too."""
     patterns = [line.strip() for line in DOCKERIGNORE.read_text().splitlines()

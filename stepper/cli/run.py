@@ -208,7 +208,7 @@ def _run_on_spark(args, problem, settings, spec, task, output: SparkOutput) -> i
                     stopped = record.iteration
                     break
             elapsed = time.perf_counter() - started
-            if stopped is not None:
+            if stopped is not None and run.current is not None:
                 print(f"# converged: gradient norm {run.current.grad_norm:.3e} < {args.tol:g} "
                       f"at iteration {stopped}", file=out)
             if run.current is not None:

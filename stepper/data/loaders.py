@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -93,7 +93,7 @@ def _repartition(
     Every element of the result is one :class:`RowData` (global row ids = file order).
     """
 
-    def pieces(i: int, it: Iterator[ParsedChunk]) -> Iterator[tuple[int, Any]]:
+    def pieces(i: int, it: Iterable[ParsedChunk]) -> Iterator[tuple[int, Any]]:
         start = offsets[i]
         for chunk in it:
             ids = np.arange(start, start + chunk.X.shape[0], dtype=np.int64)
@@ -106,7 +106,7 @@ def _repartition(
                 if keep.any():
                     yield p, (int(ids[keep][0]), X[keep], chunk.y[keep], ids[keep])
 
-    def assemble(it: Iterator[tuple[int, Any]]) -> Iterator[RowData]:
+    def assemble(it: Iterable[tuple[int, Any]]) -> Iterator[RowData]:
         parts = sorted((piece for _p, piece in it), key=lambda piece: piece[0])
         if not parts:
             yield RowData(np.zeros((0, features)), np.zeros(0), np.zeros(0, dtype=np.int64))
@@ -152,14 +152,15 @@ def _finish_source(
 
 def _summarize(chunk: ParsedChunk, label_col: int, feature_cols: list[int]) -> dict:
     """What the driver needs to know about one parsed chunk (no data)."""
-    error = chunk.error
+    first = chunk.error  # the parser's first error: its line is always known
+    error: tuple[int | None, int | None, str] | None = first
     try:
         check_finite_matrix(
             chunk.X, chunk.y, path=None, row_numbers=chunk.lines,
             label_column=label_col, feature_columns=feature_cols or None,
         )
     except DataError as exc:
-        if error is None or (exc.line is not None and exc.line < error[0]):
+        if first is None or (exc.line is not None and exc.line < first[0]):
             error = (exc.line, exc.column, exc.problem)
     return {
         "rows": int(chunk.X.shape[0]),
@@ -185,7 +186,7 @@ def _load_text(
 ) -> Dataset:
     lines = sc.textFile(path)
 
-    def parse_partition(it: Iterator[tuple[str, int]]) -> Iterator[ParsedChunk]:
+    def parse_partition(it: Iterable[tuple[str, int]]) -> Iterator[ParsedChunk]:
         numbered = [(index + 1, text) for text, index in it if index >= skip_lines]
         yield parse(numbered)
 
@@ -404,7 +405,7 @@ def from_dataframe(
 
     raw = df.select(*selected).rdd.zipWithIndex()
 
-    def chunk_of(it: Iterator[tuple[Any, int]]) -> Iterator[ParsedChunk]:
+    def chunk_of(it: Iterable[tuple[Any, int]]) -> Iterator[ParsedChunk]:
         pairs = list(it)
         lines = np.asarray([index + 1 for _row, index in pairs], dtype=np.int64)
         values = [[_cell(v) for v in row] for row, _index in pairs]

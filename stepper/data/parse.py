@@ -56,7 +56,7 @@ def parse_csv_lines(numbered: list[tuple[int, str]], layout: CsvLayout) -> Parse
     feature_cols = layout.features
     rows: list[list[str]] = []
     kept: list[int] = []
-    error = None
+    error: tuple[int, int | None, str] | None = None
     for number, text in numbered:
         stripped = text.strip()
         if not stripped:

@@ -46,7 +46,9 @@ def task(task_id: str, points: float = 1, *, uses: str | tuple[str, ...] = (),
     limit = timeout if timeout is not None else (SPARK_TIMEOUT if spark else DEFAULT_TIMEOUT)
 
     def decorate(fn: F) -> F:
-        fn.grade = TaskInfo(task_id, float(points), names, spark, float(limit))
+        info = TaskInfo(task_id, float(points), names, spark, float(limit))
+        # a function attribute, which the Callable bound does not declare
+        fn.grade = info  # type: ignore[attr-defined]
         return fn
 
     return decorate

@@ -45,12 +45,14 @@ def import_module(name: str, path: str, line_map: list, sink: JsonLines, set_num
 
     def locate(exc: BaseException) -> str:
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if frame.filename == path and 1 <= frame.lineno <= len(line_map):
+            if frame.filename == path and frame.lineno and 1 <= frame.lineno <= len(line_map):
                 cell, line = line_map[frame.lineno - 1]
                 return f" (cell {cell}, line {line})"
         return ""
 
     spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path} as {name}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     signal.signal(signal.SIGALRM, _alarm)

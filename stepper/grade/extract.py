@@ -85,7 +85,12 @@ def _bound_names(node: ast.stmt) -> set[str]:
         return {(alias.asname or alias.name).split(".")[0] for alias in node.names}
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return {node.name}
-    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+        targets = [node.target]
+    else:  # _kept keeps no other statement
+        return set()
     return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
@@ -152,7 +157,8 @@ def extract(nb: nbformat.NotebookNode, path: Path | None = None) -> Extracted:
                 continue
             bound |= _bound_names(node)
             first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-            for lineno in range(first, node.end_lineno + 1):
+            last = node.end_lineno if node.end_lineno is not None else node.lineno
+            for lineno in range(first, last + 1):
                 out_lines.append(lines[lineno - 1])
                 line_map.append((index, lineno))
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

@@ -145,10 +145,11 @@ def my_stepper(data, problem: Problem | None = None, functions: Mapping[str, Any
         hessian, hessian_origin = partition_hessian_from(functions)
         run = Stepper(data, problem, partition_oracle=oracle, partition_hessian=hessian,
                       **settings)
-        run.plugged = f"{origin}; Hessian: {hessian_origin}"
+        # attributes the lesson views read; Stepper itself does not declare them
+        run.plugged = f"{origin}; Hessian: {hessian_origin}"  # type: ignore[attr-defined]
     else:
         run = Stepper(data, problem, partition_oracle=oracle, **settings)
-        run.plugged = origin
+        run.plugged = origin  # type: ignore[attr-defined]
     return run
 
 

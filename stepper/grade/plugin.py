@@ -305,7 +305,7 @@ class GradePlugin:
 
     def where(self, excinfo) -> str:
         for frame in reversed(traceback.extract_tb(excinfo.tb)):
-            place = self.locate(frame.filename, frame.lineno)
+            place = self.locate(frame.filename, frame.lineno or 0)
             if place:
                 code = (frame.line or "").strip()
                 return f" ({place}: `{code}`)" if code else f" ({place})"

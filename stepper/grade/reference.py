@@ -33,7 +33,7 @@ def grad_sum(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def hessian_sum(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Σᵢ σ(mᵢ)(1 − σ(mᵢ)) xᵢxᵢᵀ over the rows of one block."""
-    s = sigmoid(y * (X @ w))
+    s = np.asarray(sigmoid(y * (X @ w)))
     return (X * (s * (1.0 - s))[:, None]).T @ X
 
 

@@ -92,6 +92,7 @@ def render(cells: list[Cell], *, solved: bool) -> tuple[list[Cell], list[Solutio
             elif marker.startswith(END):
                 if block is None:
                     raise SourceError(f"line {number} of a cell: {END} without {BEGIN}")
+                assert task is not None  # checked at BEGIN
                 solutions.append(Solution(task[0], task[1], tuple(block)))
                 lines.extend(block if solved else [indent + stub_line(*task)])
                 block = None

@@ -16,6 +16,7 @@ Play, an iteration slider) with the same figures.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 import numpy as np
@@ -30,6 +31,9 @@ from stepper.lessons_support.lab1 import (
 )
 from stepper.lessons_support.page import ErrorBox, figure_image, guarded
 from stepper.ui.figures import BlitFigure, ContourFigure
+
+if TYPE_CHECKING:
+    from stepper.ui import LessonApp
 
 VERDICT_COLOURS = {"ok": "#e6f4ea", "slow": "#fff8e1", "unstable": "#fdecea",
                    "diverged": "#fdecea"}
@@ -64,6 +68,8 @@ class GapFigure(BlitFigure):
         self.invalidate()
 
     def show(self, current: int) -> bytes:
+        if self._run is None:
+            raise RuntimeError("show() needs a run: call set_run() first")
         gap = self._run.gap
         k = np.arange(len(gap))
         self.past.set_data(k[: current + 1], gap[: current + 1])
@@ -113,7 +119,7 @@ class Explorer:
         with big_fonts():
             self.gap_figure = GapFigure(width=6.4, height=4.6)
         self.run: Run | None = None
-        self.app = None
+        self.app: LessonApp | None = None
         self._k = 0
 
         self.algorithm = widgets.Dropdown(
@@ -220,8 +226,15 @@ class Explorer:
         return view
 
     @property
+    def current(self) -> Run:
+        """The run shown (computed by :meth:`recompute`, which the constructor calls)."""
+        if self.run is None:
+            raise RuntimeError("no run computed yet: call recompute() first")
+        return self.run
+
+    @property
     def last(self) -> int:
-        return self.run.path.weights.shape[0] - 1
+        return self.current.path.weights.shape[0] - 1
 
     def recompute(self, keep: int | None = None) -> Run:
         """Run the current settings; the run starts at iteration 0 (or ``keep``)."""
@@ -246,7 +259,7 @@ class Explorer:
     def _build_app(self, keep: int | None) -> None:
         from stepper.ui import LessonApp, PageState, replay_from_local
 
-        d, run = self.lab.data, self.run
+        d, run = self.lab.data, self.current
         replay = replay_from_local(run.path, REGULARIZATIONS[run.regularization], d.X, d.y,
                                    algorithm=run.algorithm)
         for view in (self.gap_view, self.boundary_view, self.confusion_view):
@@ -275,7 +288,7 @@ class Explorer:
             return self.gap_figure.show(min(k, self.last))
 
     def update_readout(self, k: int) -> None:
-        run = self.run
+        run = self.current
         k = min(k, self.last)
         self._k = k
         scores = self.lab.scores(run.path.weights[k])

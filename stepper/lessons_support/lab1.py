@@ -294,7 +294,7 @@ def oracles_html(lab: Lab1, regularization: str = "none") -> str:
     w0 = np.zeros(d.X.shape[1])
     w_star, j_star = lab.optimum(regularization)
     rng = np.random.default_rng(1)
-    w_test = rng.standard_normal(d.X.shape[1])
+    w_test = np.asarray(rng.standard_normal(d.X.shape[1]))
     g_num = numeric_gradient(lambda w: lab.objective(regularization, w), w_test)
     g = lab.gradient(regularization, w_test)
     H_num = np.array([numeric_gradient(lambda w, i=i: lab.gradient(regularization, w)[i], w_test)

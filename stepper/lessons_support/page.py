@@ -132,6 +132,7 @@ def source_of(function: Callable, body_only: bool = False) -> str:
     if not body_only:
         return text
     definition = ast.parse(text).body[0]
+    assert isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
     body = definition.body
     first = body[0]
     if (len(body) > 1 and isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)

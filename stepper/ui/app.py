@@ -106,8 +106,9 @@ class LessonApp:
             self.show_error("; ".join(self.state.problems), heading="Note:")
         self.controls.present.value = bool(self.state.present)
         self._render()
-        if self.state.iteration:
-            self.run_in_background(lambda: self._advance_to(self.state.iteration))
+        target = self.state.iteration
+        if target:
+            self.run_in_background(lambda: self._advance_to(target))
 
     # -- construction --------------------------------------------------------------------------
     @classmethod

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -27,8 +28,12 @@ from PIL import Image
 
 from stepper.problems import Problem
 
-FONT = {"font.size": 13, "axes.titlesize": 15, "axes.labelsize": 14, "xtick.labelsize": 12,
-        "ytick.labelsize": 12, "legend.fontsize": 12, "axes.titleweight": "bold"}
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+FONT: dict[RcKeyType, Any] = {
+    "font.size": 13, "axes.titlesize": 15, "axes.labelsize": 14, "xtick.labelsize": 12,
+    "ytick.labelsize": 12, "legend.fontsize": 12, "axes.titleweight": "bold"}
 COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
           "#7f7f7f", "#bcbd22", "#17becf"]
 
@@ -51,7 +56,9 @@ class BlitFigure:
 
     def __init__(self, width: float = 6.4, height: float = 4.6, dpi: int = 100) -> None:
         self.figure = new_figure(width, height, dpi)
-        self.canvas = self.figure.canvas
+        canvas = self.figure.canvas
+        assert isinstance(canvas, FigureCanvasAgg)  # new_figure draws with Agg
+        self.canvas = canvas
         self._background = None
 
     def invalidate(self) -> None:

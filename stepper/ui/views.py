@@ -317,7 +317,7 @@ class FlowView(View):
             x = 12 + n * (box_w + gap)
             order = 0 if kind == "driver" else ORDER.index(kind)
             if kind == phase.kind or (kind == "driver" and phase.kind == "start"):
-                fill, stroke, sw = "#fff3d6", HIGHLIGHT, 5
+                fill, stroke, sw = "#fff3d6", HIGHLIGHT, 5.0
             elif kind != "driver" and order < now:
                 fill, stroke, sw = DONE, "#52606d", 1.5
             else:
@@ -560,7 +560,8 @@ class ConfusionView(View):
         super().__init__(svg_widget(width))
         self.title, self.labels = title, labels
         self._version = 0
-        self.X = self.y = None
+        self.X: np.ndarray | None = None
+        self.y: np.ndarray | None = None
         if X is not None and y is not None:
             self.set_data(X, y)
 
