@@ -57,7 +57,8 @@ class BlockSums(NamedTuple):
 
 def sigmoid(t: np.ndarray) -> np.ndarray:
     """σ(t) = 1 / (1 + e^(−t)), stable for any t."""
-    return np.exp(-np.logaddexp(0.0, -t))
+    value: np.ndarray = np.exp(-np.logaddexp(0.0, -t))
+    return value
 
 
 CACHE_BYTES = 2 * 1024**2
@@ -182,7 +183,7 @@ class Problem:
     def regularizer_gradient(self, w: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Gradient of the smooth part of the regularizer (the prox handles L1 in prox mode)."""
         v = w * mask
-        gradient = self.l2 * v
+        gradient: np.ndarray = self.l2 * v
         if self.l1 > 0 and self.l1_mode == "smooth":
             gradient = gradient + self.l1 * v / np.sqrt(1.0 + v**2)
         return gradient

@@ -42,9 +42,9 @@ class Partial:
 
     __slots__ = ("bad", "children", "context", "leaves", "parts", "sums", "trace")
 
-    def __init__(self, *, parts: list[int], sums: dict[str, Any], leaves: list[dict],
-                 bad: tuple[str, int] | None, trace: str, context: tuple,
-                 children: list[dict] | None) -> None:
+    def __init__(self, *, parts: list[int], sums: dict[str, Any], leaves: list[dict[str, Any]],
+                 bad: tuple[str, int] | None, trace: str, context: tuple[Any, ...],
+                 children: list[dict[str, Any]] | None) -> None:
         self.parts = parts
         self.sums = sums
         self.leaves = leaves
@@ -57,7 +57,7 @@ class Partial:
     def rows(self) -> int:
         return int(self.sums["rows"])
 
-    def record(self) -> dict:
+    def record(self) -> dict[str, Any]:
         """This node as it appears in a trace level: its partitions, rows, loss, and its vectors
         (gradient, a method's own vectors) at ``full`` or their norms at ``summary``; matrices
         (Newton's Hessian) never."""
@@ -88,7 +88,7 @@ def sums_record(sums: dict[str, Any], trace: str) -> dict[str, Any]:
     return out
 
 
-def _context() -> tuple:
+def _context() -> tuple[Any, ...]:
     from pyspark import TaskContext
 
     task = TaskContext.get()
@@ -98,7 +98,7 @@ def _context() -> tuple:
 
 
 def combine(a: Partial | None, b: Partial | None,
-            add: Callable[[dict, dict], dict]) -> Partial | None:
+            add: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]) -> Partial | None:
     """treeAggregate's combOp: the method's ``add`` of two partials' sums, recording the
     combination (and the bytes of each input, as Spark ships them)."""
     if a is None or b is None:
@@ -121,7 +121,7 @@ def combine(a: Partial | None, b: Partial | None,
     return group
 
 
-def _child(partial: Partial) -> dict:
+def _child(partial: Partial) -> dict[str, Any]:
     """What a group keeps of one input: its record, its bytes, its own inputs, where it was made."""
     node = partial.record()
     node["bytes"] = len(pickle.dumps(partial, protocol=pickle.HIGHEST_PROTOCOL))
@@ -131,7 +131,7 @@ def _child(partial: Partial) -> dict:
     return node
 
 
-def tree_levels(root: Partial) -> list[dict]:
+def tree_levels(root: Partial) -> list[dict[str, Any]]:
     """The recorded tree as levels: level 0 the partitions, then each combining stage in order.
 
     Each level: ``{"level", "where", "groups": [{"partitions", "inputs", "rows", "loss",
@@ -141,10 +141,10 @@ def tree_levels(root: Partial) -> list[dict]:
     if root.trace == "none" or root.children is None:
         return []
     top = _child(root)
-    groups_by_stage: dict[Any, list[dict]] = {}
-    leaves: list[dict] = []
+    groups_by_stage: dict[Any, list[dict[str, Any]]] = {}
+    leaves: list[dict[str, Any]] = []
 
-    def visit(node: dict) -> None:
+    def visit(node: dict[str, Any]) -> None:
         if not node["inputs"]:
             leaves.append(node)
             return
@@ -165,7 +165,7 @@ def tree_levels(root: Partial) -> list[dict]:
     return levels
 
 
-def _flat(node: dict) -> dict:
+def _flat(node: dict[str, Any]) -> dict[str, Any]:
     flat = {k: v for k, v in node.items() if k not in ("inputs", "where", "stage", "bytes")}
     flat["partitions"] = sorted(node["partitions"])
     flat["inputs"] = [sorted(child["partitions"]) for child in node["inputs"]]
@@ -174,7 +174,8 @@ def _flat(node: dict) -> dict:
 
 def tree_scale(partitions: int, depth: int) -> int:
     """treeAggregate's fan-in: max(⌈P^(1/depth)⌉, 2)."""
-    return max(math.ceil(partitions ** (1.0 / depth)), 2)
+    root: float = partitions ** (1.0 / depth)
+    return max(math.ceil(root), 2)
 
 
 def expected_tree(partitions: int, depth: int) -> list[list[list[int]]]:

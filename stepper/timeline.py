@@ -6,6 +6,8 @@ recorded iterations instantly; :class:`Replay` is a run loaded from a trace file
 
 from __future__ import annotations
 
+from typing import Any
+
 from stepper.errors import ConfigError
 from stepper.trace import IterationRecord, load_trace
 
@@ -58,7 +60,9 @@ class Timeline:
 class Replay(Timeline):
     """A recorded run loaded from a trace file: navigation without Spark."""
 
-    def __init__(self, records: list[IterationRecord], settings: dict | None = None) -> None:
+    def __init__(
+        self, records: list[IterationRecord], settings: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(records)
         self.settings = settings or {}
         self._cursor = 0

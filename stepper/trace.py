@@ -66,11 +66,11 @@ class IterationRecord:
     objective: float
     grad_norm: float
     weights: np.ndarray
-    partitions: list[dict] = field(default_factory=list)
-    reduce: dict = field(default_factory=dict)
-    broadcast: dict = field(default_factory=dict)
-    update: dict = field(default_factory=dict)
-    timing: dict = field(default_factory=dict)
+    partitions: list[dict[str, Any]] = field(default_factory=list)
+    reduce: dict[str, Any] = field(default_factory=dict)
+    broadcast: dict[str, Any] = field(default_factory=dict)
+    update: dict[str, Any] = field(default_factory=dict)
+    timing: dict[str, Any] = field(default_factory=dict)
     accuracy: float | None = None
     rounds: int | None = None
     jobs: int | None = None
@@ -130,7 +130,9 @@ REQUIRED_KEYS = ("iteration", "objective", "grad_norm", "weights", "partitions",
                  "update", "timing")
 
 
-def save_trace(path: str, records: list[IterationRecord], settings: dict | None = None) -> None:
+def save_trace(
+    path: str, records: list[IterationRecord], settings: dict[str, Any] | None = None
+) -> None:
     """Write a trace file: the settings line (if given), then one line per iteration."""
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
@@ -144,7 +146,7 @@ def save_trace(path: str, records: list[IterationRecord], settings: dict | None 
     os.replace(tmp, path)
 
 
-def load_trace(path: str) -> tuple[dict | None, list[IterationRecord]]:
+def load_trace(path: str) -> tuple[dict[str, Any] | None, list[IterationRecord]]:
     """Read a trace file written by :func:`save_trace` (no Spark needed)."""
     if not os.path.exists(path):
         raise DataError("no such trace file", path=path)

@@ -116,7 +116,8 @@ class AdmmState(NamedTuple):
 
 def soft_threshold(v: np.ndarray, threshold: float) -> np.ndarray:
     """S_θ(v) = sign(v) max(|v| − θ, 0), coordinate-wise (zeros as +0.0)."""
-    return np.sign(v) * np.maximum(np.abs(v) - threshold, 0.0) + 0.0
+    shrunk: np.ndarray = np.sign(v) * np.maximum(np.abs(v) - threshold, 0.0) + 0.0
+    return shrunk
 
 
 def consensus_prox(mean: np.ndarray, rho: float, partitions: int, l1: float, l2: float,

@@ -242,6 +242,7 @@ class _Run:
         k = self.next_arrival(tau)
         worker = self.workers[k]
         self.waited += self.clock - worker.arrives
+        assert worker.read is not None, "an arriving gradient was computed at weights it read"
         g = self.gradient(worker.rows, worker.read)
         moved = self.driver.prox(self.w - self.eta * g, self.eta)
         event: dict[str, Any] = {"worker": k, "update": self.version + 1,

@@ -28,6 +28,7 @@ decrease J(w⁺) ≤ J(w) − (η/2)‖g‖²), halving η at each trial; each t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -62,8 +63,8 @@ def init_state(w0: np.ndarray, t: int = 0) -> OptState:
 def sample_seed(seed: Any, t: int) -> int:
     """The seed of iteration t's sample: fixed by the run's seed (an int, or the ``Settings``
     that hold it), so a run can be replayed."""
-    seed = int(getattr(seed, "seed", seed))
-    return (seed * 1_000_003 + 7919 * (t + 1)) % (2**31 - 1)
+    value = int(getattr(seed, "seed", seed))
+    return (value * 1_000_003 + 7919 * (t + 1)) % (2**31 - 1)
 
 
 def random_row(context: RoundContext, t: int) -> tuple[int, int]:
@@ -93,7 +94,8 @@ def picked_rows(p: int, rows: int, payload: dict[str, Any], sampling: str,
 
 
 def gradient_local(sampling: str, lookahead: bool, hessian: bool, with_replacement: bool = True,
-                   fraction: float = 0.01, full_objective: bool = True):
+                   fraction: float = 0.01, full_objective: bool = True
+                   ) -> Callable[[int, Any, dict[str, Any], DataTerm], Sums]:
     """The map of the gradient family and Newton (see the module docstring)."""
 
     def local(p: int, block: Any, payload: dict[str, Any], data_term: DataTerm) -> Sums:

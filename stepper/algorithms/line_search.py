@@ -98,7 +98,8 @@ def strong_wolfe(state: Any, objective: float, gradient: np.ndarray, driver: Dri
         trials[-1]["accepted"] = True
         return step, trials
 
-    def zoom(lo: tuple[float, float, float], hi: tuple[float, float, float]):
+    def zoom(lo: tuple[float, float, float], hi: tuple[float, float, float]
+             ) -> tuple[Step, list[dict[str, Any]]]:
         while True:
             eta = _cubic_minimizer(lo, hi)
             step, value, slope = trial(eta)

@@ -11,6 +11,8 @@ differentiable objective (not hinge; L1 only in its smooth form).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from stepper.algorithms.base import Algorithm, Driver, RoundContext, Step, Sums, add_sums, register
@@ -21,12 +23,13 @@ from stepper.algorithms.line_search import backtrack
 def newton_direction(gradient: np.ndarray, hessian: np.ndarray) -> np.ndarray:
     """d = −H⁻¹ g (least squares if H is singular)."""
     try:
-        return -np.linalg.solve(hessian, gradient)
+        direction: np.ndarray = -np.linalg.solve(hessian, gradient)
     except np.linalg.LinAlgError:
-        return -np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+        direction = -np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+    return direction
 
 
-def _broadcast(state: OptState, _context: RoundContext) -> dict:
+def _broadcast(state: OptState, _context: RoundContext) -> dict[str, Any]:
     return {"w": state.w, "q": state.w}
 
 

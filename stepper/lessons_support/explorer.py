@@ -307,4 +307,6 @@ class Explorer:
         self.seek(self.k + steps)
 
     def seek(self, k: int) -> None:
+        if self.app is None:
+            raise RuntimeError("no run to step through yet: call recompute() first")
         self.app.player.seek(int(np.clip(k, 0, self.last)))
