@@ -52,6 +52,16 @@ def concat_blocks(blocks: list[Block], features: int) -> Block:
     return Block(np.vstack([b.X for b in blocks]), np.concatenate([b.y for b in blocks]))
 
 
+def label_order(y: np.ndarray) -> np.ndarray:
+    """The row order that sorts rows by label, stably (rows with one label keep their order).
+
+    Splitting rows in this order into contiguous partitions gives *non-IID* partitions: with two
+    balanced classes and an even number of partitions, every partition holds one class only
+    (``non_iid=True`` in :func:`stepper.data.loaders.from_numpy`).
+    """
+    return np.argsort(np.asarray(y), kind="stable")
+
+
 def label_kind(values: np.ndarray) -> str | None:
     """``"pm1"`` for labels within {−1, +1}, ``"01"`` within {0, 1}, else None."""
     distinct = set(np.unique(values).tolist())
