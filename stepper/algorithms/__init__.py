@@ -32,6 +32,7 @@ from stepper.algorithms.gradient import (
     sample_seed,
     sgd,
 )
+from stepper.algorithms.local_sgd import local_sgd
 from stepper.algorithms.newton import newton, newton_direction
 from stepper.algorithms.settings import (
     INITS,
@@ -63,6 +64,7 @@ __all__ = [
     "gd",
     "init_state",
     "init_weights",
+    "local_sgd",
     "minibatch",
     "momentum",
     "nesterov",
