@@ -116,9 +116,12 @@ def test_the_method_value_rebuilds_with_its_hyperparameters():
 @pytest.mark.spark
 @pytest.mark.parametrize("problem", [Problem("logistic", l2=LAM),
                                      Problem("logistic", l2=LAM, l1=0.02, l1_mode="smooth")])
-def test_one_full_local_step_is_one_gradient_descent_step(lesson_data, lesson_arrays, problem):
-    averaged = Stepper(lesson_data, problem, algorithm=local_sgd(local_steps=1), lr="1/L")
-    gd = Stepper(lesson_data, problem, algorithm="gd", lr="1/L")
+@pytest.mark.parametrize("schedule", ["constant", "inv_sqrt"])  # η_t reaches the partitions
+def test_one_full_local_step_is_one_gradient_descent_step(lesson_data, lesson_arrays, problem,
+                                                          schedule):
+    averaged = Stepper(lesson_data, problem, algorithm=local_sgd(local_steps=1), lr="1/L",
+                       schedule=schedule)
+    gd = Stepper(lesson_data, problem, algorithm="gd", lr="1/L", schedule=schedule)
     mine, theirs = averaged.run(5), gd.run(5)
     for a, b in zip(mine, theirs, strict=True):
         np.testing.assert_allclose(a.weights, b.weights, rtol=0, atol=TOL)
@@ -205,6 +208,15 @@ def test_fixed_point_is_near_the_optimum_on_iid_partitions_and_drifts_on_non_iid
     # client drift shrinks with the step: a quarter of the step, about a quarter of the drift
     smaller = fixed_point(Xs, ys, problem, 4, eta / 4, steps=1000)
     assert np.linalg.norm(smaller - optimum) / scale < 0.35 * drift_error
+
+
+def test_one_partition_one_step_is_proximal_gradient_descent_with_l1():
+    X, y = lesson_numpy()
+    problem = Problem("logistic", l2=LAM, l1=0.05)
+    averaged = run_local(problem, Settings(algorithm=local_sgd(local_steps=1), lr="1/L"), X, y,
+                         30, intercept=True)
+    proximal = run_local(problem, Settings(algorithm="gd", lr="1/L"), X, y, 30, intercept=True)
+    np.testing.assert_allclose(averaged.weights, proximal.weights, rtol=0, atol=TOL)
 
 
 # -- non-IID data -------------------------------------------------------------------------------

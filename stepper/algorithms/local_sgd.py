@@ -27,17 +27,19 @@ The record's ``direction`` is d = (w⁺ − w)/η with ``step_size`` η, so that
 
 Properties (tested in tests/test_local_sgd.py):
 
-* H = 1 with full local gradients and β = 0 is exactly one gradient-descent step for a smooth
+* H = 1 with full local gradients and β = 0 is one gradient-descent step for a smooth
   objective (L2, smooth L1): Σ n_p (w − η∇J_p(w))/n = w − η∇J(w), since the local gradients are
-  row-weighted pieces of the global one. With L1 in prox mode the average of the partitions'
-  proximal steps is not the proximal step of the average (the "curse of primal averaging" of
-  federated composite optimization): the averaged model is in general not sparse, and H = 1
-  equals proximal gradient descent only on one partition.
+  row-weighted pieces of the global one (equal in exact arithmetic; to rounding, ~1e-16, in
+  floating point, where the sums are grouped differently). With L1 in prox mode the average
+  of the partitions' proximal steps is not the proximal step of the average (the "curse of
+  primal averaging" of federated composite optimization): the averaged model is in general not
+  sparse, and H = 1 equals proximal gradient descent only on one partition.
 * H > 1: each partition drifts towards the minimizer of its own J_p. With a constant η the
   iteration has a fixed point that is not the minimizer of J unless the partitions agree
   (client drift): close to it when the partitions are alike (rows split at random, IID), far
   from it when they differ (rows grouped by label: ``non_iid`` in the loaders). The distance
-  shrinks with η (a decreasing schedule, ``schedule="inv_sqrt"``, removes it in the limit).
+  shrinks in proportion to η (measured in the tests); with a decreasing step
+  (``schedule="inv_sqrt"``) it vanishes as η_t → 0.
 
 Keys a partition returns besides ``rows``, ``loss``, ``gradient``, ``correct``:
 ``model_sum`` (n_p·w_p, d numbers; summed over partitions by the reduce) and
