@@ -4,6 +4,8 @@ here from the formulas, gradient descent, scikit-learn's optimum; and the non-II
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -17,6 +19,7 @@ from stepper import (
     load_csv,
     parse_generator_spec,
     standardize,
+    undersample,
 )
 from stepper.algorithms import Settings, local_sgd
 from stepper.data.blocks import label_order, partition_bounds
@@ -37,6 +40,15 @@ def lesson_data(sc, data_path):
 @pytest.fixture(scope="module")
 def lesson_arrays(lesson_data):
     return lesson_data.to_numpy()
+
+
+@pytest.fixture(scope="module")
+def uneven_data(lesson_data):
+    """The lesson rows, all of class +1 and 30 % of class −1: partitions of unequal sizes, so
+    that an average not weighted by rows would show."""
+    data = undersample(lesson_data, keep_label=1.0, fraction=0.3, seed=1)
+    assert len(set(data.partition_rows)) == 4  # 181, 174, 169, 171 rows
+    return data
 
 
 def lesson_numpy():
@@ -117,11 +129,10 @@ def test_the_method_value_rebuilds_with_its_hyperparameters():
 @pytest.mark.parametrize("problem", [Problem("logistic", l2=LAM),
                                      Problem("logistic", l2=LAM, l1=0.02, l1_mode="smooth")])
 @pytest.mark.parametrize("schedule", ["constant", "inv_sqrt"])  # η_t reaches the partitions
-def test_one_full_local_step_is_one_gradient_descent_step(lesson_data, lesson_arrays, problem,
-                                                          schedule):
-    averaged = Stepper(lesson_data, problem, algorithm=local_sgd(local_steps=1), lr="1/L",
+def test_one_full_local_step_is_one_gradient_descent_step(uneven_data, problem, schedule):
+    averaged = Stepper(uneven_data, problem, algorithm=local_sgd(local_steps=1), lr="1/L",
                        schedule=schedule)
-    gd = Stepper(lesson_data, problem, algorithm="gd", lr="1/L", schedule=schedule)
+    gd = Stepper(uneven_data, problem, algorithm="gd", lr="1/L", schedule=schedule)
     mine, theirs = averaged.run(5), gd.run(5)
     for a, b in zip(mine, theirs, strict=True):
         np.testing.assert_allclose(a.weights, b.weights, rtol=0, atol=TOL)
@@ -130,9 +141,14 @@ def test_one_full_local_step_is_one_gradient_descent_step(lesson_data, lesson_ar
         assert a.update["step_size"] == b.update["step_size"]
         assert a.objective == pytest.approx(b.objective, rel=TOL)
     # and the first step by hand: w⁺ = −η∇J(0) with ∇J(0) = −Xᵀy/(2n)
-    X, y = lesson_arrays
+    X, y = uneven_data.to_numpy()
     eta = lipschitz_step(problem, X)
     np.testing.assert_allclose(mine[0].weights, eta * X.T @ y / (2 * len(y)), rtol=0, atol=TOL)
+    # an unweighted average of the partitions' models would be off by far more than TOL (6e-5)
+    bounds = np.cumsum([0, *uneven_data.partition_rows])
+    unweighted = np.mean([eta * X[a:b].T @ y[a:b] / (2 * (b - a))
+                          for a, b in itertools.pairwise(bounds)], axis=0)
+    assert np.linalg.norm(unweighted - mine[0].weights) > 1e6 * TOL
 
 
 @pytest.mark.spark
