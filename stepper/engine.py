@@ -310,7 +310,7 @@ class Stepper(Timeline):
         started, jobs_before = time.perf_counter(), self.data.jobs
         state = self.state
         driver = SparkDriver(self, self._step_size(state.t + 1), self.data.rows)
-        payload, broadcast = self._broadcast(state)                    # 1. broadcast
+        payload, broadcast = self._broadcast(state, driver.step_size)  # 1. broadcast
         root, path, job_seconds = self._map_reduce(state, broadcast)   # 2. map, 3. reduce
         driver_started = time.perf_counter()
         objective, gradient = self._objective(state, root)
@@ -321,12 +321,12 @@ class Stepper(Timeline):
         return self._record(state, payload, root, path, step, objective, gradient, timing,
                             rounds, self.data.jobs - jobs_before)       # 5. record
 
-    def _broadcast(self, state: Any) -> tuple[dict[str, Any], Any]:
+    def _broadcast(self, state: Any, step_size: float) -> tuple[dict[str, Any], Any]:
         """The method's payload, inside the task when small, else by ``sc.broadcast``."""
         if self.method.local is None:  # a simulation: nothing goes out
             return {"w": state.w}, None
         context = RoundContext(self.settings.seed, tuple(self.data.partition_rows),
-                               self.data.features)
+                               self.data.features, step_size, self.problem, self.mask)
         payload = self.method.broadcast(state, context)
         size = len(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
         if size < INLINE_BROADCAST_BYTES:

@@ -114,13 +114,15 @@ def run_local(
     n = X.shape[0]
     bounds = [partition_bounds(n, partitions, p) for p in range(partitions)]
     blocks = [Block(X[a:b], y[a:b]) for a, b in bounds]
-    context = RoundContext(settings.seed, tuple(b.rows for b in blocks), X.shape[1])
+    context = RoundContext(settings.seed, tuple(b.rows for b in blocks), X.shape[1], step,
+                           problem, mask)
     ws, objectives, norms, steps_used = [state.w], [], [], []
     for t in range(steps):
         objectives.append(problem.objective(X, y, state.w, mask))
         norms.append(float(np.linalg.norm(problem.gradient(X, y, state.w, mask))))
-        sums = _one_round(method, state, context, blocks, problem, _draw(settings, rng, n))
         driver.step_size = scheduled_step(settings, step, t + 1)
+        now = context._replace(step_size=driver.step_size)
+        sums = _one_round(method, state, now, blocks, problem, _draw(settings, rng, n))
         update = method.update(state, sums, driver)
         if not np.all(np.isfinite(update.state.w)):
             if stop_on_divergence:

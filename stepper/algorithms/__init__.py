@@ -46,6 +46,7 @@ from stepper.algorithms.settings import (
 # methods added later register after the ones above (the registry's order is the order
 # names are listed in, e.g. in error messages)
 from stepper.algorithms.lbfgs import lbfgs  # isort: skip
+from stepper.algorithms.local_sgd import local_sgd  # isort: skip
 from stepper.algorithms.admm import admm  # isort: skip
 from stepper.algorithms.async_sgd import async_sgd  # isort: skip
 
@@ -73,6 +74,7 @@ __all__ = [
     "init_state",
     "init_weights",
     "lbfgs",
+    "local_sgd",
     "minibatch",
     "momentum",
     "nesterov",

@@ -73,11 +73,17 @@ class Step(NamedTuple):
 
 
 class RoundContext(NamedTuple):
-    """What ``broadcast`` may read besides the state: the run's seed, t, and the partition sizes."""
+    """What ``broadcast`` may read besides the state: the run's seed, the partition sizes, the
+    number of features, and what the driver knows of this iteration before anything goes out:
+    its step size η (after the schedule), the problem and its penalty mask (for methods whose
+    partitions take steps of their own, e.g. local SGD: they need η and the regularizer)."""
 
     seed: int
     partition_rows: tuple[int, ...]
     features: int
+    step_size: float = 1.0
+    problem: Any = None
+    mask: np.ndarray | None = None
 
 
 class Driver(Protocol):

@@ -45,6 +45,16 @@ def empty_block(features: int) -> Block:
     return Block(np.zeros((0, features)), np.zeros(0))
 
 
+def label_order(y: np.ndarray) -> np.ndarray:
+    """The row order that sorts rows by label, stably (rows with one label keep their order).
+
+    Splitting rows in this order into contiguous partitions gives *non-IID* partitions: with two
+    balanced classes and an even number of partitions, every partition holds one class only
+    (``non_iid=True`` in :func:`stepper.data.loaders.from_numpy`).
+    """
+    return np.argsort(np.asarray(y), kind="stable")
+
+
 def check_finite_matrix(
     X: np.ndarray, y: np.ndarray, *, path: str | None, row_numbers: np.ndarray | None = None,
     label_column: int = 1, feature_columns: list[int] | None = None, row_word: str = "line",

@@ -22,6 +22,7 @@ from stepper.data.blocks import (
     CLASSIFICATION,
     TASKS,
     check_finite_matrix,
+    label_order,
     partition_bounds,
 )
 from stepper.data.dataset import Dataset, Recipe
@@ -337,9 +338,18 @@ def from_numpy(
     feature_names: list[str] | None = None,
     sc: SparkContext | None = None,
     source: str = "numpy",
+    non_iid: bool = False,
 ) -> Dataset:
-    """Split in-memory arrays into ``partitions`` contiguous blocks."""
+    """Split in-memory arrays into ``partitions`` contiguous blocks.
+
+    ``non_iid=True`` sorts the rows by label first (stably, :func:`label_order`), so that each
+    partition holds rows of one label, or of few (with two balanced classes and an even number
+    of partitions, exactly one class each): the non-IID split that shows local methods' client
+    drift. Rows keep their source row number (what a later split or undersampling draws on).
+    """
     _check_settings(partitions, task)
+    if not isinstance(non_iid, bool):
+        raise ConfigError("non_iid", non_iid, "True or False")
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if X.ndim != 2:
@@ -354,10 +364,12 @@ def from_numpy(
     values, first_index = np.unique(y, return_index=True)
     first_rows = {float(v): int(i) + 1 for v, i in zip(values, first_index, strict=True)}
     transforms = _label_transforms(first_rows, task, source, 0, "row")
+    order = label_order(y) if non_iid else np.arange(X.shape[0], dtype=np.int64)
     blocks = []
     for p in range(partitions):
         lo, hi = partition_bounds(X.shape[0], partitions, p)
-        blocks.append(RowData(X[lo:hi], y[lo:hi], np.arange(lo, hi, dtype=np.int64)))
+        rows = order[lo:hi]
+        blocks.append(RowData(X[rows], y[rows], rows.astype(np.int64)))
     names = feature_names or [f"x{j + 1}" for j in range(X.shape[1])]
     return _finish_source(
         sc, sc.parallelize(blocks, partitions), partitions=partitions, features=X.shape[1],
@@ -518,5 +530,6 @@ def from_generator(
         sc, recipe, source_rdd=None, feature_names=[f"x{j + 1}" for j in range(spec.features)],
         task=spec.task, partition_rows=counts,
         source=f"generated:rows={spec.rows},features={spec.features},seed={spec.seed}"
-               + (f",density={spec.density}" if spec.density < 1 else ""),
+               + (f",density={spec.density}" if spec.density < 1 else "")
+               + (",non_iid=true" if spec.non_iid else ""),
     )

@@ -67,6 +67,16 @@ only on ``(seed, d, task, noise, density, i)``, so
 ``generate_rows(spec, b, c)`` for any ``a ≤ b ≤ c``: every Spark partition can generate its own
 rows, and the data set is the same however it is split. The weights use a separate stream
 (``SeedSequence(seed, spawn_key=(1,))``), which no chunk stream can coincide with.
+
+Non-IID rows (``non_iid=True``, classification only): rows sorted by label. Row i gets the class
+its position assigns, c_i = −1 for the first ⌊rows/2⌋ rows and +1 for the others, and features
+drawn from the model's *conditional* law p(x | y = c_i): the row (x, y) is drawn as above, and
+when y ≠ c_i its x is reflected across the hyperplane x·w* = 0 (x ← x − 2(x·ŵ)ŵ, ŵ = w*/‖w*‖),
+which keeps N(0, I) and turns the score x·w* into −x·w*; since P(y = +1) = P(y = −1) = ½ by
+this symmetry, the result has exactly the law of x given y = c_i. The data set is the IID one's
+law, each class in one half of the rows, as if the rows had been sorted by label; contiguous
+partitions then hold one class each (with an even number of partitions). A row still depends only
+on the spec and i (``rows`` included), so any split gives the same data set.
 """
 
 from __future__ import annotations
@@ -272,6 +282,8 @@ class GeneratorSpec:
         noise: classification temperature / regression noise standard deviation (>= 0).
         density: the probability that a feature of a row is kept (else it is 0), in (0, 1];
             1 gives dense rows (sparse rows show Hogwild!-style lock-free updates).
+        non_iid: rows sorted by label: the first ⌊rows/2⌋ rows of class −1, the others +1
+            (classification only; see the module docstring).
     """
 
     rows: int
@@ -280,6 +292,7 @@ class GeneratorSpec:
     task: str = "classification"
     noise: float = 1.0
     density: float = 1.0
+    non_iid: bool = False
 
     def __post_init__(self) -> None:
         _check_count("rows", self.rows, 1)
@@ -296,6 +309,10 @@ class GeneratorSpec:
             raise ValueError(f"density must be a number, got {self.density!r}")
         if not 0.0 < self.density <= 1.0:
             raise ValueError(f"density must be in (0, 1], got {self.density!r}")
+        if not isinstance(self.non_iid, bool):
+            raise ValueError(f"non_iid must be true or false, got {self.non_iid!r}")
+        if self.non_iid and self.task != "classification":
+            raise ValueError("non_iid needs task=classification (rows are grouped by class)")
 
 
 def true_weights(spec: GeneratorSpec) -> np.ndarray:
@@ -329,6 +346,13 @@ def _chunk(spec: GeneratorSpec, k: int, w: np.ndarray) -> tuple[np.ndarray, np.n
             y = np.where(score >= 0, 1.0, -1.0)
     else:
         y = score + spec.noise * rng.standard_normal(CHUNK_ROWS)
+    if spec.non_iid:
+        ids = np.arange(k * CHUNK_ROWS, (k + 1) * CHUNK_ROWS)
+        target = np.where(ids < spec.rows // 2, -1.0, 1.0)
+        flip = y != target
+        unit = w / np.linalg.norm(w)
+        X[flip] -= 2.0 * np.outer(X[flip] @ unit, unit)
+        y = target
     return X, y
 
 
@@ -384,7 +408,8 @@ def partition_bounds(n_rows: int, partitions: int, index: int) -> tuple[int, int
 
 _SUFFIXES = {"k": 10**3, "K": 10**3, "M": 10**6, "G": 10**9}
 _INT_RE = re.compile(r"^([0-9][0-9_]*)([kKMG]?)$")
-_SPEC_KEYS = ("rows", "features", "seed", "task", "noise", "density")
+_SPEC_KEYS = ("rows", "features", "seed", "task", "noise", "density", "non_iid")
+_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
 def _parse_int(key: str, value: str) -> int:
@@ -401,9 +426,10 @@ def _parse_int(key: str, value: str) -> int:
 def parse_generator_spec(text: str) -> GeneratorSpec:
     """Parse a command-line spec such as ``rows=1M,features=20,seed=0,task=regression,noise=0.5``.
 
-    Keys: ``rows`` and ``features`` (required), ``seed``, ``task``, ``noise``, ``density``.
-    Integers accept a ``k``/``K`` (10³), ``M`` (10⁶) or ``G`` (10⁹) suffix and ``_`` separators.
-    Spaces around items are ignored.
+    Keys: ``rows`` and ``features`` (required), ``seed``, ``task``, ``noise``, ``density``,
+    ``non_iid`` (``true``/``false``: rows sorted by label, see the module docstring). Integers
+    accept a ``k``/``K`` (10³), ``M`` (10⁶) or ``G`` (10⁹) suffix and ``_`` separators. Spaces
+    around items are ignored.
 
     Raises:
         ValueError: naming the unknown, repeated, missing or badly-valued key.
@@ -429,6 +455,10 @@ def parse_generator_spec(text: str) -> GeneratorSpec:
                 fields[key] = float(value)
             except ValueError:
                 raise ValueError(f"bad value for {key!r}: {value!r} (expected a number)") from None
+        elif key == "non_iid":
+            if value.lower() not in _BOOLEANS:
+                raise ValueError(f"bad value for 'non_iid': {value!r} (expected true or false)")
+            fields[key] = _BOOLEANS[value.lower()]
         else:
             fields[key] = value
     missing = [k for k in ("rows", "features") if k not in fields]

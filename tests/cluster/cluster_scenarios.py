@@ -8,13 +8,16 @@ Every scenario goes through the public API (loaders, prepare, Problem, Stepper) 
 different part of the engine: generated data rebuilt inside the workers, a CSV read by Spark
 (parsed blocks persisted by Spark, spilled to the executors' local directories), a reduce with
 an extra tree level (a shuffle between executors), a mini-batch sampled inside each partition,
-and Newton's Hessian.
+and Newton's Hessian; local SGD's own local steps (seeded mini-batches, L1 prox, server
+momentum) on non-IID generated rows.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+from stepper.algorithms import local_sgd
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON_CSV = ROOT / "data" / "logistic2d_train.csv"
@@ -51,6 +54,16 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         "problem": {"loss": "logistic", "l2": 0.005},
         "settings": {"algorithm": "newton", "lr": 1.0},
         "steps": 4,
+    },
+    # local SGD: 5 local steps of 32-row mini-batches drawn in each partition from (seed, t, p),
+    # L1 prox in the local steps, server momentum; rows grouped by label (non-IID generator)
+    "local_sgd_non_iid": {
+        "data": ("generated", {"rows": 12_000, "features": 5, "seed": 13, "non_iid": True}),
+        "partitions": 4,
+        "problem": {"loss": "logistic", "l2": 0.01, "l1": 0.002},
+        "settings": {"algorithm": local_sgd(local_steps=5, batch=32, server_momentum=0.5),
+                     "lr": "1/L", "seed": 4},
+        "steps": 5,
     },
 }
 
