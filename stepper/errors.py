@@ -107,7 +107,8 @@ def spark_error_line(exc: BaseException) -> str | None:
         except Exception:  # the JVM may be gone
             text = str(exc)
         return "Spark failed: " + reduce_to_line(text)
-    if isinstance(exc, (Py4JNetworkError, ConnectionError)):
+    if isinstance(exc, Py4JNetworkError) or (isinstance(exc, ConnectionError)
+                                             and not isinstance(exc, BrokenPipeError)):
         return "the Spark JVM stopped or cannot be reached"
     if isinstance(exc, Py4JError):
         return "Spark failed: " + reduce_to_line(str(exc))

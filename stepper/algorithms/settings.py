@@ -141,6 +141,7 @@ class Settings:
                                if f != "method"}
         out["algorithm"] = self.method.name
         out["method"] = dict(self.method.hyper)
+        out["step_rule"] = self.step_rule
         return out
 
 

@@ -33,11 +33,14 @@ file that is deleted at the end unless a Spark error message names it.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 
 from stepper.cli.args import UsageError, build_parser
 from stepper.cli.failure import (
     EXIT_INTERRUPTED,
+    EXIT_OK,
     EXIT_USAGE,
     FailureError,
     config_error_line,
@@ -70,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
             fail(reduce_to_line(str(exc)))
         except KeyboardInterrupt:
             fail("interrupted", EXIT_INTERRUPTED)
+        except BrokenPipeError:  # the reader went away (``stepper replay … | head``): not an error
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_OK
         except (FailureError, SystemExit):
             raise
         except Exception as exc:

@@ -116,10 +116,15 @@ def _data_source(args: argparse.Namespace, problem: Any) -> tuple[Any, str]:
             spec = parse_generator_spec(args.generate)
         except ValueError as exc:
             fail(f"--generate {args.generate}: {exc}", EXIT_USAGE)
-        if args.task is None and "task=" not in args.generate.replace(" ", ""):
-            from dataclasses import replace
+        from dataclasses import replace
 
+        if args.task is None and "task=" not in args.generate.replace(" ", ""):
             spec = replace(spec, task=task)
+        if args.non_iid:
+            try:
+                spec = replace(spec, non_iid=True)
+            except ValueError as exc:
+                fail(f"--non-iid: {exc}", EXIT_USAGE)
         task = spec.task
     else:
         path = args.data
@@ -137,7 +142,13 @@ def _data_source(args: argparse.Namespace, problem: Any) -> tuple[Any, str]:
 
 
 def _load(args: argparse.Namespace, spec: Any, task: str, sc: Any) -> Any:
-    from stepper.data.loaders import from_generator, load_csv, load_libsvm, load_parquet
+    from stepper.data.loaders import (
+        from_generator,
+        from_numpy,
+        load_csv,
+        load_libsvm,
+        load_parquet,
+    )
     from stepper.data.prepare import add_intercept, standardize
 
     if spec is not None:
@@ -157,6 +168,11 @@ def _load(args: argparse.Namespace, spec: Any, task: str, sc: Any) -> Any:
                                 id_column=None if args.id_column is None else str(args.id_column),
                                 partitions=args.partitions, task=task)
         default_prepare = True
+        if args.non_iid:  # rows sorted by label before the split: a file's rows come to the
+            block = data.to_numpy()  # driver once (the lesson-sized files this is meant for)
+            data = from_numpy(block.X, block.y, partitions=args.partitions, task=data.task,
+                              feature_names=data.feature_names, sc=sc, non_iid=True,
+                              source=f"{data.source} | by label")
     if default_prepare if args.standardize is None else args.standardize:
         data = standardize(data)
     if default_prepare if args.intercept is None else args.intercept:
