@@ -21,7 +21,8 @@ def replay_command(args: argparse.Namespace) -> int:
         problem = settings.get("problem") or {}
         hyper = settings.get("hyperparameters") or {}
         loss = problem.get("loss", "?") if isinstance(problem, dict) else problem
-        print(f"# {loss} · {settings.get('algorithm', '?')}, step {hyper.get('step_rule', hyper.get('lr', '?'))} · "
+        step = hyper.get("step_rule", hyper.get("lr", "?"))
+        print(f"# {loss} · {settings.get('algorithm', '?')}, step {step} · "
               f"{settings.get('data', '?')}: {settings.get('rows', '?')} rows × "
               f"{settings.get('features', '?')} features, {settings.get('partitions', '?')} "
               f"partitions", file=out)
