@@ -12,6 +12,7 @@ from typing import Any
 
 from stepper.cli.args import UsageError
 from stepper.cli.failure import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, FailureError, fail
+from stepper.cli.progress import ProgressBar, Ticker
 from stepper.cli.table import HEADER, row, weights_text
 from stepper.errors import ConfigError, DivergenceError, StepperError, spark_error_line
 from stepper.session import SparkOutput
@@ -198,9 +199,11 @@ def _run_on_spark(args, problem, settings, spec, task, output: SparkOutput) -> i
     out = sys.stdout
     try:
         try:
-            session = spark_session(master=args.master, app_name="stepper run",
-                                    ui_port=args.ui_port, driver_memory=args.driver_memory)
-            data = _load(args, spec, task, session.sparkContext)
+            with Ticker("Starting Spark"):
+                session = spark_session(master=args.master, app_name="stepper run",
+                                        ui_port=args.ui_port, driver_memory=args.driver_memory)
+            with Ticker("Loading the data"):
+                data = _load(args, spec, task, session.sparkContext)
             delay, failure = _faults(args)
             run = Stepper(data, problem, settings, task_delay=delay, task_failure=failure)
             rule = settings.step_rule
@@ -215,14 +218,18 @@ def _run_on_spark(args, problem, settings, spec, task, output: SparkOutput) -> i
                 print(HEADER, file=out, flush=True)
             started = time.perf_counter()
             stopped = None
+            bar = ProgressBar(args.steps)
             for k in range(args.steps):
                 record = run.step()
                 if not args.quiet and ((k + 1) % args.every == 0 or k == args.steps - 1
                                        or (args.tol is not None and record.grad_norm < args.tol)):
+                    bar.clear()
                     print(row(record), file=out, flush=True)
                 if args.tol is not None and record.grad_norm < args.tol:
                     stopped = record.iteration
                     break
+                bar.update(k + 1)
+            bar.clear()
             elapsed = time.perf_counter() - started
             if stopped is not None and run.current is not None:
                 print(f"# converged: gradient norm {run.current.grad_norm:.3e} < {args.tol:g} "
