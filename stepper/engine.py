@@ -87,8 +87,8 @@ class SparkDriver:
                                    sums[prefix + "rows"], at, self.mask)
 
     def hessian(self, sums: Sums, at: np.ndarray) -> np.ndarray:
-        return self.problem.hessian_total(sums["hessian"], sums.get("used_rows", sums["rows"]),
-                                          at, self.mask)
+        rows = int(sums.get("used_rows") or sums["rows"])
+        return self.problem.hessian_total(sums["hessian"], rows, at, self.mask)
 
     def evaluate(self, w: np.ndarray, gradient: bool = False) -> tuple[float, np.ndarray | None]:
         self.rounds += 1
@@ -174,7 +174,8 @@ class Stepper(Timeline):
 
     @property
     def weights(self) -> np.ndarray:
-        return self.state.w
+        w: np.ndarray = self.state.w
+        return w
 
     @property
     def mask(self) -> np.ndarray:
@@ -220,7 +221,7 @@ class Stepper(Timeline):
             self.settings = self.settings.with_changes(seed=int(seed))
         self.start_from(self.initial_state())
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         """The run's settings, as the first line of a trace file holds them."""
         return {
             "problem": asdict(self.problem),

@@ -71,8 +71,8 @@ class LocalDriver:
                                    sums[prefix + "rows"], at, self.mask)
 
     def hessian(self, sums: Sums, at: np.ndarray) -> np.ndarray:
-        return self.problem.hessian_total(sums["hessian"], sums.get("used_rows", sums["rows"]),
-                                          at, self.mask)
+        rows = int(sums.get("used_rows") or sums["rows"])
+        return self.problem.hessian_total(sums["hessian"], rows, at, self.mask)
 
     def evaluate(self, w: np.ndarray, gradient: bool = False) -> tuple[float, np.ndarray | None]:
         self.evaluations += 1

@@ -37,7 +37,8 @@ class InlinePayload:
         """Nothing to free: the payload goes away with the task."""
 
 
-def oracle_data_term(oracle: Callable, hessian: Callable | None = None) -> Callable[..., BlockSums]:
+def oracle_data_term(oracle: Callable[..., Any], hessian: Callable[..., Any] | None = None
+                     ) -> Callable[..., BlockSums]:
     """A plugged ``f(X, y, w) -> (Σ loss, Σ gradient)`` (and ``h(X, y, w) -> Σ Hessian``, for
     Newton) as a data term."""
 
