@@ -92,6 +92,22 @@ def wait_for_any(
     raise AssertionError(f"none of {urls} answered within {seconds:.0f} s: {last}")
 
 
+def wait_for_applications(url: str, seconds: float) -> list:
+    """The Spark UI's list of applications, once it answers one (polled)."""
+    deadline = time.monotonic() + seconds
+    body = ""
+    while time.monotonic() < deadline:
+        body = wait_for(url, max(deadline - time.monotonic(), 1))
+        try:
+            apps = json.loads(body)
+        except ValueError:
+            apps = None
+        if isinstance(apps, list) and apps:
+            return apps
+        time.sleep(1)
+    raise AssertionError(f"{url} listed no application within {seconds:.0f} s: {body[:500]}")
+
+
 def lessons_index(port: int, seconds: float = 300) -> tuple[str, str]:
     """``(prefix, index page)``: where this server serves the lesson pages."""
     urls = [f"http://127.0.0.1:{port}{prefix}{INDEX}" for prefix in LESSONS_URLS]
@@ -195,9 +211,9 @@ def test_the_image_serves_the_lessons_and_starts_spark_as_the_non_root_user(
 
         thread = threading.Thread(target=render, daemon=True)
         thread.start()
-        applications = wait_for(f"http://127.0.0.1:{ui_port}/api/v1/applications", 600)
-        apps = json.loads(applications)
-        assert apps and apps[0]["name"], applications
+        # The UI answers "Spark is starting up…" (not JSON) until the application is ready.
+        apps = wait_for_applications(f"http://127.0.0.1:{ui_port}/api/v1/applications", 600)
+        assert apps[0]["name"], apps
         uids = container_uids(engine, name)
         java = [command for command in uids if command == "java"]
         assert java, f"no JVM in the container: {sorted(uids)}"
