@@ -316,7 +316,7 @@ class Stepper(Timeline):
         if self.method.local is None:  # a simulation: nothing goes out
             return {"w": state.w}, None
         context = RoundContext(self.settings.seed, tuple(self.data.partition_rows),
-                               self.data.features)
+                               self.data.features, self.problem, self.mask)
         payload = self.method.broadcast(state, context)
         size = len(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
         if size < INLINE_BROADCAST_BYTES:

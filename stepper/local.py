@@ -113,7 +113,8 @@ def run_local(
     n = X.shape[0]
     bounds = [partition_bounds(n, partitions, p) for p in range(partitions)]
     blocks = [Block(X[a:b], y[a:b]) for a, b in bounds]
-    context = RoundContext(settings.seed, tuple(b.rows for b in blocks), X.shape[1])
+    context = RoundContext(settings.seed, tuple(b.rows for b in blocks), X.shape[1], problem,
+                           mask)
     ws, objectives, norms, steps_used = [state.w], [], [], []
     for t in range(steps):
         objectives.append(problem.objective(X, y, state.w, mask))

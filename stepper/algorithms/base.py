@@ -73,11 +73,15 @@ class Step(NamedTuple):
 
 
 class RoundContext(NamedTuple):
-    """What ``broadcast`` may read besides the state: the run's seed, t, and the partition sizes."""
+    """What ``broadcast`` may read besides the state: the run's seed, the partition sizes, and
+    the problem with its penalty mask (for methods whose partitions solve a regularized problem
+    of their own; None when not given)."""
 
     seed: int
     partition_rows: tuple[int, ...]
     features: int
+    problem: Any = None
+    mask: np.ndarray | None = None
 
 
 class Driver(Protocol):
