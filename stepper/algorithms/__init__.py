@@ -10,6 +10,7 @@ Adding a method: write ``stepper/algorithms/<name>.py`` with a factory decorated
 independent reference.
 """
 
+from stepper.algorithms.avg_newton import avg_newton
 from stepper.algorithms.base import (
     REGISTRY,
     Algorithm,
@@ -60,6 +61,7 @@ __all__ = [
     "Sums",
     "add_sums",
     "algorithm_names",
+    "avg_newton",
     "gd",
     "init_state",
     "init_weights",
