@@ -42,7 +42,7 @@ def by_label(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def test_registered_and_validated():
     assert REGISTRY["avg_newton"] is avg_newton
     assert Settings(algorithm="avg_newton").method.hyper == {
-        "local_steps": 4, "hessian_fraction": 1.0, "later": "newton"}
+        "local_steps": 5, "hessian_fraction": 1.0, "later": "newton"}
     for bad in ({"local_steps": 0}, {"local_steps": 2.5}, {"hessian_fraction": 0.0},
                 {"hessian_fraction": 1.5}, {"later": "bfgs"}):
         with pytest.raises(ConfigError) as error:

@@ -201,7 +201,7 @@ def _avg_newton(local_steps: int, hessian_fraction: float, later: str) -> Algori
 
 
 @register
-def avg_newton(local_steps: int = 4, hessian_fraction: float = 1.0,
+def avg_newton(local_steps: int = 5, hessian_fraction: float = 1.0,
                later: str = "newton") -> Algorithm:
     """One-shot averaging of the partitions' local solutions, then global Newton steps with a
     deferred Armijo safeguard (see the module docstring)."""
