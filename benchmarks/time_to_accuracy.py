@@ -38,7 +38,7 @@ internal scaling drops zero-variance columns); ``churn-non-iid``, its rows sorte
 (5 % churners: partitions 0–2 hold only stayers), a split that is really not identically
 distributed.
 
-    python benchmarks/time_to_accuracy.py                      # 1M rows, three tables
+    python benchmarks/time_to_accuracy.py                      # 1M rows, four tables
     python benchmarks/time_to_accuracy.py --quick              # 100k rows (a smoke run)
     python benchmarks/time_to_accuracy.py --rows 300000 --only iid non-iid
     python benchmarks/time_to_accuracy.py --json out.json      # also write the figures
