@@ -48,7 +48,7 @@ from stepper.checks import check_method_fits
 from stepper.data.blocks import CLASSIFICATION, Block
 from stepper.data.dataset import Dataset
 from stepper.errors import ConfigError, DataError, DivergenceError, StepperError
-from stepper.faults import TaskDelay, TaskFailure
+from stepper.faults import TaskDelay, TaskFailure, failure_message
 from stepper.partition_task import InlinePayload, oracle_data_term, partition_task
 from stepper.problems import Problem
 from stepper.reduce import Partial, combine, tree_levels, tree_scale
@@ -352,6 +352,12 @@ class Stepper(Timeline):
         job_started = time.perf_counter()
         try:
             root, path = self.data.tree_aggregate(task, combine_partials, settings.depth)
+        except Exception as error:  # PySpark's many-line traceback of a failed task
+            message = failure_message(error, self.task_failure, state.t + 1,
+                                      str(self.data.sc.master))
+            if message is None:
+                raise
+            raise StepperError(message) from None
         finally:
             broadcast.unpersist(blocking=False)
         job_seconds = time.perf_counter() - job_started

@@ -9,12 +9,14 @@
 * :class:`TaskFailure`: partition p's task raises in iteration t on its first ``attempts``
   attempts. Spark retries a failed task only when the master allows it (``local[N,F]`` with
   F > attempts, or a cluster): the retry recomputes the same sums from the same block, so the
-  iteration's numbers do not change, and the record shows attempt 2. On plain ``local[N]``
+  iteration's numbers do not change, and the record shows attempt 1 (Spark's 0-based
+  ``attemptNumber``: the second attempt). On plain ``local[N]``
   (F = 1) the iteration fails with one line saying so.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -93,3 +95,38 @@ def sleep(seconds: float) -> None:
     """Sleep (a function of its own so that tasks show where their time went)."""
     if seconds > 0:
         time.sleep(seconds)
+
+
+
+_LOCAL_RETRIES = re.compile(r"^local\[\s*(?:\d+|\*)\s*,\s*(\d+)\s*\]$")
+
+
+def master_attempts(master: str) -> int | None:
+    """How many attempts a task gets: F for ``local[N,F]``, 1 for other local masters, None
+    (the cluster's ``spark.task.maxFailures``) otherwise."""
+    found = _LOCAL_RETRIES.match(master.strip())
+    if found:
+        return int(found.group(1))
+    return 1 if master.strip().startswith("local") else None
+
+
+def failure_message(error: BaseException, failure: TaskFailure | None, iteration: int,
+                    master: str) -> str | None:
+    """One line for a Spark job that failed because of the injected failure (None otherwise).
+
+    PySpark raises the task's Python traceback (many lines, with Spark's Java frames); this
+    names the partition and iteration and says why Spark did not recover: the master does not
+    retry (``local[N]``), or allows fewer attempts than the failure takes.
+    """
+    if (failure is None or failure.iteration != iteration
+            or InjectedFailureError.__name__ not in str(error)):
+        return None
+    allowed = master_attempts(master)
+    where = (f"iteration {iteration}: partition {failure.partition}'s task failed (injected on "
+             f"its first {failure.attempts} attempt{'s' if failure.attempts > 1 else ''})")
+    if allowed == 1:
+        return (f"{where} and the master {master} does not retry failed tasks: use local[N,F] "
+                f"with F > {failure.attempts} (e.g. local[2,{failure.attempts + 2}]) or a cluster")
+    shown = f"{allowed}" if allowed is not None else "spark.task.maxFailures"
+    return (f"{where} and the master {master} allows {shown} attempts per task: allow more than "
+            f"{failure.attempts}")

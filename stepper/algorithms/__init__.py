@@ -49,6 +49,7 @@ from stepper.algorithms.lbfgs import lbfgs  # isort: skip
 from stepper.algorithms.local_sgd import local_sgd  # isort: skip
 from stepper.algorithms.admm import admm  # isort: skip
 from stepper.algorithms.async_sgd import async_sgd  # isort: skip
+from stepper.algorithms.avg_newton import avg_newton  # isort: skip
 
 ALGORITHMS = algorithm_names()
 """The registered methods' names."""
@@ -70,6 +71,7 @@ __all__ = [
     "admm",
     "algorithm_names",
     "async_sgd",
+    "avg_newton",
     "gd",
     "init_state",
     "init_weights",
