@@ -42,7 +42,8 @@ from typing import Any
 
 import numpy as np
 
-from stepper.algorithms import Algorithm, RoundContext, Settings, Step, Sums
+from stepper.algorithms import Algorithm, RoundContext, Settings, Step
+from stepper.algorithms.base import SumsToTotals
 from stepper.algorithms.settings import init_weights, scheduled_step
 from stepper.checks import check_method_fits
 from stepper.data.blocks import CLASSIFICATION, Block
@@ -65,7 +66,7 @@ SIMULATION_MAX_VALUES = 20_000_000
 (160 MB of float64) it is refused: a simulation is a teaching device, not a way to run at scale."""
 
 
-class SparkDriver:
+class SparkDriver(SumsToTotals):
     """The :class:`stepper.algorithms.Driver` of one iteration on Spark: totals from sums, and
     more rounds (``evaluate``) counted in ``rounds``."""
 
@@ -78,17 +79,6 @@ class SparkDriver:
         self.step_size = step_size
         self.lr = stepper.settings.step_rule
         self.rounds = 0
-
-    def prox(self, v: np.ndarray, eta: float) -> np.ndarray:
-        return self.problem.prox(v, eta, self.mask)
-
-    def totals(self, sums: Sums, at: np.ndarray, prefix: str = "") -> tuple[float, np.ndarray]:
-        return self.problem.totals(sums.get(prefix + "loss", 0.0), sums[prefix + "gradient"],
-                                   sums[prefix + "rows"], at, self.mask)
-
-    def hessian(self, sums: Sums, at: np.ndarray) -> np.ndarray:
-        rows = int(sums.get("used_rows") or sums["rows"])
-        return self.problem.hessian_total(sums["hessian"], rows, at, self.mask)
 
     def evaluate(self, w: np.ndarray, gradient: bool = False) -> tuple[float, np.ndarray | None]:
         self.rounds += 1

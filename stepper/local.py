@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from stepper.algorithms import RoundContext, Settings, Sums, init_weights, scheduled_step
+from stepper.algorithms.base import SumsToTotals
 from stepper.checks import check_method_fits
 from stepper.data.blocks import Block, partition_bounds
 from stepper.errors import DivergenceError
@@ -52,7 +53,7 @@ def base_step(problem: Problem, settings: Settings, X: np.ndarray) -> float:
     return float(rule)
 
 
-class LocalDriver:
+class LocalDriver(SumsToTotals):
     """A :class:`stepper.algorithms.Driver` over arrays in this process (no Spark)."""
 
     def __init__(self, problem: Problem, settings: Settings, X: np.ndarray, y: np.ndarray,
@@ -62,17 +63,6 @@ class LocalDriver:
         self.lr = settings.step_rule
         self.step_size = 1.0
         self.evaluations = 0
-
-    def prox(self, v: np.ndarray, eta: float) -> np.ndarray:
-        return self.problem.prox(v, eta, self.mask)
-
-    def totals(self, sums: Sums, at: np.ndarray, prefix: str = "") -> tuple[float, np.ndarray]:
-        return self.problem.totals(sums.get(prefix + "loss", 0.0), sums[prefix + "gradient"],
-                                   sums[prefix + "rows"], at, self.mask)
-
-    def hessian(self, sums: Sums, at: np.ndarray) -> np.ndarray:
-        rows = int(sums.get("used_rows") or sums["rows"])
-        return self.problem.hessian_total(sums["hessian"], rows, at, self.mask)
 
     def evaluate(self, w: np.ndarray, gradient: bool = False) -> tuple[float, np.ndarray | None]:
         self.evaluations += 1

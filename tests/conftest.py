@@ -38,3 +38,19 @@ def data_path():
 @pytest.fixture()
 def python():
     return sys.executable
+
+
+@pytest.fixture(scope="session")
+def lesson_data(sc, data_path):
+    """The workshop's 2-D training data on Spark, standardized, with an intercept column, in 4
+    partitions (the lessons' preparation)."""
+    from stepper import add_intercept, load_csv, standardize
+
+    return add_intercept(standardize(load_csv(data_path("logistic2d_train.csv"), partitions=4,
+                                              sc=sc)))
+
+
+@pytest.fixture(scope="session")
+def lesson_arrays(lesson_data):
+    """The same rows as numpy arrays (X with its intercept column, y in ±1)."""
+    return lesson_data.to_numpy()

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from stepper import Problem, Stepper, add_intercept, from_numpy, load_csv, standardize
+from stepper import Problem, Stepper, add_intercept, from_numpy
 from stepper.algorithms import Settings, admm
 from stepper.checks import check_method_fits
 from stepper.errors import ConfigError
@@ -105,17 +105,6 @@ def regression_data(X: np.ndarray, y: np.ndarray, partitions: int, sc) -> Any:
     """(X, y) on Spark, X's column 0 the intercept (as ``add_intercept`` makes it)."""
     return add_intercept(from_numpy(X[:, 1:], y, partitions=partitions, task="regression",
                                     sc=sc))
-
-
-@pytest.fixture(scope="module")
-def lesson_data(sc, data_path):
-    return add_intercept(standardize(load_csv(data_path("logistic2d_train.csv"), partitions=4,
-                                              sc=sc)))
-
-
-@pytest.fixture(scope="module")
-def lesson_arrays(lesson_data):
-    return lesson_data.to_numpy()
 
 
 # -- the solutions -----------------------------------------------------------------------------

@@ -31,17 +31,6 @@ from stepper.reduce import expected_tree
 pytestmark = pytest.mark.spark
 
 
-@pytest.fixture(scope="module")
-def lesson_data(sc, data_path):
-    return add_intercept(standardize(load_csv(data_path("logistic2d_train.csv"), partitions=4,
-                                              sc=sc)))
-
-
-@pytest.fixture(scope="module")
-def lesson_arrays(lesson_data):
-    return lesson_data.to_numpy()
-
-
 # -- the map and the reduce --------------------------------------------------------------------
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(rows=st.integers(1, 40), partitions=st.integers(1, 16), seed=st.integers(0, 2**16))

@@ -50,17 +50,6 @@ def scipy_optimum(X: np.ndarray, y: np.ndarray, lam: float):
     return result.x, result.fun
 
 
-@pytest.fixture(scope="module")
-def lesson_data(sc, data_path):
-    return add_intercept(standardize(load_csv(data_path("logistic2d_train.csv"), partitions=4,
-                                              sc=sc)))
-
-
-@pytest.fixture(scope="module")
-def lesson_arrays(lesson_data):
-    return lesson_data.to_numpy()
-
-
 # -- the direction and the update ----------------------------------------------------------------
 def test_two_loop_equals_the_dense_bfgs_inverse_hessian():
     """N&W (6.17): H⁺ = (I − ρsyᵀ) H (I − ρysᵀ) + ρssᵀ, applied to H⁰ = (sᵀy/yᵀy) I."""

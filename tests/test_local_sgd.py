@@ -13,12 +13,9 @@ from stepper import (
     GeneratorSpec,
     Problem,
     Stepper,
-    add_intercept,
     from_generator,
     from_numpy,
-    load_csv,
     parse_generator_spec,
-    standardize,
     undersample,
 )
 from stepper.algorithms import Settings, local_sgd
@@ -29,17 +26,6 @@ from stepper.local import lipschitz_step, run_local
 
 LAM = 0.01
 TOL = 1e-12
-
-
-@pytest.fixture(scope="module")
-def lesson_data(sc, data_path):
-    return add_intercept(standardize(load_csv(data_path("logistic2d_train.csv"), partitions=4,
-                                              sc=sc)))
-
-
-@pytest.fixture(scope="module")
-def lesson_arrays(lesson_data):
-    return lesson_data.to_numpy()
 
 
 @pytest.fixture(scope="module")

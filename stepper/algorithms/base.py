@@ -113,6 +113,34 @@ class Driver(Protocol):
         ...
 
 
+class SumsToTotals:
+    """What both drivers (Spark's and the one-machine reference) share: the problem's totals
+    from a partial's sums, its Hessian, and the prox (``problem``, ``mask`` and ``settings`` are
+    set by the subclass)."""
+
+    problem: Any
+    mask: np.ndarray
+    settings: Any
+
+    def prox(self, v: np.ndarray, eta: float) -> np.ndarray:
+        value: np.ndarray = self.problem.prox(v, eta, self.mask)
+        return value
+
+    def totals(self, sums: Sums, at: np.ndarray, prefix: str = "") -> tuple[float, np.ndarray]:
+        """J and ∇J at ``at`` from the sums of ``loss``/``gradient``/``rows`` (``prefix``-ed:
+        ``used_`` for the rows a sample used)."""
+        result: tuple[float, np.ndarray] = self.problem.totals(
+            sums.get(prefix + "loss", 0.0), sums[prefix + "gradient"], sums[prefix + "rows"], at,
+            self.mask)
+        return result
+
+    def hessian(self, sums: Sums, at: np.ndarray) -> np.ndarray:
+        """∇²J at ``at`` from the Hessian sums over the rows used."""
+        rows = int(sums.get("used_rows") or sums["rows"])
+        value: np.ndarray = self.problem.hessian_total(sums["hessian"], rows, at, self.mask)
+        return value
+
+
 class Algorithm(NamedTuple):
     """A distributed optimization method as a value (see the module docstring)."""
 
