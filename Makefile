@@ -59,8 +59,9 @@ test-browser: $(STAMP) java-check browser-check
 	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
 # Builds the attendee and instructor images with a real engine (Docker, or podman as root) and
-# runs them; minutes, so not part of `make test` (CI runs it after `make test`).
-test-image: $(STAMP)
+# runs them (one test drives JupyterLab in the image with the browser tests' Chromium); minutes,
+# so not part of `make test` (CI runs it after `make test`).
+test-image: $(STAMP) browser-check
 	$(BIN)/python -m pytest -m image tests/image $(PYTEST_ARGS)
 
 # The attendee image as one file for rooms with poor Wi-Fi: attendees run

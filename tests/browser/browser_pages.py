@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LESSONS = os.path.join(ROOT, "lessons")
@@ -39,6 +41,21 @@ def chromium() -> str:
     if found is None:
         raise RuntimeError(NO_BROWSER.format(playwright=".venv/bin/playwright"))
     return found
+
+
+@contextmanager
+def launched_chromium() -> Iterator:
+    """Headless Chromium (tools/browser.py finds it), closed on the way out."""
+    executable = chromium()  # one line naming the command to run when there is none
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True,
+                                             args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def server_command(port: int, root_dir: str | None = None) -> list[str]:

@@ -19,11 +19,10 @@ import urllib.request
 
 import pytest
 from browser_pages import (
-    CHROMIUM_FLAGS,
     ROOT,
     TOKEN,
-    chromium,
     free_port,
+    launched_chromium,
     lesson_url,
     open_page,
     server_command,
@@ -79,14 +78,8 @@ def voila_url(tmp_path_factory, server_root):
 
 @pytest.fixture(scope="session")
 def browser():
-    executable = chromium()  # one line naming the command to run when there is none
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True,
-                                              args=CHROMIUM_FLAGS)
+    with launched_chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="session")

@@ -12,15 +12,22 @@ the one-line reason (what is missing and how to get it): reported as not run, ne
 
 Fixtures
     ``engine``      the :class:`engines.Engine`, its storage the session's own (podman).
-    ``images``      the attendee and instructor images built from the Dockerfile: the attendee
-                    one first with ``--no-cache``, the instructor's after it, sharing the
-                    layers before the project's copy step (the Java and pip install steps).
-                    Removed at the end of the session, with every container the tests made.
+    ``attendee_image``  ``(tag, seconds)``: the attendee image built from the Dockerfile with
+                    ``--no-cache``, once per session (a test that needs only this image does
+                    not wait for the instructor's).
+    ``images``      the attendee and instructor images: the instructor's built after the
+                    attendee's, sharing the layers before the project's copy step (the Java and
+                    pip install steps). Removed at the end of the session, with every container
+                    the tests made.
+
+The image tests drive JupyterLab in headless Chromium with the browser test's own steps
+(``tests/browser/lab_exercise.py``), so that folder is put on ``sys.path`` here.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +39,7 @@ IMAGE_DIR = Path(__file__).resolve().parent
 ATTENDEE = "localhost/stepper-image-test:attendee"
 INSTRUCTOR = "localhost/stepper-image-test:instructor"
 TIMEOUT = 3600  # seconds for one test, with the builds when it is the first
+sys.path.insert(0, str(IMAGE_DIR.parent / "browser"))  # lab_exercise, browser_pages
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -66,19 +74,38 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def images(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Images]:
-    logs = tmp_path_factory.mktemp("build-logs")
-    seconds = {}
+def build_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("build-logs")
+
+
+@pytest.fixture(scope="session")
+def attendee_image(engine: Engine, build_logs: Path) -> Iterator[tuple[str, float]]:
+    """``(tag, seconds to build)``: the attendee image, built first and with ``--no-cache``."""
     start = time.monotonic()
-    engine.build(ATTENDEE, include_solutions=False, no_cache=True, log=logs / "attendee.log")
-    seconds["attendee"] = time.monotonic() - start
+    engine.build(ATTENDEE, include_solutions=False, no_cache=True,
+                 log=build_logs / "attendee.log")
+    seconds = time.monotonic() - start
+    print(f"\nbuilt {ATTENDEE} in {seconds:.0f} s (no cache)")
+    try:
+        yield ATTENDEE, seconds
+    finally:
+        if engine.name == "docker":
+            engine.run("rmi", "--force", ATTENDEE, check=False, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def images(
+    engine: Engine, attendee_image: tuple[str, float], build_logs: Path
+) -> Iterator[Images]:
+    seconds = {"attendee": attendee_image[1]}
     start = time.monotonic()
-    engine.build(INSTRUCTOR, include_solutions=True, no_cache=False, log=logs / "instructor.log")
+    engine.build(INSTRUCTOR, include_solutions=True, no_cache=False,
+                 log=build_logs / "instructor.log")
     seconds["instructor"] = time.monotonic() - start
-    print(f"\nbuilt {ATTENDEE} in {seconds['attendee']:.0f} s (no cache), {INSTRUCTOR} in "
-          f"{seconds['instructor']:.0f} s (sharing the layers before the copy step)")
+    print(f"\nbuilt {INSTRUCTOR} in {seconds['instructor']:.0f} s (sharing the layers before "
+          f"the copy step)")
     try:
         yield Images(ATTENDEE, INSTRUCTOR, seconds)
     finally:
         if engine.name == "docker":
-            engine.run("rmi", "--force", ATTENDEE, INSTRUCTOR, check=False, timeout=300)
+            engine.run("rmi", "--force", INSTRUCTOR, check=False, timeout=300)

@@ -6,6 +6,10 @@
   the same search finds every block there (so the search is shown to work).
 - Run, the image serves the lessons on 8866, a lesson page's Spark starts inside the container
   with its UI on 4040, and every process in it runs as the non-root user.
+- Run with a folder of the host mounted where the README's ``docker run`` puts it, an attendee
+  answers Task 1.1 in JupyterLab (headless Chromium, the browser test's steps), reads the points
+  and saves: the file in the host's folder holds the answer after the container is gone, and a
+  new container on the same folder serves it as it was saved.
 - docker-compose.yml brings up a master, two workers and the lessons server; an iteration of the
   engine (what the lesson pages run) computes on both workers; everything is torn down.
 
@@ -27,7 +31,20 @@ from pathlib import Path
 
 import pytest
 import yaml
+from browser_pages import launched_chromium
 from engines import PIP_DIR, ROOT, Engine, Images
+from lab_exercise import (
+    ANSWER,
+    NOTEBOOK,
+    PLACEHOLDER,
+    TASK_CELL,
+    answer_task_and_check,
+    open_notebook,
+    points,
+    save,
+    task_source,
+    wait_saved,
+)
 from leaks import Scan, scan_tar, split_blocks
 
 # Where the lesson pages may be served, tried in this order: by Voilà on its own (today), or by a
@@ -229,6 +246,73 @@ def test_the_image_serves_the_lessons_and_starts_spark_as_the_non_root_user(
         logs = engine.run("logs", name, check=False, timeout=120)
         print(f"--- {name} logs (tail) ---\n{(logs.stdout + logs.stderr)[-3000:]}")
         engine.run("rm", "--force", "--time", "5", name, check=False, timeout=300)
+
+
+# -- the exercises in JupyterLab, the attendee's work in a folder of the host -----------------
+WORK = f"/{APP}/work"  # where the README's `docker run -v "$PWD/alice:…"` mounts the folder
+
+
+def start_lab(engine: Engine, image: str, name: str, folder: Path, port: int) -> str:
+    """Run ``image`` as the README does, ``folder`` mounted at WORK: the server's address."""
+    engine.run("run", "--detach", "--init", "--name", name, "--env", f"JUPYTER_TOKEN={TOKEN}",
+               "--publish", f"127.0.0.1:{port}:8866", "--volume", f"{folder}:{WORK}", image)
+    server = f"http://127.0.0.1:{port}"
+    wait_for(f"{server}/api/status", 300)
+    return server
+
+
+def remove(engine: Engine, name: str) -> None:
+    """Print the container's output (tail), remove it, and check that it is gone."""
+    logs = engine.run("logs", name, check=False, timeout=120)
+    print(f"--- {name} logs (tail) ---\n{(logs.stdout + logs.stderr)[-3000:]}")
+    engine.run("rm", "--force", name, check=False, timeout=300)  # `--time` is podman's only
+    left = engine.run("ps", "--all", "--quiet", "--filter", f"name=^{name}$", check=False)
+    assert left.stdout.strip() == "", f"{name} is still there: {left.stdout}"
+
+
+def test_an_attendee_answers_a_task_in_jupyterlab_and_the_work_outlives_the_container(
+    engine: Engine, attendee_image: tuple[str, float], tmp_path: Path
+) -> None:
+    image = attendee_image[0]
+    folder = tmp_path / "alice"
+    folder.mkdir()
+    folder.chmod(0o777)  # the README's `chmod a+rwx alice`: the container's user is uid 1000
+    saved = folder / NOTEBOOK
+    name = "stepper-image-test-lab"
+    start = time.monotonic()
+    try:
+        server = start_lab(engine, image, name, folder, free_port(8950, 8999))
+        up = time.monotonic() - start
+        # At start the server copied the exercises into the attendee's folder.
+        assert PLACEHOLDER in task_source(saved), task_source(saved)
+        with launched_chromium() as browser:
+            page = open_notebook(browser, server, f"work/{NOTEBOOK}", TOKEN)
+            text = answer_task_and_check(page)
+            score, max_score = points(text)
+            assert max_score > 0 and score == max_score, text
+            assert "✘" not in text
+            save(page)
+        print(f"\nJupyter answered {up:.0f} s after `run`; the check said {text!r}; "
+              f"{time.monotonic() - start:.0f} s in all")
+        wait_saved(saved)
+    finally:
+        remove(engine, name)
+    # The container is gone; the attendee's folder on the host keeps the saved answer.
+    assert task_source(saved) == ANSWER
+
+    # A new container on the same folder goes on where the attendee stopped: the server does not
+    # copy the exercise over the saved one, and JupyterLab serves the answer.
+    again = f"{name}-again"
+    try:
+        server = start_lab(engine, image, again, folder, free_port(8950, 8999))
+        status, body = fetch(f"{server}/api/contents/work/{NOTEBOOK}?content=1")
+        assert status == 200, body[:2000]
+        cell = json.loads(body)["content"]["cells"][TASK_CELL]
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        assert source == ANSWER, source
+    finally:
+        remove(engine, again)
+    assert task_source(saved) == ANSWER
 
 
 # -- docker-compose.yml ------------------------------------------------------------------------
