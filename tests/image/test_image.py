@@ -245,7 +245,7 @@ def test_the_image_serves_the_lessons_and_starts_spark_as_the_non_root_user(
     finally:
         logs = engine.run("logs", name, check=False, timeout=120)
         print(f"--- {name} logs (tail) ---\n{(logs.stdout + logs.stderr)[-3000:]}")
-        engine.run("rm", "--force", "--time", "5", name, check=False, timeout=300)
+        engine.run("rm", "--force", name, check=False, timeout=300)  # podman and Docker alike
 
 
 # -- the exercises in JupyterLab, the attendee's work in a folder of the host -----------------
