@@ -28,8 +28,10 @@ from stepper.lessons_support.lab1 import (
     Lab1,
     Run,
     big_fonts,
+    takes_full_step,
 )
 from stepper.lessons_support.page import ErrorBox, figure_image, guarded
+from stepper.ui.catalog import method_label
 from stepper.ui.figures import BlitFigure, ContourFigure
 
 if TYPE_CHECKING:
@@ -239,11 +241,11 @@ class Explorer:
     def recompute(self, keep: int | None = None) -> Run:
         """Run the current settings; the run starts at iteration 0 (or ``keep``)."""
         algorithm = self.algorithm.value
-        newton = algorithm == "newton"
-        self.multiple.disabled = newton
+        full_step = takes_full_step(algorithm)
+        self.multiple.disabled = full_step
         eta = self.lab.safe_step(self.regularization.value) * self.multiple.value
-        self.step_note.value = ("<span style='font-size:15px'>Newton takes the full step "
-                                "η = 1</span>" if newton else
+        self.step_note.value = (f"<span style='font-size:15px'>{method_label(algorithm)} takes "
+                                "the full step η = 1</span>" if full_step else
                                 f"<span style='font-size:15px'>η = {eta:.3g}</span>")
         with big_fonts():
             run = self.lab.run(algorithm, self.regularization.value, self.multiple.value,

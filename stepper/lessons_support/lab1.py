@@ -22,7 +22,7 @@ from html import escape
 
 import numpy as np
 
-from stepper.algorithms import Settings
+from stepper.algorithms import Settings, resolve
 from stepper.errors import DataError
 from stepper.lessons_support.metrics import accuracy, confusion_matrix, predict
 from stepper.local import LocalPath, lipschitz_step, run_local
@@ -43,6 +43,11 @@ REGULARIZATION_LABELS = {
     "lasso": "lasso (λ₁ = 0.01, smooth)",
     "elastic net": "elastic net (λ₁ = 0.01, λ₂ = 0.005)",
 }
+def takes_full_step(algorithm: str) -> bool:
+    """Whether a method's own step is a number (Newton's full step 1), not the 1/L rule."""
+    return not isinstance(resolve(algorithm).default_lr, str)
+
+
 LESSON_METHODS = ("gd", "momentum", "nesterov", "sgd", "minibatch", "newton")
 """The methods lesson 1 compares on one machine, with the settings the lesson uses."""
 LESSON_SETTINGS = {"momentum": " (μ = 0.9)", "nesterov": " (μ = 0.9)", "sgd": " (one row per step)",
@@ -185,7 +190,7 @@ class Lab1:
         the last finite iterate and the verdict says so."""
         d = self.data
         problem = self.problem(regularization)
-        if algorithm == "newton":
+        if takes_full_step(algorithm):
             step = min(float(multiple), 1.0)
             steps = NEWTON_STEPS if steps is None else steps
         else:
