@@ -16,12 +16,18 @@ from pathlib import Path
 from browser_pages import PAGE_TIMEOUT_MS
 
 NOTEBOOK = "01_oracles.ipynb"
-# Task 1.1's answer, as the solutions have it.
-ANSWER = '''def loss_one(x, y, w):
-    """log(1 + exp(−y wᵀx))."""
-    return float(np.logaddexp(0.0, -y * (x @ w)))'''
 PLACEHOLDER = "raise NotImplementedError"
 SETUP_CELL, TASK_CELL, CHECK_CELL = 1, 3, 4  # cell indices in exercises/01_oracles.ipynb
+SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
+
+
+def answer() -> str:
+    """Task 1.1's answer, read from the solved notebook when the test runs. It is never written
+    in this file: the attendee image ships the tests (not the solutions), and its test searches
+    the whole image for every solution block."""
+    cells = json.loads((SOLUTIONS / NOTEBOOK).read_text(encoding="utf-8"))["cells"]
+    source = cells[TASK_CELL]["source"]
+    return "".join(source) if isinstance(source, list) else source
 POINTS = re.compile(r"Task 1\.1: (\d+(?:\.\d+)?) / (\d+(?:\.\d+)?)")
 PANEL = ".jp-NotebookPanel:visible"
 
@@ -61,7 +67,7 @@ def answer_task_and_check(page) -> str:
     task = cells.nth(TASK_CELL)
     task.locator(".cm-content").click()
     page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.insert_text(ANSWER)  # typed as one input: no auto-indent on the way
+    page.keyboard.insert_text(answer())  # typed as one input: no auto-indent on the way
     assert PLACEHOLDER not in task.locator(".cm-content").inner_text()
     page.keyboard.press("Shift+Enter")
     wait_executed(page, task)
@@ -105,7 +111,7 @@ def wait_saved(notebook: Path, seconds: float = 60) -> str:
             source = task_source(notebook)
         except (OSError, ValueError, KeyError, IndexError) as error:  # not there, or mid-write
             source = repr(error)
-        if source == ANSWER:
+        if source == answer():
             return source
         time.sleep(0.5)
     raise AssertionError(f"{notebook} does not hold the typed answer after {seconds:.0f} s; "

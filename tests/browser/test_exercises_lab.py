@@ -17,9 +17,9 @@ import urllib.request
 import pytest
 from browser_pages import TOKEN
 from lab_exercise import (
-    ANSWER,
     NOTEBOOK,
     PLACEHOLDER,
+    answer,
     answer_task_and_check,
     open_notebook,
     points,
@@ -42,7 +42,7 @@ def test_an_attendee_answers_a_task_and_checks_it_in_jupyterlab(browser, voila_u
         save(page)
     finally:
         page.close()
-    assert wait_saved(saved) == ANSWER
+    assert wait_saved(saved) == answer()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

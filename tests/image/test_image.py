@@ -34,10 +34,10 @@ import yaml
 from browser_pages import launched_chromium
 from engines import PIP_DIR, ROOT, Engine, Images
 from lab_exercise import (
-    ANSWER,
     NOTEBOOK,
     PLACEHOLDER,
     TASK_CELL,
+    answer,
     answer_task_and_check,
     open_notebook,
     points,
@@ -187,8 +187,8 @@ def test_the_instructor_image_keeps_the_solutions_and_the_search_finds_them(
 ) -> None:
     scan = scan_image(engine, images.instructor, blocks)
     paths = {path.strip("/") for path in scan.paths or []}
-    for answer in ANSWER_PATHS:
-        assert f"{APP}/{answer}" in paths, f"the instructor image lacks {answer}"
+    for kept in ANSWER_PATHS:
+        assert f"{APP}/{kept}" in paths, f"the instructor image lacks {kept}"
     missing = [f"{b.source} task {b.task}" for b in blocks
                if f"{b.source} task {b.task}" not in (scan.found or {})]
     assert missing == [], f"the search did not find these blocks in the instructor image: {missing}"
@@ -298,7 +298,7 @@ def test_an_attendee_answers_a_task_in_jupyterlab_and_the_work_outlives_the_cont
     finally:
         remove(engine, name)
     # The container is gone; the attendee's folder on the host keeps the saved answer.
-    assert task_source(saved) == ANSWER
+    assert task_source(saved) == answer()
 
     # A new container on the same folder goes on where the attendee stopped: the server does not
     # copy the exercise over the saved one, and JupyterLab serves the answer.
@@ -309,10 +309,10 @@ def test_an_attendee_answers_a_task_in_jupyterlab_and_the_work_outlives_the_cont
         assert status == 200, body[:2000]
         cell = json.loads(body)["content"]["cells"][TASK_CELL]
         source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        assert source == ANSWER, source
+        assert source == answer(), source
     finally:
         remove(engine, again)
-    assert task_source(saved) == ANSWER
+    assert task_source(saved) == answer()
 
 
 # -- docker-compose.yml ------------------------------------------------------------------------
