@@ -107,3 +107,20 @@ def test_the_question_speaks_the_page_language():
         assert ("aucune", "none") in question.input.options
     finally:
         i18n.use_language("en")
+
+
+def test_lesson_questions_compute_their_answers_from_the_page_values():
+    from stepper.pages import lesson_questions as lq
+
+    lazy = lq.lesson0_lazy(lambda: {"before": 0})
+    lazy.input.value = "none"
+    lazy.commit_from_input()
+    assert lazy.state.verdict() == "right" and "0 rows parsed" in lazy.result.value
+    recount = lq.lesson0_recount(lambda: {"after_second": 40002, "rows": 20001})
+    recount.commit("once")
+    assert recount.state.correct == "twice"
+    assert lq.nearest_condition_option(71.5) == "seventy"
+    assert lq.nearest_condition_option(1.003) == "same"
+    via = lq.lesson2_via(lambda: {"via": "task", "bytes": 165, "limit": 65536})
+    via.commit("broadcast")
+    assert via.state.correct == "task" and "165" in via.result.value
