@@ -21,9 +21,10 @@ A trace file holds, one JSON object per line:
                   time), ``executor``, ``host``, ``attempt``, ``result_bytes``, ``start``/``end``
                   (wall clock), ``used_rows`` (rows in the update's sample)
   ``reduce``      ``depth``, ``scale``, ``path``, ``rows``, ``used_rows``, ``objective_rows``
-                  (the rows J was computed over: all rows unless estimated), and ``levels``: level 0 the partitions, then
-                  each combining stage as Spark ran it, each group with the ``partitions`` it
-                  covers, the ``inputs`` it combined, and its partial ``loss`` and ``gradient``
+                  (the rows J was computed over: all rows unless estimated), and ``levels``:
+                  level 0 the partitions, then each combining stage as Spark ran it, each
+                  group with the ``partitions`` it covers, the ``inputs`` it combined, and its
+                  partial ``loss`` and ``gradient``
   ``broadcast``   ``bytes`` sent to the executors, and ``via``: ``"task"`` (inside the task,
                   for small payloads) or ``"broadcast"`` (an explicit ``sc.broadcast``)
   ``update``      ``weights_before``, ``query_point``, ``direction``, ``step_size``,

@@ -6,7 +6,6 @@ of the churn file over 4 partitions: one job, one stage, four tasks).
 
 from __future__ import annotations
 
-import html
 import os
 
 from stepper.pages.i18n import text

@@ -121,7 +121,8 @@ def lesson2_via(values: Values, hides: Sequence[Any] = (), **options: Any) -> Qu
     """How w travels (``values``: via — ``task`` or ``broadcast`` —, bytes, limit)."""
     def explain() -> str:
         found = dict(values())
-        return text("lesson2.q.via.explain", **{**found, "via": text(f"lesson2.via.{found['via']}")})
+        found["via"] = text(f"lesson2.via.{found['via']}")
+        return text("lesson2.q.via.explain", **found)
 
     return Question("lesson2.via", "lesson2.q.via.prompt",
                     choices=_choices("lesson2.q.via", ("task", "broadcast", "disk")),

@@ -33,8 +33,8 @@ def test_french_is_not_a_copy_of_english():
     assert same == []
 
 
-@pytest.mark.parametrize("query, code", [("", "en"), ("lang=fr", "fr"), ("?present=1&lang=FR", "fr"),
-                                         ("lang=en", "en")])
+@pytest.mark.parametrize("query, code", [("", "en"), ("lang=fr", "fr"),
+                                         ("?present=1&lang=FR", "fr"), ("lang=en", "en")])
 def test_language_from_the_query(query, code):
     choice = i18n.language_from_query(query)
     assert (choice.code, choice.problem) == (code, None)
