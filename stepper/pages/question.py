@@ -142,7 +142,7 @@ class Question:
                                    layout=widgets.Layout(border="1px solid #c8d1dc",
                                                          padding="6px 12px", margin="8px 0"))
         self.widget.add_class("stepper-question")
-        self.widget.add_class(f"stepper-question-{qid}")
+        self.widget.add_class("stepper-question-" + qid.replace(".", "-"))
         for hidden in self.hides:
             hidden.layout.display = "none"
         self._emit("open", {})
