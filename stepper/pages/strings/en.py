@@ -506,4 +506,159 @@ STRINGS: dict[str, str] = {
     "error.prefix": "Problem while {action}: {message}",
     "error.starting_spark": "Starting Spark and loading the data…",
     "error.url_setting": "URL setting {key}={value!r} ignored ({reason})",
+
+    # -- lesson 0's cards -------------------------------------------------------------------------
+    "lesson0.card.spark.title": "1. Start Spark",
+    "lesson0.card.spark.text": "A `SparkSession` on this machine (`local[*]`: one executor "
+                               "thread per core). Its `SparkContext` `sc` creates RDDs.",
+    "lesson0.card.spark.version": "Spark version",
+    "lesson0.card.spark.master": "master",
+    "lesson0.card.spark.cores": "default parallelism (cores)",
+    "lesson0.card.spark.ui": "Spark UI",
+    "lesson0.card.spark.result": "Open the Spark UI in another tab: every **action** below "
+                                 "appears there as a job (tabs Jobs, Stages, Storage, "
+                                 "Executors).",
+    "lesson0.card.read.title": "2. Read the file",
+    "lesson0.card.read.text": "`{file}`: one row per client, a header, then `clientId, churn` "
+                              "and {count} features.",
+    "lesson0.card.read.result": "`lines` is an RDD with {partitions} partitions. Spark jobs run "
+                                "by this call: **{jobs}** — `textFile` is a **transformation**: "
+                                "it only records what to do; no byte of the file has been read.",
+    "lesson0.card.header.title": "3. Drop the header: first, then filter",
+    "lesson0.card.header.text": "`first()` brings the first line to the driver; `filter` keeps "
+                                "every other line.",
+    "lesson0.card.header.result": "Header: {columns}. Spark jobs run: **{jobs}** — `first` is an "
+                                  "**action** (it returns a value to the driver, so it runs a "
+                                  "job); `filter` is a transformation.",
+    "lesson0.card.lazy.title": "4. Transformations are lazy, actions run them",
+    "lesson0.card.lazy.text": "`map` parses each line into a labelled point `(churn, features)`. "
+                              "An *accumulator* counts the lines Spark actually parses:",
+    "lesson0.card.lazy.moment": "moment",
+    "lesson0.card.lazy.parsed": "rows parsed so far",
+    "lesson0.card.lazy.why": "why",
+    "lesson0.card.lazy.after_map": "after `map` (a transformation)",
+    "lesson0.card.lazy.nothing": "nothing ran",
+    "lesson0.card.lazy.after_count": "after the first `count()`",
+    "lesson0.card.lazy.rows_parsed": "{rows} rows parsed",
+    "lesson0.card.lazy.after_second": "after a second `count()`",
+    "lesson0.card.lazy.again": "parsed all over again: an RDD is a recipe, not data",
+    "lesson0.card.lazy.after_cache": "after `cache()` and two more counts",
+    "lesson0.card.lazy.cached": "parsed once more, then read from memory",
+    "lesson0.card.lazy.result": "Spark jobs run by this step: **{jobs}** (one per `count`). The "
+                                "cached RDD is listed in the Spark UI's *Storage* tab.",
+    "lesson0.card.share.title": "5. Count and filter: the share of churners",
+    "lesson0.card.share.text": "Two actions on the cached points.",
+    "lesson0.card.share.clients": "clients",
+    "lesson0.card.share.churners": "churners",
+    "lesson0.card.share.share": "share of churners",
+    "lesson0.card.share.numpy": "numpy (whole file in memory)",
+    "lesson0.card.share.result": "Only about one client in twenty churns: a classifier that "
+                                 "always says “stays” is {always:.0f} % accurate and useless. "
+                                 "Lesson 2 rebalances the classes.",
+    "lesson0.card.recency.title": "6. Try it: filter on recency",
+    "lesson0.card.recency.text": "Clients whose last visit is more than *d* days ago: how many, "
+                                 "and how many of them churned? Each change runs a Spark job.",
+    "lesson0.card.recency.days": "d (days)",
+    "lesson0.card.recency.result": "**{clients}** clients last came more than {days} days ago; "
+                                   "**{churners}** of them churned ({share}).",
+    "lesson0.card.standardize.title": "7. Standardize with map + reduce",
+    "lesson0.card.standardize.text": "One pass: each point becomes `(1, x, x²)`, the reduce adds "
+                                     "them up into `(n, Σx, Σx²)`; then mean = Σx/n and "
+                                     "std = √(Σx²/n − mean²). The driver keeps `mean` and `std`, "
+                                     "and a second map rescales every point and puts the "
+                                     "constant 1 (the intercept) in front:",
+    "lesson0.card.standardize.feature": "feature",
+    "lesson0.card.standardize.result": "After standardizing (intercept column first): largest "
+                                       "|mean| {mean:.1e}, largest |std − 1| {std:.1e}. Why "
+                                       "standardize? Features on the same scale make the loss "
+                                       "round, and gradient descent fast.",
+    "lesson0.card.split.title": "8. Split 70/30 with a seed",
+    "lesson0.card.split.text": "`randomSplit` draws each point's side from a seeded generator: "
+                               "the same seed gives the same split every time.",
+    "lesson0.card.split.train_share": "train share",
+    "lesson0.card.split.seed": "seed",
+    "lesson0.card.split.again": "Split again",
+    "lesson0.card.split.train_rows": "train rows",
+    "lesson0.card.split.test_rows": "test rows",
+    "lesson0.card.split.churners": "churners train / test",
+    "lesson0.card.split.result": "The sizes are close to, not exactly, 70/30: each point is "
+                                 "assigned at random. Press *Split again*: same seed, same "
+                                 "counts.",
+    "lesson0.card.waiting": "Waiting for {what}…",
+
+    # -- lesson 1's tables, verdicts and figures ----------------------------------------------
+    "lesson1.penalty.none": "none",
+    "lesson1.penalty.ridge": "ridge (λ₂ = 0.005)",
+    "lesson1.penalty.lasso": "lasso (λ₁ = 0.01, smooth)",
+    "lesson1.penalty.elastic net": "elastic net (λ₁ = 0.01, λ₂ = 0.005)",
+    "lesson1.verdict.diverged": "Diverged: the weights stopped being finite at iteration "
+                                "{iteration}; the run stops there. Use a smaller step.",
+    "lesson1.verdict.unstable": "Step too large: J went up to {top:.3g} (it started at "
+                                "{first:.3g}); the iterates overshoot the minimum and bounce.",
+    "lesson1.verdict.slow": "Slow: after {done} iterations J − J* = {gap:.2e}, still {left:.0f} % "
+                            "of where it started.",
+    "lesson1.verdict.ok": "Converging: J − J* = {gap:.2e} after {done} iterations.",
+    "lesson1.oracles.quantity": "quantity",
+    "lesson1.oracles.value": "value",
+    "lesson1.oracles.says": "what it says",
+    "lesson1.oracles.caption": "The oracles on the training data (no regularization)",
+    "lesson1.oracles.j0": "log 2 = 0.693147: every σ is ½",
+    "lesson1.oracles.grad0": "points away from the minimum",
+    "lesson1.oracles.newton": "Newton, 30 steps",
+    "lesson1.oracles.fd": "largest difference at a random w",
+    "lesson1.oracles.condition": "condition number {kappa:.1f}",
+    "lesson1.oracles.bound": "≥ λmax everywhere; step 1/L = {step:.3f} is safe, and the "
+                             "spectral step 1/λmax(∇²J(0)) is just as safe and {ratio:.0f}× "
+                             "larger",
+    "lesson1.newton.caption": "Newton's method from w = 0: w ← w − [∇²J(w)]⁻¹ ∇J(w)",
+    "lesson1.figure.iteration": "iteration k",
+    "lesson1.figure.first30": "J(w_k), first 30 iterations",
+    "lesson1.figure.gap200": "J(w_k) − J*, 200 iterations",
+    "lesson1.figure.gap_log": "J − J* (log scale)",
+    "lesson1.figure.all_methods": "All methods from the same random start, safe step "
+                                  "(regularization: {penalty})",
+    "lesson1.regularization.caption": "The penalty shrinks the weights (the intercept b is not "
+                                      "penalized)",
+    "lesson1.regularization.penalty": "regularization",
+    "lesson1.regularization.train": "train accuracy",
+    "lesson1.regularization.test": "test accuracy",
+    "lesson1.explorer.step": "step η × safe step",
+    "lesson1.explorer.seed": "start seed",
+    "lesson1.explorer.full_step": "Newton takes the full step η = 1",
+    "lesson1.explorer.status": "Iteration {k} of {last} · J(w_k) = {objective:.5f} · "
+                               "J − J* = {gap:.1e} · test accuracy {accuracy:.1f} %",
+    "lesson1.explorer.test_set": "Test set",
+
+    # -- lesson 2's settings --------------------------------------------------------------------
+    "lesson2.setting.algorithm": "Algorithm",
+    "lesson2.setting.lr": "Step size η",
+    "lesson2.setting.partitions": "Partitions",
+    "lesson2.setting.depth": "Tree depth",
+    "lesson2.setting.batch_fraction": "Mini-batch fraction",
+    "lesson2.setting.slow": "Slow task",
+    "lesson2.setting.slow.none": "none",
+    "lesson2.setting.slow.two": "partition 2 takes +0.3 s",
+    "lesson2.setting.full_objective": "Full objective",
+    "lesson2.setting.full_objective.on": "on: J over all rows",
+    "lesson2.setting.full_objective.off": "off: the sample's estimate",
+    "lesson2.confusion.title": "Test set (10 %)",
+    "lesson2.confusion.churn": "churn",
+    "lesson2.confusion.stays": "stays",
+
+    # -- the control bar -------------------------------------------------------------------------
+    "control.first": "« First",
+    "control.first.tip": "First: iteration 0 (Home)",
+    "control.back.tip": "Back one phase or iteration (←)",
+    "control.step.tip": "Step: the next phase or iteration (→)",
+    "control.last": "Last »",
+    "control.last.tip": "Last recorded iteration (End)",
+    "control.reset.tip": "Reset: start again, same seed (R)",
+    "control.new_seed": "New seed",
+    "control.new_seed.tip": "Start again with another seed",
+    "control.help": "? Help",
+    "control.help.tip": "Keys and buttons (?)",
+    "control.presenter": "Presenter",
+    "control.presenter.tip": "Presenter mode: large text, fewer controls",
+    "control.speed": "speed",
+    "control.iteration": "Iteration",
 }

@@ -546,4 +546,171 @@ STRINGS: dict[str, str] = {
     "error.prefix": "Problème en {action} : {message}",
     "error.starting_spark": "Démarrage de Spark et chargement des données…",
     "error.url_setting": "Réglage d'adresse {key}={value!r} ignoré ({reason})",
+
+    # -- les cartes de la leçon 0 ---------------------------------------------------------------
+    "lesson0.card.spark.title": "1. Démarrer Spark",
+    "lesson0.card.spark.text": "Une `SparkSession` sur cette machine (`local[*]` : un fil "
+                               "d'exécution par cœur). Son `SparkContext` `sc` crée les RDD.",
+    "lesson0.card.spark.version": "version de Spark",
+    "lesson0.card.spark.master": "master",
+    "lesson0.card.spark.cores": "parallélisme par défaut (cœurs)",
+    "lesson0.card.spark.ui": "interface Spark",
+    "lesson0.card.spark.result": "Ouvrez l'interface de Spark dans un autre onglet : chaque "
+                                 "**action** ci-dessous y apparaît comme un job (onglets Jobs, "
+                                 "Stages, Storage, Executors).",
+    "lesson0.card.read.title": "2. Lire le fichier",
+    "lesson0.card.read.text": "`{file}` : une ligne par client, un en-tête, puis "
+                              "`clientId, churn` et {count} variables.",
+    "lesson0.card.read.result": "`lines` est un RDD de {partitions} partitions. Jobs Spark "
+                                "lancés par cet appel : **{jobs}** — `textFile` est une "
+                                "**transformation** : il ne fait que noter quoi faire ; aucun "
+                                "octet du fichier n'a été lu.",
+    "lesson0.card.header.title": "3. Retirer l'en-tête : first, puis filter",
+    "lesson0.card.header.text": "`first()` rapporte la première ligne au driver ; `filter` "
+                                "garde toutes les autres.",
+    "lesson0.card.header.result": "En-tête : {columns}. Jobs Spark lancés : **{jobs}** — "
+                                  "`first` est une **action** (elle renvoie une valeur au "
+                                  "driver, donc lance un job) ; `filter` est une "
+                                  "transformation.",
+    "lesson0.card.lazy.title": "4. Les transformations sont paresseuses, les actions les "
+                               "exécutent",
+    "lesson0.card.lazy.text": "`map` transforme chaque ligne en point étiqueté "
+                              "`(churn, variables)`. Un *accumulateur* compte les lignes que "
+                              "Spark analyse réellement :",
+    "lesson0.card.lazy.moment": "moment",
+    "lesson0.card.lazy.parsed": "lignes analysées jusqu'ici",
+    "lesson0.card.lazy.why": "pourquoi",
+    "lesson0.card.lazy.after_map": "après `map` (une transformation)",
+    "lesson0.card.lazy.nothing": "rien ne s'est exécuté",
+    "lesson0.card.lazy.after_count": "après le premier `count()`",
+    "lesson0.card.lazy.rows_parsed": "{rows} lignes analysées",
+    "lesson0.card.lazy.after_second": "après un second `count()`",
+    "lesson0.card.lazy.again": "tout est réanalysé : un RDD est une recette, pas des données",
+    "lesson0.card.lazy.after_cache": "après `cache()` et deux count de plus",
+    "lesson0.card.lazy.cached": "analysées une fois de plus, puis lues en mémoire",
+    "lesson0.card.lazy.result": "Jobs Spark lancés par cette étape : **{jobs}** (un par "
+                                "`count`). Le RDD en cache apparaît dans l'onglet *Storage* de "
+                                "l'interface Spark.",
+    "lesson0.card.share.title": "5. Compter et filtrer : la part de churners",
+    "lesson0.card.share.text": "Deux actions sur les points en cache.",
+    "lesson0.card.share.clients": "clients",
+    "lesson0.card.share.churners": "churners",
+    "lesson0.card.share.share": "part de churners",
+    "lesson0.card.share.numpy": "numpy (tout le fichier en mémoire)",
+    "lesson0.card.share.result": "À peine un client sur vingt part : un classifieur qui répond "
+                                 "toujours « reste » a {always:.0f} % d'exactitude et ne sert à "
+                                 "rien. La leçon 2 rééquilibre les classes.",
+    "lesson0.card.recency.title": "6. À vous : filtrer sur l'ancienneté de la dernière visite",
+    "lesson0.card.recency.text": "Les clients dont la dernière visite remonte à plus de *d* "
+                                 "jours : combien sont-ils, et combien sont partis ? Chaque "
+                                 "changement lance un job Spark.",
+    "lesson0.card.recency.days": "d (jours)",
+    "lesson0.card.recency.result": "**{clients}** clients sont venus pour la dernière fois il y "
+                                   "a plus de {days} jours ; **{churners}** d'entre eux sont "
+                                   "partis ({share}).",
+    "lesson0.card.standardize.title": "7. Centrer-réduire avec map + reduce",
+    "lesson0.card.standardize.text": "Un seul passage : chaque point devient `(1, x, x²)`, le "
+                                     "reduce les additionne en `(n, Σx, Σx²)` ; puis "
+                                     "moyenne = Σx/n et écart-type = √(Σx²/n − moyenne²). Le "
+                                     "driver garde `mean` et `std`, et un second map "
+                                     "remet chaque point à l'échelle et place la constante 1 "
+                                     "(l'intercept) en tête :",
+    "lesson0.card.standardize.feature": "variable",
+    "lesson0.card.standardize.result": "Après centrage-réduction (colonne d'intercept en tête) : "
+                                       "plus grande |moyenne| {mean:.1e}, plus grand "
+                                       "|écart-type − 1| {std:.1e}. Pourquoi centrer-réduire ? "
+                                       "Des variables à la même échelle rendent la perte "
+                                       "ronde, et la descente de gradient rapide.",
+    "lesson0.card.split.title": "8. Découper 70/30 avec une graine",
+    "lesson0.card.split.text": "`randomSplit` tire le côté de chaque point avec un générateur "
+                               "initialisé par une graine : la même graine donne toujours le "
+                               "même découpage.",
+    "lesson0.card.split.train_share": "part d'apprentissage",
+    "lesson0.card.split.seed": "graine",
+    "lesson0.card.split.again": "Redécouper",
+    "lesson0.card.split.train_rows": "lignes d'apprentissage",
+    "lesson0.card.split.test_rows": "lignes de test",
+    "lesson0.card.split.churners": "churners apprentissage / test",
+    "lesson0.card.split.result": "Les tailles sont proches de 70/30, pas exactement : chaque "
+                                 "point est affecté au hasard. Appuyez sur *Redécouper* : même "
+                                 "graine, mêmes effectifs.",
+    "lesson0.card.waiting": "En attente de {what}…",
+
+    # -- tableaux, verdicts et figures de la leçon 1 -------------------------------------------
+    "lesson1.penalty.none": "aucune",
+    "lesson1.penalty.ridge": "ridge (λ₂ = 0,005)",
+    "lesson1.penalty.lasso": "lasso (λ₁ = 0,01, lissé)",
+    "lesson1.penalty.elastic net": "elastic net (λ₁ = 0,01, λ₂ = 0,005)",
+    "lesson1.verdict.diverged": "Divergence : les poids ne sont plus finis à l'itération "
+                                "{iteration} ; l'exécution s'arrête là. Prenez un pas plus "
+                                "petit.",
+    "lesson1.verdict.unstable": "Pas trop grand : J est monté jusqu'à {top:.3g} (il partait de "
+                                "{first:.3g}) ; les itérés dépassent le minimum et rebondissent.",
+    "lesson1.verdict.slow": "Lent : après {done} itérations J − J* = {gap:.2e}, encore "
+                            "{left:.0f} % de l'écart de départ.",
+    "lesson1.verdict.ok": "Convergence : J − J* = {gap:.2e} après {done} itérations.",
+    "lesson1.oracles.quantity": "quantité",
+    "lesson1.oracles.value": "valeur",
+    "lesson1.oracles.says": "ce qu'elle dit",
+    "lesson1.oracles.caption": "Les oracles sur les données d'apprentissage (sans "
+                               "régularisation)",
+    "lesson1.oracles.j0": "log 2 = 0,693147 : chaque σ vaut ½",
+    "lesson1.oracles.grad0": "pointe à l'opposé du minimum",
+    "lesson1.oracles.newton": "Newton, 30 pas",
+    "lesson1.oracles.fd": "plus grand écart en un w aléatoire",
+    "lesson1.oracles.condition": "conditionnement {kappa:.1f}",
+    "lesson1.oracles.bound": "≥ λmax partout ; le pas 1/L = {step:.3f} est sûr, et le pas "
+                             "spectral 1/λmax(∇²J(0)) est tout aussi sûr et {ratio:.0f}× plus "
+                             "grand",
+    "lesson1.newton.caption": "La méthode de Newton depuis w = 0 : w ← w − [∇²J(w)]⁻¹ ∇J(w)",
+    "lesson1.figure.iteration": "itération k",
+    "lesson1.figure.first30": "J(w_k), 30 premières itérations",
+    "lesson1.figure.gap200": "J(w_k) − J*, 200 itérations",
+    "lesson1.figure.gap_log": "J − J* (échelle log)",
+    "lesson1.figure.all_methods": "Toutes les méthodes depuis le même départ aléatoire, pas sûr "
+                                  "(régularisation : {penalty})",
+    "lesson1.regularization.caption": "La pénalité rétrécit les poids (l'intercept b n'est pas "
+                                      "pénalisé)",
+    "lesson1.regularization.penalty": "régularisation",
+    "lesson1.regularization.train": "exactitude (apprentissage)",
+    "lesson1.regularization.test": "exactitude (test)",
+    "lesson1.explorer.step": "pas η × pas sûr",
+    "lesson1.explorer.seed": "graine de départ",
+    "lesson1.explorer.full_step": "Newton prend le pas complet η = 1",
+    "lesson1.explorer.status": "Itération {k} sur {last} · J(w_k) = {objective:.5f} · "
+                               "J − J* = {gap:.1e} · exactitude en test {accuracy:.1f} %",
+    "lesson1.explorer.test_set": "Jeu de test",
+
+    # -- réglages de la leçon 2 -----------------------------------------------------------------
+    "lesson2.setting.algorithm": "Algorithme",
+    "lesson2.setting.lr": "Pas η",
+    "lesson2.setting.partitions": "Partitions",
+    "lesson2.setting.depth": "Profondeur de l'arbre",
+    "lesson2.setting.batch_fraction": "Fraction du mini-lot",
+    "lesson2.setting.slow": "Tâche lente",
+    "lesson2.setting.slow.none": "aucune",
+    "lesson2.setting.slow.two": "la partition 2 prend +0,3 s",
+    "lesson2.setting.full_objective": "Objectif complet",
+    "lesson2.setting.full_objective.on": "oui : J sur toutes les lignes",
+    "lesson2.setting.full_objective.off": "non : l'estimation de l'échantillon",
+    "lesson2.confusion.title": "Jeu de test (10 %)",
+    "lesson2.confusion.churn": "part",
+    "lesson2.confusion.stays": "reste",
+
+    # -- la barre de commandes ------------------------------------------------------------------
+    "control.first": "« Début",
+    "control.first.tip": "Début : itération 0 (Origine)",
+    "control.back.tip": "Reculer d'une phase ou d'une itération (←)",
+    "control.step.tip": "Pas : la phase ou l'itération suivante (→)",
+    "control.last": "Fin »",
+    "control.last.tip": "Dernière itération enregistrée (Fin)",
+    "control.reset.tip": "Recommencer : même graine (R)",
+    "control.new_seed": "Nouvelle graine",
+    "control.new_seed.tip": "Recommencer avec une autre graine",
+    "control.help": "? Aide",
+    "control.help.tip": "Touches et boutons (?)",
+    "control.presenter": "Présentation",
+    "control.presenter.tip": "Mode présentation : grand texte, moins de commandes",
+    "control.speed": "vitesse",
+    "control.iteration": "Itération",
 }
