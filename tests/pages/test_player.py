@@ -10,8 +10,9 @@ import threading
 
 import pytest
 
-from stepper.errors import StepperError
-from stepper.ui import LiveSource, Player, Position, RecordedSource, describe_error
+from stepper.errors import StepperError, one_line
+from stepper.pages.kit.player import LiveSource, Player, RecordedSource
+from stepper.pages.phases import Position
 
 
 def test_step_and_back_walk_a_recorded_run(local_replay):
@@ -72,18 +73,18 @@ def test_pause_stops_play(local_replay):
 
 
 def test_error_messages_are_one_line():
-    assert describe_error(StepperError("lr=-1 is not valid: a positive number")) == \
+    assert one_line(StepperError("lr=-1 is not valid: a positive number")) == \
         "lr=-1 is not valid: a positive number"
-    assert describe_error(ValueError("bad\nsecond line")) == "ValueError: bad"
-    assert describe_error(KeyError()) == "KeyError"
+    assert one_line(ValueError("bad\nsecond line")) == "ValueError: bad"
+    assert one_line(KeyError()) == "KeyError"
 
 
 # -- live: a real Stepper ----------------------------------------------------------------------
 @pytest.fixture()
 def live(sc, data_2d):
     from stepper.algorithms import Settings
+    from stepper.pages.lesson2_lab import make_stepper
     from stepper.problems import Problem
-    from stepper.ui.lesson2 import make_stepper
 
     X, y = data_2d
     return make_stepper(X, y, 4, Problem("logistic"), Settings(algorithm="gd", lr=1.0, depth=1),

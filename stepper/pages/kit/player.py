@@ -1,6 +1,6 @@
 """The control bar's logic, without widgets: a view position over recorded iterations.
 
-A :class:`Player` moves a :class:`~stepper.ui.phases.Position` (iteration, phase) through the
+A :class:`Player` moves a :class:`~stepper.pages.phases.Position` (iteration, phase) through the
 iterations its *source* has recorded. Step reveals the next phase; past the last recorded phase
 it asks the source to compute a new iteration (a Spark job) on a background thread, so the
 kernel keeps handling clicks: Pause, Back and the slider stay usable while Spark works. Only one
@@ -23,13 +23,8 @@ from typing import Any
 import numpy as np
 
 from stepper.errors import StepperError, one_line
+from stepper.pages.phases import Phase, Position, phases_of, readout_text
 from stepper.trace import IterationRecord
-from stepper.ui.phases import Phase, Position, phases_of, readout_text
-
-
-def describe_error(exc: BaseException) -> str:
-    """One readable line for a person (see :func:`stepper.errors.one_line`)."""
-    return one_line(exc)
 
 
 class LiveSource:
@@ -222,7 +217,7 @@ class Player:
                 self._report(exc)
 
     def _report(self, exc: BaseException) -> None:
-        self.last_error = describe_error(exc)
+        self.last_error = one_line(exc)
         traceback.print_exc()  # the kernel log keeps the details; the page shows one line
         if self.on_error is not None:
             self.on_error(self.last_error)
@@ -325,7 +320,7 @@ class Player:
             with self._lock:
                 defer = prefetch and not self._pending_jump
                 if defer:  # nobody asked for it yet: tell when they do
-                    self._deferred = describe_error(exc)
+                    self._deferred = one_line(exc)
                     traceback.print_exc()
             if not defer:
                 self._playing = False

@@ -5,9 +5,9 @@ the test confusion matrix follow.
 Each change of a setting recomputes the whole run with :func:`stepper.local.run_local` (a few
 tens of milliseconds for 200 iterations of the 2-D data); stepping only moves a cursor through
 the recorded iterates, so Back is as fast as Step. Figures are PNG bytes swapped into
-``ipywidgets.Image`` widgets (blitting, see :mod:`stepper.ui.figures`).
+``ipywidgets.Image`` widgets (blitting, see :mod:`stepper.pages.kit.figures`).
 
-Stepping uses the shared control bar of :mod:`stepper.ui` (``LessonApp.replay`` on
+Stepping uses the shared control bar of :mod:`stepper.pages.kit` (``LessonApp.replay`` on
 ``replay_from_local(run)``, with its contour, boundary and confusion views plus this module's
 J − J* view) when it is available; otherwise a small built-in bar (First, Back, Step, Last,
 Play, an iteration slider) with the same figures.
@@ -16,12 +16,18 @@ Play, an iteration slider) with the same figures.
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 import numpy as np
 
-from stepper.lessons_support.lab1 import (
+from stepper.pages.catalog import method_label
+from stepper.pages.kit.app import LessonApp
+from stepper.pages.kit.errors import ErrorBox, guarded
+from stepper.pages.kit.figures import BlitFigure, ContourFigure
+from stepper.pages.kit.local_replay import replay_from_local
+from stepper.pages.kit.state_url import PageState
+from stepper.pages.kit.widgets import figure_image
+from stepper.pages.lesson1_lab import (
     ALGORITHM_LABELS,
     REGULARIZATION_LABELS,
     REGULARIZATIONS,
@@ -30,12 +36,7 @@ from stepper.lessons_support.lab1 import (
     big_fonts,
     takes_full_step,
 )
-from stepper.lessons_support.page import ErrorBox, figure_image, guarded
-from stepper.ui.catalog import method_label
-from stepper.ui.figures import BlitFigure, ContourFigure
-
-if TYPE_CHECKING:
-    from stepper.ui import LessonApp
+from stepper.pages.views import BoundaryView, ConfusionView, ContourSpec, ContourView, View
 
 VERDICT_COLOURS = {"ok": "#e6f4ea", "slow": "#fff8e1", "unstable": "#fdecea",
                    "diverged": "#fdecea"}
@@ -81,35 +82,30 @@ class GapFigure(BlitFigure):
         return self.render([self.past, self.cursor, self.dot, self.label])
 
 
-def _gap_view_class():
-    """A :class:`stepper.ui.View` showing J − J* with a cursor (built on first use, so this
-    module imports without the control bar)."""
-    from stepper.ui import View
+class GapView(View):
+    """J − J* with a cursor, linked to the explorer's control bar."""
 
-    class GapView(View):
-        name = "gap"
+    name = "gap"
 
-        def __init__(self, explorer: Explorer) -> None:
-            super().__init__(figure_image(width="49%", max_width="100%"))
-            self.explorer = explorer
+    def __init__(self, explorer: Explorer) -> None:
+        super().__init__(figure_image(width="49%", max_width="100%"))
+        self.explorer = explorer
 
-        def key(self, frame):
-            return frame.iteration
+    def key(self, frame):
+        return frame.iteration
 
-        def draw(self, frame) -> bytes:
-            return self.explorer.gap_png(frame.iteration)
+    def draw(self, frame) -> bytes:
+        return self.explorer.gap_png(frame.iteration)
 
-        def update(self, frame) -> None:
-            self.explorer.check_failure(frame.iteration)
-            super().update(frame)
-            self.explorer.update_readout(frame.iteration)
-
-    return GapView
+    def update(self, frame) -> None:
+        self.explorer.check_failure(frame.iteration)
+        super().update(frame)
+        self.explorer.update_readout(frame.iteration)
 
 
 class Explorer:
     """The widget (``.widget``) and its logic (methods usable without a browser), stepped by
-    :mod:`stepper.ui`'s ``LessonApp`` (its control bar and views)."""
+    :mod:`stepper.pages.kit`'s ``LessonApp`` (its control bar and views)."""
 
     def __init__(self, lab: Lab1, state=None) -> None:
         self.lab = lab
@@ -156,9 +152,7 @@ class Explorer:
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
         ])
 
-        from stepper.ui import BoundaryView, ConfusionView
-
-        self.gap_view = _gap_view_class()(self)
+        self.gap_view = GapView(self)
         with big_fonts():
             self.boundary_view = BoundaryView(d.X_test, d.y_test)
         self.confusion_view = ConfusionView(d.X_test, d.y_test, title="Test set")
@@ -213,7 +207,6 @@ class Explorer:
         return self._contours[regularization]
 
     def _contour_view(self, regularization: str):
-        from stepper.ui import ContourSpec, ContourView
 
         key = ("view", regularization)
         if key not in self._contours:
@@ -259,8 +252,6 @@ class Explorer:
         return run
 
     def _build_app(self, keep: int | None) -> None:
-        from stepper.ui import LessonApp, PageState, replay_from_local
-
         d, run = self.lab.data, self.current
         replay = replay_from_local(run.path, REGULARIZATIONS[run.regularization], d.X, d.y,
                                    algorithm=run.algorithm)

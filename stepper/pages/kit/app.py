@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import threading
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,13 +17,14 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from stepper.errors import StepperError
-from stepper.ui.controls import KEYBOARD_JS, ControlBar
-from stepper.ui.phases import Position
-from stepper.ui.player import LiveSource, Player, RecordedSource, describe_error
-from stepper.ui.state_url import PageState, state_query
-from stepper.ui.style import set_page_presenter, set_present_class, style_widget
-from stepper.ui.views import (
+from stepper.errors import StepperError, one_line
+from stepper.pages.kit.controls import KEYBOARD_JS, ControlBar
+from stepper.pages.kit.errors import guard
+from stepper.pages.kit.player import LiveSource, Player, RecordedSource
+from stepper.pages.kit.state_url import PageState, state_query
+from stepper.pages.kit.style import set_page_presenter, set_present_class, style_widget
+from stepper.pages.phases import Position
+from stepper.pages.views import (
     BarsView,
     BoundaryView,
     ContourSpec,
@@ -263,14 +263,7 @@ class LessonApp:
 
     def _guard(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         """``fn`` with any exception turned into a message in the page."""
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return fn(*args, **kwargs)
-            except Exception as exc:
-                traceback.print_exc()
-                self.show_error(describe_error(exc))
-                return None
-        return guarded
+        return guard(fn, lambda exc: self.show_error(one_line(exc)))
 
     def _slid(self, change: dict) -> None:
         if self._syncing:
@@ -450,11 +443,3 @@ class LessonApp:
 
         display(self.widget)
         display(HTML(KEYBOARD_JS))
-
-
-def in_voila() -> bool:
-    """Whether this kernel serves a Voilà page (else: a notebook, nbclient, nbconvert)."""
-    import os
-
-    return any(os.environ.get(name) for name in ("VOILA_BASE_URL", "VOILA_SERVER_URL",
-                                                  "VOILA_KERNEL_ID"))
