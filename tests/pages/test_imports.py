@@ -68,7 +68,7 @@ def test_layers_import_downwards_only():
         relative = path.relative_to(PACKAGE).as_posix()
         imported = {name for name in imported_modules(path) if name.startswith("stepper.pages")}
         lessons = {name for name in imported
-                   if (name.split(".") + ["", ""])[2].startswith(("lesson", "index"))}
+                   if [*name.split("."), "", ""][2].startswith(("lesson", "index"))}
         if relative.startswith(("kit/", "views/")) or relative in ("phases.py", "catalog.py"):
             assert not lessons, f"{relative} imports a lesson: {sorted(lessons)}"
         if relative.startswith("kit/") and relative != "kit/app.py":

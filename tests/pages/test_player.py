@@ -107,6 +107,44 @@ def test_step_computes_on_a_background_thread_and_never_twice(live):
 
 
 @pytest.mark.spark
+def test_a_step_pressed_while_spark_starts_is_queued_then_run(live):
+    """Step while the Stepper is still being built (Spark starting): the press is kept, the
+    page says so, and iteration 1 is computed once Spark is ready."""
+    gate = threading.Event()
+    messages: list[str | None] = []
+
+    def build():
+        gate.wait(30)  # Spark starting and the data loading take this long
+        return live
+
+    source = LiveSource(build)
+    player = Player(source, on_busy=lambda busy, text: messages.append(text if busy else None))
+    player.run_task(source.build, message="Starting Spark…")
+    assert player.step() == "queued"
+    assert messages[-1] == "Step queued: Spark is starting…"
+    assert player.history() == []
+    gate.set()
+    player.wait()
+    assert player.computed == 1 and len(live.records) == 1
+    assert player.position == Position(1, 0)
+    assert player.step(queue=False) == "moved"  # Play's steps are never queued
+
+
+def test_a_step_queued_behind_a_failing_start_is_dropped():
+    source = LiveSource(lambda: (_ for _ in ()).throw(RuntimeError("no Java found")))
+    errors: list[str] = []
+    player = Player(source, on_error=errors.append)
+    gate = threading.Event()
+    player.run_task(lambda: gate.wait(30))
+    player.run_task(source.build)
+    assert player.step() == "queued"
+    gate.set()
+    player.wait()
+    assert errors == ["RuntimeError: no Java found"]
+    assert player.computed == 0 and player.position == Position(0, 0)
+
+
+@pytest.mark.spark
 def test_back_during_a_computation_is_not_undone(live):
     gate = threading.Event()
     player = Player(LiveSource(live), phases=False, before_compute=lambda _n: gate.wait(30))

@@ -38,6 +38,8 @@ from stepper.pages.views import (
 )
 
 DEFAULT_VIEWS = ("flow", "gradients", "tree", "timeline", "loss")
+PLAIN_VIEWS: dict[str, Callable[[], View]] = {"flow": FlowView, "tree": TreeView,
+                                              "timeline": TimelineView, "loss": LossView}
 
 
 @dataclass
@@ -151,31 +153,26 @@ class LessonApp:
         return cls(RecordedSource(records, algorithm), **options)
 
     def _make_views(self, names, contour, boundary, feature_names) -> list[View]:
+        """The views named (or given) in order; "gradients" and "contour" share one contour
+        view on 2-D weights, "gradients" is bars per partition otherwise."""
         views: list[View] = []
         contour_view: ContourView | None = None
         for name in names:
             if isinstance(name, View):
                 views.append(name)
-            elif name == "flow":
-                views.append(FlowView())
-            elif name in ("gradients", "contour"):
-                if contour is not None:
-                    if contour_view is None:
-                        contour_view = ContourView(contour)
-                        views.append(contour_view)
-                elif name == "gradients":
-                    views.append(BarsView(list(feature_names or [])))
-            elif name == "tree":
-                views.append(TreeView())
-            elif name == "timeline":
-                views.append(TimelineView())
-            elif name == "loss":
-                views.append(LossView())
+            elif name in PLAIN_VIEWS:
+                views.append(PLAIN_VIEWS[name]())
+            elif name in ("gradients", "contour") and contour is not None:
+                if contour_view is None:
+                    contour_view = ContourView(contour)
+                    views.append(contour_view)
+            elif name == "gradients":
+                views.append(BarsView(list(feature_names or [])))
             elif name == "boundary":
                 if boundary is None:
                     raise StepperError("the boundary view needs boundary=(X, y)")
                 views.append(BoundaryView(*boundary))
-            else:
+            elif name != "contour":  # a contour without a ContourSpec: nothing to draw
                 raise StepperError(f"unknown view {name!r}: flow, gradients, contour, tree, "
                                    "timeline, loss or boundary")
         return views
@@ -364,7 +361,7 @@ class LessonApp:
             if isinstance(self.source, LiveSource) and not self.source.ready and not text:
                 message = "Loading the data on Spark first (the first time only)…"
             self.controls.status.value = f'<span class="stepper-busy">{message}</span>'
-        if message.startswith(("Starting", "Loading")):  # the JVM start: show the seconds
+        if message.startswith(("Starting", "Loading", "Step queued")):  # show the seconds
             threading.Thread(target=self._tick_elapsed, args=(turn, message), daemon=True,
                              name="stepper-elapsed").start()
 
