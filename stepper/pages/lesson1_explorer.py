@@ -23,7 +23,7 @@ import numpy as np
 from stepper.pages.catalog import method_label
 from stepper.pages.kit.app import LessonApp
 from stepper.pages.kit.errors import ErrorBox, guarded
-from stepper.pages.kit.figures import BlitFigure, ContourFigure
+from stepper.pages.kit.figures import ContourFigure, LossFigure
 from stepper.pages.kit.local_replay import replay_from_local
 from stepper.pages.kit.state_url import PageState
 from stepper.pages.kit.widgets import figure_image
@@ -40,46 +40,6 @@ from stepper.pages.views import BoundaryView, ConfusionView, ContourSpec, Contou
 
 VERDICT_COLOURS = {"ok": "#e6f4ea", "slow": "#fff8e1", "unstable": "#fdecea",
                    "diverged": "#fdecea"}
-
-
-class GapFigure(BlitFigure):
-    """J(w_k) − J* in log scale for the whole run, the part up to the cursor highlighted."""
-
-    def __init__(self, **kw) -> None:
-        super().__init__(**kw)
-        self.ax = self.figure.add_subplot()
-        self.ax.set_title("J(w_k) − J*  (log scale)")
-        self.ax.set_xlabel("iteration k")
-        self.ax.grid(alpha=0.3, which="both")
-        self.whole, = self.ax.semilogy([1, 2], [1, 1], color="#9aa5b1", lw=2)
-        self.past, = self.ax.semilogy([], [], color="#1f77b4", lw=3, animated=True)
-        self.cursor = self.ax.axvline(0, color="#d62728", lw=2, animated=True)
-        self.dot, = self.ax.semilogy([], [], "o", color="#d62728", ms=10, animated=True)
-        self.label = self.ax.text(0.98, 0.95, "", transform=self.ax.transAxes, ha="right",
-                                  va="top", fontsize=15, animated=True,
-                                  bbox={"fc": "white", "ec": "#cccccc", "alpha": 0.9})
-        self._run: Run | None = None
-
-    def set_run(self, run: Run) -> None:
-        gap = run.gap
-        k = np.arange(len(gap))
-        self.whole.set_data(k, gap)
-        self.ax.set_xlim(0, max(len(gap) - 1, 1))
-        low, high = float(np.min(gap)), float(np.max(gap))
-        self.ax.set_ylim(max(low / 3, 1e-16), high * 3)
-        self._run = run
-        self.invalidate()
-
-    def show(self, current: int) -> bytes:
-        if self._run is None:
-            raise RuntimeError("show() needs a run: call set_run() first")
-        gap = self._run.gap
-        k = np.arange(len(gap))
-        self.past.set_data(k[: current + 1], gap[: current + 1])
-        self.cursor.set_xdata([current, current])
-        self.dot.set_data([current], [gap[current]])
-        self.label.set_text(f"k = {current}   J − J* = {gap[current]:.2e}")
-        return self.render([self.past, self.cursor, self.dot, self.label])
 
 
 class GapView(View):
@@ -115,7 +75,8 @@ class Explorer:
         self._contours: dict = {}
         d = lab.data
         with big_fonts():
-            self.gap_figure = GapFigure(width=6.4, height=4.6)
+            self.gap_figure = LossFigure("J(w_k) − J*  (log scale)", ylabel=None, name="J − J*",
+                                         log=True, width=6.4, height=4.6)
         self.run: Run | None = None
         self.app: LessonApp | None = None
         self._k = 0
@@ -244,7 +205,7 @@ class Explorer:
             run = self.lab.run(algorithm, self.regularization.value, self.multiple.value,
                                seed=self.seed.value)
             self.run = run
-            self.gap_figure.set_run(run)
+            self.gap_figure.set_whole(run.gap)
         self.verdict.value = (
             f"<div style='background:{VERDICT_COLOURS[run.kind]};padding:6px 12px;"
             f"border-radius:6px;font-size:17px'>{escape(run.verdict)}</div>")
@@ -278,7 +239,7 @@ class Explorer:
 
     def gap_png(self, k: int) -> bytes:
         with big_fonts():
-            return self.gap_figure.show(min(k, self.last))
+            return self.gap_figure.show(self.current.gap, min(k, self.last))
 
     def update_readout(self, k: int) -> None:
         run = self.current
