@@ -13,7 +13,13 @@ from typing import Any
 
 import mistune
 
-from stepper.pages.i18n import text
+from stepper.pages.i18n import (
+    LanguageChoice,
+    language_from_query,
+    language_switch,
+    text,
+    use_language,
+)
 
 _MARKDOWN = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
 
@@ -66,3 +72,53 @@ def navigation_html(links: list[tuple[str, str]]) -> str:
     parts = [f'<a href="{html.escape(target + suffix, quote=True)}">{html.escape(text(key))}</a>'
              for key, target in links]
     return '<div class="stepper-nav" style="font-size:17px">' + " · ".join(parts) + "</div>"
+
+
+def section_markdown(key: str, **values: Any):  # -> IPython.display.Markdown
+    """The catalogue's section ``key`` as a Markdown output (rendered like a notebook's own
+    Markdown cell, so that the presenter layout and MathJax apply)."""
+    from IPython.display import Markdown
+
+    return Markdown(text(key, **values))
+
+
+def choose_language(query: str | None = None) -> LanguageChoice:
+    """Read ``?lang=`` and make it the page's language (call first, before any text)."""
+    choice = language_from_query(query)
+    use_language(choice.code)
+    return choice
+
+
+LESSON_NAV = {
+    "lesson0": [("link.index", "index.ipynb"), ("link.next_lesson1", "01_gradient_methods.ipynb")],
+    "lesson1": [("link.index", "index.ipynb"), ("link.lesson0", "00_spark_basics.ipynb"),
+                ("link.next_lesson2", "02_distributed_gd.ipynb")],
+    "lesson2": [("link.index", "index.ipynb"), ("link.lesson0", "00_spark_basics.ipynb"),
+                ("link.lesson1", "01_gradient_methods.ipynb")],
+}
+
+
+def page_top(lesson: str, choice: LanguageChoice, *, subtitle: bool = True,
+             objective: str = "objective.lessons"):  # -> widgets.VBox
+    """A lesson's top: the EN | FR switch, the line about an unknown ``?lang=``, the title block
+    (the page's presenter marker), what the page shows, the links (lessons and the exercise
+    notebook) and which J the page means."""
+    import ipywidgets as widgets
+
+    from stepper.pages.kit.widgets import header
+
+    parts: list[widgets.Widget] = [widgets.HBox([language_switch(choice.code)],
+                                                layout=widgets.Layout(justify_content="flex-end"))]
+    if choice.problem:
+        parts.append(widgets.HTML(f'<div class="stepper-language-problem" '
+                                  f'style="color:#8a5a00;font-size:16px">'
+                                  f"{html.escape(choice.problem)}</div>"))
+    parts.append(header(text(f"{lesson}.title"),
+                        text(f"{lesson}.subtitle") if subtitle else ""))
+    parts.append(widgets.HTML(section_html(f"{lesson}.intro")))
+    parts.append(widgets.HTML(navigation_html(LESSON_NAV.get(lesson, []))
+                              + exercise_link_html(lesson)))
+    parts.append(widgets.HTML(section_html(objective)))
+    box = widgets.VBox(parts)
+    box.add_class("stepper-page-top")
+    return box
