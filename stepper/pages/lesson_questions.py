@@ -27,10 +27,11 @@ def _explained(key: str, values: Values) -> Callable[[], str]:
 
 # -- lesson 0 ---------------------------------------------------------------------------------
 def lesson0_lazy(values: Values, hides: Sequence[Any] = (), **options: Any) -> Question:
-    """After ``textFile``: how many rows were read? (``values``: the laziness card's dict)."""
+    """After ``textFile``: how many rows were read? (``values``: the read card's ``jobs``, the
+    Spark jobs ``textFile`` ran)."""
     return Question("lesson0.lazy", "lesson0.q.lazy.prompt",
                     choices=_choices("lesson0.q.lazy", ("none", "first", "all")),
-                    answer=lambda: "none" if values()["before"] == 0 else "all",
+                    answer=lambda: "none" if values()["jobs"] == 0 else "all",
                     explanation=_explained("lesson0.q.lazy.explain", values), hides=hides,
                     **options)
 

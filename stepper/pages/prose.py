@@ -29,6 +29,16 @@ def markdown_html(source: str) -> str:
     return str(_MARKDOWN(source))
 
 
+def inline_html(source: str) -> str:
+    """Inline Markdown (``**bold**``, ``*italic*``, ```code```) as HTML, without a paragraph."""
+    import re
+
+    out = html.escape(source, quote=False)
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
+    out = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", out)
+    return re.sub(r"(?<![\w*])\*([^*]+)\*(?![\w*])", r"<i>\1</i>", out)
+
+
 def section_html(key: str, **values: Any) -> str:
     return f'<div class="stepper-prose">{markdown_html(text(key, **values))}</div>'
 

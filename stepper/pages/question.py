@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stepper.pages.i18n import text
+from stepper.pages.prose import inline_html
 
 Listener = Callable[["Question", str, dict[str, Any]], None]
 EVENTS = ("open", "answer", "reveal")
@@ -118,10 +119,11 @@ class Question:
         self.unit = unit
         self.hides = list(hides)
         self.auto_reveal = auto_reveal
+        self.pending = False  # a reveal waiting for the page's result
         self.listeners: list[Listener] = list(listeners)
 
         self.prompt = widgets.HTML(f"<b>{html.escape(text('question.heading'))}.</b> "
-                                   f"{_inline_markdown(text(prompt_key))}")
+                                   f"{inline_html(text(prompt_key))}")
         if choices:
             self.input = widgets.RadioButtons(options=[(self.labels[k], k) for k, _ in choices],
                                               value=None, layout=widgets.Layout(width="auto"))
@@ -191,12 +193,17 @@ class Question:
             correct = self._answer() if callable(self._answer) else self._answer
             self.state.correct = correct
             explanation = self._explain()
+        except LookupError:  # the page has not computed the result yet: reveal when it has
+            self.pending = True
+            self.result.value = html.escape(text("question.pending"))
+            return
         except Exception as error:  # the page keeps working; the line says what failed
             self.state.reveal()
             self.result.value = html.escape(text("question.unavailable", error=error))
             self._show_hidden()
             self._emit("reveal", {"correct": None})
             return
+        self.pending = False
         self.state.reveal()
         self.result.value = self._result_html(explanation)
         self._show_hidden()
@@ -207,6 +214,17 @@ class Question:
         self.state.counts = dict(counts)
         parts = [f"{self.describe(k)}: {v}" for k, v in counts.items()]
         self.counts_line.value = html.escape(text("question.counts", counts=", ".join(parts)))
+
+    def result_ready(self) -> None:
+        """The page has computed the result: reveal now if a reveal was waiting for it."""
+        if self.pending:
+            self.reveal()
+
+    def hide(self, widget: Any) -> None:
+        """Keep ``widget`` (the result this question predicts) hidden until the reveal."""
+        self.hides.append(widget)
+        if self.state.status != "revealed":
+            widget.layout.display = "none"
 
     def add_listener(self, listener: Listener) -> None:
         """Call ``listener(question, event, data)`` on every later open/answer/reveal; it is
@@ -255,7 +273,7 @@ class Question:
         colour = {"right": "#1a7f37", "close": "#1a7f37", "wrong": "#b35900"}.get(verdict, "#333")
         return (f'<div class="stepper-question-result" data-verdict="{verdict}">'
                 f'<b style="color:{colour}">{html.escape(line)}</b> '
-                f"{_inline_markdown(explanation)}</div>")
+                f"{inline_html(explanation)}</div>")
 
     def _show_hidden(self) -> None:
         for hidden in self.hides:
@@ -269,13 +287,3 @@ class Question:
                 import traceback
 
                 traceback.print_exc()
-
-
-def _inline_markdown(source: str) -> str:
-    """The catalogue's inline Markdown (``**bold**``, ``*italic*``, ```code```) as HTML."""
-    import re
-
-    out = html.escape(source)
-    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
-    out = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", out)
-    return re.sub(r"(?<![\w*])\*([^*]+)\*(?![\w*])", r"<i>\1</i>", out)

@@ -45,7 +45,7 @@ def test_widget_hides_the_result_until_the_answer_is_committed():
     events = []
     result = widgets.HTML("the result")
     question = Question("lazy", "lesson0.q.lazy.prompt", choices=CHOICES, answer="none",
-                        explanation=lambda: i18n.text("lesson0.q.lazy.explain", before=0),
+                        explanation=lambda: i18n.text("lesson0.q.lazy.explain", jobs=0),
                         hides=[result], listeners=[lambda q, e, d: events.append((e, d))])
     assert result.layout.display == "none"
     question.commit_from_input()  # nothing chosen yet
@@ -56,7 +56,7 @@ def test_widget_hides_the_result_until_the_answer_is_committed():
     assert question.input.disabled and question.commit_button.disabled
     assert result.layout.display is None
     assert 'data-verdict="wrong"' in question.result.value
-    assert "0 rows parsed" in question.result.value
+    assert "ran 0 Spark jobs" in question.result.value
     assert events == [("open", {}), ("answer", {"answer": "first"}),
                       ("reveal", {"correct": "none"})]
 
@@ -112,10 +112,10 @@ def test_the_question_speaks_the_page_language():
 def test_lesson_questions_compute_their_answers_from_the_page_values():
     from stepper.pages import lesson_questions as lq
 
-    lazy = lq.lesson0_lazy(lambda: {"before": 0})
+    lazy = lq.lesson0_lazy(lambda: {"jobs": 0})
     lazy.input.value = "none"
     lazy.commit_from_input()
-    assert lazy.state.verdict() == "right" and "0 rows parsed" in lazy.result.value
+    assert lazy.state.verdict() == "right" and "ran 0 Spark jobs" in lazy.result.value
     recount = lq.lesson0_recount(lambda: {"after_second": 40002, "rows": 20001})
     recount.commit("once")
     assert recount.state.correct == "twice"
@@ -124,3 +124,19 @@ def test_lesson_questions_compute_their_answers_from_the_page_values():
     via = lq.lesson2_via(lambda: {"via": "task", "bytes": 165, "limit": 65536})
     via.commit("broadcast")
     assert via.state.correct == "task" and "165" in via.result.value
+
+
+def test_a_reveal_before_the_page_computed_the_result_waits_for_it():
+    values: dict = {}
+    result = widgets.HTML("the card")
+    question = Question("q", "lesson0.q.lazy.prompt", choices=CHOICES,
+                        answer=lambda: "none" if values["jobs"] == 0 else "all",
+                        explanation=lambda: i18n.text("lesson0.q.lazy.explain", **values),
+                        hides=[result])
+    question.commit("none")
+    assert question.pending and question.state.status == "answered"
+    assert result.layout.display == "none" and "as soon as" in question.result.value
+    values["jobs"] = 0
+    question.result_ready()
+    assert question.state.status == "revealed" and result.layout.display is None
+    assert 'data-verdict="right"' in question.result.value

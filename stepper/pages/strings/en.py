@@ -31,6 +31,8 @@ STRINGS: dict[str, str] = {
     "question.far": "The answer is {answer} (you said {given}).",
     "question.counts": "Answers so far: {counts}",
     "question.no_answer": "no answer",
+    "question.pending": "Your answer is locked; the result shows as soon as the page has "
+                        "computed it.",
     "question.unavailable": "This answer could not be computed: {error}",
 
     # -- links ----------------------------------------------------------------------------------
@@ -108,9 +110,8 @@ STRINGS: dict[str, str] = {
     "lesson0.q.lazy.none": "none",
     "lesson0.q.lazy.first": "the first partition's",
     "lesson0.q.lazy.all": "all of them",
-    "lesson0.q.lazy.explain": "A transformation only records a recipe; rows are read when an "
-                              "action (here `count`) runs: the accumulator shows {before} rows "
-                              "parsed before the first count.",
+    "lesson0.q.lazy.explain": "A transformation only records a recipe: `textFile` ran {jobs} "
+                              "Spark jobs. Rows are read when an action (such as `count`) runs.",
     "lesson0.q.recount.prompt": "Without `cache()`, `points.count()` is called twice. How many "
                                 "times is each row parsed?",
     "lesson0.q.recount.once": "once",
@@ -584,7 +585,8 @@ STRINGS: dict[str, str] = {
     "lesson0.card.split.result": "The sizes are close to, not exactly, 70/30: each point is "
                                  "assigned at random. Press *Split again*: same seed, same "
                                  "counts.",
-    "lesson0.card.waiting": "Waiting for {what}…",
+    "page.waiting": "Waiting for",
+    "page.preparing": "Preparing",
 
     # -- lesson 1's tables, verdicts and figures ----------------------------------------------
     "lesson1.penalty.none": "none",

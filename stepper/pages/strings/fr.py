@@ -34,6 +34,8 @@ STRINGS: dict[str, str] = {
     "question.far": "La réponse est {answer} (vous avez dit {given}).",
     "question.counts": "Réponses jusqu'ici : {counts}",
     "question.no_answer": "sans réponse",
+    "question.pending": "Votre réponse est enregistrée ; le résultat s'affiche dès que la page "
+                        "l'a calculé.",
     "question.unavailable": "Cette réponse n'a pas pu être calculée : {error}",
 
     # -- liens ----------------------------------------------------------------------------------
@@ -119,9 +121,9 @@ STRINGS: dict[str, str] = {
     "lesson0.q.lazy.none": "aucune",
     "lesson0.q.lazy.first": "celles de la première partition",
     "lesson0.q.lazy.all": "toutes",
-    "lesson0.q.lazy.explain": "Une transformation n'enregistre qu'une recette ; les lignes sont "
-                              "lues quand une action (ici `count`) s'exécute : l'accumulateur "
-                              "indique {before} lignes lues avant le premier count.",
+    "lesson0.q.lazy.explain": "Une transformation n'enregistre qu'une recette : `textFile` a "
+                              "lancé {jobs} job Spark. Les lignes sont lues quand une action "
+                              "(comme `count`) s'exécute.",
     "lesson0.q.recount.prompt": "Sans `cache()`, on appelle deux fois `points.count()`. Combien "
                                 "de fois chaque ligne est-elle analysée ?",
     "lesson0.q.recount.once": "une fois",
@@ -634,7 +636,8 @@ STRINGS: dict[str, str] = {
     "lesson0.card.split.result": "Les tailles sont proches de 70/30, pas exactement : chaque "
                                  "point est affecté au hasard. Appuyez sur *Redécouper* : même "
                                  "graine, mêmes effectifs.",
-    "lesson0.card.waiting": "En attente de {what}…",
+    "page.waiting": "En attente de",
+    "page.preparing": "Préparation de",
 
     # -- tableaux, verdicts et figures de la leçon 1 -------------------------------------------
     "lesson1.penalty.none": "aucune",
