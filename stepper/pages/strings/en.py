@@ -593,6 +593,8 @@ STRINGS: dict[str, str] = {
     "lesson1.penalty.ridge": "ridge (λ₂ = 0.005)",
     "lesson1.penalty.lasso": "lasso (λ₁ = 0.01, smooth)",
     "lesson1.penalty.elastic net": "elastic net (λ₁ = 0.01, λ₂ = 0.005)",
+    "lesson1.setting.sgd": " (one row per step)",
+    "lesson1.setting.minibatch": " (≈ 10 rows per step)",
     "lesson1.verdict.diverged": "Diverged: the weights stopped being finite at iteration "
                                 "{iteration}; the run stops there. Use a smaller step.",
     "lesson1.verdict.unstable": "Step too large: J went up to {top:.3g} (it started at "

@@ -644,6 +644,8 @@ STRINGS: dict[str, str] = {
     "lesson1.penalty.ridge": "ridge (λ₂ = 0,005)",
     "lesson1.penalty.lasso": "lasso (λ₁ = 0,01, lissé)",
     "lesson1.penalty.elastic net": "elastic net (λ₁ = 0,01, λ₂ = 0,005)",
+    "lesson1.setting.sgd": " (une ligne par pas)",
+    "lesson1.setting.minibatch": " (≈ 10 lignes par pas)",
     "lesson1.verdict.diverged": "Divergence : les poids ne sont plus finis à l'itération "
                                 "{iteration} ; l'exécution s'arrête là. Prenez un pas plus "
                                 "petit.",
