@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from stepper.algorithms import Settings
+from stepper.pages.catalog import method_label
+from stepper.pages.i18n import text
 from stepper.problems import Problem
 
 
@@ -157,7 +159,9 @@ def repartition(stepper: Any, X: np.ndarray, y: np.ndarray, partitions: int) -> 
 
 def run_settings(get_stepper: Callable[[], Any], X: np.ndarray, y: np.ndarray,
                  settings: Settings, partitions: int) -> list:
-    """The page's dropdowns: algorithm, step size, partitions, tree depth, batch, slow task."""
+    """The page's dropdowns: algorithm, step size, partitions, tree depth, batch, full objective
+    (off: a sampled method's J is the sample's estimate, and its tasks skip the pass over every
+    row's loss), slow task; in the page's language."""
     from stepper.pages.kit.app import Setting
 
     def setter(name: str) -> Callable[[Any], None]:
@@ -178,14 +182,21 @@ def run_settings(get_stepper: Callable[[], Any], X: np.ndarray, y: np.ndarray,
     partition_options = sorted({1, 2, 4, 8, 16, partitions})
     depth_options = sorted({1, 2, 3, settings.depth})
     fractions = sorted({0.02, 0.1, 0.3, settings.batch_fraction})
+    def label(name: str) -> str:
+        return text(f"lesson2.setting.{name}")
+
     return [
-        Setting("algorithm", algorithms, settings.method.name, setter("algorithm"), "Algorithm"),
-        Setting("lr", lr_options, settings.step_rule, setter("lr"), "Step size η"),
+        Setting("algorithm", algorithms, settings.method.name, setter("algorithm"),
+                label("algorithm"), labels=[method_label(name) for name in algorithms]),
+        Setting("lr", lr_options, settings.step_rule, setter("lr"), label("lr")),
         Setting("partitions", partition_options, partitions,
-                lambda value: repartition(get_stepper(), X, y, int(value)), "Partitions"),
-        Setting("depth", depth_options, settings.depth, setter("depth"), "Tree depth"),
+                lambda value: repartition(get_stepper(), X, y, int(value)), label("partitions")),
+        Setting("depth", depth_options, settings.depth, setter("depth"), label("depth")),
         Setting("batch_fraction", fractions, settings.batch_fraction,
-                setter("batch_fraction"), "Mini-batch fraction"),
-        Setting("slow", [0, 2], 0, slow, "Slow task",
-                labels=["none", "partition 2 takes +0.3 s"]),
+                setter("batch_fraction"), label("batch_fraction")),
+        Setting("full_objective", [True, False], settings.full_objective,
+                setter("full_objective"), label("full_objective"),
+                labels=[label("full_objective.on"), label("full_objective.off")]),
+        Setting("slow", [0, 2], 0, slow, label("slow"),
+                labels=[label("slow.none"), label("slow.two")]),
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,6 +87,8 @@ class LessonApp:
                              before_compute=self._before_compute,
                              prefetch=bool(source.can_compute and prefetch))
         self.views = self._make_views(views, contour, boundary, feature_names)
+        self.frame_listeners: list[Callable[[Frame], None]] = []
+        """Called with each frame the page shows (after the views): text that follows the run."""
         self.settings = list(settings)
         self._render_lock = threading.RLock()
         self._syncing = False
@@ -416,6 +419,11 @@ class LessonApp:
                 self._syncing = False
             for view in self.views:
                 view.update(frame)
+            for listener in list(self.frame_listeners):
+                try:
+                    listener(frame)
+                except Exception:  # a listener's failure never breaks the page
+                    traceback.print_exc()
             self._update_link()
 
     def _update_link(self) -> None:

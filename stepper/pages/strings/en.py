@@ -277,6 +277,8 @@ STRINGS: dict[str, str] = {
 
     # -- lesson 2 -------------------------------------------------------------------------------
     "lesson2.title": "Lesson 2 · Distributed gradient descent, step by step",
+    "lesson2.subtitle": "The workshop's Lab 2: the same gradient descent on Spark, "
+                        "one phase at a time.",
     "lesson2.exercise": "02_distributed_gd.ipynb",
     "lesson2.intro": "One iteration of batch gradient descent on Spark is a **map-reduce**. The "
                      "rows are cut into *partitions*; the gradient of the logistic loss is a sum "
@@ -492,6 +494,7 @@ STRINGS: dict[str, str] = {
                               "solutions, then takes global Newton steps",
 
     # -- controls and errors a page can show ----------------------------------------------------
+    "view.loss.title": "Loss J(w_k) per iteration",
     "control.step": "Step",
     "control.back": "Back",
     "control.play": "Play",

@@ -296,6 +296,8 @@ STRINGS: dict[str, str] = {
 
     # -- leçon 2 --------------------------------------------------------------------------------
     "lesson2.title": "Leçon 2 · La descente de gradient distribuée, pas à pas",
+    "lesson2.subtitle": "Le Lab 2 de l'atelier : la même descente de gradient sur "
+                        "Spark, une phase à la fois.",
     "lesson2.exercise": "02_distributed_gd.ipynb",
     "lesson2.intro": "Une itération de descente de gradient batch sur Spark est un "
                      "**map-reduce**. Les lignes sont découpées en *partitions* ; le gradient de "
@@ -533,6 +535,7 @@ STRINGS: dict[str, str] = {
                               "les solutions, puis fait des pas de Newton globaux",
 
     # -- commandes et erreurs qu'une page peut afficher ----------------------------------------
+    "view.loss.title": "Perte J(w_k) par itération",
     "control.step": "Pas",
     "control.back": "Retour",
     "control.play": "Lecture",

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from stepper.pages.i18n import text
 from stepper.pages.kit.figures import (
     BoundaryFigure,
     ContourFigure,
@@ -17,6 +18,7 @@ from stepper.pages.kit.figures import (
     PartitionBars,
 )
 from stepper.pages.kit.widgets import figure_image
+from stepper.pages.narration import is_estimate
 from stepper.pages.phases import (
     partition_gradients,
     partition_shares,
@@ -34,14 +36,27 @@ class LossView(View):
 
     name = "loss"
 
-    def __init__(self, title: str = "Loss J(w_k) per iteration", width: str = "49%") -> None:
+    def __init__(self, title: str | None = None, width: str = "49%") -> None:
         super().__init__(figure_image(width=width, max_width=None))
-        self.figure = LossFigure(title=title, dpi=FIGURE_DPI)
+        self.title = title or text("view.loss.title")
+        self.figure = LossFigure(title=self.title, dpi=FIGURE_DPI)
+        self._shown_title = self.title
 
     def key(self, frame: Frame) -> Hashable:
-        return (frame.iteration, frame.phase.kind == "update", len(frame.history))
+        return (frame.iteration, frame.phase.kind == "update", len(frame.history),
+                tuple(is_estimate(r) for r in frame.history))
 
     def draw(self, frame: Frame) -> bytes:
+        """J(w_k); where a record's J is a sample's estimate (full objective off), the title
+        and the readout say so."""
+        estimates = [is_estimate(r) for r in frame.history]
+        title = text("lesson2.loss.estimate") if any(estimates) else self.title
+        if title != self._shown_title:
+            self.figure.ax.set_title(title)
+            self.figure.invalidate()
+            self._shown_title = title
+        at = min(frame.iteration, len(estimates)) - 1
+        self.figure.name = "J ≈" if at >= 0 and estimates[at] else "J"
         values = [r.objective for r in frame.history]
         current = frame.iteration if frame.phase.kind in ("update", "start") else max(
             frame.iteration - 1, 0)
