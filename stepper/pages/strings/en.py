@@ -46,6 +46,30 @@ STRINGS: dict[str, str] = {
 
     # -- index ----------------------------------------------------------------------------------
     "index.title": "Distributed optimization with Apache Spark, step by step",
+    "index.subtitle": "Take the optimizers that fit a model out of their black box — first on "
+                      "one machine, then on a cluster.",
+    "index.lesson0.title": "0. The environment and Spark basics",
+    "index.lesson0.text": "Spark on this machine and its UI, the words of Spark; the churn data: "
+                          "transformations versus actions, count, filter, map, the share of "
+                          "churners, standardization by map + reduce, a seeded split.",
+    "index.lesson0.note": "starts Spark (about 10 s)",
+    "index.lesson1.title": "1. Gradient algorithms on one machine",
+    "index.lesson1.text": "The logistic loss and its oracles, conditioning, Newton, gradient "
+                          "descent with 1/L and the spectral step, momentum, Nesterov, ridge, "
+                          "lasso (smooth and exact), elastic net, SGD and mini-batch, the "
+                          "learning rate, decision boundary and confusion matrix — step by step.",
+    "index.lesson1.note": "numpy only, no Spark",
+    "index.lesson2.title": "2. Distributed gradient descent, step by step",
+    "index.lesson2.text": "One iteration of map-reduce on Spark, phase by phase: broadcast, "
+                          "per-partition gradients, the reduce tree, the barrier; partitions, "
+                          "tree depth, mini-batch sampling; the churn data with the algorithm "
+                          "of your choice.",
+    "index.lesson2.note": "starts Spark (about 10 s)",
+    "index.not_available": "(not available yet)",
+    "index.exercises": "Exercises",
+    "index.spark": "Spark",
+    "index.credit_title": "Credits",
+    "index.check_again": "Check the Spark UI again",
     "index.intro": "Each lesson is a page: read it top to bottom, answer the questions before "
                    "the page shows the result, press the buttons, move the sliders. In a room, "
                    "add `?present=1` to a lesson's address for the projector layout, and "

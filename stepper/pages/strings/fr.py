@@ -49,6 +49,32 @@ STRINGS: dict[str, str] = {
 
     # -- sommaire -------------------------------------------------------------------------------
     "index.title": "Optimisation distribuée avec Apache Spark, pas à pas",
+    "index.subtitle": "Sortir de leur boîte noire les optimiseurs qui ajustent un modèle — "
+                      "d'abord sur une machine, puis sur un cluster.",
+    "index.lesson0.title": "0. L'environnement et les bases de Spark",
+    "index.lesson0.text": "Spark sur cette machine et son interface, le vocabulaire de Spark ; "
+                          "les données de churn : transformations et actions, count, filter, "
+                          "map, la part de churners, le centrage-réduction par map + reduce, un "
+                          "découpage avec graine.",
+    "index.lesson0.note": "démarre Spark (environ 10 s)",
+    "index.lesson1.title": "1. Les algorithmes de gradient sur une machine",
+    "index.lesson1.text": "La perte logistique et ses oracles, le conditionnement, Newton, la "
+                          "descente de gradient avec 1/L et le pas spectral, momentum, Nesterov, "
+                          "ridge, lasso (lissé et exact), elastic net, SGD et mini-lots, le pas "
+                          "d'apprentissage, frontière de décision et matrice de confusion — pas "
+                          "à pas.",
+    "index.lesson1.note": "numpy seul, sans Spark",
+    "index.lesson2.title": "2. La descente de gradient distribuée, pas à pas",
+    "index.lesson2.text": "Une itération de map-reduce sur Spark, phase par phase : broadcast, "
+                          "gradients par partition, l'arbre de réduction, la barrière ; "
+                          "partitions, profondeur de l'arbre, échantillonnage en mini-lots ; "
+                          "les données de churn avec l'algorithme de votre choix.",
+    "index.lesson2.note": "démarre Spark (environ 10 s)",
+    "index.not_available": "(pas encore disponible)",
+    "index.exercises": "Exercices",
+    "index.spark": "Spark",
+    "index.credit_title": "Crédits",
+    "index.check_again": "Vérifier à nouveau l'interface Spark",
     "index.intro": "Chaque leçon est une page : lisez-la de haut en bas, répondez aux questions "
                    "avant que la page ne montre le résultat, appuyez sur les boutons, déplacez "
                    "les curseurs. En salle, ajoutez `?present=1` à l'adresse d'une leçon pour "
