@@ -19,6 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from stepper.errors import StepperError, one_line
+from stepper.pages.i18n import text
 from stepper.pages.kit.controls import KEYBOARD_JS, ControlBar
 from stepper.pages.kit.errors import guard
 from stepper.pages.kit.player import LiveSource, Player, RecordedSource
@@ -382,7 +383,8 @@ class LessonApp:
                     f'<span class="stepper-elapsed">{seconds} s</span></span>')
 
     def _playing(self, playing: bool) -> None:
-        self.controls.play.description = "❚❚ Pause" if playing else "▶ Play"
+        self.controls.play.description = ("❚❚ " + text("control.pause") if playing
+                                          else "▶ " + text("control.play"))
 
     def _changed(self, _position: Position) -> None:
         self._render()
