@@ -9,19 +9,18 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from stepper.pages import lesson1_lab
+from stepper.pages.kit.controls import KEYBOARD_JS
 from stepper.pages.kit.errors import ErrorBox, guarded
+from stepper.pages.kit.state_url import read_state
 from stepper.pages.kit.widgets import LazyPage, figure_image, header, html
+from stepper.pages.lesson1_explorer import Explorer
 
 
 class Lesson1Page:
     """The sections of lesson 1. ``finish()`` must be the last call of the notebook."""
 
     def __init__(self, state=None) -> None:
-        if state is None:
-            from stepper.pages.kit.state_url import read_state
-
-            state = read_state()
-        self.state = state
+        self.state = read_state() if state is None else state
         self.lazy = LazyPage()
         self._lab: lesson1_lab.Lab1 | None = None
         self.explorer_app = None
@@ -53,8 +52,6 @@ class Lesson1Page:
         thread cannot display anything)."""
         from IPython.display import HTML, display
 
-        from stepper.pages.kit.controls import KEYBOARD_JS
-        from stepper.pages.lesson1_explorer import Explorer
 
         display(HTML(KEYBOARD_JS))
 

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from stepper.algorithms import Settings
+from stepper.errors import StepperError
+from stepper.pages.kit.app import Setting
 from stepper.problems import Problem
 
 
@@ -123,8 +125,6 @@ def prepare_churn(path: str, *, partitions: int = 4, keep_fraction: float = 0.1,
 def settings_from_state(state: Any, **defaults: Any) -> tuple[Settings, int]:
     """The run's settings and partition count from the page URL, defaults where absent or
     invalid (a problem is then added to ``state.problems`` for the page to show)."""
-    from stepper.errors import StepperError
-
     chosen = dict(defaults)
     partitions = int(chosen.pop("partitions", 8))
     chosen.update(state.settings())
@@ -158,8 +158,6 @@ def repartition(stepper: Any, X: np.ndarray, y: np.ndarray, partitions: int) -> 
 def run_settings(get_stepper: Callable[[], Any], X: np.ndarray, y: np.ndarray,
                  settings: Settings, partitions: int) -> list:
     """The page's dropdowns: algorithm, step size, partitions, tree depth, batch, slow task."""
-    from stepper.pages.kit.app import Setting
-
     def setter(name: str) -> Callable[[Any], None]:
         return lambda value: get_stepper().set(**{name: value})
 
