@@ -10,8 +10,11 @@ import ipywidgets as widgets
 
 from stepper.pages import facts, lesson1_lab, lesson_questions
 from stepper.pages.i18n import text
+from stepper.pages.kit.controls import KEYBOARD_JS
 from stepper.pages.kit.errors import ErrorBox, guarded
+from stepper.pages.kit.state_url import read_state
 from stepper.pages.kit.widgets import LazyPage, figure_image, html
+from stepper.pages.lesson1_explorer import Explorer
 from stepper.pages.prose import choose_language, page_top, section_html, section_markdown
 from stepper.pages.question import Question
 
@@ -23,11 +26,7 @@ class Lesson1Page:
         self.language = choose_language()  # ?lang=: first, so that every text follows it
         self.questions: dict[str, Question] = {}
         self.values: dict[str, dict] = {}
-        if state is None:
-            from stepper.pages.kit.state_url import read_state
-
-            state = read_state()
-        self.state = state
+        self.state = read_state() if state is None else state
         self.lazy = LazyPage()
         self._lab: lesson1_lab.Lab1 | None = None
         self.explorer_app = None
@@ -119,8 +118,6 @@ class Lesson1Page:
         thread cannot display anything)."""
         from IPython.display import HTML, display
 
-        from stepper.pages.kit.controls import KEYBOARD_JS
-        from stepper.pages.lesson1_explorer import Explorer
 
         display(HTML(KEYBOARD_JS))
 

@@ -23,7 +23,7 @@ import numpy as np
 from stepper.pages.catalog import method_label
 from stepper.pages.kit.app import LessonApp
 from stepper.pages.kit.errors import ErrorBox, guarded
-from stepper.pages.kit.figures import ContourFigure, LossFigure
+from stepper.pages.kit.figures import ContourFigure, LossFigure, big_fonts
 from stepper.pages.kit.local_replay import replay_from_local
 from stepper.pages.kit.state_url import PageState
 from stepper.pages.kit.widgets import figure_image
@@ -33,7 +33,6 @@ from stepper.pages.lesson1_lab import (
     REGULARIZATIONS,
     Lab1,
     Run,
-    big_fonts,
     takes_full_step,
 )
 from stepper.pages.views import BoundaryView, ConfusionView, ContourSpec, ContourView, View

@@ -12,9 +12,6 @@ net both; the intercept is not penalized.
 
 from __future__ import annotations
 
-import contextlib
-import io
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -27,7 +24,9 @@ from stepper.local import LocalPath, lipschitz_step, run_local
 from stepper.pages.catalog import method_label
 from stepper.pages.i18n import text
 from stepper.pages.kit.data import Data2D, load_2d
+from stepper.pages.kit.figures import big_fonts, new_figure, png
 from stepper.pages.kit.metrics import accuracy, confusion_matrix, predict
+from stepper.pages.kit.widgets import table_html
 from stepper.problems import Problem
 
 REGULARIZATIONS: dict[str, Problem] = {
@@ -208,8 +207,6 @@ def data_figure(lab: Lab1) -> bytes:
 
 def _data_figure(lab: Lab1) -> bytes:
     """The raw training data with the rule that generated it, 2 + 3·x1 − x2 = 0."""
-    from stepper.pages.kit.figures import new_figure
-
     d = lab.data
     fig = new_figure(7.5, 5.0)
     ax = fig.add_subplot()
@@ -227,29 +224,6 @@ def _data_figure(lab: Lab1) -> bytes:
     return png(fig)
 
 
-FIGURE_LOCK = threading.RLock()
-
-
-@contextlib.contextmanager
-def big_fonts():
-    """The lessons' large fonts (``stepper.pages.kit.figures.FONT``) for figures built or drawn
-    inside. Holds one lock: matplotlib's settings are global, and the page's sections are
-    drawn on a background thread while callbacks draw on the kernel's thread."""
-    import matplotlib
-
-    from stepper.pages.kit.figures import FONT
-
-    with FIGURE_LOCK, matplotlib.rc_context(FONT):
-        yield
-
-
-def png(figure) -> bytes:
-    """PNG bytes of a whole figure: one draw (the layout is constrained), fast compression."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
-
-
 def fmt(values: np.ndarray, digits: int = 4) -> str:
     return "(" + ", ".join(f"{v:.{digits}f}" for v in np.asarray(values, dtype=float)) + ")"
 
@@ -257,8 +231,6 @@ def fmt(values: np.ndarray, digits: int = 4) -> str:
 def oracles_html(lab: Lab1, regularization: str = "none") -> str:
     """The three oracles at w = 0 and w*, checked against finite differences; the Hessian's
     spectrum and condition number; the bound L against the true curvature."""
-    from stepper.pages.kit.widgets import table_html
-
     d = lab.data
     w0 = np.zeros(d.X.shape[1])
     w_star, j_star = lab.optimum(regularization)
@@ -296,8 +268,6 @@ def oracles_html(lab: Lab1, regularization: str = "none") -> str:
 
 def newton_html(lab: Lab1, regularization: str = "none", steps: int = 8) -> str:
     """Newton from w = 0: J and ‖∇J‖ per iteration (the digits double once close)."""
-    from stepper.pages.kit.widgets import table_html
-
     d = lab.data
     path = run_local(lab.problem(regularization), Settings(algorithm="newton", lr=1.0), d.X, d.y,
                      steps, intercept=True)
@@ -336,8 +306,6 @@ def learning_rate_figure(lab: Lab1) -> bytes:
 
 def _learning_rate_figure(lab: Lab1) -> bytes:
     """Left: J over the first 30 iterations (overshoot visible); right: J − J* in log scale."""
-    from stepper.pages.kit.figures import new_figure
-
     fig = new_figure(13.0, 5.0)
     left, right = fig.subplots(1, 2)
     colours = ["#9aa5b1", "#1f77b4", "#2ca02c", "#d62728"]
@@ -378,8 +346,6 @@ def comparison_figure(lab: Lab1, regularization: str = "none", seed: int = 0) ->
 
 def _comparison_figure(lab: Lab1, regularization: str, seed: int) -> bytes:
     """J(w_k) − J* against k for every method (log scale)."""
-    from stepper.pages.kit.figures import new_figure
-
     fig = new_figure(12.0, 5.6)
     ax = fig.add_subplot()
     for label, key, run in comparison_runs(lab, regularization, seed):
@@ -398,8 +364,6 @@ def _comparison_figure(lab: Lab1, regularization: str, seed: int) -> bytes:
 
 def regularization_html(lab: Lab1) -> str:
     """w*, ‖w*‖, J* and accuracies for each regularization (optimum by Newton)."""
-    from stepper.pages.kit.widgets import table_html
-
     rows = []
     for key in REGULARIZATIONS:
         w, j = lab.optimum(key)
@@ -446,8 +410,6 @@ def gradient_seconds(lab: Lab1, rows: int | None, hessian: bool = False,
 
 def tradeoff_html(lab: Lab1) -> str:
     """The workshop's conclusion table, with this machine's measurements next to the theory."""
-    from stepper.pages.kit.widgets import table_html
-
     d = lab.data
     n, dim = d.X.shape
     runs = {key: run for _label, key, run in comparison_runs(lab)}

@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 
 from stepper.algorithms import Settings
+from stepper.errors import StepperError
 from stepper.pages.catalog import method_label
 from stepper.pages.i18n import text
+from stepper.pages.kit.app import Setting
 from stepper.problems import Problem
 
 
@@ -125,8 +127,6 @@ def prepare_churn(path: str, *, partitions: int = 4, keep_fraction: float = 0.1,
 def settings_from_state(state: Any, **defaults: Any) -> tuple[Settings, int]:
     """The run's settings and partition count from the page URL, defaults where absent or
     invalid (a problem is then added to ``state.problems`` for the page to show)."""
-    from stepper.errors import StepperError
-
     chosen = dict(defaults)
     partitions = int(chosen.pop("partitions", 8))
     chosen.update(state.settings())
@@ -162,8 +162,6 @@ def run_settings(get_stepper: Callable[[], Any], X: np.ndarray, y: np.ndarray,
     """The page's dropdowns: algorithm, step size, partitions, tree depth, batch, full objective
     (off: a sampled method's J is the sample's estimate, and its tasks skip the pass over every
     row's loss), slow task; in the page's language."""
-    from stepper.pages.kit.app import Setting
-
     def setter(name: str) -> Callable[[Any], None]:
         return lambda value: get_stepper().set(**{name: value})
 

@@ -163,7 +163,7 @@ def test_guarded_shows_the_error_and_keeps_working():
         return "done"
 
     assert callback(True) is None
-    assert box.widget.layout.display is None
+    assert box.widget.layout.display == "block"
     assert "ValueError: bad value" in box.widget.value and "while testing" in box.widget.value
     assert callback(False) == "done"
     assert box.widget.layout.display == "none" and box.widget.value == ""

@@ -1,6 +1,6 @@
 """The lesson pages' kit: one control bar, views linked to the current step, presenter mode.
 
-Quick start (a lesson notebook stays this thin)::
+Quick start (what a lesson page class such as :class:`stepper.pages.lesson2.Lesson2Page` does)::
 
     from stepper.pages.kit.app import LessonApp
     from stepper.pages.kit.environment import in_voila
@@ -54,8 +54,9 @@ What each part is (each from its own module of ``stepper.pages.kit``; the views 
 ``Player``
     The logic behind the bar, without widgets (unit-testable): a view position (iteration,
     phase) over the recorded iterations; Step reveals the next phase or computes the next
-    iteration on a background thread (never two at once, Play never queues); Back, First, Last
-    and seek only read recorded iterations.
+    iteration on a background thread (never two at once, Play never queues); a Step pressed
+    while Spark starts (or other page work runs) is queued and runs once it is done; Back,
+    First, Last and seek only read recorded iterations.
 ``phases_of(record)`` / ``readout_text(position, record)``
     The phases of one recorded iteration (broadcast, map p of P, reduce level l, update) with a
     one-line narration each.

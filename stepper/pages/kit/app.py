@@ -21,7 +21,7 @@ import numpy as np
 from stepper.errors import StepperError, one_line
 from stepper.pages.i18n import text
 from stepper.pages.kit.controls import KEYBOARD_JS, ControlBar
-from stepper.pages.kit.errors import guard
+from stepper.pages.kit.errors import ErrorBox, guard
 from stepper.pages.kit.player import LiveSource, Player, RecordedSource
 from stepper.pages.kit.state_url import PageState, state_query
 from stepper.pages.kit.style import set_page_presenter, set_present_class, style_widget
@@ -94,8 +94,8 @@ class LessonApp:
         self._render_lock = threading.RLock()
         self._syncing = False
         self._failed_on_purpose = False
-        self.error = widgets.HTML("", layout=widgets.Layout(display="none"))
-        self.error.add_class("stepper-error")
+        self.errors = ErrorBox()
+        self.error = self.errors.widget
         self.link = widgets.HTML("")
         self.link.add_class("stepper-secondary")
         self.link.add_class("stepper-link")
@@ -309,8 +309,8 @@ class LessonApp:
             self.wait()
             if self.player.last_error is not None:
                 break
-        if self.error.layout.display != "none" or self.player.last_error is not None:
-            raise StepperError(self.player.last_error or html.unescape(self.error.value))
+        if self.errors.shown or self.player.last_error is not None:
+            raise StepperError(self.player.last_error or self.errors.messages[-1])
         self.player.seek(len(self.player.history()))
 
 
@@ -341,14 +341,10 @@ class LessonApp:
 
     def show_error(self, text: str, heading: str = "Something went wrong:") -> None:
         """Show ``text`` (one readable line) in the page's message box."""
-        self.error.value = (f"<b>{html.escape(heading)}</b> {html.escape(text)} "
-                            f"<i>(the page still works)</i>")
-        self.error.layout.display = "block"
+        self.errors.show_line(text, heading)
 
     def clear_error(self) -> None:
-        if self.error.layout.display != "none":
-            self.error.layout.display = "none"
-            self.error.value = ""
+        self.errors.clear()
 
     # -- rendering --------------------------------------------------------------------------------
     def _busy(self, busy: bool, text: str | None = None) -> None:

@@ -37,30 +37,42 @@ def guard(fn: Callable[..., Any],
 
 
 class ErrorBox:
-    """An HTML widget that shows the last callback error, hidden while there is none."""
+    """An HTML widget that shows the last error in one readable line, hidden while there is
+    none (the app's message box, and each lesson section's)."""
 
     def __init__(self) -> None:
         self.widget = widgets.HTML("", layout=widgets.Layout(display="none"))
         self.widget.add_class("stepper-error-box")
         self.messages: list[str] = []
 
-    def show(self, exc: BaseException, action: str = "") -> None:
-        message = one_line(exc)
-        self.messages.append(message)
-        details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        doing = f" while {escape(action)}" if action else ""
+    def show_line(self, text: str, heading: str = "Something went wrong:",
+                  details: str = "") -> None:
+        """Show ``text`` (one line a person can read) under ``heading``; ``details`` (a
+        traceback) folded under it."""
+        self.messages.append(text)
+        folded = ("<details style='font-size:0.8em;margin-top:4px'><summary>details</summary>"
+                  f"<pre style='white-space:pre-wrap'>{escape(details)}</pre></details>"
+                  if details else "")
         self.widget.value = (
             "<div class='stepper-error' role='alert'>"
-            f"<b>Something went wrong{doing}:</b> {escape(message)}"
-            "<br><span style='font-size:0.9em'>The page still works: change a setting or "
-            "press the button again.</span>"
-            "<details style='font-size:0.8em;margin-top:4px'><summary>details</summary>"
-            f"<pre style='white-space:pre-wrap'>{escape(details)}</pre></details></div>"
+            f"<b>{escape(heading)}</b> {escape(text)}"
+            " <i style='font-size:0.9em'>(the page still works)</i>"
+            f"{folded}</div>"
         )
-        self.widget.layout.display = None
+        self.widget.layout.display = "block"
+
+    def show(self, exc: BaseException, action: str = "") -> None:
+        """Show ``exc`` as one line, its traceback folded under it."""
+        doing = f" while {action}" if action else ""
+        self.show_line(one_line(exc), f"Something went wrong{doing}:",
+                       "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+
+    @property
+    def shown(self) -> bool:
+        return self.widget.layout.display != "none"
 
     def clear(self) -> None:
-        if self.widget.layout.display != "none":
+        if self.shown:
             self.widget.value = ""
             self.widget.layout.display = "none"
 

@@ -11,8 +11,10 @@ Not thread-safe: one figure is drawn by one thread at a time (the player holds a
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
@@ -49,6 +51,25 @@ def new_figure(width: float, height: float, dpi: int = 100) -> Figure:
         figure = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
+
+
+FIGURE_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def big_fonts() -> Iterator[None]:
+    """The lessons' large fonts (:data:`FONT`) for figures built or drawn inside. Holds one
+    lock: matplotlib's settings are global, and the page's sections are drawn on a background
+    thread while callbacks draw on the kernel's thread."""
+    with FIGURE_LOCK, matplotlib.rc_context(FONT):
+        yield
+
+
+def png(figure: Figure) -> bytes:
+    """PNG bytes of a whole figure: one draw (the layout is constrained), fast compression."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
 
 
 class BlitFigure:
