@@ -118,7 +118,6 @@ class Lesson1Page:
         thread cannot display anything)."""
         from IPython.display import HTML, display
 
-
         display(HTML(KEYBOARD_JS))
 
         def build():
