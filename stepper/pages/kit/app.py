@@ -425,7 +425,8 @@ class LessonApp:
             self._update_link()
 
     def _update_link(self) -> None:
-        state = PageState(present=self.state.present, iteration=self.player.position.iteration)
+        state = PageState(present=self.state.present, iteration=self.player.position.iteration,
+                          lang=self.state.lang)
         if isinstance(self.source, LiveSource) and self.source.ready:
             stepper = self.source.stepper
             state.algorithm = stepper.settings.method.name
