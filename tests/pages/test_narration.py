@@ -52,3 +52,21 @@ def test_method_words_in_the_page_language(language):
     assert narration.method_label("gd") == ("gradient descent" if language == "en"
                                             else "descente de gradient")
     assert narration.method_label("no_such_method") == "no_such_method"
+
+
+def test_the_loss_view_labels_a_samples_estimate():
+    from stepper.pages.phases import Position, phases_of
+    from stepper.pages.views import Frame, LossView
+
+    def frame(records):
+        return Frame(position=Position(len(records), 0), phase=phases_of(records[-1])[-1],
+                     record=records[-1], history=records, initial_weights=np.zeros(3),
+                     partitions=8)
+
+    view = LossView()
+    view.draw(frame([record(), record()]))
+    assert view.figure.ax.get_title() == i18n.text("view.loss.title")
+    assert view.figure.name == "J"
+    view.draw(frame([record(), record(objective_rows=96)]))
+    assert view.figure.ax.get_title() == i18n.text("lesson2.loss.estimate")
+    assert view.figure.name == "J ≈"
