@@ -181,9 +181,9 @@ STRINGS: dict[str, str] = {
                             "∇²J's eigenvalues (the *condition number*) measures how narrow. At "
                             "w = 0, ∇²J(0) = ¼ XᵀX / n. On the raw features (x₁, x₂ with an "
                             "intercept) κ = **{raw:.1f}**; standardized, κ = **{standardized:.3f}**"
-                            ". After {steps} iterations of gradient descent with η = 1/L, "
-                            "J − J* is {gap_raw:.1e} on the raw features and {gap_std:.1e} "
-                            "standardized.",
+                            ". After {steps} iterations of gradient descent with each one's "
+                            "spectral step 1/L_spec, J − J* is {gap_raw:.1e} on the raw "
+                            "features and {gap_std:.1e} standardized.",
     "lesson1.newton": "## 3. Newton's method\n\nw ← w − [∇²J(w)]⁻¹ ∇J(w): a quadratic model of J "
                       "minimized exactly at every step. Close to the minimum the number of "
                       "correct digits doubles per iteration (look at ‖∇J‖ below), but each step "
