@@ -200,8 +200,8 @@ STRINGS: dict[str, str] = {
                             "∇²J(0) = ¼ XᵀX / n. Sur les variables brutes (x₁, x₂ avec un "
                             "intercept) κ = **{raw:.1f}** ; centrées-réduites, "
                             "κ = **{standardized:.3f}**. Après {steps} itérations de descente de "
-                            "gradient, chacune avec son pas spectral 1/L_spec, J − J* vaut "
-                            "{gap_raw:.1e} sur les variables brutes et {gap_std:.1e} "
+                            "gradient (dans chaque cas avec son pas spectral 1/L_spec), "
+                            "J − J* vaut {gap_raw:.1e} sur les variables brutes et {gap_std:.1e} "
                             "centrées-réduites.",
     "lesson1.newton": "## 3. La méthode de Newton\n\nw ← w − [∇²J(w)]⁻¹ ∇J(w) : un modèle "
                       "quadratique de J minimisé exactement à chaque pas. Près du minimum, le "
