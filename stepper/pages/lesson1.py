@@ -104,14 +104,16 @@ class Lesson1Page:
 
     def data(self) -> widgets.Widget:
         return self.lazy.section(
-            lambda: figure_image(lesson1_lab.data_figure(self.lab), max_width="760px"), "the data")
+            lambda: figure_image(lesson1_lab.data_figure(self.lab), max_width="760px"),
+            text("lesson1.waiting.data"), waiting=text("page.preparing"))
 
     def oracles(self) -> widgets.Widget:
-        return self.lazy.section(lambda: html(lesson1_lab.oracles_html(self.lab)), "the oracles")
+        return self.lazy.section(lambda: html(lesson1_lab.oracles_html(self.lab)),
+                                 text("lesson1.waiting.oracles"), waiting=text("page.preparing"))
 
     def newton(self) -> widgets.Widget:
         return self.lazy.section(lambda: html(lesson1_lab.newton_html(self.lab)),
-                                 "Newton's iterations")
+                                 text("lesson1.waiting.newton"), waiting=text("page.preparing"))
 
     def explorer(self) -> widgets.Widget:
         """The explorer and its keyboard handler (shown now, in the cell, because a background
@@ -124,7 +126,8 @@ class Lesson1Page:
             self.explorer_app = Explorer(self.lab, self.state)
             return self.explorer_app.widget
 
-        return self.lazy.section(build, "the step-by-step explorer")
+        return self.lazy.section(build, text("lesson1.waiting.explorer"),
+                                 waiting=text("page.preparing"))
 
     def learning_rate(self) -> widgets.Widget:
         """The spectral step named, and GD with four step sizes."""
@@ -132,7 +135,7 @@ class Lesson1Page:
             lambda: [html(section_html("lesson1.learning_rate", **self._curvature())),
                      figure_image(lesson1_lab.learning_rate_figure(self.lab),
                                   max_width="1300px")],
-            "η", waiting=text("page.preparing"))
+            text("lesson1.waiting.lr"), waiting=text("page.preparing"))
         return self._hidden_until_answered(box, "spectral", "overshoot")
 
     def comparison(self) -> widgets.Widget:
@@ -151,18 +154,20 @@ class Lesson1Page:
             choice.observe(redraw, names="value")
             return [choice, errors.widget, image]
 
-        return self.lazy.section(build, "the comparison of all methods")
+        return self.lazy.section(build, text("lesson1.waiting.comparison"),
+                                 waiting=text("page.preparing"))
 
     def regularization(self) -> widgets.Widget:
         """The penalties' optima, and the smooth lasso against the exact (prox) lasso."""
         box = self.lazy.section(lambda: [html(lesson1_lab.regularization_html(self.lab)),
                                          html(lesson1_lab.lasso_html(self.lab))],
-                                "λ", waiting=text("page.preparing"))
+                                text("lesson1.waiting.regularization"),
+                                waiting=text("page.preparing"))
         return self._hidden_until_answered(box, "lasso")
 
     def tradeoffs(self) -> widgets.Widget:
         return self.lazy.section(lambda: html(lesson1_lab.tradeoff_html(self.lab)),
-                                 "the trade-off table (with measurements)")
+                                 text("lesson1.waiting.tradeoffs"), waiting=text("page.preparing"))
 
     def finish(self) -> None:
         """Build the sections (in the background under Voilà)."""

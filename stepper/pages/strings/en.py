@@ -622,6 +622,14 @@ STRINGS: dict[str, str] = {
     "lesson1.penalty.elastic net": "elastic net (λ₁ = 0.01, λ₂ = 0.005)",
     "lesson1.setting.sgd": " (one row per step)",
     "lesson1.setting.minibatch": " (≈ 10 rows per step)",
+    "lesson1.waiting.data": "the data",
+    "lesson1.waiting.oracles": "the oracles",
+    "lesson1.waiting.newton": "Newton's iterations",
+    "lesson1.waiting.explorer": "the step-by-step explorer",
+    "lesson1.waiting.lr": "the learning-rate comparison",
+    "lesson1.waiting.comparison": "the comparison of all methods",
+    "lesson1.waiting.regularization": "the regularization tables",
+    "lesson1.waiting.tradeoffs": "the trade-off table (with measurements)",
     "lesson1.verdict.diverged": "Diverged: the weights stopped being finite at iteration "
                                 "{iteration}; the run stops there. Use a smaller step.",
     "lesson1.verdict.unstable": "Step too large: J went up to {top:.3g} (it started at "

@@ -676,6 +676,14 @@ STRINGS: dict[str, str] = {
     "lesson1.penalty.elastic net": "elastic net (λ₁ = 0,01, λ₂ = 0,005)",
     "lesson1.setting.sgd": " (une ligne par pas)",
     "lesson1.setting.minibatch": " (≈ 10 lignes par pas)",
+    "lesson1.waiting.data": "les données",
+    "lesson1.waiting.oracles": "les oracles",
+    "lesson1.waiting.newton": "les itérations de Newton",
+    "lesson1.waiting.explorer": "l'explorateur pas à pas",
+    "lesson1.waiting.lr": "la comparaison des pas",
+    "lesson1.waiting.comparison": "la comparaison des méthodes",
+    "lesson1.waiting.regularization": "les tableaux de régularisation",
+    "lesson1.waiting.tradeoffs": "le tableau des compromis (avec mesures)",
     "lesson1.verdict.diverged": "Divergence : les poids ne sont plus finis à l'itération "
                                 "{iteration} ; l'exécution s'arrête là. Prenez un pas plus "
                                 "petit.",
