@@ -51,3 +51,21 @@ def test_each_lesson_links_its_exercise_and_says_which_j(lesson, language):
 def test_an_unknown_language_shows_one_line_on_the_page():
     top = all_html(page_top("lesson1", i18n.language_from_query("lang=es")))
     assert "Unknown language ?lang=es" in top
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_lesson1_names_the_spectral_step_with_the_computed_ratio(lang):
+    import numpy as np
+
+    from stepper.pages.facts import curvature, with_intercept
+
+    table = np.loadtxt(os.path.join(ROOT, "data", "logistic2d_train.csv"), delimiter=",")
+    raw = table[:, 1:]
+    X = with_intercept((raw - raw.mean(0)) / raw.std(0))
+    found = curvature(X)
+    page = i18n.text("lesson1.learning_rate", lang=lang, L=found.bound, spectral=found.spectral,
+                     ratio=found.ratio)
+    hessian_at_zero = 0.25 * X.T @ X / len(X)
+    expected_ratio = 0.25 * np.max(np.sum(X * X, 1)) / np.linalg.eigvalsh(hessian_at_zero)[-1]
+    assert f"{expected_ratio:.1f}" in page  # 11.6 on the lesson data
+    assert ("exact global" in page) if lang == "en" else ("globale exacte" in page)
