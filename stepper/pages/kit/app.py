@@ -109,7 +109,7 @@ class LessonApp:
         self.widget.add_class("stepper-app")
         self._connect()
         if self.state.problems:
-            self.show_error("; ".join(self.state.problems), heading="Note:")
+            self.show_error("; ".join(self.state.problems), heading=text("error.note"))
         self.controls.present.value = bool(self.state.present)
         self._render()
         target = self.state.iteration
@@ -339,9 +339,9 @@ class LessonApp:
         set_page_presenter(bool(on))
         self._update_link()
 
-    def show_error(self, text: str, heading: str = "Something went wrong:") -> None:
-        """Show ``text`` (one readable line) in the page's message box."""
-        self.errors.show_line(text, heading)
+    def show_error(self, line: str, heading: str | None = None) -> None:
+        """Show ``line`` (one readable line) in the page's message box."""
+        self.errors.show_line(line, heading)
 
     def clear_error(self) -> None:
         self.errors.clear()
