@@ -314,12 +314,12 @@ def _learning_rate_figure(lab: Lab1) -> bytes:
         left.plot(k[:31], run.path.objective[:31], color=colour, lw=2.5, label=label)
         right.semilogy(k, run.gap, color=colour, lw=2.5, label=label)
     left.set_yscale("log")
-    left.set_title("J(w_k), first 30 iterations")
-    left.set_xlabel("iteration k")
-    left.set_ylabel("J(w) (log scale)")
-    right.set_title("J(w_k) − J*, 200 iterations")
-    right.set_xlabel("iteration k")
-    right.set_ylabel("J − J* (log scale)")
+    left.set_title(text("lesson1.figure.first30"))
+    left.set_xlabel(text("lesson1.figure.iteration"))
+    left.set_ylabel("J(w) (log)")
+    right.set_title(text("lesson1.figure.gap200"))
+    right.set_xlabel(text("lesson1.figure.iteration"))
+    right.set_ylabel(text("lesson1.figure.gap_log"))
     right.legend(loc="lower left", fontsize=12)
     for ax in (left, right):
         ax.grid(alpha=0.3, which="both")
@@ -352,10 +352,10 @@ def _comparison_figure(lab: Lab1, regularization: str, seed: int) -> bytes:
         colour, style = STYLE[key]
         ax.semilogy(np.arange(len(run.gap)), run.gap, color=colour, ls=style, lw=2.5,
                     label=label, marker="o" if key == "newton" else None, ms=5)
-    ax.set_xlabel("iteration k")
-    ax.set_ylabel("J(w_k) − J*  (log scale)")
-    ax.set_title(f"All methods from the same random start, step 1/L "
-                 f"(regularization: {REGULARIZATION_LABELS[regularization]})")
+    ax.set_xlabel(text("lesson1.figure.iteration"))
+    ax.set_ylabel(text("lesson1.figure.gap_log"))
+    ax.set_title(text("lesson1.figure.all_methods",
+                      penalty=REGULARIZATION_LABELS[regularization]))
     ax.set_ylim(1e-12, None)
     ax.grid(alpha=0.3, which="both")
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
