@@ -81,9 +81,10 @@ def comparison_html(rows: list[Comparison]) -> str:
     base = rows[0].weights
     cell = 'style="padding:4px 12px;border:1px solid #9aa5b1;text-align:right"'
     lines = [f'<table class="stepper-table" style="border-collapse:collapse">'
-             f'<tr><th {cell}>partitions</th><th {cell}>J(w) at the last step</th>'
-             f'<th {cell}>w</th><th {cell}>max |w − w(first row)|</th>'
-             f'<th {cell}>time</th></tr>']
+             f'<tr><th {cell}>{text("lesson2.table.partitions")}</th>'
+             f'<th {cell}>{text("lesson2.table.objective")}</th>'
+             f'<th {cell}>w</th><th {cell}>{text("lesson2.table.gap")}</th>'
+             f'<th {cell}>{text("lesson2.table.time")}</th></tr>']
     for row in rows:
         gap = float(np.max(np.abs(row.weights - base)))
         weights = ", ".join(f"{v:.6f}" for v in row.weights)

@@ -519,6 +519,12 @@ STRINGS: dict[str, str] = {
 
     # -- controls and errors a page can show ----------------------------------------------------
     "view.loss.title": "Loss J(w_k) per iteration",
+    "view.contour.title": "Loss contour: path of w, one arrow per partition",
+    "view.bars.title": "Each partition's gradient ∇J_p / n",
+    "lesson2.table.partitions": "partitions",
+    "lesson2.table.objective": "J(w) at the last step",
+    "lesson2.table.gap": "max |w − w(first row)|",
+    "lesson2.table.time": "time",
     "control.step": "Step",
     "control.back": "Back",
     "control.play": "Play",

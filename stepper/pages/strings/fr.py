@@ -563,6 +563,12 @@ STRINGS: dict[str, str] = {
 
     # -- commandes et erreurs qu'une page peut afficher ----------------------------------------
     "view.loss.title": "Perte J(w_k) par itération",
+    "view.contour.title": "Lignes de niveau : chemin de w, une flèche par partition",
+    "view.bars.title": "Le gradient de chaque partition ∇J_p / n",
+    "lesson2.table.partitions": "partitions",
+    "lesson2.table.objective": "J(w) au dernier pas",
+    "lesson2.table.gap": "max |w − w(première ligne)|",
+    "lesson2.table.time": "durée",
     "control.step": "Pas",
     "control.back": "Retour",
     "control.play": "Lecture",

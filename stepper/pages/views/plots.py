@@ -81,10 +81,11 @@ class ContourView(View):
     name = "contour"
 
     def __init__(self, spec: ContourSpec, arrows: bool = True, width: str = "49%",
-                 title: str = "Loss contour: path of w, one arrow per partition") -> None:
+                 title: str | None = None) -> None:
         super().__init__(figure_image(width=width, max_width=None))
         self.figure = ContourFigure(spec.problem, spec.X, spec.y, spec.w_star, spec.axes,
-                                    spec.mask, title=title, dpi=FIGURE_DPI)
+                                    spec.mask, title=title or text("view.contour.title"),
+                                    dpi=FIGURE_DPI)
         self.arrows = arrows
 
     def key(self, frame: Frame) -> Hashable:
@@ -145,7 +146,7 @@ class BarsView(View):
         names = [self.names[f] if f < len(self.names) else f"w{f}" for f in keep]
         if self.figure is None or self._shape != shape or self._names != names:
             self.figure = PartitionBars(shape[0], shape[1], names,
-                                        title="Each partition's gradient ∇J_p / n",
+                                        title=text("view.bars.title"),
                                         dpi=FIGURE_DPI)
             self._shape, self._names = shape, names
         return self.figure.show(grads[:, keep])
