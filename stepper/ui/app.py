@@ -74,6 +74,7 @@ class LessonApp:
     ) -> None:
         self.source = source
         self.state = state or PageState()
+        self.room: Any = None  # the page's room (stepper.room.page), when the address has one
         self.link_settings = link_settings
         self._partitions = partitions
         self.controls = ControlBar(can_compute=source.can_compute, phases=phases)
@@ -122,10 +123,19 @@ class LessonApp:
         ``autostart=False`` it runs at the first Step instead (a second app on a page need not
         compete with the first for the machine); :meth:`start` starts it earlier.
         """
+        from stepper.room.page import claim_room
+
+        room = claim_room()  # ?room= publishes this app's run, ?follow= replays another's
+        if room is not None and room.follows:  # no Spark: the instructor's records replay
+            app = cls(room.follower_source(features), **{**options, "settings": ()})
+            room.attach(app)
+            return app
         source = LiveSource(stepper, features)
         if source.ready:
             options.setdefault("partitions", stepper.data.partitions)
         app = cls(source, **options)
+        if room is not None:
+            room.attach(app)
         if autostart:
             app.start()
         return app
