@@ -227,9 +227,9 @@ class PageRoom:
         previous = app.player.on_change
 
         def changed(position: Any) -> None:
+            self._changed(position)  # publish first: the followers draw while this page does
             if previous is not None:
                 previous(position)
-            self._changed(position)
 
         app.player.on_change = changed
         role = "follower" if self.follows else "instructor"
