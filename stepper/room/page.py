@@ -194,7 +194,7 @@ class PageRoom:
         self._published: list[IterationRecord] | None = None
         self._published_settings: dict[str, Any] | None = None
         self._publish_lock = threading.Lock()
-        self._applying = False
+        self._local = threading.local()  # .applying: this thread moves the page to live
         self.banner = widgets.HTML("")
         self.banner.add_class("stepper-room")
         self.live_button = widgets.Button(description="● Live", button_style="danger",
@@ -272,7 +272,7 @@ class PageRoom:
 
     def _changed(self, position: Any) -> None:
         if self.follows:
-            if not self._applying and self.instructor_position is not None:
+            if not getattr(self._local, "applying", False) and self.instructor_position is not None:
                 live = (position.iteration, position.phase) == self.instructor_position
                 if live != self.live:
                     self.live = live
@@ -384,11 +384,11 @@ class PageRoom:
             self.app.player.generation += 1  # the views redraw what they had cached
         if not self.live:  # the slider's range grows; the page stays where the attendee is
             position = self.app.player.position
-            self._applying = True
+            self._local.applying = True
             try:
                 self.app.player.seek(position.iteration, position.phase)
             finally:
-                self._applying = False
+                self._local.applying = False
 
     def _position(self, message: dict[str, Any]) -> None:
         self.instructor_position = (message["iteration"], message["phase"])
@@ -401,11 +401,11 @@ class PageRoom:
     def _apply_position(self) -> None:
         if self.instructor_position is not None:
             k, phase = self.instructor_position
-            self._applying = True
+            self._local.applying = True
             try:
                 self.app.player.seek(k, phase)
             finally:
-                self._applying = False
+                self._local.applying = False
         self._show_banner()
 
     def _state(self, state: dict[str, Any]) -> None:
