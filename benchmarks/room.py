@@ -42,7 +42,7 @@ import uuid
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "browser"))
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-from browser_pages import TOKEN, lesson_url, launched_chromium  # noqa: E402
+from browser_pages import TOKEN, launched_chromium, lesson_url  # noqa: E402
 from page_latency import free_port, start_voila, stop_voila  # noqa: E402
 
 LESSON = "02_distributed_gd"
@@ -173,7 +173,7 @@ def memory(followers: int, steps: int) -> dict:
         stop_voila(server)
 
 
-# -- latency: real browser pages ---------------------------------------------------------------------
+# -- latency: real browser pages ------------------------------------------------------------
 SEEN = """
 () => {
   window.__seen = [];
@@ -269,7 +269,8 @@ def main() -> int:
     if args.part in ("latency", "both"):
         lat = latency(args.pages, args.steps)
         out["latency"] = lat
-        fmt = (lambda v: "n/a" if v is None else f"{v * 1000:.0f} ms")
+        def fmt(v):
+            return ("n/a" if v is None else f"{v * 1000:.0f} ms")
         print(f"latency, instructor's position → shown on {lat['pages']} follower pages, "
               f"{lat['samples']} samples: p50 {fmt(lat['p50'])}, p95 {fmt(lat['p95'])} "
               f"(goal ≤ 1 s), max {fmt(lat['max'])}; steps into a new iteration "

@@ -12,6 +12,7 @@ a room that does not exist yet); a refusal that cannot pass (a wrong key) stops 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -48,7 +49,8 @@ class RoomClient:
         self.url = socket_url(server, room, role, key)
         self.on_message, self.on_problem, self.on_connected = on_message, on_problem, on_connected
         self.allowed = protocol.SERVER_TYPES
-        self.outgoing = protocol.INSTRUCTOR_TYPES if role == "instructor" else protocol.FOLLOWER_TYPES
+        self.outgoing = (protocol.INSTRUCTOR_TYPES if role == "instructor"
+                         else protocol.FOLLOWER_TYPES)
         self.connected = threading.Event()
         self.stopped = False
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -144,10 +146,8 @@ class RoomClient:
             return False
 
         def write() -> None:
-            try:
+            with contextlib.suppress(websocket.WebSocketClosedError):
                 socket.write_message(text)
-            except websocket.WebSocketClosedError:
-                pass
 
         loop.call_soon_threadsafe(write)
         return True

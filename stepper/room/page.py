@@ -291,9 +291,9 @@ class PageRoom:
             ready = time.time()
             settings = run_settings(self.app.source)
             settings["phases"] = bool(player.phases)
-            if settings != self._published_settings:
-                if client.send({"type": "settings", "settings": settings}):
-                    self._published_settings = settings
+            if (settings != self._published_settings
+                    and client.send({"type": "settings", "settings": settings})):
+                self._published_settings = settings
             published = self._published
             start = 0
             if published is not None:
@@ -430,7 +430,7 @@ class PageRoom:
             if self.instructor_position is None:
                 at = "waiting for the instructor's first step"
             else:
-                k, phase = self.instructor_position
+                k, _phase = self.instructor_position
                 at = f"the instructor is at iteration {k}"
             where = ("<b>live</b>" if self.live
                      else "exploring on your own: press ● Live to catch up")

@@ -21,6 +21,7 @@ the room's key.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -120,12 +121,10 @@ class RoomSocket(websocket.WebSocketHandler):
         self.close(4000 if retry else 4001, message[:100])
 
     def send(self, message: dict[str, Any]) -> None:
-        try:
+        with contextlib.suppress(websocket.WebSocketClosedError):
             self.write_message(protocol.encode(message))
-        except websocket.WebSocketClosedError:
-            pass
 
-    def open(self, name: str) -> None:  # type: ignore[override]
+    def open(self, name: str) -> None:
         try:
             protocol.check_name(name)
             role = self.get_argument("role", "follower")
@@ -190,7 +189,8 @@ class RoomSocket(websocket.WebSocketHandler):
         room = self.room
         if room is None:
             return
-        allowed = protocol.INSTRUCTOR_TYPES if self.role == "instructor" else protocol.FOLLOWER_TYPES
+        allowed = (protocol.INSTRUCTOR_TYPES if self.role == "instructor"
+                   else protocol.FOLLOWER_TYPES)
         try:
             message = protocol.parse(text, allowed)
             if self.role == "instructor":
@@ -246,6 +246,10 @@ def handlers(base_url: str, rooms: Rooms | None = None) -> list[tuple[str, type,
     from jupyter_server.utils import url_path_join
 
     rooms = rooms or Rooms()
-    timer = ioloop.PeriodicCallback(rooms.expire, 600_000)
+
+    def expire() -> None:
+        rooms.expire()
+
+    timer = ioloop.PeriodicCallback(expire, 600_000)
     timer.start()
     return [(url_path_join(base_url, PATH), RoomSocket, {"rooms": rooms})]

@@ -10,10 +10,10 @@ import uuid
 
 import pytest
 import websocket
+from test_room_protocol import record
 
 from stepper.room import protocol
 from stepper.room.client import RoomClient, socket_url
-from test_room_protocol import record
 
 
 def connect(server: str, room: str, role: str, key: str | None = None):
@@ -47,7 +47,7 @@ def open_room(server: str):
 
 
 def test_followers_get_what_the_instructor_publishes(room_server):
-    name, lead, key = open_room(room_server)
+    name, lead, _key = open_room(room_server)
     lead.send(protocol.encode({"type": "settings", "settings": {"algorithm": "gd"}}))
     lead.send(protocol.encode({"type": "records", "start": 0, "records": [record(1)],
                                "sent": time.time()}))
@@ -73,7 +73,7 @@ def test_followers_get_what_the_instructor_publishes(room_server):
 
 
 def test_a_follower_cannot_publish_and_a_bad_message_changes_nothing(room_server):
-    name, lead, key = open_room(room_server)
+    name, lead, _key = open_room(room_server)
     follower = connect(room_server, name, "follower")
     receive(follower), receive(follower)
     follower.send(protocol.encode({"type": "position", "iteration": 9, "phase": 0}))
@@ -113,7 +113,7 @@ def test_no_such_room_and_instructor_gone(room_server):
     error = receive(missing)
     assert error["type"] == "error" and error["retry"] is True
     assert "there is no room" in error["message"]
-    name, lead, key = open_room(room_server)
+    name, lead, _key = open_room(room_server)
     follower = connect(room_server, name, "follower")
     receive(follower), receive(follower)
     assert receive_until(follower, "presence")["instructor"] is True
@@ -124,7 +124,7 @@ def test_no_such_room_and_instructor_gone(room_server):
 
 
 def test_answers_are_counted_for_the_instructor(room_server):
-    name, lead, key = open_room(room_server)
+    name, lead, _key = open_room(room_server)
     lead.send(protocol.encode({"type": "state", "state": {"question": "q1", "state": "open"}}))
     followers = [connect(room_server, name, "follower") for _ in range(3)]
     for ws, choice in zip(followers, ("a", "b", "a"), strict=True):
@@ -145,7 +145,7 @@ def test_answers_are_counted_for_the_instructor(room_server):
 
 
 def test_oversized_message_closes_only_that_socket(room_server):
-    name, lead, key = open_room(room_server)
+    name, lead, _key = open_room(room_server)
     follower = connect(room_server, name, "follower")
     receive(follower), receive(follower)
     with pytest.raises((websocket.WebSocketException, OSError)):  # tornado closes it
@@ -160,7 +160,7 @@ def test_oversized_message_closes_only_that_socket(room_server):
 
 
 def test_the_kernels_client_follows_and_reports_problems(room_server):
-    name, lead, key = open_room(room_server)
+    name, lead, _key = open_room(room_server)
     got: list[dict] = []
     problems: list[str] = []
     arrived = threading.Event()
