@@ -88,7 +88,7 @@ class KernelPage:
                 text = self.socket.recv()
             except Exception:
                 return
-            if isinstance(text, str) and "stepper-room" in text:
+            if isinstance(text, str) and ("stepper-room" in text or "ROOM-AT" in text):
                 self.texts.append(text)
 
     def execute(self, code: str) -> None:
@@ -99,6 +99,14 @@ class KernelPage:
                    "content": {"code": code, "silent": False, "store_history": False,
                                "user_expressions": {}, "allow_stdin": False}}
         self.socket.send(json.dumps(message))
+
+    def reported_position(self) -> tuple[int, int] | None:
+        """What ``print("ROOM-AT", k, i)`` run in this page's kernel printed."""
+        for text in self.texts:
+            found = re.search(r"ROOM-AT (\d+) (\d+)", text)
+            if found and '"stream"' in text:
+                return int(found.group(1)), int(found.group(2))
+        return None
 
     def last_shown(self) -> tuple[int, int]:
         """The last (iteration, phase) this follower's kernel showed, from the instructor."""
@@ -150,19 +158,18 @@ def memory(followers: int, steps: int) -> dict:
             print(f"follower {number + 1}/{followers} rendered in "
                   f"{time.monotonic() - started:.1f} s", flush=True)
         code = "\n".join(["app.source.wait_ready(600)", "app.wait()"]
-                         + ["app.player.step(); app.wait()"] * steps)
+                         + ["app.player.step(); app.wait()"] * steps
+                         + ["p = app.player.position", "print('ROOM-AT', p.iteration, p.phase)"])
         lead.execute(code)
         deadline = time.monotonic() + 600
-        # the instructor's last position: `steps` phase moves from iteration 0
-        while time.monotonic() < deadline:
-            marks = [t for t in lead.texts if "stepper-room-lead" in t]
-            if marks and all(p.saw("data-iteration") for p in pages[1:]):
+        while lead.reported_position() is None and time.monotonic() < deadline:
+            time.sleep(1)
+        final = lead.reported_position() or (-1, -1)
+        while time.monotonic() < deadline:  # every follower shows the instructor's position
+            if all(p.last_shown() == final for p in pages[1:]):
                 break
             time.sleep(1)
-        time.sleep(5)  # the last messages drawn
-        shown = [p.last_shown() for p in pages[1:]]
-        final = max(shown)
-        followed = sum(1 for position in shown if position == final and final[0] > 0)
+        followed = sum(1 for p in pages[1:] if p.last_shown() == final)
         rss, uss, count = tree_memory(server.pid)
         return {"followers": followers, "followers_that_showed_a_step": followed,
                 "instructor_position": final,

@@ -423,6 +423,15 @@ class PageRoom:
         return urlunsplit((parts.scheme, parts.netloc, parts.path,
                            urlencode({"follow": self.name}), ""))
 
+    def server_origin(self) -> str | None:
+        """This server as the instructor's browser reached it (``http://host:port``)."""
+        request = os.environ.get("VOILA_REQUEST_URL")
+        if not request:
+            return None
+        parts = urlsplit(request)
+        return urlunsplit((parts.scheme, parts.netloc, os.environ.get("VOILA_BASE_URL", ""),
+                           "", "")).rstrip("/")
+
     def _show_banner(self) -> None:
         e = html.escape
         name = e(self.name or "")
@@ -448,11 +457,17 @@ class PageRoom:
         key = e(self.key or "…")
         follow = (f'attendees open <code>{e(address)}</code>' if address
                   else f"attendees add <code>?follow={name}</code> to this page's address")
+        origin = self.server_origin()
+        own = (f"<code>&amp;server={e(origin)}</code>" if origin
+               else "<code>&amp;server=</code> this server's address")
+        host = urlsplit(address or "").hostname or ""
+        if host in ("127.0.0.1", "localhost", "::1"):
+            own += f", with this machine's network address instead of {e(host)}"
         counts = "".join(
             f" · {e(q)}: " + ", ".join(f"{e(c)} × {n}" for c, n in sorted(cs.items()))
             for q, cs in self.counts.items())
         self.banner.value = (
             f'<span class="stepper-room-lead" data-key="{key}">Room <b>{name}</b> · {follow} '
-            f"(on their own machine, add <code>&amp;server=</code> this server's address) · "
+            f"(on their own machine, add {own}) · "
             f"key <code>{key}</code> (reload with <code>&amp;key={key}</code> to keep the room) · "
             f"{self.followers} following{counts}</span>")
