@@ -115,3 +115,32 @@ def test_a_follower_without_a_room(room_server):
     app = LessonApp(nowhere.follower_source(3), views=("loss",))
     nowhere.attach(app)
     assert "no room server is known" in errors(app)
+
+
+def test_a_followers_live_app_never_builds_its_stepper(room_server, replay, monkeypatch):
+    """``LessonApp.live`` on a ``?follow=`` page: the factory (Spark) is never called, even
+    when Step is pressed; the page replays the instructor's records instead."""
+    import stepper.room.page as page
+    from stepper.ui import LessonApp
+
+    name = "s" + uuid.uuid4().hex[:8]
+    lead_room = PageRoom(read_address(f"room={name}&server={room_server}"))
+    lead = LessonApp.replay(replay, views=("loss",))
+    lead_room.attach(lead)
+    until(lambda: lead_room.key is not None, "the room's key")
+    built = []
+    monkeypatch.setattr(page, "_claimed", False)  # one room per kernel: this test's turn
+    monkeypatch.setenv("QUERY_STRING", f"follow={name}&server={room_server}")
+    app = LessonApp.live(lambda: built.append("Spark") or 1 / 0, features=3, views=("loss",))
+    assert app.room is not None and app.room.follows
+    until(lambda: len(app.player.history()) == 8, "the records")
+    lead.player.step()
+    until(lambda: at(app) == at(lead), "the instructor's step")
+    app.start()
+    for _ in range(12):
+        app.player.step()
+    app.wait()
+    assert built == [] and errors(app) == ""
+    assert LessonApp.live(lambda: 1, features=3, autostart=False).room is None  # claimed once
+    app.room.client.close()
+    lead_room.client.close()
