@@ -268,6 +268,10 @@ class PageRoom:
             self._published_settings = None
         if self.app is not None and self.app.player.history():
             self._publish()
+        client = self.client
+        if client is not None:
+            for state in list(self.states.values()):  # the questions, after a reconnect
+                client.send({"type": "state", "state": state})
         self._show_banner()
 
     def _changed(self, position: Any) -> None:
