@@ -190,6 +190,7 @@ SEEN = """
       const key = el.dataset.sent + '/' + el.dataset.iteration + '/' + el.dataset.phase;
       if (!window.__seen.some(s => s.key === key)) {
         window.__seen.push({key, sent: parseFloat(el.dataset.sent), at: Date.now() / 1000,
+                            received: parseFloat(el.dataset.received),
                             iteration: parseInt(el.dataset.iteration)});
       }
     }
@@ -235,13 +236,14 @@ def latency(pages: int, steps: int) -> dict:
                     " !== before", arg=[app, before], timeout=TIMEOUT_MS)
                 lead.wait_for_timeout(1200)
             lead.wait_for_timeout(3000)
-            samples, iteration_samples = [], []
+            samples, iteration_samples, transport = [], [], []
             for page in followers:
                 seen = page.evaluate("() => window.__seen")
                 last = None
                 for item in seen:
                     delay = item["at"] - item["sent"]
                     samples.append(delay)
+                    transport.append(item["received"] - item["sent"])
                     if last is not None and item["iteration"] != last:
                         iteration_samples.append(delay)
                     last = item["iteration"]
@@ -251,6 +253,8 @@ def latency(pages: int, steps: int) -> dict:
             "p50": statistics.median(samples) if samples else None,
             "p95": percentile(samples, 0.95) if samples else None,
             "max": max(samples) if samples else None,
+            "transport_p50": statistics.median(transport) if transport else None,
+            "transport_p95": percentile(transport, 0.95) if transport else None,
             "new_iteration_samples": len(iteration_samples),
             "new_iteration_p95": (percentile(iteration_samples, 0.95) if iteration_samples
                                   else None)}
@@ -281,7 +285,10 @@ def main() -> int:
         print(f"latency, instructor's position → shown on {lat['pages']} follower pages, "
               f"{lat['samples']} samples: p50 {fmt(lat['p50'])}, p95 {fmt(lat['p95'])} "
               f"(goal ≤ 1 s), max {fmt(lat['max'])}; steps into a new iteration "
-              f"({lat['new_iteration_samples']}): p95 {fmt(lat['new_iteration_p95'])}")
+              f"({lat['new_iteration_samples']}): p95 {fmt(lat['new_iteration_p95'])}; of which "
+              f"instructor → follower's kernel p50 {fmt(lat['transport_p50'])}, p95 "
+              f"{fmt(lat['transport_p95'])} (the rest: the follower's kernel draws, the "
+              f"browser shows)")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(out, f, indent=2)

@@ -186,6 +186,7 @@ class PageRoom:
         self.followers = 0
         self.instructor_position: tuple[int, int] | None = None
         self.sent: float | None = None
+        self.received: float | None = None  # this kernel's clock when the position arrived
         self.states: dict[str, dict[str, Any]] = {}
         self.settings: dict[str, Any] = {}
         self.counts: dict[str, dict[str, int]] = {}
@@ -396,7 +397,7 @@ class PageRoom:
 
     def _position(self, message: dict[str, Any]) -> None:
         self.instructor_position = (message["iteration"], message["phase"])
-        self.sent = message.get("sent")
+        self.sent, self.received = message.get("sent"), time.time()
         if self.live:
             self._apply_position()
         else:
@@ -452,6 +453,8 @@ class PageRoom:
             shown = (f' data-iteration="{position.iteration}" data-phase="{position.phase}"'
                      if position is not None else "")
             stamp = f' data-sent="{self.sent:.6f}"' if self.sent is not None else ""
+            if self.received is not None:
+                stamp += f' data-received="{self.received:.6f}"'
             self.banner.value = (
                 f'<span class="stepper-room-follow" data-live="{int(self.live)}"{shown}{stamp}>'
                 f"Following room <b>{name}</b> · {e(at)} · {where}{e(gone)}</span>")
