@@ -387,6 +387,10 @@ class PageRoom:
         records = [_record(d) for d in data]
         if self.app.source.splice(start, records):
             self.app.player.generation += 1  # the views redraw what they had cached
+        if records:  # draw the newest iteration's phases now, before the instructor shows them
+            newest = start + len(records)
+            threading.Thread(target=self._guarded(lambda: self.app.prerender(newest)),
+                             daemon=True, name="room-prerender").start()
         if not self.live:  # the slider's range grows; the page stays where the attendee is
             position = self.app.player.position
             self._local.applying = True
