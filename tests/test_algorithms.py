@@ -21,10 +21,10 @@ from stepper.algorithms import (
 )
 from stepper.errors import ConfigError
 from stepper.local import run_local
+from stepper.pages.catalog import method_label, method_rule, missing_words
+from stepper.pages.phases import phases_of
 from stepper.reduce import expected_tree
 from stepper.trace import FORMAT_VERSION, load_trace
-from stepper.ui.catalog import method_label, method_rule, missing_words
-from stepper.ui.phases import phases_of
 
 
 @pytest.fixture(scope="module")

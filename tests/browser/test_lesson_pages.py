@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NOTEBOOKS = sorted(glob.glob(os.path.join(LESSONS, "*.ipynb")))
 NAMES = [os.path.splitext(os.path.basename(p))[0] for p in NOTEBOOKS]
-BAR_MARKERS = ("LessonApp", ".explorer(")
+BAR_MARKERS = ("LessonApp", ".explorer(", ".stepper(")
 
 
 def has_control_bar(name: str) -> bool:

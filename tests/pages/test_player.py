@@ -10,8 +10,9 @@ import threading
 
 import pytest
 
-from stepper.errors import StepperError
-from stepper.ui import LiveSource, Player, Position, RecordedSource, describe_error
+from stepper.errors import StepperError, one_line
+from stepper.pages.kit.player import LiveSource, Player, RecordedSource
+from stepper.pages.phases import Position
 
 
 def test_step_and_back_walk_a_recorded_run(local_replay):
@@ -72,18 +73,18 @@ def test_pause_stops_play(local_replay):
 
 
 def test_error_messages_are_one_line():
-    assert describe_error(StepperError("lr=-1 is not valid: a positive number")) == \
+    assert one_line(StepperError("lr=-1 is not valid: a positive number")) == \
         "lr=-1 is not valid: a positive number"
-    assert describe_error(ValueError("bad\nsecond line")) == "ValueError: bad"
-    assert describe_error(KeyError()) == "KeyError"
+    assert one_line(ValueError("bad\nsecond line")) == "ValueError: bad"
+    assert one_line(KeyError()) == "KeyError"
 
 
 # -- live: a real Stepper ----------------------------------------------------------------------
 @pytest.fixture()
 def live(sc, data_2d):
     from stepper.algorithms import Settings
+    from stepper.pages.lesson2_lab import make_stepper
     from stepper.problems import Problem
-    from stepper.ui.lesson2 import make_stepper
 
     X, y = data_2d
     return make_stepper(X, y, 4, Problem("logistic"), Settings(algorithm="gd", lr=1.0, depth=1),
@@ -103,6 +104,44 @@ def test_step_computes_on_a_background_thread_and_never_twice(live):
     assert len(live.records) == 1
     assert player.position == Position(1, 0)
     assert player.readout() == "Iteration 1 · broadcast"
+
+
+@pytest.mark.spark
+def test_a_step_pressed_while_spark_starts_is_queued_then_run(live):
+    """Step while the Stepper is still being built (Spark starting): the press is kept, the
+    page says so, and iteration 1 is computed once Spark is ready."""
+    gate = threading.Event()
+    messages: list[str | None] = []
+
+    def build():
+        gate.wait(30)  # Spark starting and the data loading take this long
+        return live
+
+    source = LiveSource(build)
+    player = Player(source, on_busy=lambda busy, text: messages.append(text if busy else None))
+    player.run_task(source.build, message="Starting Spark…")
+    assert player.step() == "queued"
+    assert messages[-1] == "Step queued: Spark is starting…"
+    assert player.history() == []
+    gate.set()
+    player.wait()
+    assert player.computed == 1 and len(live.records) == 1
+    assert player.position == Position(1, 0)
+    assert player.step(queue=False) == "moved"  # Play's steps are never queued
+
+
+def test_a_step_queued_behind_a_failing_start_is_dropped():
+    source = LiveSource(lambda: (_ for _ in ()).throw(RuntimeError("no Java found")))
+    errors: list[str] = []
+    player = Player(source, on_error=errors.append)
+    gate = threading.Event()
+    player.run_task(lambda: gate.wait(30))
+    player.run_task(source.build)
+    assert player.step() == "queued"
+    gate.set()
+    player.wait()
+    assert errors == ["RuntimeError: no Java found"]
+    assert player.computed == 0 and player.position == Position(0, 0)
 
 
 @pytest.mark.spark

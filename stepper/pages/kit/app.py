@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import threading
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,13 +17,14 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from stepper.errors import StepperError
-from stepper.ui.controls import KEYBOARD_JS, ControlBar
-from stepper.ui.phases import Position
-from stepper.ui.player import LiveSource, Player, RecordedSource, describe_error
-from stepper.ui.state_url import PageState, state_query
-from stepper.ui.style import set_page_presenter, set_present_class, style_widget
-from stepper.ui.views import (
+from stepper.errors import StepperError, one_line
+from stepper.pages.kit.controls import KEYBOARD_JS, ControlBar
+from stepper.pages.kit.errors import ErrorBox, guard
+from stepper.pages.kit.player import LiveSource, Player, RecordedSource
+from stepper.pages.kit.state_url import PageState, state_query
+from stepper.pages.kit.style import set_page_presenter, set_present_class, style_widget
+from stepper.pages.phases import Position
+from stepper.pages.views import (
     BarsView,
     BoundaryView,
     ContourSpec,
@@ -38,6 +38,8 @@ from stepper.ui.views import (
 )
 
 DEFAULT_VIEWS = ("flow", "gradients", "tree", "timeline", "loss")
+PLAIN_VIEWS: dict[str, Callable[[], View]] = {"flow": FlowView, "tree": TreeView,
+                                              "timeline": TimelineView, "loss": LossView}
 
 
 @dataclass
@@ -89,8 +91,8 @@ class LessonApp:
         self._render_lock = threading.RLock()
         self._syncing = False
         self._failed_on_purpose = False
-        self.error = widgets.HTML("", layout=widgets.Layout(display="none"))
-        self.error.add_class("stepper-error")
+        self.errors = ErrorBox()
+        self.error = self.errors.widget
         self.link = widgets.HTML("")
         self.link.add_class("stepper-secondary")
         self.link.add_class("stepper-link")
@@ -161,31 +163,26 @@ class LessonApp:
         return cls(RecordedSource(records, algorithm), **options)
 
     def _make_views(self, names, contour, boundary, feature_names) -> list[View]:
+        """The views named (or given) in order; "gradients" and "contour" share one contour
+        view on 2-D weights, "gradients" is bars per partition otherwise."""
         views: list[View] = []
         contour_view: ContourView | None = None
         for name in names:
             if isinstance(name, View):
                 views.append(name)
-            elif name == "flow":
-                views.append(FlowView())
-            elif name in ("gradients", "contour"):
-                if contour is not None:
-                    if contour_view is None:
-                        contour_view = ContourView(contour)
-                        views.append(contour_view)
-                elif name == "gradients":
-                    views.append(BarsView(list(feature_names or [])))
-            elif name == "tree":
-                views.append(TreeView())
-            elif name == "timeline":
-                views.append(TimelineView())
-            elif name == "loss":
-                views.append(LossView())
+            elif name in PLAIN_VIEWS:
+                views.append(PLAIN_VIEWS[name]())
+            elif name in ("gradients", "contour") and contour is not None:
+                if contour_view is None:
+                    contour_view = ContourView(contour)
+                    views.append(contour_view)
+            elif name == "gradients":
+                views.append(BarsView(list(feature_names or [])))
             elif name == "boundary":
                 if boundary is None:
                     raise StepperError("the boundary view needs boundary=(X, y)")
                 views.append(BoundaryView(*boundary))
-            else:
+            elif name != "contour":  # a contour without a ContourSpec: nothing to draw
                 raise StepperError(f"unknown view {name!r}: flow, gradients, contour, tree, "
                                    "timeline, loss or boundary")
         return views
@@ -273,14 +270,7 @@ class LessonApp:
 
     def _guard(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         """``fn`` with any exception turned into a message in the page."""
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return fn(*args, **kwargs)
-            except Exception as exc:
-                traceback.print_exc()
-                self.show_error(describe_error(exc))
-                return None
-        return guarded
+        return guard(fn, lambda exc: self.show_error(one_line(exc)))
 
     def _slid(self, change: dict) -> None:
         if self._syncing:
@@ -325,8 +315,8 @@ class LessonApp:
             self.wait()
             if self.player.last_error is not None:
                 break
-        if self.error.layout.display != "none" or self.player.last_error is not None:
-            raise StepperError(self.player.last_error or html.unescape(self.error.value))
+        if self.errors.shown or self.player.last_error is not None:
+            raise StepperError(self.player.last_error or self.errors.messages[-1])
         self.player.seek(len(self.player.history()))
 
 
@@ -357,14 +347,10 @@ class LessonApp:
 
     def show_error(self, text: str, heading: str = "Something went wrong:") -> None:
         """Show ``text`` (one readable line) in the page's message box."""
-        self.error.value = (f"<b>{html.escape(heading)}</b> {html.escape(text)} "
-                            f"<i>(the page still works)</i>")
-        self.error.layout.display = "block"
+        self.errors.show_line(text, heading)
 
     def clear_error(self) -> None:
-        if self.error.layout.display != "none":
-            self.error.layout.display = "none"
-            self.error.value = ""
+        self.errors.clear()
 
     # -- rendering --------------------------------------------------------------------------------
     def _busy(self, busy: bool, text: str | None = None) -> None:
@@ -381,7 +367,7 @@ class LessonApp:
             if isinstance(self.source, LiveSource) and not self.source.ready and not text:
                 message = "Loading the data on Spark first (the first time only)…"
             self.controls.status.value = f'<span class="stepper-busy">{message}</span>'
-        if message.startswith(("Starting", "Loading")):  # the JVM start: show the seconds
+        if message.startswith(("Starting", "Loading", "Step queued")):  # show the seconds
             threading.Thread(target=self._tick_elapsed, args=(turn, message), daemon=True,
                              name="stepper-elapsed").start()
 
@@ -476,11 +462,3 @@ class LessonApp:
 
         display(self.widget)
         display(HTML(KEYBOARD_JS))
-
-
-def in_voila() -> bool:
-    """Whether this kernel serves a Voilà page (else: a notebook, nbclient, nbconvert)."""
-    import os
-
-    return any(os.environ.get(name) for name in ("VOILA_BASE_URL", "VOILA_SERVER_URL",
-                                                  "VOILA_KERNEL_ID"))

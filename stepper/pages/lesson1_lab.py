@@ -12,10 +12,6 @@ net both; the intercept is not penalized.
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
-import threading
 import time
 from dataclasses import dataclass
 from html import escape
@@ -23,13 +19,13 @@ from html import escape
 import numpy as np
 
 from stepper.algorithms import Settings, resolve
-from stepper.errors import DataError
-from stepper.lessons_support.metrics import accuracy, confusion_matrix, predict
 from stepper.local import LocalPath, lipschitz_step, run_local
+from stepper.pages.catalog import method_label
+from stepper.pages.kit.data import Data2D, load_2d
+from stepper.pages.kit.figures import big_fonts, new_figure, png
+from stepper.pages.kit.metrics import accuracy, confusion_matrix, predict
+from stepper.pages.kit.widgets import table_html
 from stepper.problems import Problem
-from stepper.ui.catalog import method_label
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 REGULARIZATIONS: dict[str, Problem] = {
     "none": Problem(),
@@ -58,59 +54,6 @@ MINIBATCH_FRACTION = 0.01  # ≈ 10 of the 1000 training rows, as in the worksho
 STEPS = 200
 NEWTON_STEPS = 12
 GAP_FLOOR = 1e-16
-
-
-def data_dir() -> str:
-    """``$STEPPER_DATA_DIR`` if set, else the repository's ``data`` folder."""
-    return os.environ.get("STEPPER_DATA_DIR") or os.path.join(ROOT, "data")
-
-
-def read_labelled_csv(path: str) -> tuple[np.ndarray, np.ndarray]:
-    """Rows ``label,x1,…`` (no header) as (X, y) with numpy; labels must be ±1."""
-    if not os.path.exists(path):
-        raise DataError("no such file", path=path)
-    table = np.loadtxt(path, delimiter=",", ndmin=2)
-    if table.shape[0] == 0 or table.shape[1] < 2:
-        raise DataError("expected rows 'label,x1,x2,…' with at least one feature", path=path)
-    y = table[:, 0]
-    bad = np.flatnonzero(~np.isin(y, (-1.0, 1.0)))
-    if bad.size:
-        raise DataError(f"label {y[bad[0]]:g} is not −1 or +1", path=path, line=int(bad[0]) + 1,
-                        column=1)
-    return table[:, 1:], y
-
-
-@dataclass(frozen=True)
-class Data2D:
-    """Training and test sets, standardized with the training statistics, intercept first."""
-
-    X: np.ndarray
-    y: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    raw: np.ndarray
-    raw_test: np.ndarray
-    mean: np.ndarray
-    std: np.ndarray
-
-    @property
-    def mask(self) -> np.ndarray:
-        """Penalized coordinates: all but the intercept."""
-        return np.array([0.0, *np.ones(self.X.shape[1] - 1)])
-
-
-def with_intercept(raw: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
-    """[1, (x − mean) / std] for every row."""
-    return np.hstack([np.ones((raw.shape[0], 1)), (raw - mean) / std])
-
-
-def load_2d(train: str | None = None, test: str | None = None) -> Data2D:
-    """The workshop's 2-D data, standardized with the training set's statistics."""
-    raw, y = read_labelled_csv(train or os.path.join(data_dir(), "logistic2d_train.csv"))
-    raw_test, y_test = read_labelled_csv(test or os.path.join(data_dir(), "logistic2d_test.csv"))
-    mean, std = raw.mean(axis=0), raw.std(axis=0)
-    return Data2D(with_intercept(raw, mean, std), y, with_intercept(raw_test, mean, std), y_test,
-                  raw, raw_test, mean, std)
 
 
 def numeric_gradient(f, w: np.ndarray, h: float = 1e-6) -> np.ndarray:
@@ -244,8 +187,6 @@ def data_figure(lab: Lab1) -> bytes:
 
 def _data_figure(lab: Lab1) -> bytes:
     """The raw training data with the rule that generated it, 2 + 3·x1 − x2 = 0."""
-    from stepper.ui.figures import new_figure
-
     d = lab.data
     fig = new_figure(7.5, 5.0)
     ax = fig.add_subplot()
@@ -263,29 +204,6 @@ def _data_figure(lab: Lab1) -> bytes:
     return png(fig)
 
 
-FIGURE_LOCK = threading.RLock()
-
-
-@contextlib.contextmanager
-def big_fonts():
-    """The lessons' large fonts (``stepper.ui.figures.FONT``) for figures built or drawn
-    inside. Holds one lock: matplotlib's settings are global, and the page's sections are
-    drawn on a background thread while callbacks draw on the kernel's thread."""
-    import matplotlib
-
-    from stepper.ui.figures import FONT
-
-    with FIGURE_LOCK, matplotlib.rc_context(FONT):
-        yield
-
-
-def png(figure) -> bytes:
-    """PNG bytes of a whole figure: one draw (the layout is constrained), fast compression."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
-
-
 def fmt(values: np.ndarray, digits: int = 4) -> str:
     return "(" + ", ".join(f"{v:.{digits}f}" for v in np.asarray(values, dtype=float)) + ")"
 
@@ -293,8 +211,6 @@ def fmt(values: np.ndarray, digits: int = 4) -> str:
 def oracles_html(lab: Lab1, regularization: str = "none") -> str:
     """The three oracles at w = 0 and w*, checked against finite differences; the Hessian's
     spectrum and condition number; the bound L against the true curvature."""
-    from stepper.lessons_support.page import table_html
-
     d = lab.data
     w0 = np.zeros(d.X.shape[1])
     w_star, j_star = lab.optimum(regularization)
@@ -332,8 +248,6 @@ def oracles_html(lab: Lab1, regularization: str = "none") -> str:
 
 def newton_html(lab: Lab1, regularization: str = "none", steps: int = 8) -> str:
     """Newton from w = 0: J and ‖∇J‖ per iteration (the digits double once close)."""
-    from stepper.lessons_support.page import table_html
-
     d = lab.data
     path = run_local(lab.problem(regularization), Settings(algorithm="newton", lr=1.0), d.X, d.y,
                      steps, intercept=True)
@@ -370,8 +284,6 @@ def learning_rate_figure(lab: Lab1) -> bytes:
 
 def _learning_rate_figure(lab: Lab1) -> bytes:
     """Left: J over the first 30 iterations (overshoot visible); right: J − J* in log scale."""
-    from stepper.ui.figures import new_figure
-
     fig = new_figure(13.0, 5.0)
     left, right = fig.subplots(1, 2)
     colours = ["#9aa5b1", "#1f77b4", "#2ca02c", "#d62728"]
@@ -412,8 +324,6 @@ def comparison_figure(lab: Lab1, regularization: str = "none", seed: int = 0) ->
 
 def _comparison_figure(lab: Lab1, regularization: str, seed: int) -> bytes:
     """J(w_k) − J* against k for every method (log scale)."""
-    from stepper.ui.figures import new_figure
-
     fig = new_figure(12.0, 5.6)
     ax = fig.add_subplot()
     for label, key, run in comparison_runs(lab, regularization, seed):
@@ -432,8 +342,6 @@ def _comparison_figure(lab: Lab1, regularization: str, seed: int) -> bytes:
 
 def regularization_html(lab: Lab1) -> str:
     """w*, ‖w*‖, J* and accuracies for each regularization (optimum by Newton)."""
-    from stepper.lessons_support.page import table_html
-
     rows = []
     for key in REGULARIZATIONS:
         w, j = lab.optimum(key)
@@ -463,8 +371,6 @@ def gradient_seconds(lab: Lab1, rows: int | None, hessian: bool = False,
 
 def tradeoff_html(lab: Lab1) -> str:
     """The workshop's conclusion table, with this machine's measurements next to the theory."""
-    from stepper.lessons_support.page import table_html
-
     d = lab.data
     n, dim = d.X.shape
     runs = {key: run for _label, key, run in comparison_runs(lab)}

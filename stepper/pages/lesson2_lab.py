@@ -1,8 +1,5 @@
 """What lesson 2's page computes (kept here so the notebook stays thin and this stays tested).
 
-* :func:`load_2d`: the workshop's 2-D data, standardized with an intercept, in numpy (the page
-  draws its contour before Spark has started);
-* :func:`optimum`: w* by Newton's method on one machine (the star on the contour);
 * :func:`make_stepper`: the distributed run on ``partitions`` partitions;
 * :func:`slow_partition_oracle`: a partition that takes longer, to see the barrier;
 * :func:`compare_partitionings`: the same iterations on different partitionings;
@@ -19,21 +16,9 @@ from typing import Any
 import numpy as np
 
 from stepper.algorithms import Settings
-from stepper.lessons_support.lab1 import read_labelled_csv, with_intercept
-from stepper.local import run_local
+from stepper.errors import StepperError
+from stepper.pages.kit.app import Setting
 from stepper.problems import Problem
-
-
-def load_2d(path: str) -> tuple[np.ndarray, np.ndarray]:
-    """``label,x1,x2`` rows → (X with an intercept column then standardized x1, x2; y ±1)."""
-    raw, y = read_labelled_csv(path)
-    return with_intercept(raw, raw.mean(axis=0), raw.std(axis=0)), y
-
-
-def optimum(problem: Problem, X: np.ndarray, y: np.ndarray, steps: int = 25) -> np.ndarray:
-    """w* by Newton's method in numpy (no Spark)."""
-    path = run_local(problem, Settings(algorithm="newton", lr=1.0), X, y, steps, intercept=True)
-    return path.weights[-1]
 
 
 def make_stepper(X: np.ndarray, y: np.ndarray, partitions: int, problem: Problem,
@@ -140,8 +125,6 @@ def prepare_churn(path: str, *, partitions: int = 4, keep_fraction: float = 0.1,
 def settings_from_state(state: Any, **defaults: Any) -> tuple[Settings, int]:
     """The run's settings and partition count from the page URL, defaults where absent or
     invalid (a problem is then added to ``state.problems`` for the page to show)."""
-    from stepper.errors import StepperError
-
     chosen = dict(defaults)
     partitions = int(chosen.pop("partitions", 8))
     chosen.update(state.settings())
@@ -175,8 +158,6 @@ def repartition(stepper: Any, X: np.ndarray, y: np.ndarray, partitions: int) -> 
 def run_settings(get_stepper: Callable[[], Any], X: np.ndarray, y: np.ndarray,
                  settings: Settings, partitions: int) -> list:
     """The page's dropdowns: algorithm, step size, partitions, tree depth, batch, slow task."""
-    from stepper.ui.app import Setting
-
     def setter(name: str) -> Callable[[Any], None]:
         return lambda value: get_stepper().set(**{name: value})
 

@@ -1,11 +1,13 @@
 """The control bar's logic, without widgets: a view position over recorded iterations.
 
-A :class:`Player` moves a :class:`~stepper.ui.phases.Position` (iteration, phase) through the
+A :class:`Player` moves a :class:`~stepper.pages.phases.Position` (iteration, phase) through the
 iterations its *source* has recorded. Step reveals the next phase; past the last recorded phase
 it asks the source to compute a new iteration (a Spark job) on a background thread, so the
 kernel keeps handling clicks: Pause, Back and the slider stay usable while Spark works. Only one
 computation runs at a time; a Step clicked meanwhile is ignored, and Play waits for each
-computation before the next (it never queues work). Back, First, Last and seeking only read
+computation before the next (it never queues work). A Step clicked while other work runs (Spark
+starting, the data loading, a setting being applied) is queued instead: it runs once that work
+is done, and the page says so ("Step queued: …"). Back, First, Last and seeking only read
 recorded iterations: no Spark.
 
 Sources: :class:`LiveSource` wraps a :class:`~stepper.engine.Stepper`; :class:`RecordedSource`
@@ -23,13 +25,8 @@ from typing import Any
 import numpy as np
 
 from stepper.errors import StepperError, one_line
+from stepper.pages.phases import Phase, Position, phases_of, readout_text
 from stepper.trace import IterationRecord
-from stepper.ui.phases import Phase, Position, phases_of, readout_text
-
-
-def describe_error(exc: BaseException) -> str:
-    """One readable line for a person (see :func:`stepper.errors.one_line`)."""
-    return one_line(exc)
 
 
 class LiveSource:
@@ -169,6 +166,8 @@ class Player:
         self._prefetching = False
         self._pending_jump = False
         self._deferred: str | None = None
+        self._queued = False  # a Step pressed while a task (not an iteration) ran
+        self._task_running = False
         self.generation = 0  # bumped when recorded iterations are replaced (reset, settings)
         self.computed = 0  # how many iterations this player asked the source to compute
         self.last_error: str | None = None
@@ -222,15 +221,17 @@ class Player:
                 self._report(exc)
 
     def _report(self, exc: BaseException) -> None:
-        self.last_error = describe_error(exc)
+        self.last_error = one_line(exc)
         traceback.print_exc()  # the kernel log keeps the details; the page shows one line
         if self.on_error is not None:
             self.on_error(self.last_error)
 
-    def step(self) -> str:
+    def step(self, queue: bool = True) -> str:
         """Next phase, next recorded iteration, or compute one. Returns what it did:
-        ``"moved"``, ``"computing"``, ``"busy"`` (a computation is running), ``"failed"`` (a
-        computation made ahead of time failed: its message is reported now) or ``"end"``."""
+        ``"moved"``, ``"computing"``, ``"busy"`` (a computation is running), ``"queued"`` (a
+        task such as Spark's start is running: with ``queue`` the Step runs once it is done),
+        ``"failed"`` (a computation made ahead of time failed: its message is reported now) or
+        ``"end"``."""
         with self._lock:
             k, i = self._position.iteration, self._position.phase
             history = self.history()
@@ -254,6 +255,10 @@ class Player:
                 if self._prefetching:
                     self._pending_jump = True  # show it as soon as it is ready
                     return "computing"
+                if self._task_running and queue:
+                    self._queued = True
+                    self._set_busy(True, self._queued_message())
+                    return "queued"
                 return "busy"
             self._start_compute()
             return "computing"
@@ -282,6 +287,19 @@ class Player:
             except Exception as exc:
                 self._report(exc)
 
+    def _queued_message(self) -> str:
+        if getattr(self.source, "ready", True):
+            return "Step queued: it runs once Spark is free…"
+        return "Step queued: Spark is starting…"
+
+    def _run_queued_step(self) -> None:
+        """After the last task: the Step pressed meanwhile, if any."""
+        with self._lock:
+            if not self._queued or self._worker is not None:
+                return
+            self._queued = False
+        self.step(queue=False)
+
     def run_task(self, fn: Callable[[], None], on_error: Callable[[], None] | None = None,
                  message: str = "Spark is working…") -> threading.Thread:
         """Run ``fn`` off the main thread, after any running computation, as the only work:
@@ -293,10 +311,11 @@ class Player:
             def work() -> None:
                 if previous is not None:
                     previous.join()
-                self._set_busy(True, message)
+                self._set_busy(True, self._queued_message() if self._queued else message)
                 try:
                     fn()
                 except Exception as exc:
+                    self._queued = False  # the Step waited for this work, which failed
                     self._report(exc)
                     if on_error is not None:
                         try:
@@ -307,10 +326,13 @@ class Player:
                     with self._lock:
                         if self._worker is threading.current_thread():
                             self._worker = None
+                            self._task_running = False
                     self._set_busy(False)
+                    self._run_queued_step()
 
             thread = threading.Thread(target=work, daemon=True, name="stepper-task")
             self._worker = thread
+            self._task_running = True
             thread.start()
         return thread
 
@@ -325,7 +347,7 @@ class Player:
             with self._lock:
                 defer = prefetch and not self._pending_jump
                 if defer:  # nobody asked for it yet: tell when they do
-                    self._deferred = describe_error(exc)
+                    self._deferred = one_line(exc)
                     traceback.print_exc()
             if not defer:
                 self._playing = False
@@ -436,7 +458,7 @@ class Player:
         try:
             while self._playing:
                 started = time.monotonic()
-                outcome = self.step()
+                outcome = self.step(queue=False)
                 if outcome == "computing":
                     self.wait()
                     if self.last_error is not None and not self._playing:

@@ -1,8 +1,11 @@
-"""The lesson pages' UI kit: one control bar, views linked to the current step, presenter mode.
+"""The lesson pages' kit: one control bar, views linked to the current step, presenter mode.
 
-Quick start (a lesson notebook stays this thin)::
+Quick start (what a lesson page class such as :class:`stepper.pages.lesson2.Lesson2Page` does)::
 
-    from stepper.ui import ContourSpec, LessonApp, in_voila, read_state
+    from stepper.pages.kit.app import LessonApp
+    from stepper.pages.kit.environment import in_voila
+    from stepper.pages.kit.state_url import read_state
+    from stepper.pages.views import ContourSpec
 
     state = read_state()                       # ?present=1&algorithm=...&lr=...&seed=...
     app = LessonApp.live(build_stepper,        # a Stepper, or a function that builds one
@@ -17,12 +20,13 @@ Quick start (a lesson notebook stays this thin)::
         app.exercise(iterations=2)
 
     # A recorded run (no Spark): a Replay, a trace file, a list of IterationRecord, a local run
-    from stepper.ui import LessonApp, replay_from_local
+    from stepper.pages.kit.local_replay import replay_from_local
     path = run_local(problem, settings, X, y, steps=200)          # stepper.local.LocalPath
     app = LessonApp.replay(replay_from_local(path, problem, X, y), views=("loss", "contour"),
                            contour=ContourSpec(problem, X, y, w_star))
 
-What each part is (all importable from ``stepper.ui``):
+What each part is (each from its own module of ``stepper.pages.kit``; the views from
+:mod:`stepper.pages.views`, the phases from :mod:`stepper.pages.phases`):
 
 ``LessonApp``
     The widget (``app.widget``; a ``LessonApp`` also displays itself). ``LessonApp.live(stepper,
@@ -50,8 +54,9 @@ What each part is (all importable from ``stepper.ui``):
 ``Player``
     The logic behind the bar, without widgets (unit-testable): a view position (iteration,
     phase) over the recorded iterations; Step reveals the next phase or computes the next
-    iteration on a background thread (never two at once, Play never queues); Back, First, Last
-    and seek only read recorded iterations.
+    iteration on a background thread (never two at once, Play never queues); a Step pressed
+    while Spark starts (or other page work runs) is queued and runs once it is done; Back,
+    First, Last and seek only read recorded iterations.
 ``phases_of(record)`` / ``readout_text(position, record)``
     The phases of one recorded iteration (broadcast, map p of P, reduce level l, update) with a
     one-line narration each.
@@ -75,55 +80,3 @@ the current step), ``"contour"`` (the trajectory on the loss contour, 2-D only),
 Figures are PNG bytes swapped into ``ipywidgets.Image`` (or SVG into ``ipywidgets.HTML``): they
 update in place, never with ``clear_output``.
 """
-
-from stepper.ui.app import LessonApp, Setting, in_voila
-from stepper.ui.controls import ControlBar
-from stepper.ui.local_replay import replay_from_local
-from stepper.ui.phases import Phase, Position, phases_of, readout_text
-from stepper.ui.player import LiveSource, Player, RecordedSource, describe_error
-from stepper.ui.state_url import PageState, read_state, state_query
-from stepper.ui.views import (
-    BarsView,
-    BoundaryView,
-    ConfusionView,
-    ContourSpec,
-    ContourView,
-    ExtraView,
-    FlowView,
-    Frame,
-    LossView,
-    TimelineView,
-    TreeView,
-    View,
-)
-
-__all__ = [
-    "BarsView",
-    "BoundaryView",
-    "ConfusionView",
-    "ContourSpec",
-    "ContourView",
-    "ControlBar",
-    "ExtraView",
-    "FlowView",
-    "Frame",
-    "LessonApp",
-    "LiveSource",
-    "LossView",
-    "PageState",
-    "Phase",
-    "Player",
-    "Position",
-    "RecordedSource",
-    "Setting",
-    "TimelineView",
-    "TreeView",
-    "View",
-    "describe_error",
-    "in_voila",
-    "phases_of",
-    "read_state",
-    "readout_text",
-    "replay_from_local",
-    "state_query",
-]

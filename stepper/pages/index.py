@@ -11,7 +11,8 @@ from html import escape
 
 import ipywidgets as widgets
 
-from stepper.lessons_support.page import header, lesson_href, port_open, spark_ui_link, ui_port
+from stepper.pages.kit.environment import lesson_href, port_open, spark_ui_link, ui_port
+from stepper.pages.kit.widgets import header
 
 LESSONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), "lessons")

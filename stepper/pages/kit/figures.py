@@ -11,8 +11,10 @@ Not thread-safe: one figure is drawn by one thread at a time (the player holds a
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
@@ -49,6 +51,25 @@ def new_figure(width: float, height: float, dpi: int = 100) -> Figure:
         figure = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
+
+
+FIGURE_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def big_fonts() -> Iterator[None]:
+    """The lessons' large fonts (:data:`FONT`) for figures built or drawn inside. Holds one
+    lock: matplotlib's settings are global, and the page's sections are drawn on a background
+    thread while callbacks draw on the kernel's thread."""
+    with FIGURE_LOCK, matplotlib.rc_context(FONT):
+        yield
+
+
+def png(figure: Figure) -> bytes:
+    """PNG bytes of a whole figure: one draw (the layout is constrained), fast compression."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
 
 
 class BlitFigure:
@@ -94,15 +115,23 @@ def _widen(low: float, high: float, margin: float = 0.08) -> tuple[float, float]
 
 
 class LossFigure(BlitFigure):
-    """J(w_k) against iteration k, all recorded iterations, with a cursor at the current one."""
+    """A value per iteration k, all recorded iterations, with a cursor at the current one: the
+    loss J(w_k) of a live run (the limits grow as iterations are recorded), or, with
+    ``log=True`` and :meth:`set_whole`, the gap J(w_k) − J* of a whole run known in advance
+    (lesson 1's explorer: the limits fit that run)."""
 
-    def __init__(self, title: str = "Loss J(w) per iteration", **kw) -> None:
+    def __init__(self, title: str = "Loss J(w) per iteration", *, ylabel: str | None = "J(w)",
+                 name: str = "J", log: bool = False, **kw) -> None:
         super().__init__(**kw)
+        self.name, self.log = name, log
         self.ax = self.figure.add_subplot()
         self.ax.set_title(title)
         self.ax.set_xlabel("iteration k")
-        self.ax.set_ylabel("J(w)")
-        self.ax.grid(alpha=0.3)
+        if ylabel:
+            self.ax.set_ylabel(ylabel)
+        if log:
+            self.ax.set_yscale("log")
+        self.ax.grid(alpha=0.3, which="both" if log else "major")
         self.future, = self.ax.plot([], [], color="#9aa5b1", lw=2, animated=True)
         self.past, = self.ax.plot([], [], color="#1f77b4", lw=2.5, animated=True)
         self.cursor = self.ax.axvline(0, color="#d62728", lw=2, animated=True)
@@ -110,12 +139,41 @@ class LossFigure(BlitFigure):
         self.label = self.ax.text(0.98, 0.95, "", transform=self.ax.transAxes, ha="right",
                                   va="top", fontsize=14, animated=True,
                                   bbox={"fc": "white", "ec": "#cccccc", "alpha": 0.9})
-        self._limits = (0.0, 10.0, 0.0, 1.0)
+        self._limits = (0.0, 10.0, 1e-3, 1.0) if log else (0.0, 10.0, 0.0, 1.0)
         self._fitted = False
+        self._whole = False
         self.ax.set_xlim(0, 10)
-        self.ax.set_ylim(0, 1)
+        self.ax.set_ylim(*self._limits[2:])
+
+    def _span(self, finite: np.ndarray) -> tuple[float, float]:
+        """Vertical limits around ``finite`` values (a factor 3 either side in log scale)."""
+        if self.log:
+            positive = finite[finite > 0]
+            if not positive.size:
+                return self._limits[2], self._limits[3]
+            return max(float(positive.min()) / 3, 1e-16), float(positive.max()) * 3
+        low, high = _widen(float(finite.min()), float(finite.max()))
+        if high - low < 1e-6:
+            low, high = low - 0.05 * max(abs(low), 1e-3), high + 0.05 * max(abs(high), 1e-3)
+        return low, high
+
+    def _set_limits(self, x_max: float, low: float, high: float) -> None:
+        self._limits = (0.0, x_max, low, high)
+        self.ax.set_xlim(0, x_max)
+        self.ax.set_ylim(low, high)
+        self.invalidate()
+
+    def set_whole(self, whole: Sequence[float] | np.ndarray) -> None:
+        """A whole run known in advance: the limits fit it and stay."""
+        values = np.asarray(whole, dtype=float)
+        finite = values[np.isfinite(values)]
+        self._whole = True
+        self._set_limits(max(len(values) - 1, 1), *(self._span(finite) if finite.size
+                                                     else self._limits[2:]))
 
     def _fit(self, values: np.ndarray, count: int) -> None:
+        if self._whole:
+            return
         x_max = self._limits[1]
         finite = values[np.isfinite(values)]
         low, high = self._limits[2], self._limits[3]
@@ -124,19 +182,16 @@ class LossFigure(BlitFigure):
             x_max = max(10.0, 2.0 * count)
             changed = True
         if finite.size and (finite.min() < low or finite.max() > high or not self._fitted):
-            low, high = _widen(float(finite.min()), float(finite.max()))
-            if high - low < 1e-6:
-                low, high = low - 0.05 * max(abs(low), 1e-3), high + 0.05 * max(abs(high), 1e-3)
+            low, high = self._span(finite)
             self._fitted = True
             changed = True
         if changed:
-            self._limits = (0.0, x_max, low, high)
-            self.ax.set_xlim(0, x_max)
-            self.ax.set_ylim(low, high)
-            self.invalidate()
+            self._set_limits(x_max, low, high)
 
-    def show(self, objectives: Sequence[float], current: int, final: float | None = None) -> bytes:
-        """``objectives[i]`` is J(w_i) for i = 0 … (all recorded); the cursor is at ``current``."""
+    def show(self, objectives: Sequence[float] | np.ndarray, current: int,
+             final: float | None = None) -> bytes:
+        """``objectives[i]`` is the value at w_i for i = 0 … (all recorded); the cursor is at
+        ``current``."""
         values = np.asarray(objectives, dtype=float)
         self._fit(values, len(values))
         k = np.arange(len(values))
@@ -145,7 +200,8 @@ class LossFigure(BlitFigure):
         self.cursor.set_xdata([current, current])
         if current < len(values):
             self.dot.set_data([current], [values[current]])
-            self.label.set_text(f"k = {current}   J = {values[current]:.4f}")
+            shown = f"{values[current]:.2e}" if self.log else f"{values[current]:.4f}"
+            self.label.set_text(f"k = {current}   {self.name} = {shown}")
         else:
             self.dot.set_data([], [])
             self.label.set_text(f"k = {current}")

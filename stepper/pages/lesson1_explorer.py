@@ -5,9 +5,9 @@ the test confusion matrix follow.
 Each change of a setting recomputes the whole run with :func:`stepper.local.run_local` (a few
 tens of milliseconds for 200 iterations of the 2-D data); stepping only moves a cursor through
 the recorded iterates, so Back is as fast as Step. Figures are PNG bytes swapped into
-``ipywidgets.Image`` widgets (blitting, see :mod:`stepper.ui.figures`).
+``ipywidgets.Image`` widgets (blitting, see :mod:`stepper.pages.kit.figures`).
 
-Stepping uses the shared control bar of :mod:`stepper.ui` (``LessonApp.replay`` on
+Stepping uses the shared control bar of :mod:`stepper.pages.kit` (``LessonApp.replay`` on
 ``replay_from_local(run)``, with its contour, boundary and confusion views plus this module's
 J − J* view) when it is available; otherwise a small built-in bar (First, Back, Step, Last,
 Play, an iteration slider) with the same figures.
@@ -16,100 +16,55 @@ Play, an iteration slider) with the same figures.
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 import numpy as np
 
-from stepper.lessons_support.lab1 import (
+from stepper.pages.catalog import method_label
+from stepper.pages.kit.app import LessonApp
+from stepper.pages.kit.errors import ErrorBox, guarded
+from stepper.pages.kit.figures import ContourFigure, LossFigure, big_fonts
+from stepper.pages.kit.local_replay import replay_from_local
+from stepper.pages.kit.state_url import PageState
+from stepper.pages.kit.widgets import figure_image
+from stepper.pages.lesson1_lab import (
     ALGORITHM_LABELS,
     REGULARIZATION_LABELS,
     REGULARIZATIONS,
     Lab1,
     Run,
-    big_fonts,
     takes_full_step,
 )
-from stepper.lessons_support.page import ErrorBox, figure_image, guarded
-from stepper.ui.catalog import method_label
-from stepper.ui.figures import BlitFigure, ContourFigure
-
-if TYPE_CHECKING:
-    from stepper.ui import LessonApp
+from stepper.pages.views import BoundaryView, ConfusionView, ContourSpec, ContourView, View
 
 VERDICT_COLOURS = {"ok": "#e6f4ea", "slow": "#fff8e1", "unstable": "#fdecea",
                    "diverged": "#fdecea"}
 
 
-class GapFigure(BlitFigure):
-    """J(w_k) − J* in log scale for the whole run, the part up to the cursor highlighted."""
+class GapView(View):
+    """J − J* with a cursor, linked to the explorer's control bar."""
 
-    def __init__(self, **kw) -> None:
-        super().__init__(**kw)
-        self.ax = self.figure.add_subplot()
-        self.ax.set_title("J(w_k) − J*  (log scale)")
-        self.ax.set_xlabel("iteration k")
-        self.ax.grid(alpha=0.3, which="both")
-        self.whole, = self.ax.semilogy([1, 2], [1, 1], color="#9aa5b1", lw=2)
-        self.past, = self.ax.semilogy([], [], color="#1f77b4", lw=3, animated=True)
-        self.cursor = self.ax.axvline(0, color="#d62728", lw=2, animated=True)
-        self.dot, = self.ax.semilogy([], [], "o", color="#d62728", ms=10, animated=True)
-        self.label = self.ax.text(0.98, 0.95, "", transform=self.ax.transAxes, ha="right",
-                                  va="top", fontsize=15, animated=True,
-                                  bbox={"fc": "white", "ec": "#cccccc", "alpha": 0.9})
-        self._run: Run | None = None
+    name = "gap"
 
-    def set_run(self, run: Run) -> None:
-        gap = run.gap
-        k = np.arange(len(gap))
-        self.whole.set_data(k, gap)
-        self.ax.set_xlim(0, max(len(gap) - 1, 1))
-        low, high = float(np.min(gap)), float(np.max(gap))
-        self.ax.set_ylim(max(low / 3, 1e-16), high * 3)
-        self._run = run
-        self.invalidate()
+    def __init__(self, explorer: Explorer) -> None:
+        super().__init__(figure_image(width="49%", max_width="100%"))
+        self.explorer = explorer
 
-    def show(self, current: int) -> bytes:
-        if self._run is None:
-            raise RuntimeError("show() needs a run: call set_run() first")
-        gap = self._run.gap
-        k = np.arange(len(gap))
-        self.past.set_data(k[: current + 1], gap[: current + 1])
-        self.cursor.set_xdata([current, current])
-        self.dot.set_data([current], [gap[current]])
-        self.label.set_text(f"k = {current}   J − J* = {gap[current]:.2e}")
-        return self.render([self.past, self.cursor, self.dot, self.label])
+    def key(self, frame):
+        return frame.iteration
 
+    def draw(self, frame) -> bytes:
+        return self.explorer.gap_png(frame.iteration)
 
-def _gap_view_class():
-    """A :class:`stepper.ui.View` showing J − J* with a cursor (built on first use, so this
-    module imports without the control bar)."""
-    from stepper.ui import View
-
-    class GapView(View):
-        name = "gap"
-
-        def __init__(self, explorer: Explorer) -> None:
-            super().__init__(figure_image(width="49%", max_width="100%"))
-            self.explorer = explorer
-
-        def key(self, frame):
-            return frame.iteration
-
-        def draw(self, frame) -> bytes:
-            return self.explorer.gap_png(frame.iteration)
-
-        def update(self, frame) -> None:
-            self.explorer.check_failure(frame.iteration)
-            super().update(frame)
-            self.explorer.update_readout(frame.iteration)
-
-    return GapView
+    def update(self, frame) -> None:
+        self.explorer.check_failure(frame.iteration)
+        super().update(frame)
+        self.explorer.update_readout(frame.iteration)
 
 
 class Explorer:
     """The widget (``.widget``) and its logic (methods usable without a browser), stepped by
-    :mod:`stepper.ui`'s ``LessonApp`` (its control bar and views)."""
+    :mod:`stepper.pages.kit`'s ``LessonApp`` (its control bar and views)."""
 
     def __init__(self, lab: Lab1, state=None) -> None:
         self.lab = lab
@@ -119,7 +74,8 @@ class Explorer:
         self._contours: dict = {}
         d = lab.data
         with big_fonts():
-            self.gap_figure = GapFigure(width=6.4, height=4.6)
+            self.gap_figure = LossFigure("J(w_k) − J*  (log scale)", ylabel=None, name="J − J*",
+                                         log=True, width=6.4, height=4.6)
         self.run: Run | None = None
         self.app: LessonApp | None = None
         self._k = 0
@@ -156,9 +112,7 @@ class Explorer:
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
         ])
 
-        from stepper.ui import BoundaryView, ConfusionView
-
-        self.gap_view = _gap_view_class()(self)
+        self.gap_view = GapView(self)
         with big_fonts():
             self.boundary_view = BoundaryView(d.X_test, d.y_test)
         self.confusion_view = ConfusionView(d.X_test, d.y_test, title="Test set")
@@ -213,7 +167,6 @@ class Explorer:
         return self._contours[regularization]
 
     def _contour_view(self, regularization: str):
-        from stepper.ui import ContourSpec, ContourView
 
         key = ("view", regularization)
         if key not in self._contours:
@@ -251,7 +204,7 @@ class Explorer:
             run = self.lab.run(algorithm, self.regularization.value, self.multiple.value,
                                seed=self.seed.value)
             self.run = run
-            self.gap_figure.set_run(run)
+            self.gap_figure.set_whole(run.gap)
         self.verdict.value = (
             f"<div style='background:{VERDICT_COLOURS[run.kind]};padding:6px 12px;"
             f"border-radius:6px;font-size:17px'>{escape(run.verdict)}</div>")
@@ -259,8 +212,6 @@ class Explorer:
         return run
 
     def _build_app(self, keep: int | None) -> None:
-        from stepper.ui import LessonApp, PageState, replay_from_local
-
         d, run = self.lab.data, self.current
         replay = replay_from_local(run.path, REGULARIZATIONS[run.regularization], d.X, d.y,
                                    algorithm=run.algorithm)
@@ -287,7 +238,7 @@ class Explorer:
 
     def gap_png(self, k: int) -> bytes:
         with big_fonts():
-            return self.gap_figure.show(min(k, self.last))
+            return self.gap_figure.show(self.current.gap, min(k, self.last))
 
     def update_readout(self, k: int) -> None:
         run = self.current

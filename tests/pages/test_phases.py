@@ -5,8 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stepper.ui import Position, phases_of, readout_text
-from stepper.ui.phases import START, partition_gradients, partition_shares, revealed_partitions
+from stepper.pages.phases import (
+    START,
+    Position,
+    partition_gradients,
+    partition_shares,
+    phases_of,
+    readout_text,
+    revealed_partitions,
+)
 
 
 def test_iteration_zero_is_the_start():
@@ -52,7 +59,7 @@ def test_partition_arrows_add_up_to_the_gradient_step(spark_records):
 
 
 def test_revealed_partitions_follow_the_map_phases():
-    from stepper.ui.phases import Phase
+    from stepper.pages.phases import Phase
 
     assert revealed_partitions(START) == 0
     assert revealed_partitions(Phase("map", 2, 8, "", "")) == 3

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from stepper.lessons_support.lab1 import data_dir
+from stepper.pages.kit.data import data_dir
 
 CHURN_FILE = "churn.csv"
 

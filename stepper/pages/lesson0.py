@@ -1,7 +1,7 @@
 """Lesson 0's page: Spark basics on the churn data, one card per step (code + result).
 
 Spark's JVM takes about 10 s to start; under Voilà the cards are filled on a background thread
-(:class:`~stepper.lessons_support.page.LazyPage`), so the page shows at once and the results
+(:class:`~stepper.pages.kit.widgets.LazyPage`), so the page shows at once and the results
 arrive as Spark produces them.
 """
 
@@ -10,18 +10,10 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from stepper.lessons_support import lab0
-from stepper.lessons_support.page import (
-    CodeCard,
-    ErrorBox,
-    LazyPage,
-    guarded,
-    header,
-    source_of,
-    spark_ui_link,
-    table_html,
-    ui_port,
-)
+from stepper.pages import lesson0_lab
+from stepper.pages.kit.environment import spark_ui_link, ui_port
+from stepper.pages.kit.errors import ErrorBox, guarded
+from stepper.pages.kit.widgets import CodeCard, LazyPage, header, source_of, table_html
 
 
 def _pct(part: float, whole: float) -> str:
@@ -60,15 +52,15 @@ class Lesson0Page:
 
     def _numpy(self):
         if self.table is None:
-            self.names, self.table = lab0.read_numpy()
+            self.names, self.table = lesson0_lab.read_numpy()
         return self.names, self.table
 
     # -- the cards -----------------------------------------------------------------------------
     def spark(self) -> widgets.Widget:
         def fill():
-            self.session, self.sc = lab0.start_spark(self.port)
-            port = lab0.ui_port_of(self.sc, self.port)
-            self.values["jobs_at_start"] = lab0.jobs_run(self.sc)
+            self.session, self.sc = lesson0_lab.start_spark(self.port)
+            port = lesson0_lab.ui_port_of(self.sc, self.port)
+            self.values["jobs_at_start"] = lesson0_lab.jobs_run(self.sc)
             rows = [["Spark version", self.session.version],
                     ["master", self.sc.master],
                     ["default parallelism (cores)", str(self.sc.defaultParallelism)],
@@ -80,29 +72,29 @@ class Lesson0Page:
         return self._card("1. Start Spark", "A <code>SparkSession</code> on this machine "
                           "(<code>local[*]</code>: one executor thread per core). Its "
                           "<code>SparkContext</code> <code>sc</code> creates RDDs.",
-                          lab0.start_spark, fill)
+                          lesson0_lab.start_spark, fill)
 
     def read(self) -> widgets.Widget:
         def fill():
-            jobs = lab0.jobs_run(self.sc)
-            lines = lab0.read_lines(self.sc, lab0.churn_path())
+            jobs = lesson0_lab.jobs_run(self.sc)
+            lines = lesson0_lab.read_lines(self.sc, lesson0_lab.churn_path())
             self.values["lines"] = lines
-            after = lab0.jobs_run(self.sc)
+            after = lesson0_lab.jobs_run(self.sc)
             return (f"<code>lines</code> is an RDD with {lines.getNumPartitions()} partitions. "
                     f"Spark jobs run by this call: <b>{after - jobs}</b> — "
                     "<code>textFile</code> is a <b>transformation</b>: it only records what to "
                     "do; no byte of the file has been read.")
 
-        return self._card("2. Read the file", f"<code>{lab0.CHURN_FILE}</code>: one row per "
+        return self._card("2. Read the file", f"<code>{lesson0_lab.CHURN_FILE}</code>: one row per "
                           "client, a header, then <code>clientId, churn</code> and 11 features.",
-                          lab0.read_lines, fill)
+                          lesson0_lab.read_lines, fill)
 
     def header_row(self) -> widgets.Widget:
         def fill():
-            jobs = lab0.jobs_run(self.sc)
-            header_line, rows = lab0.drop_header(self.values["lines"])
+            jobs = lesson0_lab.jobs_run(self.sc)
+            header_line, rows = lesson0_lab.drop_header(self.values["lines"])
             self.values["rows"] = rows
-            after = lab0.jobs_run(self.sc)
+            after = lesson0_lab.jobs_run(self.sc)
             columns = ", ".join(f"<code>{c}</code>" for c in header_line.split(","))
             return (f"Header: {columns}.<br>Spark jobs run: <b>{after - jobs}</b> — "
                     "<code>first</code> is an <b>action</b> (it returns a value to the driver, "
@@ -110,23 +102,25 @@ class Lesson0Page:
 
         return self._card("3. Drop the header: first, then filter",
                           "<code>first()</code> brings the first line to the driver; "
-                          "<code>filter</code> keeps every other line.", lab0.drop_header, fill)
+                          "<code>filter</code> keeps every other line.", lesson0_lab.drop_header,
+                          fill)
 
     def laziness(self) -> widgets.Widget:
         def fill():
-            jobs = lab0.jobs_run(self.sc)
-            v = lab0.laziness(self.sc, self.values["rows"])
+            jobs = lesson0_lab.jobs_run(self.sc)
+            v = lesson0_lab.laziness(self.sc, self.values["rows"])
             self.values["points"] = v["points"]
-            after = lab0.jobs_run(self.sc)
+            after = lesson0_lab.jobs_run(self.sc)
             n = v["rows"]
             rows = [
-                ["after <code>map</code> (a transformation)", lab0.number(v["before"]),
+                ["after <code>map</code> (a transformation)", lesson0_lab.number(v["before"]),
                  "nothing ran"],
-                ["after the first <code>count()</code>", lab0.number(v["after_count"]),
-                 f"{lab0.number(n)} rows parsed"],
-                ["after a second <code>count()</code>", lab0.number(v["after_second"]),
+                ["after the first <code>count()</code>", lesson0_lab.number(v["after_count"]),
+                 f"{lesson0_lab.number(n)} rows parsed"],
+                ["after a second <code>count()</code>", lesson0_lab.number(v["after_second"]),
                  "parsed all over again: an RDD is a recipe, not data"],
-                ["after <code>cache()</code> and two more counts", lab0.number(v["after_cache"]),
+                ["after <code>cache()</code> and two more counts",
+                 lesson0_lab.number(v["after_cache"]),
                  "parsed once more, then read from memory"],
             ]
             return (table_html(["moment", "rows parsed so far", "why"], rows)
@@ -138,15 +132,16 @@ class Lesson0Page:
             "4. Transformations are lazy, actions run them",
             "<code>map</code> parses each line into a labelled point <code>(churn, features)"
             "</code>. An <i>accumulator</i> counts the lines Spark actually parses:",
-            lab0.laziness, fill)
+            lesson0_lab.laziness, fill)
 
     def share(self) -> widgets.Widget:
         def fill():
-            v = lab0.churn_share(self.values["points"])
+            v = lesson0_lab.churn_share(self.values["points"])
             _, table = self._numpy()
             numpy_churners = int(np.sum(table[:, 1] == 1))
-            rows = [["clients", lab0.number(v["rows"]), lab0.number(table.shape[0])],
-                    ["churners", lab0.number(v["churners"]), lab0.number(numpy_churners)],
+            rows = [["clients", lesson0_lab.number(v["rows"]), lesson0_lab.number(table.shape[0])],
+                    ["churners", lesson0_lab.number(v["churners"]),
+                     lesson0_lab.number(numpy_churners)],
                     ["share of churners", _pct(v["churners"], v["rows"]),
                      _pct(numpy_churners, table.shape[0])]]
             return (table_html(["", "Spark", "numpy (whole file in memory)"], rows)
@@ -154,14 +149,14 @@ class Lesson0Page:
                       "“stays” is 95 % accurate and useless. Lesson 2 rebalances the classes.")
 
         return self._card("5. Count and filter: the share of churners",
-                          "Two actions on the cached points.", lab0.churn_share, fill)
+                          "Two actions on the cached points.", lesson0_lab.churn_share, fill)
 
     def recency(self) -> widgets.Widget:
         def build():
             card = CodeCard("6. Try it: filter on recency",
                             "Clients whose last visit is more than <i>d</i> days ago: how many, "
                             "and how many of them churned? Each change runs a Spark job.",
-                            source_of(lab0.recency_filter, body_only=True))
+                            source_of(lesson0_lab.recency_filter, body_only=True))
             errors = ErrorBox()
             days = widgets.IntSlider(value=30, min=0, max=180, step=5,
                                      description="d (days)", continuous_update=False,
@@ -169,10 +164,10 @@ class Lesson0Page:
 
             @guarded(errors, "filtering on recency")
             def update(_change=None):
-                v = lab0.recency_filter(self.values["points"], days.value)
+                v = lesson0_lab.recency_filter(self.values["points"], days.value)
                 card.set_result(
-                    f"<b>{lab0.number(v['clients'])}</b> clients last came more than "
-                    f"{days.value} days ago; <b>{lab0.number(v['churners'])}</b> of them "
+                    f"<b>{lesson0_lab.number(v['clients'])}</b> clients last came more than "
+                    f"{days.value} days ago; <b>{lesson0_lab.number(v['churners'])}</b> of them "
                     f"churned ({_pct(v['churners'], v['clients'])}).")
 
             days.observe(update, names="value")
@@ -186,13 +181,13 @@ class Lesson0Page:
     def standardize(self) -> widgets.Widget:
         def fill():
             points = self.values["points"]
-            mean, std = lab0.mean_and_std(points)
+            mean, std = lesson0_lab.mean_and_std(points)
             names, table = self._numpy()
             features = table[:, 2:]
             ref_mean, ref_std = features.mean(axis=0), features.std(axis=0)
-            scaled = lab0.standardize(points, mean, std)
+            scaled = lesson0_lab.standardize(points, mean, std)
             self.values["scaled"] = scaled
-            check_mean, check_std = lab0.mean_and_std(scaled)
+            check_mean, check_std = lesson0_lab.mean_and_std(scaled)
             rows = [[f"<code>{name}</code>", f"{m:.4g}", f"{s:.4g}",
                      f"{abs(m - rm):.1e}", f"{abs(s - rs):.1e}"]
                     for name, m, s, rm, rs in zip(names[2:], mean, std, ref_mean, ref_std,
@@ -204,7 +199,7 @@ class Lesson0Page:
                       f"{np.max(np.abs(check_std[1:] - 1)):.1e}. Why standardize? Features "
                       "on the same scale make the loss round, and gradient descent fast.")
 
-        code = source_of(lab0.mean_and_std) + "\n\n" + source_of(lab0.standardize)
+        code = source_of(lesson0_lab.mean_and_std) + "\n\n" + source_of(lesson0_lab.standardize)
         return self._card(
             "7. Standardize with map + reduce",
             "One pass: each point becomes <code>(1, x, x²)</code>, the reduce adds them up "
@@ -218,7 +213,7 @@ class Lesson0Page:
             card = CodeCard("8. Split 70/30 with a seed",
                             "<code>randomSplit</code> draws each point's side from a seeded "
                             "generator: the same seed gives the same split every time.",
-                            source_of(lab0.split, body_only=True))
+                            source_of(lesson0_lab.split, body_only=True))
             errors = ErrorBox()
             fraction = widgets.FloatSlider(value=0.7, min=0.5, max=0.95, step=0.05,
                                            description="train share", readout_format=".2f",
@@ -232,11 +227,12 @@ class Lesson0Page:
 
             @guarded(errors, "splitting")
             def update(_change=None):
-                train, test = lab0.split(self.values["scaled"], fraction.value, seed.value)
-                v = lab0.split_counts(train, test)
+                train, test = lesson0_lab.split(self.values["scaled"], fraction.value, seed.value)
+                v = lesson0_lab.split_counts(train, test)
                 history.append([
-                    f"{fraction.value:.2f}", str(seed.value), lab0.number(v["train"]["rows"]),
-                    lab0.number(v["test"]["rows"]),
+                    f"{fraction.value:.2f}", str(seed.value),
+                    lesson0_lab.number(v["train"]["rows"]),
+                    lesson0_lab.number(v["test"]["rows"]),
                     f"{_pct(v['train']['churners'], v['train']['rows'])} / "
                     f"{_pct(v['test']['churners'], v['test']['rows'])}"])
                 del history[:-6]

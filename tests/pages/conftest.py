@@ -11,9 +11,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 @pytest.fixture(scope="session")
 def data_2d():
-    from stepper.ui.lesson2 import load_2d
+    from stepper.pages.kit.data import load_2d
 
-    return load_2d(os.path.join(ROOT, "data", "logistic2d_train.csv"))
+    data = load_2d(os.path.join(ROOT, "data", "logistic2d_train.csv"))
+    return data.X, data.y
 
 
 @pytest.fixture(scope="session")
@@ -21,8 +22,8 @@ def local_replay(data_2d):
     """12 iterations of gradient descent on one machine (numpy), as a Replay."""
     from stepper.algorithms import Settings
     from stepper.local import run_local
+    from stepper.pages.kit.local_replay import replay_from_local
     from stepper.problems import Problem
-    from stepper.ui import replay_from_local
 
     X, y = data_2d
     problem = Problem("logistic")
@@ -34,8 +35,8 @@ def local_replay(data_2d):
 def spark_records(sc, data_2d):
     """Iterations of a real Stepper on 8 partitions, tree depth 2 (recorded by Spark)."""
     from stepper.algorithms import Settings
+    from stepper.pages.lesson2_lab import make_stepper
     from stepper.problems import Problem
-    from stepper.ui.lesson2 import make_stepper
 
     X, y = data_2d
     run = make_stepper(X, y, 8, Problem("logistic"), Settings(algorithm="gd", lr=1.0, depth=2),

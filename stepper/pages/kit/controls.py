@@ -1,7 +1,7 @@
 """The control bar: buttons with visible words, speed, scrub slider, readout, keyboard help.
 
-The bar only holds widgets; :class:`~stepper.ui.app.LessonApp` connects them to a
-:class:`~stepper.ui.player.Player`. Keyboard shortcuts come from a small script
+The bar only holds widgets; :class:`~stepper.pages.kit.app.LessonApp` connects them to a
+:class:`~stepper.pages.kit.player.Player`. Keyboard shortcuts come from a small script
 (:data:`KEYBOARD_JS`) displayed once per page: it clicks the bar's buttons, so a key does exactly
 what the button does, through the same guarded callback.
 """

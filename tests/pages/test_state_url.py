@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stepper.ui import PageState, read_state, state_query
+from stepper.pages.kit.state_url import PageState, read_state, state_query
 
 
 def test_present_and_settings_are_read():

@@ -118,3 +118,8 @@ def state_query(state: PageState) -> str:
             continue
         pairs.append((item.name, "1" if value is True else str(value)))
     return urlencode(pairs)
+
+
+def presenting(query: str | None = None) -> bool:
+    """Whether the page address asks for the projector layout (``?present=1``)."""
+    return read_state(query).present

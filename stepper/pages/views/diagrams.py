@@ -1,260 +1,31 @@
-"""Views linked to the current step: each turns a :class:`Frame` into an image or an SVG.
-
-PNG views (loss curve, contour, bars, decision boundary) wrap the blitting figures of
-:mod:`stepper.ui.figures` and swap bytes into an ``ipywidgets.Image``; diagram views (data flow,
-reduce tree, task timeline, confusion matrix) write SVG/HTML into an ``ipywidgets.HTML``. Both
-update in place. Each view caches what it rendered per position, so Back and the slider only
-swap bytes already made.
-"""
+"""Diagram views written as SVG/HTML: the data flow, the reduce tree, the task timeline and the
+confusion matrix."""
 
 from __future__ import annotations
 
 import html
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Hashable
 from typing import Any
 
-import ipywidgets as widgets
 import numpy as np
 
-from stepper.lessons_support.metrics import confusion_matrix, predict
-from stepper.trace import IterationRecord
-from stepper.ui.figures import (
-    BoundaryFigure,
-    ContourFigure,
-    LossFigure,
-    PartitionBars,
+from stepper.pages.kit.figures import (
     partition_color,
 )
-from stepper.ui.phases import (
+from stepper.pages.kit.metrics import confusion_matrix, predict
+from stepper.pages.phases import (
     Phase,
-    Position,
-    partition_gradients,
-    partition_shares,
     revealed_partitions,
 )
-
-FIGURE_DPI = 144  # 920 × 660 pixels: sharp on a projector, scaled down on a laptop
-HIGHLIGHT = "#ff9f1c"
-DONE = "#dff3e4"
-IDLE = "#f4f6f8"
-INK = "#1b2733"
-
-
-@dataclass(frozen=True)
-class Frame:
-    """Everything a view may show for one position."""
-
-    position: Position
-    phase: Phase
-    record: IterationRecord | None
-    history: list[IterationRecord]
-    initial_weights: np.ndarray | None
-    partitions: int
-    generation: int = 0  # changes when the recorded iterations are replaced
-
-    @property
-    def iteration(self) -> int:
-        return self.position.iteration
-
-    def weights(self) -> np.ndarray | None:
-        """The weights the page is at: w_k after the update phase, w_{k−1} before it."""
-        if self.record is None:
-            return self.initial_weights
-        if self.phase.kind == "update":
-            return np.asarray(self.record.weights)
-        return np.asarray(self.record.weights_before)
-
-    def path(self) -> np.ndarray | None:
-        """w₀ … up to the weights the page is at."""
-        start = self.initial_weights
-        if start is None and self.history:
-            start = self.history[0].weights_before
-        if start is None:
-            return None
-        points = [np.asarray(start, dtype=float)]
-        k = self.iteration
-        done = k if self.phase.kind == "update" else k - 1
-        points += [np.asarray(r.weights, dtype=float) for r in self.history[: max(done, 0)]]
-        return np.vstack(points)
-
-
-class View:
-    """A widget and a cached ``render(frame)``; subclasses define ``key`` and ``draw``."""
-
-    name = "view"
-    cache_size = 400
-
-    def __init__(self, widget: widgets.Widget) -> None:
-        self.widget = widget
-        self._cache: OrderedDict[Hashable, Any] = OrderedDict()
-
-    def key(self, frame: Frame) -> Hashable:
-        return (frame.iteration, frame.position.phase)
-
-    def draw(self, frame: Frame) -> Any:
-        raise NotImplementedError
-
-    def render(self, frame: Frame) -> Any:
-        """The view's content for ``frame`` (from the cache when already drawn)."""
-        key = (frame.generation, self.key(frame))
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]
-        value = self.draw(frame)
-        self._cache[key] = value
-        if len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
-        return value
-
-    def update(self, frame: Frame) -> None:
-        value = self.render(frame)
-        if self.widget.value != value:
-            self.widget.value = value
-
-    def forget(self) -> None:
-        """Drop cached renders (after a reset or a settings change)."""
-        self._cache.clear()
-
-
-def image_widget(width: str = "49%") -> widgets.Image:
-    image = widgets.Image(format="png", layout=widgets.Layout(width=width, height="auto"))
-    image.add_class("stepper-figure")
-    return image
-
-
-def svg_widget(width: str = "49%") -> widgets.HTML:
-    box = widgets.HTML(layout=widgets.Layout(width=width))
-    box.add_class("stepper-svg")
-    return box
-
-
-# -- PNG views -----------------------------------------------------------------------------------
-class LossView(View):
-    """J per iteration, every recorded iteration, with a cursor at the current one."""
-
-    name = "loss"
-
-    def __init__(self, title: str = "Loss J(w_k) per iteration", width: str = "49%") -> None:
-        super().__init__(image_widget(width))
-        self.figure = LossFigure(title=title, dpi=FIGURE_DPI)
-
-    def key(self, frame: Frame) -> Hashable:
-        return (frame.iteration, frame.phase.kind == "update", len(frame.history))
-
-    def draw(self, frame: Frame) -> bytes:
-        values = [r.objective for r in frame.history]
-        current = frame.iteration if frame.phase.kind in ("update", "start") else max(
-            frame.iteration - 1, 0)
-        return self.figure.show(values, current)
-
-
-@dataclass
-class ContourSpec:
-    """What the contour needs: the problem, the (standardized, with intercept) data, w*."""
-
-    problem: Any
-    X: np.ndarray
-    y: np.ndarray
-    w_star: np.ndarray
-    axes: tuple[int, int] = (1, 2)
-    mask: np.ndarray | None = None
-
-
-class ContourView(View):
-    """The path of w on the loss contour; during an iteration, each partition's arrow."""
-
-    name = "contour"
-
-    def __init__(self, spec: ContourSpec, arrows: bool = True, width: str = "49%",
-                 title: str = "Loss contour: path of w, one arrow per partition") -> None:
-        super().__init__(image_widget(width))
-        self.figure = ContourFigure(spec.problem, spec.X, spec.y, spec.w_star, spec.axes,
-                                    spec.mask, title=title, dpi=FIGURE_DPI)
-        self.arrows = arrows
-
-    def key(self, frame: Frame) -> Hashable:
-        return (frame.iteration, frame.phase.kind, min(revealed_partitions(frame.phase), 10**6))
-
-    def draw(self, frame: Frame) -> bytes:
-        path = frame.path()
-        if path is None:
-            path = np.zeros((1, self.figure.w_star.size))
-        record, phase = frame.record, frame.phase
-        if not self.arrows or record is None or phase.kind in ("start", "broadcast"):
-            return self.figure.show(path, len(path) - 1)
-        everything = partition_shares(record)
-        total = np.sum(everything, axis=0) if everything else (
-            np.asarray(record.weights) - np.asarray(record.weights_before))
-        magnify = self.figure.magnification(total)
-        shares = partition_shares(record, revealed_partitions(phase))
-        move = (record.weights_before, record.weights) if phase.kind == "update" else None
-        return self.figure.show(path, len(path) - 1, shares, move,
-                                start=record.weights_before, magnify=magnify)
-
-
-class BarsView(View):
-    """Per-partition gradients ∇J_p / n as bars (when the weights are not 2-D)."""
-
-    name = "gradients"
-
-    def __init__(self, names: list[str] | None = None, width: str = "49%",
-                 show_features: int = 6) -> None:
-        super().__init__(image_widget(width))
-        self.names = list(names or [])
-        self.show_features = show_features
-        self.figure: PartitionBars | None = None
-        self._shape: tuple[int, int] | None = None
-
-    def key(self, frame: Frame) -> Hashable:
-        return (frame.iteration, min(revealed_partitions(frame.phase), 10**6))
-
-    def draw(self, frame: Frame) -> bytes:
-        grads = None
-        if frame.record is not None:
-            grads = partition_gradients(frame.record, revealed_partitions(frame.phase))
-        if grads is None:
-            grads = np.zeros((max(frame.partitions, 1), min(len(self.names) or 3,
-                                                              self.show_features)))
-        # the features with the largest total gradient (all of them when few)
-        total = np.abs(grads.sum(axis=0))
-        if grads.shape[1] > self.show_features:
-            keep = np.sort(np.argsort(-total, kind="stable")[: self.show_features])
-        else:
-            keep = np.arange(grads.shape[1])
-        if frame.record is not None and frame.record.partitions:
-            full = partition_gradients(frame.record)
-            if full is not None and full.shape[1] > self.show_features:
-                keep = np.sort(np.argsort(-np.abs(full.sum(axis=0)),
-                                          kind="stable")[: self.show_features])
-        shape = (grads.shape[0], len(keep))
-        names = [self.names[f] if f < len(self.names) else f"w{f}" for f in keep]
-        if self.figure is None or self._shape != shape or self._names != names:
-            self.figure = PartitionBars(shape[0], shape[1], names,
-                                        title="Each partition's gradient ∇J_p / n",
-                                        dpi=FIGURE_DPI)
-            self._shape, self._names = shape, names
-        return self.figure.show(grads[:, keep])
-
-    _names: list[str] | None = None
-
-
-class BoundaryView(View):
-    """The 2-D data and the decision boundary of the current weights."""
-
-    name = "boundary"
-
-    def __init__(self, X: np.ndarray, y: np.ndarray, width: str = "49%") -> None:
-        super().__init__(image_widget(width))
-        self.figure = BoundaryFigure(X, y, dpi=FIGURE_DPI)
-
-    def key(self, frame: Frame) -> Hashable:
-        return (frame.iteration, frame.phase.kind == "update")
-
-    def draw(self, frame: Frame) -> bytes:
-        w = frame.weights()
-        return self.figure.show(np.zeros(3) if w is None else w)
+from stepper.pages.views.base import (
+    DONE,
+    HIGHLIGHT,
+    IDLE,
+    INK,
+    Frame,
+    View,
+    svg_widget,
+)
 
 
 # -- SVG views -----------------------------------------------------------------------------------
@@ -595,16 +366,3 @@ class ConfusionView(View):
             f'<tr><th {cell}>true {pos}</th><td {strong}>{tp}</td><td {cell}>{fn}</td></tr>'
             f'<tr><th {cell}>true {neg}</th><td {cell}>{fp}</td><td {strong}>{tn}</td></tr>'
             f'</table></div>')
-
-
-class ExtraView(View):
-    """A lesson's own view: ``fn(frame) -> bytes`` (PNG) or ``str`` (HTML)."""
-
-    name = "extra"
-
-    def __init__(self, fn: Callable[[Frame], Any], png: bool = True, width: str = "49%") -> None:
-        super().__init__(image_widget(width) if png else svg_widget(width))
-        self.fn = fn
-
-    def draw(self, frame: Frame) -> Any:
-        return self.fn(frame)

@@ -3,12 +3,16 @@ checked by driving the widgets as the page would (no browser)."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
 from stepper.errors import DataError
-from stepper.lessons_support import lab1, metrics
-from stepper.lessons_support.page import ErrorBox, LazyPage, guarded, source_of, table_html
+from stepper.pages import lesson1_lab
+from stepper.pages.kit import data, metrics
+from stepper.pages.kit.errors import ErrorBox, guarded
+from stepper.pages.kit.widgets import LazyPage, source_of, table_html
 
 
 # -- metrics -----------------------------------------------------------------------------------
@@ -51,7 +55,7 @@ def test_confusion_html_shows_counts():
 # -- lesson 1: data, optimum, runs -------------------------------------------------------------
 @pytest.fixture(scope="module")
 def lab():
-    return lab1.Lab1()
+    return lesson1_lab.Lab1()
 
 
 def test_load_2d_standardizes_with_training_statistics(lab):
@@ -60,7 +64,7 @@ def test_load_2d_standardizes_with_training_statistics(lab):
     assert np.all(d.X[:, 0] == 1.0)
     assert np.allclose(d.X[:, 1:].mean(axis=0), 0.0, atol=1e-12)
     assert np.allclose(d.X[:, 1:].std(axis=0), 1.0)
-    raw = np.loadtxt(lab1.os.path.join(lab1.data_dir(), "logistic2d_test.csv"), delimiter=",")
+    raw = np.loadtxt(os.path.join(data.data_dir(), "logistic2d_test.csv"), delimiter=",")
     assert np.allclose(d.X_test[:, 1:], (raw[:, 1:] - d.mean) / d.std)
     assert set(np.unique(d.y)) == {-1.0, 1.0}
 
@@ -69,7 +73,7 @@ def test_bad_label_is_located(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("1,0.5,2\n-1,1,1\n2,0,0\n")
     with pytest.raises(DataError, match="line 3") as info:
-        lab1.read_labelled_csv(str(path))
+        data.read_labelled_csv(str(path))
     assert info.value.column == 1
 
 
@@ -93,18 +97,19 @@ def test_optimum_matches_sklearn(lab, key):
 
 def test_oracles_agree_with_finite_differences(lab):
     w = np.array([0.3, -1.2, 0.8])
-    for key in lab1.REGULARIZATIONS:
+    for key in lesson1_lab.REGULARIZATIONS:
         g = lab.gradient(key, w)
-        assert np.allclose(g, lab1.numeric_gradient(lambda v, k=key: lab.objective(k, v), w),
+        assert np.allclose(g, lesson1_lab.numeric_gradient(lambda v, k=key: lab.objective(k, v), w),
                            atol=1e-7)
         H = lab.hessian(key, w)
-        H_num = np.array([lab1.numeric_gradient(lambda v, i=i, k=key: lab.gradient(k, v)[i], w)
-                          for i in range(3)])
+        H_num = np.array([
+            lesson1_lab.numeric_gradient(lambda v, i=i, k=key: lab.gradient(k, v)[i], w)
+            for i in range(3)])
         assert np.allclose(H, H_num, atol=1e-6)
 
 
 def test_verdicts_of_the_learning_rate(lab):
-    kinds = {label.split(":")[0]: run.kind for label, run in lab1.learning_rate_runs(lab)}
+    kinds = {label.split(":")[0]: run.kind for label, run in lesson1_lab.learning_rate_runs(lab)}
     assert kinds == {"too small": "slow", "safe": "slow", "right": "ok", "too large": "unstable"}
     huge = lab.run("momentum", "none", 3000.0)
     assert huge.kind in ("unstable", "diverged")
@@ -137,11 +142,11 @@ def test_scores_match_sklearn(lab):
 
 
 def test_static_content_renders(lab):
-    for png in (lab1.data_figure(lab), lab1.learning_rate_figure(lab),
-                lab1.comparison_figure(lab, "lasso")):
+    for png in (lesson1_lab.data_figure(lab), lesson1_lab.learning_rate_figure(lab),
+                lesson1_lab.comparison_figure(lab, "lasso")):
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
-    for text in (lab1.oracles_html(lab), lab1.newton_html(lab), lab1.regularization_html(lab),
-                 lab1.tradeoff_html(lab)):
+    for text in (lesson1_lab.oracles_html(lab), lesson1_lab.newton_html(lab),
+                 lesson1_lab.regularization_html(lab), lesson1_lab.tradeoff_html(lab)):
         assert text.startswith("<table") and "nan" not in text
 
 
@@ -158,7 +163,7 @@ def test_guarded_shows_the_error_and_keeps_working():
         return "done"
 
     assert callback(True) is None
-    assert box.widget.layout.display is None
+    assert box.widget.layout.display == "block"
     assert "ValueError: bad value" in box.widget.value and "while testing" in box.widget.value
     assert callback(False) == "done"
     assert box.widget.layout.display == "none" and box.widget.value == ""
@@ -200,9 +205,9 @@ def test_lazy_page_starts_without_the_click():
 
 
 def test_source_of_body_only():
-    from stepper.lessons_support import lab0
+    from stepper.pages import lesson0_lab
 
-    body = source_of(lab0.mean_and_std, body_only=True)
+    body = source_of(lesson0_lab.mean_and_std, body_only=True)
     assert body.startswith("n, total, squares = points.map(")
     assert "def " not in body and body.rstrip().endswith("return mean, std")
 
@@ -219,7 +224,7 @@ def _bar(explorer):
 
 
 def test_explorer_steps_and_recomputes(lab):
-    from stepper.lessons_support.explorer import Explorer
+    from stepper.pages.lesson1_explorer import Explorer
 
     explorer = Explorer(lab)
     explorer.seek(0)
@@ -242,8 +247,8 @@ def test_explorer_steps_and_recomputes(lab):
 
 
 def test_explorer_failure_is_shown_and_the_page_keeps_working(lab):
-    from stepper.lessons_support.explorer import Explorer
-    from stepper.ui.state_url import read_state
+    from stepper.pages.kit.state_url import read_state
+    from stepper.pages.lesson1_explorer import Explorer
 
     state = read_state("fail_on_step=3&algorithm=nesterov&seed=2")
     explorer = Explorer(lab, state)
@@ -261,8 +266,8 @@ def test_explorer_failure_is_shown_and_the_page_keeps_working(lab):
 
 def test_explorer_link_opens_the_same_state(lab):
     """Settings changed on the page travel in its link and come back from it."""
-    from stepper.lessons_support.explorer import Explorer
-    from stepper.ui.state_url import read_state
+    from stepper.pages.kit.state_url import read_state
+    from stepper.pages.lesson1_explorer import Explorer
 
     explorer = Explorer(lab)
     explorer.regularization.value = "lasso"
@@ -286,8 +291,8 @@ def test_explorer_link_opens_the_same_state(lab):
 
 
 def test_explorer_reports_an_unknown_penalty(lab):
-    from stepper.lessons_support.explorer import Explorer
-    from stepper.ui.state_url import read_state
+    from stepper.pages.kit.state_url import read_state
+    from stepper.pages.lesson1_explorer import Explorer
 
     explorer = Explorer(lab, read_state("penalty=group-lasso"))
     assert explorer.regularization.value == "none"
@@ -298,7 +303,7 @@ def test_explorer_reports_an_unknown_penalty(lab):
 def test_index_links_and_spark_version():
     import pyspark
 
-    from stepper.lessons_support import index
+    from stepper.pages import index
 
     rows = index.lesson_rows()
     assert [r["file"] for r in rows] == ["00_spark_basics.ipynb", "01_gradient_methods.ipynb",
@@ -308,11 +313,11 @@ def test_index_links_and_spark_version():
         if row["present"]:
             assert f"href='{row['file']}'" in text  # relative: …/voila/render/<file>
     assert index.spark_version() == pyspark.__version__
-    assert "4040" in index.spark_html() or "STEPPER_UI_PORT" in lab1.os.environ
+    assert "4040" in index.spark_html() or "STEPPER_UI_PORT" in os.environ
 
 
 def test_ui_port_from_the_page_address(monkeypatch):
-    from stepper.lessons_support.page import spark_ui_link, ui_port
+    from stepper.pages.kit.environment import spark_ui_link, ui_port
 
     monkeypatch.setenv("QUERY_STRING", "present=1&ui_port=4050")
     assert ui_port() == 4050
@@ -326,53 +331,53 @@ def test_ui_port_from_the_page_address(monkeypatch):
 # -- lesson 0 on a real SparkContext -----------------------------------------------------------
 @pytest.fixture(scope="module")
 def churn(sc):
-    from stepper.lessons_support import lab0
+    from stepper.pages import lesson0_lab
 
-    names, table = lab0.read_numpy()
-    lines = lab0.read_lines(sc, lab0.churn_path())
-    _, rows = lab0.drop_header(lines)
+    names, table = lesson0_lab.read_numpy()
+    lines = lesson0_lab.read_lines(sc, lesson0_lab.churn_path())
+    _, rows = lesson0_lab.drop_header(lines)
     return names, table, rows
 
 
 @pytest.mark.spark
 def test_laziness_counts_parsed_rows(sc, churn):
-    from stepper.lessons_support import lab0
+    from stepper.pages import lesson0_lab
 
     _, table, rows = churn
-    jobs = lab0.jobs_run(sc)
+    jobs = lesson0_lab.jobs_run(sc)
     parsed = sc.accumulator(0)
-    lab0.parse_points(rows, parsed)
-    assert lab0.jobs_run(sc) == jobs and parsed.value == 0  # a transformation runs nothing
-    v = lab0.laziness(sc, rows)
+    lesson0_lab.parse_points(rows, parsed)
+    assert lesson0_lab.jobs_run(sc) == jobs and parsed.value == 0  # a transformation runs nothing
+    v = lesson0_lab.laziness(sc, rows)
     n = table.shape[0]
     assert (v["rows"], v["before"], v["after_count"], v["after_second"], v["after_cache"]) == \
         (n, 0, n, 2 * n, 3 * n)
-    assert lab0.jobs_run(sc) == jobs + 4
+    assert lesson0_lab.jobs_run(sc) == jobs + 4
     v["points"].unpersist()
 
 
 @pytest.mark.spark
 def test_share_filter_and_standardization_match_numpy(sc, churn):
-    from stepper.lessons_support import lab0
+    from stepper.pages import lesson0_lab
 
     _, table, rows = churn
-    points = lab0.parse_points(rows, sc.accumulator(0)).cache()
-    share = lab0.churn_share(points)
+    points = lesson0_lab.parse_points(rows, sc.accumulator(0)).cache()
+    share = lesson0_lab.churn_share(points)
     assert share["rows"] == table.shape[0]
     assert share["churners"] == int(np.sum(table[:, 1] == 1))
-    recent = lab0.recency_filter(points, 30)
+    recent = lesson0_lab.recency_filter(points, 30)
     keep = table[:, 2 + 8] > 30
     assert recent == {"clients": int(keep.sum()), "churners": int(table[keep, 1].sum())}
-    assert lab0.recency_filter(points, 10**9) == {"clients": 0, "churners": 0}
-    mean, std = lab0.mean_and_std(points)
+    assert lesson0_lab.recency_filter(points, 10**9) == {"clients": 0, "churners": 0}
+    mean, std = lesson0_lab.mean_and_std(points)
     assert np.allclose(mean, table[:, 2:].mean(axis=0), rtol=1e-12)
     assert np.allclose(std, table[:, 2:].std(axis=0), rtol=1e-10)
-    scaled = lab0.standardize(points, mean, std)
+    scaled = lesson0_lab.standardize(points, mean, std)
     first = scaled.first()
     assert first[1][0] == 1.0 and np.allclose(first[1][1:], (table[0, 2:] - mean) / std)
-    train, test = lab0.split(scaled, 0.7, 42)
-    a = lab0.split_counts(train, test)
-    b = lab0.split_counts(*lab0.split(scaled, 0.7, 42))
+    train, test = lesson0_lab.split(scaled, 0.7, 42)
+    a = lesson0_lab.split_counts(train, test)
+    b = lesson0_lab.split_counts(*lesson0_lab.split(scaled, 0.7, 42))
     assert a == b  # same seed, same split
     assert a["train"]["rows"] + a["test"]["rows"] == table.shape[0]
     assert 0.65 < a["train"]["rows"] / table.shape[0] < 0.75

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stepper.pages.catalog import method_rule
 from stepper.trace import IterationRecord
-from stepper.ui.catalog import method_rule
 
 
 @dataclass(frozen=True)

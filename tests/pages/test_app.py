@@ -7,9 +7,11 @@ import re
 import numpy as np
 import pytest
 
+from stepper.pages.kit.app import LessonApp
+from stepper.pages.kit.data import optimum
+from stepper.pages.kit.state_url import PageState, read_state
+from stepper.pages.views import ContourSpec
 from stepper.problems import Problem
-from stepper.ui import ContourSpec, LessonApp, PageState, read_state
-from stepper.ui.lesson2 import optimum
 
 
 def is_png(value) -> bool:
@@ -108,7 +110,7 @@ def test_presenter_mode_by_toggle_and_by_address(local_replay):
 
 def test_the_presenter_toggle_switches_the_whole_page(local_replay):
     """The page's title block is the page-wide marker: the toggle sets it as ?present=1 does."""
-    from stepper.lessons_support.page import header
+    from stepper.pages.kit.widgets import header
 
     title = header("A lesson")
     assert "stepper-present" not in title._dom_classes
@@ -131,7 +133,7 @@ def test_the_link_carries_the_page_settings(local_replay):
 def test_url_problems_are_shown(local_replay):
     app = LessonApp.replay(local_replay, views=("loss",), state=read_state("lr=-3"))
     assert "URL setting lr=" in app.error.value and "ignored" in app.error.value
-    assert app.error.value.startswith("<b>Note:</b>")
+    assert "<b>Note:</b>" in app.error.value
 
 
 def test_bars_for_more_than_two_weights(local_replay):
@@ -144,7 +146,7 @@ def test_bars_for_more_than_two_weights(local_replay):
 @pytest.fixture()
 def live_app(sc, data_2d):
     from stepper.algorithms import Settings
-    from stepper.ui.lesson2 import make_stepper
+    from stepper.pages.lesson2_lab import make_stepper
 
     X, y = data_2d
     problem = Problem("logistic")
@@ -193,8 +195,8 @@ def test_live_failure_on_purpose_is_shown_and_the_next_step_works(live_app):
 
 @pytest.mark.spark
 def test_live_settings_change_partitions_and_depth(live_app, data_2d):
-    from stepper.ui.app import Setting
-    from stepper.ui.lesson2 import repartition
+    from stepper.pages.kit.app import Setting
+    from stepper.pages.lesson2_lab import repartition
 
     X, y = data_2d
     run = live_app.source.stepper

@@ -1,102 +1,40 @@
 """Building blocks shared by the lesson pages.
 
-* :class:`ErrorBox` and :func:`guarded`: an exception raised in a widget callback becomes a
-  readable message in the page (the full traceback folded under it); the page keeps working
-  and the message goes away at the next callback that succeeds.
 * :func:`figure_image`: a figure as an ``ipywidgets.Image`` whose PNG bytes are swapped in place
   (no ``clear_output``, so no flicker and no page jump).
 * :func:`code_card`: a titled card that shows the code that ran and what it returned (Voilà
   hides code cells; lesson 0 is about code, so the page shows it explicitly).
-* Where the page is served: :func:`in_voila`, :func:`query_value`, :func:`page_host`,
-  :func:`lesson_href`, :func:`spark_ui_link`.
+* :func:`header`: the page's title block, its presenter marker;
+* :class:`LazyPage`: sections filled once the page is on screen.
+
+Errors in callbacks: :mod:`stepper.pages.kit.errors`; where the page is served:
+:mod:`stepper.pages.kit.environment`.
 """
 
 from __future__ import annotations
 
 import ast
-import functools
 import inspect
-import os
 import re
-import socket
 import textwrap
 import threading
-import traceback
 from collections.abc import Callable
 from html import escape
 from typing import Any
-from urllib.parse import parse_qsl
 
 import ipywidgets as widgets
 
 from stepper.errors import one_line
-
-# -- errors in callbacks -----------------------------------------------------------------------
-
-
-class ErrorBox:
-    """An HTML widget that shows the last callback error, hidden while there is none."""
-
-    def __init__(self) -> None:
-        self.widget = widgets.HTML("", layout=widgets.Layout(display="none"))
-        self.widget.add_class("stepper-error-box")
-        self.messages: list[str] = []
-
-    @staticmethod
-    def describe(exc: BaseException) -> str:
-        """One line a person can read (see :func:`stepper.errors.one_line`)."""
-        return one_line(exc)
-
-    def show(self, exc: BaseException, action: str = "") -> None:
-        message = self.describe(exc)
-        self.messages.append(message)
-        details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        doing = f" while {escape(action)}" if action else ""
-        self.widget.value = (
-            "<div class='stepper-error' role='alert'>"
-            f"<b>Something went wrong{doing}:</b> {escape(message)}"
-            "<br><span style='font-size:0.9em'>The page still works: change a setting or "
-            "press the button again.</span>"
-            "<details style='font-size:0.8em;margin-top:4px'><summary>details</summary>"
-            f"<pre style='white-space:pre-wrap'>{escape(details)}</pre></details></div>"
-        )
-        self.widget.layout.display = None
-
-    def clear(self) -> None:
-        if self.widget.layout.display != "none":
-            self.widget.value = ""
-            self.widget.layout.display = "none"
-
-
-def guarded(box: ErrorBox, action: str = "") -> Callable[[Callable], Callable]:
-    """Decorate a widget callback: an exception shows in ``box`` instead of escaping.
-
-    Success clears the box (unless a callback it triggered failed meanwhile). The wrapped
-    callback returns None when it failed.
-    """
-
-    def decorate(callback: Callable) -> Callable:
-        @functools.wraps(callback)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            shown = len(box.messages)
-            try:
-                result = callback(*args, **kwargs)
-            except Exception as exc:
-                box.show(exc, action)
-                return None
-            if len(box.messages) == shown:  # a nested callback may have failed meanwhile
-                box.clear()
-            return result
-
-        return run
-
-    return decorate
-
+from stepper.pages.kit.environment import in_voila
+from stepper.pages.kit.errors import ErrorBox
+from stepper.pages.kit.state_url import presenting
+from stepper.pages.kit.style import CSS, mark_page
 
 # -- figures and text --------------------------------------------------------------------------
 
 
-def figure_image(png: bytes = b"", width: str = "100%", max_width: str = "900px") -> widgets.Image:
+def figure_image(png: bytes = b"", width: str = "100%",
+                 max_width: str | None = "900px") -> widgets.Image:
     """An Image widget for PNG bytes (replace ``.value`` to update it in place)."""
     image = widgets.Image(value=png, format="png",
                           layout=widgets.Layout(width=width, max_width=max_width, height="auto"))
@@ -159,7 +97,7 @@ class CodeCard:
 
     def set_error(self, exc: BaseException) -> None:
         self.result.value = (f"<div class='stepper-error' role='alert'>This step failed: "
-                             f"{escape(ErrorBox.describe(exc))}</div>")
+                             f"{escape(one_line(exc))}</div>")
 
 
 def code_card(title: str, text: str, code: str) -> CodeCard:
@@ -188,73 +126,10 @@ def table_html(header: list[str] | None, rows: list[list[Any]], caption: str = "
     return "".join(parts)
 
 
-# -- where the page is served ------------------------------------------------------------------
-
-
-def in_voila() -> bool:
-    """True inside a kernel started by Voilà (it sets these variables for the kernel)."""
-    return any(os.environ.get(name) for name in ("VOILA_BASE_URL", "VOILA_SERVER_URL",
-                                                  "VOILA_KERNEL_ID"))
-
-
-def query_value(name: str, default: str | None = None, query: str | None = None) -> str | None:
-    """A value from the page URL's query string (Voilà passes it as ``$QUERY_STRING``)."""
-    text = os.environ.get("QUERY_STRING", "") if query is None else query
-    for key, value in parse_qsl(text.lstrip("?"), keep_blank_values=True):
-        if key == name:
-            return value
-    return default
-
-
-def page_host() -> str:
-    """The host name the browser used for this page (so links to other ports work from
-    attendees' laptops too), else ``localhost``."""
-    host = os.environ.get("SERVER_NAME", "").strip()
-    if host.startswith("[") and "]" in host:  # IPv6 literal with brackets
-        return host
-    return host.split(":")[0] if host else "localhost"
-
-
-def lesson_href(notebook: str) -> str:
-    """The link to another lesson page. Relative, so that it resolves to
-    ``…/voila/render/<notebook>`` whatever prefix Voilà is served under."""
-    return notebook
-
-
-def ui_port(default: int = 4040) -> int:
-    """The Spark UI port: ``?ui_port=`` in the page URL, else ``$STEPPER_UI_PORT``, else 4040."""
-    for text in (query_value("ui_port"), os.environ.get("STEPPER_UI_PORT")):
-        if text and text.strip().isdigit() and 0 < int(text) < 65536:
-            return int(text)
-    return default
-
-
-def port_open(port: int, host: str = "127.0.0.1", timeout: float = 0.2) -> bool:
-    """Whether something listens on ``host:port`` (the Spark UI of a running lesson)."""
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def spark_ui_link(port: int, host: str | None = None) -> str:
-    """``http://<page host>:<port>/`` as an HTML link opening in a new tab."""
-    url = f"http://{host or page_host()}:{port}/"
-    return f"<a href='{escape(url)}' target='_blank' rel='noopener'>{escape(url)}</a>"
-
-
-def presenting() -> bool:
-    """Whether the page address asks for the projector layout (``?present=1``)."""
-    return (query_value("present") or "").strip().lower() in ("1", "true", "yes", "on")
-
-
 def header(title: str, subtitle: str = "") -> widgets.HTML:
-    """The page's title block with the stylesheet (``stepper.ui.style``). It is the page's
+    """The page's title block with the stylesheet (``stepper.pages.kit.style``). It is the page's
     presenter marker: with ``?present=1``, or once a Presenter toggle on the page is switched
     on, the whole page (text, tables, figures) gets the projector's sizes."""
-    from stepper.ui.style import CSS, mark_page
-
     sub = f"<div style='font-size:18px;color:#444'>{subtitle}</div>" if subtitle else ""
     block = widgets.HTML(f"{CSS}<h1 style='margin:4px 0'>{escape(title)}</h1>{sub}")
     return mark_page(block, presenting())
@@ -296,7 +171,7 @@ class LazyPage:
                 try:
                     content = build()
                 except Exception as exc:
-                    self.failures.append(f"{what}: {ErrorBox.describe(exc)}")
+                    self.failures.append(f"{what}: {one_line(exc)}")
                     error = ErrorBox()
                     error.show(exc, what)
                     box.children = (error.widget,)

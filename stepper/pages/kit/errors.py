@@ -1,0 +1,100 @@
+"""Errors in widget callbacks: one readable line in the page, and the page keeps working.
+
+* :func:`guard`: the one callback guard: ``fn`` with any exception handed to ``on_error`` (and its
+  traceback printed to the kernel's log) instead of escaping into the widget machinery;
+* :class:`ErrorBox` and :func:`guarded`: an exception raised in a widget callback becomes a
+  readable message (:func:`stepper.errors.one_line`) in the page, the full traceback folded
+  under it; the message goes away at the next callback that succeeds.
+"""
+
+from __future__ import annotations
+
+import functools
+import traceback
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from stepper.errors import one_line
+
+
+def guard(fn: Callable[..., Any],
+          on_error: Callable[[BaseException], None]) -> Callable[..., Any]:
+    """``fn`` with any exception given to ``on_error`` (then ``None`` is returned)."""
+
+    @functools.wraps(fn)
+    def guarded_call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            traceback.print_exc()
+            on_error(exc)
+            return None
+
+    return guarded_call
+
+
+class ErrorBox:
+    """An HTML widget that shows the last error in one readable line, hidden while there is
+    none (the app's message box, and each lesson section's)."""
+
+    def __init__(self) -> None:
+        self.widget = widgets.HTML("", layout=widgets.Layout(display="none"))
+        self.widget.add_class("stepper-error-box")
+        self.messages: list[str] = []
+
+    def show_line(self, text: str, heading: str = "Something went wrong:",
+                  details: str = "") -> None:
+        """Show ``text`` (one line a person can read) under ``heading``; ``details`` (a
+        traceback) folded under it."""
+        self.messages.append(text)
+        folded = ("<details style='font-size:0.8em;margin-top:4px'><summary>details</summary>"
+                  f"<pre style='white-space:pre-wrap'>{escape(details)}</pre></details>"
+                  if details else "")
+        self.widget.value = (
+            "<div class='stepper-error' role='alert'>"
+            f"<b>{escape(heading)}</b> {escape(text)}"
+            " <i style='font-size:0.9em'>(the page still works)</i>"
+            f"{folded}</div>"
+        )
+        self.widget.layout.display = "block"
+
+    def show(self, exc: BaseException, action: str = "") -> None:
+        """Show ``exc`` as one line, its traceback folded under it."""
+        doing = f" while {action}" if action else ""
+        self.show_line(one_line(exc), f"Something went wrong{doing}:",
+                       "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+
+    @property
+    def shown(self) -> bool:
+        return self.widget.layout.display != "none"
+
+    def clear(self) -> None:
+        if self.shown:
+            self.widget.value = ""
+            self.widget.layout.display = "none"
+
+
+def guarded(box: ErrorBox, action: str = "") -> Callable[[Callable], Callable]:
+    """Decorate a widget callback: an exception shows in ``box`` instead of escaping.
+
+    Success clears the box (unless a callback it triggered failed meanwhile). The wrapped
+    callback returns None when it failed.
+    """
+
+    def decorate(callback: Callable) -> Callable:
+        def succeeded(shown: int) -> None:
+            if len(box.messages) == shown:  # a nested callback may have failed meanwhile
+                box.clear()
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            shown = len(box.messages)
+            result = guard(callback, lambda exc: box.show(exc, action))(*args, **kwargs)
+            succeeded(shown)
+            return result
+
+        return functools.wraps(callback)(run)
+
+    return decorate
