@@ -4,7 +4,6 @@ this process, connected through the room's websocket in a real Jupyter server.""
 from __future__ import annotations
 
 import html
-import os
 import time
 import uuid
 
@@ -12,19 +11,18 @@ import pytest
 
 from stepper.room.page import PageRoom, RoomSource, read_address
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
 
 @pytest.fixture(scope="module")
 def replay():
     """8 iterations of gradient descent on one machine (numpy)."""
     from stepper.algorithms import Settings
     from stepper.local import run_local
+    from stepper.pages.kit.data import load_2d
+    from stepper.pages.kit.local_replay import replay_from_local
     from stepper.problems import Problem
-    from stepper.ui import replay_from_local
-    from stepper.ui.lesson2 import load_2d
 
-    X, y = load_2d(os.path.join(ROOT, "data", "logistic2d_train.csv"))
+    data = load_2d()
+    X, y = data.X, data.y
     problem = Problem("logistic")
     path = run_local(problem, Settings(algorithm="gd", lr=1.0), X, y, 8, intercept=True)
     return replay_from_local(path, problem, X, y, algorithm="gd")
@@ -56,7 +54,7 @@ def test_address():
 
 
 def test_followers_replay_the_instructors_steps(room_server, replay):
-    from stepper.ui import LessonApp
+    from stepper.pages.kit.app import LessonApp
 
     name = "p" + uuid.uuid4().hex[:8]
     lead_room = PageRoom(read_address(f"room={name}&server={room_server}"))
@@ -101,7 +99,7 @@ def test_followers_replay_the_instructors_steps(room_server, replay):
 
 
 def test_a_follower_without_a_room(room_server):
-    from stepper.ui import LessonApp
+    from stepper.pages.kit.app import LessonApp
 
     room = PageRoom(read_address(f"follow=nobody{uuid.uuid4().hex[:6]}&server={room_server}"))
     app = LessonApp(room.follower_source(3), views=("loss",))
@@ -121,7 +119,7 @@ def test_a_followers_live_app_never_builds_its_stepper(room_server, replay, monk
     """``LessonApp.live`` on a ``?follow=`` page: the factory (Spark) is never called, even
     when Step is pressed; the page replays the instructor's records instead."""
     import stepper.room.page as page
-    from stepper.ui import LessonApp
+    from stepper.pages.kit.app import LessonApp
 
     name = "s" + uuid.uuid4().hex[:8]
     lead_room = PageRoom(read_address(f"room={name}&server={room_server}"))
