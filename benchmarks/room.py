@@ -151,7 +151,7 @@ def memory(followers: int, steps: int) -> dict:
         lead = KernelPage(base, f"room={room}")
         pages.append(lead)
         print(f"instructor's page rendered in {time.monotonic() - started:.1f} s", flush=True)
-        lead.execute("app.source.wait_ready(600); app.wait()")
+        lead.execute("app = page.app; app.source.wait_ready(600); app.wait()")
         for number in range(followers):
             started = time.monotonic()
             pages.append(KernelPage(base, f"follow={room}"))
