@@ -12,7 +12,8 @@ order and ``stepper.server`` sorts before ``voila.server_extension``, so this ha
 before Voilà's own ``/voila/render/(.*)``.
 
 It also adds the room's websocket (:mod:`stepper.room.server`) and tells the kernels it starts
-where to reach it (``STEPPER_ROOM_SERVER``: this server on 127.0.0.1, its base URL included).
+where to reach it (``STEPPER_ROOM_SERVER``: this server on 127.0.0.1, or on the one address it
+listens on, its base URL included).
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def _load_jupyter_server_extension(serverapp) -> None:
     from stepper.room import server as room_server
 
     serverapp.web_app.add_handlers(".*$", room_server.handlers(serverapp.base_url))
-    os.environ["STEPPER_ROOM_SERVER"] = f"http://127.0.0.1:{serverapp.port}{serverapp.base_url}"
+    ip = serverapp.ip if serverapp.ip not in ("", "0.0.0.0", "::", "*", "localhost") else None
+    scheme = "https" if serverapp.certfile else "http"
+    host = f"[{ip}]" if ip and ":" in ip else ip or "127.0.0.1"
+    os.environ["STEPPER_ROOM_SERVER"] = f"{scheme}://{host}:{serverapp.port}{serverapp.base_url}"
     serverapp.log.info("stepper: old lesson addresses /voila/render/<notebook> redirect to "
                        "/voila/render/%s/<notebook>", LESSONS_DIR)
