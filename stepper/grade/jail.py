@@ -373,7 +373,22 @@ def build_tree(config: dict) -> str:
         if os.path.isdir(f"{new}/{shared}"):
             _mount(f"{new}/tmp", f"{new}/{shared}", None, MS_BIND)
     os.makedirs(f"{new}/tmp/work", mode=0o700)
+    if config["uid"] is not None:
+        _add_user(new, int(config["uid"]))
     return new
+
+
+def _add_user(new: str, uid: int) -> None:
+    """/etc/passwd and /etc/group inside the tree name the sandbox's uid (the JVM asks for its
+    user's name and home), without touching the machine's own."""
+    name = f"stepper-grade-{uid - UID_BASE}"
+    for file, line in (("passwd", f"{name}:x:{uid}:{uid}:grading sandbox:/tmp/work:/bin/false"),
+                       ("group", f"{name}:x:{uid}:")):
+        copy = f"{new}/.{file}"
+        with open(f"/etc/{file}") as source, open(copy, "w") as out:
+            out.write(source.read().rstrip("\n") + "\n" + line + "\n")
+        os.chmod(copy, 0o644)
+        _mount(copy, f"{new}/etc/{file}", None, MS_BIND)
 
 
 def jail_main(config: dict) -> None:
