@@ -36,6 +36,7 @@ import json
 import os
 import platform
 import resource
+import secrets
 import shutil
 import signal
 import socket
@@ -46,6 +47,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from stepper.grade import wire
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "stepper"
@@ -250,7 +253,7 @@ class Sandbox:
     """A running sandbox: its process, the socket to it, and what was in force."""
 
     process: subprocess.Popen
-    sock: socket.socket
+    channel: wire.Channel
     protections: Protections
     uid: int | None
     cgroup: Path | None
@@ -260,6 +263,7 @@ class Sandbox:
 def launch(number: int, lvl: str, log_path: Path, cgroup: Path | None) -> Sandbox:
     """Start a sandbox server for slot ``number`` at level ``lvl``."""
     ours, theirs = socket.socketpair()
+    token = secrets.token_bytes(16)
     uid = UID_BASE + number if lvl == "root" else None
     protections = describe(lvl, cgroup)
     folder = None
@@ -281,12 +285,13 @@ def launch(number: int, lvl: str, log_path: Path, cgroup: Path | None) -> Sandbo
                    "--propagation", "private", "--", sys.executable, "-I", "-m",
                    "stepper.grade.jail", json.dumps(config)]
         preexec = _die_with_parent
+    env["STEPPER_SANDBOX_TOKEN"] = token.hex()
     with open(log_path, "ab") as log:
         process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=log,
                                    stderr=log, pass_fds=[theirs.fileno()], cwd=folder or "/",
                                    start_new_session=True, preexec_fn=preexec)
     theirs.close()
-    return Sandbox(process, ours, protections, uid, cgroup, folder)
+    return Sandbox(process, wire.Channel(ours, token), protections, uid, cgroup, folder)
 
 
 def _die_with_parent() -> None:
@@ -304,10 +309,25 @@ def _basic_preexec() -> None:
             resource.setrlimit(getattr(resource, name), (value, value))
 
 
+def session_of(pid: int) -> int | None:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        text = Path(f"/proc/{pid}/stat").read_text()
+        return int(text.rsplit(")", 1)[1].split()[3])
+    return None
+
+
+def detached(box: Sandbox) -> int:
+    """How many processes of the sandbox's uid left its session (``setsid``: a daemon)."""
+    if box.uid is None:
+        return 0
+    return sum(1 for pid in processes_of(box.uid)
+               if session_of(pid) not in (None, box.process.pid))
+
+
 def stop(box: Sandbox) -> int:
     """End the sandbox and every process it left; how many stray processes were killed."""
     with contextlib.suppress(OSError):
-        box.sock.close()
+        box.channel.sock.close()
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(box.process.pid, signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError):

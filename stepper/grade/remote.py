@@ -133,6 +133,7 @@ class SandboxBackend:
             return
         box, self.box = self.box, None
         code = box.process.poll()
+        self._daemons(box)
         strays = jail.stop(box)
         if strays:
             self.flag(f"{strays} process(es) of the sandbox's user were still running after it "
@@ -146,10 +147,16 @@ class SandboxBackend:
         if why:
             self.flag(why)
 
+    def _daemons(self, box: jail.Sandbox) -> None:
+        daemons = jail.detached(box)
+        if daemons:
+            self.flag(f"started {daemons} detached process(es) (setsid); ended with the sandbox")
+
     def close(self) -> None:
         if self.box is not None:
+            self._daemons(self.box)
             with contextlib.suppress(OSError):
-                wire.send(self.box.sock, {"op": "bye"})
+                self.box.channel.send({"op": "bye"})
             with contextlib.suppress(Exception):
                 self.box.process.wait(timeout=3)
         self.stop()
@@ -164,11 +171,13 @@ class SandboxBackend:
     def _request(self, message: dict, timeout: float, what: str) -> Any:
         if self.box is None:
             raise SandboxCrashed("the sandbox is not running")
-        sock = self.box.sock
+        channel = self.box.channel
         try:
-            sock.settimeout(timeout)
-            wire.send(sock, message)
-            reply = wire.receive(sock)
+            channel.sock.settimeout(timeout)
+            channel.send(message)
+            reply = channel.receive()
+            if channel.skipped:
+                self.flag("wrote stray data into the grader's channel (skipped)")
         except TimeoutError:
             self.stop(f"killed at a time limit while {what}")
             raise GradeTimeout(timeout) from None

@@ -292,7 +292,7 @@ def _public_reference() -> None:
     sys.modules["stepper.grade.reference"] = module
 
 
-def serve(sock: socket.socket, folder: str) -> None:
+def serve(channel: wire.Channel, folder: str) -> None:
     """Answer requests until the other side closes the socket or says ``bye``."""
     _public_reference()
     line_maps: dict[str, list] = {}
@@ -307,7 +307,7 @@ def serve(sock: socket.socket, folder: str) -> None:
     dispatcher = Dispatcher({}, {}, locate)
     while True:
         try:
-            request = wire.receive(sock)
+            request = channel.receive()
         except EOFError:
             return
         op = request.get("op")
@@ -338,17 +338,18 @@ def serve(sock: socket.socket, folder: str) -> None:
         except BaseException as exc:  # the grader's own failure here: say so, keep serving
             reply = {"error": "sandbox", "message": f"{type(exc).__name__}: {exc}"}
         try:
-            wire.send(sock, reply)
+            channel.send(reply)
         except wire.WireError as exc:
-            wire.send(sock, {"error": "notplain", "message": str(exc)})
+            channel.send({"error": "notplain", "message": str(exc)})
 
 
 def main(argv: list[str]) -> int:
     sock = socket.socket(fileno=int(argv[1]))
+    token = bytes.fromhex(os.environ.pop("STEPPER_SANDBOX_TOKEN", ""))
     folder = os.getcwd()
     # What the attendee prints goes to this process's own output, which the grader keeps
     # apart from the results; nothing is read from it.
-    serve(sock, folder)
+    serve(wire.Channel(sock, token or b"stepper"), folder)
     sock.close()
     os._exit(0)
 

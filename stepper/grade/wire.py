@@ -201,25 +201,45 @@ def decode(body: bytes) -> dict:
     return message
 
 
-def _read_exactly(sock: socket.socket, size: int) -> bytes:
-    chunks, left = [], size
-    while left:
-        chunk = sock.recv(min(left, 1 << 20))
+class Channel:
+    """Frames over a socket, each behind a per-sandbox token: bytes that are not a frame
+    (whatever the attendee's code writes to every descriptor it finds) are skipped and
+    counted, so they cannot break the conversation nor pass for a reply."""
+
+    def __init__(self, sock: socket.socket, token: bytes) -> None:
+        self.sock, self.token = sock, token
+        self.buffer = b""
+        self.skipped = 0
+
+    def _fill(self) -> None:
+        chunk = self.sock.recv(1 << 20)
         if not chunk:
             raise EOFError("the other side closed the connection")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+        self.buffer += chunk
 
+    def _take(self, size: int) -> bytes:
+        while len(self.buffer) < size:
+            self._fill()
+        out, self.buffer = self.buffer[:size], self.buffer[size:]
+        return out
 
-def receive(sock: socket.socket) -> dict:
-    """The next message on ``sock`` (blocking, subject to the socket's timeout)."""
-    (size,) = HEADER.unpack(_read_exactly(sock, HEADER.size))
-    if size > MAX_FRAME:
-        raise WireError(f"a message of {size / 1e6:.1f} MB (at most {MAX_FRAME / 1e6:.0f} MB "
-                        "cross the boundary)")
-    return decode(_read_exactly(sock, size))
+    def receive(self) -> dict:
+        """The next message (blocking, subject to the socket's timeout)."""
+        while (at := self.buffer.find(self.token)) < 0:
+            keep = len(self.token) - 1
+            if len(self.buffer) > keep:
+                self.skipped += len(self.buffer) - keep
+                self.buffer = self.buffer[-keep:]
+            if self.skipped > MAX_FRAME:
+                raise WireError("more than 10 MB of stray bytes on the channel")
+            self._fill()
+        self.skipped += at
+        self.buffer = self.buffer[at + len(self.token):]
+        (size,) = HEADER.unpack(self._take(HEADER.size))
+        if size > MAX_FRAME:
+            raise WireError(f"a message of {size / 1e6:.1f} MB (at most {MAX_FRAME / 1e6:.0f} "
+                            "MB cross the boundary)")
+        return decode(self._take(size))
 
-
-def send(sock: socket.socket, message: dict, rdd=None) -> None:
-    sock.sendall(encode(message, rdd=rdd))
+    def send(self, message: dict, rdd=None) -> None:
+        self.sock.sendall(self.token + encode(message, rdd=rdd))
