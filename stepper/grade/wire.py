@@ -101,8 +101,8 @@ def to_plain(value: Any, depth: int = 0, rdd=None) -> Any:
             raise WireError("an integer too large")
         return number
     if isinstance(value, (float, np.floating)):
-        number = float(value)
-        return number if math.isfinite(number) else {"__float__": repr(number)}
+        real = float(value)
+        return real if math.isfinite(real) else {"__float__": repr(real)}
     if isinstance(value, np.bool_):
         return bool(value)
     if type(value) is np.ndarray:
