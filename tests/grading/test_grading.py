@@ -63,6 +63,7 @@ def graded_with_spark(tmp_path_factory):
 
 @pytest.mark.spark
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # pays for the fixture: 4 attendees with Spark, fresh sandboxes
 def test_solutions_score_full_marks(graded_with_spark):
     result = graded_with_spark["solutions"]
     failed = [(t["name"], t["output"]) for t in result.tests if t["status"] != "passed"]
