@@ -344,7 +344,14 @@ def stop(box: Sandbox) -> int:
         box.process.kill()
     with contextlib.suppress(subprocess.TimeoutExpired):
         box.process.wait(timeout=10)
-    strays = sweep(box.uid) if box.uid is not None else 0
+    strays = 0
+    if box.uid is not None:
+        # the PID namespace ends with its first process: give the kernel a moment to reap the
+        # rest, and count only what survives that (none should)
+        deadline = time.monotonic() + 2.0
+        while processes_of(box.uid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        strays = sweep(box.uid)
     if box.folder:
         shutil.rmtree(box.folder, ignore_errors=True)
     return strays
