@@ -84,10 +84,20 @@ def test_patching_faking_and_a_daemon_get_only_the_honest_score(tmp_path):
     assert any("looks like grading records" in f for f in result.flags), result.flags
     assert any("detached process" in f for f in result.flags), result.flags
     assert any("stray data" in f for f in result.flags), result.flags
-    # the daemon left behind (setsid, outside every process group) is gone
+    # the daemon left behind (setsid, outside every process group) is gone: every process of a
+    # sandbox uid still running (other gradings may run at once) is in a sandbox's session
     time.sleep(0.5)
-    leftovers = [pid for n in range(8) for pid in jail.processes_of(jail.UID_BASE + n)]
+    leftovers = [pid for n in range(16) for pid in jail.processes_of(jail.UID_BASE + n)
+                 if not _in_a_sandbox_session(pid)]
     assert leftovers == []
+
+
+def _in_a_sandbox_session(pid: int) -> bool:
+    leader = jail.session_of(pid)
+    try:
+        return Path(f"/proc/{leader}/cmdline").read_bytes().startswith(b"unshare\0")
+    except OSError:
+        return False
 
 
 PROBE = '''
