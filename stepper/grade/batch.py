@@ -1,4 +1,5 @@
-"""Grade many submissions, a few at a time (each one in its own child process)."""
+"""Grade many submissions, a few at a time (each one in its own trusted child process and
+sandbox; every sandbox takes its own slot: uid, cgroup)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,12 @@ def grade_all(
         options["sets"] = sorted(found)
 
     def one(entry: tuple[str, Path]) -> SubmissionResult:
-        result = grade_submission(entry[1], attendee=entry[0], **options)
+        try:
+            result = grade_submission(entry[1], attendee=entry[0], **options)
+        except Exception as exc:  # a grader bug on one submission must not stop the class
+            result = SubmissionResult(entry[0], str(entry[1]))
+            result.problems.append(f"the grader failed on this submission ({type(exc).__name__}:"
+                                   f" {exc}); grade it again alone")
         if progress is not None:
             progress(result)
         return result
