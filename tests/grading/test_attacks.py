@@ -49,6 +49,7 @@ FORGED = "zz9attack-forged"
 SOLVED, PARTIAL = "honest_solved", "honest_partial"
 TIMEOUT_CAP = 3  # s, --timeout: every per-test limit
 RUNAWAY_BOUND = 45.0  # s: a test past its 3 s limit is stopped well before this
+CLI_TIMEOUT = 480  # s for the whole batch (pytest's own limit is 600 s)
 DAEMON_GRACE = 3.0  # s after the grader exits: a surviving process would act by then
 PORTS = range(47310, 47330)  # the port attack tries each of these
 GRADER = ROOT / "stepper"
@@ -96,12 +97,15 @@ def _site_folders() -> list[Path]:
 
 
 def _planted_processes() -> dict[int, str]:
-    out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
+    """Processes whose full command line carries the planted token (``ps`` would cut it)."""
     found = {}
-    for line in out.splitlines():
-        pid, _, args = line.strip().partition(" ")
-        if PLANTED in args and pid.isdigit() and int(pid) != os.getpid():
-            found[int(pid)] = args
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            args = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if PLANTED in args:
+                found[int(entry.name)] = args[-300:]
     return found
 
 
@@ -235,23 +239,23 @@ def _grade(base: Path, names: list[str]) -> Batch:
     submissions_before = {entry.name: _hashes(entry) for entry in folder.iterdir()}
     listener = PortListener()
     env = {**os.environ, "TMPDIR": str(tmp)}
+    batch = Batch(folder, out, -1, "", "the grader did not finish", {})
     try:
         done = subprocess.run(
             [sys.executable, "-m", "stepper.grade", str(folder), "--out", str(out), "--jobs", "2",
              "--timeout", str(TIMEOUT_CAP), "--quiet"],
-            capture_output=True, text=True, timeout=900, cwd=base, env=env)
+            capture_output=True, text=True, timeout=CLI_TIMEOUT, cwd=base, env=env)
+        batch.returncode, batch.stdout, batch.stderr = done.returncode, done.stdout, done.stderr
         time.sleep(DAEMON_GRACE)
     finally:
-        received = listener.close()
-    reports = {}
+        # even when the grader hangs: every trace is recorded, then undone
+        batch.received = listener.close()
+        _collect_and_undo(batch, grader_before, sites, pth_before, submissions_before, base)
     for entry in folder.iterdir():
         path = out / entry.name / "results.json"
         if path.exists():
             with contextlib.suppress(json.JSONDecodeError):
-                reports[entry.name] = json.loads(path.read_text())
-    batch = Batch(folder, out, done.returncode, done.stdout, done.stderr, reports,
-                  received=received)
-    _collect_and_undo(batch, grader_before, sites, pth_before, submissions_before, base)
+                batch.reports[entry.name] = json.loads(path.read_text())
     return batch
 
 
@@ -341,13 +345,13 @@ def check_attack(batch: Batch, name: str) -> dict:
     trace of this attack left, and (when the report has flags) the attempt flagged."""
     attack = ATTACKS[name]
     report = batch.report(f"attack_{name}")
-    forgers = _forgers(report)
-    assert not forgers, f"the report of attack_{name} holds records forged by {sorted(forgers)}"
+    forgers = sorted(_forgers(report))
     expected = batch.points(attack.honest_tasks)
     statuses = [(t["name"], t["status"], t["score"]) for t in report["tests"]]
-    assert report["score"] == expected, (
+    assert report["score"] == expected and not forgers, (
         f"attack_{name} ({attack.summary}) scored {report['score']:g}, its honest part earns "
-        f"{expected:g}: {statuses}")
+        f"{expected:g}" + (f"; its report holds records forged by {forgers}" if forgers else "")
+        + f": {statuses}")
     assert report["max_score"] == batch.report(SOLVED)["max_score"]
     check_honest(batch)
     tag = f"{PLANTED}-{name}"
