@@ -341,8 +341,13 @@ def _forgers(report: dict) -> set[str]:
 
 
 def check_attack(batch: Batch, name: str) -> dict:
-    """The common checks: exact honest score, no forged record, the honest attendees intact, no
-    trace of this attack left, and (when the report has flags) the attempt flagged."""
+    """The common checks: the attacker's exact honest score and no forged record in its report;
+    the honest attendees' reports complete and free of records this attack forged; no trace of
+    this attack left on the machine; and (when the reports have flags) the attempt flagged.
+
+    The honest attendees' scores themselves are checked by
+    :func:`test_honest_attendees_are_graded_intact`: in a shared batch a lower score cannot be
+    pinned on one attack unless it left its token (the vandal's test checks its own damage)."""
     attack = ATTACKS[name]
     report = batch.report(f"attack_{name}")
     forgers = sorted(_forgers(report))
@@ -353,7 +358,9 @@ def check_attack(batch: Batch, name: str) -> dict:
         f"{expected:g}" + (f"; its report holds records forged by {forgers}" if forgers else "")
         + f": {statuses}")
     assert report["max_score"] == batch.report(SOLVED)["max_score"]
-    check_honest(batch)
+    for honest in (SOLVED, PARTIAL):
+        assert name not in _forgers(batch.report(honest)), (
+            f"{honest}'s report holds records forged by attack_{name}")
     tag = f"{PLANTED}-{name}"
     assert not [p for p in batch.planted_paths if tag in p], batch.planted_paths
     assert not [a for a in batch.planted_processes.values() if tag in a], batch.planted_processes
@@ -528,6 +535,7 @@ def test_attack_vandal(batch):
     attendee's notebook."""
     check_attack(batch, "vandal")
     assert batch.changed_submissions == {}
+    check_honest(batch)
 
 
 def test_attack_port(batch):
