@@ -490,9 +490,11 @@ def test_attack_ignore_alarm(batch):
     report = check_attack(batch, "ignore_alarm")
     task_13 = [t for t in report["tests"] if t.get("number", t.get("task")) == "1.3"]
     assert task_13 and all(t["status"] != "passed" for t in task_13)
-    assert report["execution_time"] < RUNAWAY_BOUND, (
-        f"the runaway test held the attendee's grading {report['execution_time']:.0f} s with a "
-        f"{TIMEOUT_CAP} s limit")
+    seconds = report.get("execution_time")
+    assert seconds is not None, "the report has no execution_time for the attendee"
+    assert seconds < RUNAWAY_BOUND, (
+        f"the runaway test held the attendee's grading {seconds:.0f} s with a {TIMEOUT_CAP} s "
+        "limit")
 
 
 def test_attack_recursion(batch):
