@@ -201,7 +201,8 @@ def _in_force(protections: object, words: tuple[str, ...]) -> bool:
     def negative(value: object) -> bool:
         text = str(value).lower()
         return value is False or value is None or any(
-            w in text for w in ("missing", "not in force", "unavailable", "disabled", "none"))
+            w in text for w in ("missing", "not in force", "unavailable", "disabled", "none",
+                                "false"))
 
     if isinstance(protections, dict):
         return any(says(str(key)) and not negative(value) for key, value in protections.items())
@@ -226,6 +227,16 @@ def _stage(folder: Path, names: list[str]) -> None:
         shutil.copy(source, folder / name / "01_oracles.ipynb")
 
 
+def _check_grader_is_this_checkout(env: dict[str, str], cwd: Path) -> None:
+    """The grader the command line runs is this checkout's: the one whose files are restored."""
+    code = "import stepper.grade; print(stepper.grade.__file__)"
+    where = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                           cwd=cwd, check=True).stdout
+    if not Path(where.strip()).resolve().is_relative_to(GRADER.resolve()):
+        pytest.fail(f"the grader imported is {where.strip()}, not this checkout's {GRADER}: the "
+                    "attacks on the grader's files could not be undone")
+
+
 def _grade(base: Path, names: list[str]) -> Batch:
     """Grade the attendees of ``names`` through the command line; record, then undo, the
     traces they left."""
@@ -237,8 +248,11 @@ def _grade(base: Path, names: list[str]) -> Batch:
     sites = _site_folders()
     pth_before = {p for site in sites for p in site.glob("*.pth")}
     submissions_before = {entry.name: _hashes(entry) for entry in folder.iterdir()}
+    env = {**os.environ, "TMPDIR": str(tmp),
+           "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
+                                         if p)}
+    _check_grader_is_this_checkout(env, base)
     listener = PortListener()
-    env = {**os.environ, "TMPDIR": str(tmp)}
     batch = Batch(folder, out, -1, "", "the grader did not finish", {})
     try:
         done = subprocess.run(
