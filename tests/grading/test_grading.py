@@ -28,9 +28,12 @@ def fixture_path(case) -> Path:
 
 def test_fixture_notebooks_are_up_to_date(tmp_path):
     for fresh in MAKE.make_all(tmp_path):
-        committed = FIXTURES / fresh.name
+        committed = FIXTURES / fresh.relative_to(tmp_path)
         assert committed.exists() and committed.read_bytes() == fresh.read_bytes(), (
             f"{committed.name} is stale: run python tests/fixtures/submissions/make.py")
+    written = {path.relative_to(tmp_path) for path in tmp_path.rglob("*.ipynb")}
+    committed_attacks = {path.relative_to(FIXTURES) for path in FIXTURES.glob("attacks/*.ipynb")}
+    assert committed_attacks <= written, "attack notebooks no attack of make.py writes"
 
 
 SPARK_CASES = [c for c in MAKE.WRONG_ANSWERS if c.spark]
