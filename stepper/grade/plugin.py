@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dis
 import os
+import re
 import signal
 import threading
 import traceback
@@ -31,6 +32,27 @@ STATUS_TIMEOUT = "timed out"
 STATUS_ERROR = "error"
 STATUS_CRASH = "crashed"
 STATUS_MISSING = "not submitted"
+
+
+def start_notebook_spark(master: str):
+    """The session ``check()`` uses in a notebook (it reuses the notebook's own session)."""
+    from stepper.session import spark_session
+
+    return spark_session(master, app_name="stepper-grade", ui_port=None)
+
+
+def start_grading_spark(master: str):
+    """The session of a grading child: for ``local[n]``, the fast short-lived start of
+    :func:`stepper.session.start_fast_local` (its AppCDS archive from ``$STEPPER_SPARK_CDS``,
+    set by the grader); ``STEPPER_GRADE_FAST=0`` or another master: :func:`start_notebook_spark`.
+    """
+    from stepper.session import start_fast_local
+
+    match = re.fullmatch(r"local\[(\d+)\]", master)
+    if match is None or os.environ.get("STEPPER_GRADE_FAST", "1") == "0":
+        return start_notebook_spark(master)
+    return start_fast_local(int(match.group(1)), session=True,
+                            driver_memory=os.environ.get("STEPPER_DRIVER_MEMORY", "512m"))
 
 
 STUB_OPS = {"RESUME", "NOP", "CACHE", "LOAD_GLOBAL", "LOAD_CONST", "PUSH_NULL", "PRECALL",
@@ -150,11 +172,9 @@ class GradePlugin:
     @pytest.fixture(scope="session")
     def spark(self):
         if self._spark is None:
-            from stepper.session import spark_session
-
-            self._spark = spark_session(self.master or os.environ.get("STEPPER_GRADE_MASTER",
-                                                                      "local[2]"),
-                                        app_name="stepper-grade", ui_port=None)
+            master = self.master or os.environ.get("STEPPER_GRADE_MASTER", "local[2]")
+            self._spark = (start_grading_spark(master) if self.extracted
+                           else start_notebook_spark(master))
             self._register_by_value()
             if self.extracted:
                 # Start the Python workers now, outside any test's time limit, so the first
