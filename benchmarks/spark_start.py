@@ -223,7 +223,10 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0]
     for i in range(args.runs):
         for name, spec in table.items():
-            results[name].append(run_once(spec))
+            row = run_once(spec)
+            results[name].append(row)
+            print(f"run {i + 1} {name}: wall {row['wall']:.2f} s, CPU {row['cpu']:.2f} s",
+                  file=sys.stderr, flush=True)
         print(f"round {i + 1}/{args.runs} done", file=sys.stderr, flush=True)
     print(f"\nmedian of {args.runs} runs, load average at start {load:.1f} (2 cores, shared)")
     head = (f"{'variant':50s} {'wall s':>7s} {'CPU s':>7s} {'start':>6s} {'workers':>7s} "

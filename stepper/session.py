@@ -374,10 +374,27 @@ def prepare_cds(path: str | os.PathLike | None = None, *, cores: int = 2,
     return target
 
 
+def readable_by_others(path: str | os.PathLike) -> bool:
+    """Whether a user other than the owner can read ``path``: the file is world-readable and
+    every folder above it world-searchable. A sandbox user needs this to map the archive (the
+    default cache under root's ``/root`` is not: choose ``STEPPER_CACHE_DIR`` then)."""
+    target = Path(path).resolve()
+    try:
+        if not target.stat().st_mode & 0o004:
+            return False
+        return all(parent.stat().st_mode & 0o001 for parent in target.parents)
+    except OSError:
+        return False
+
+
 def ensure_cds(folder: str | os.PathLike | None = None) -> Path | None:
     """The archive for this Java and Spark under ``folder`` (default :func:`default_cds_dir`),
-    made on first use by :func:`prepare_cds`; None (and no archive: Spark starts slower) if it
-    cannot be made. Call it once in the trusted grader before starting the sandboxes."""
+    made on first use by :func:`prepare_cds` (20 s to 2 min, once per Java and Spark
+    installation); None (and no archive: Spark starts slower) if it cannot be made.
+
+    Call it once in the trusted grader before starting the sandboxes, and hand the path to
+    :func:`start_fast_local` (or ``$STEPPER_SPARK_CDS``). The sandbox users must be able to read
+    it (:func:`readable_by_others`) and must not be able to write it or its folder."""
     target = cds_archive_path(folder)
     if usable_cds(target):
         return target
