@@ -209,10 +209,10 @@ def main(argv: list[str] | None = None) -> int:
     become_subreaper()
     fast = os.environ.get("STEPPER_GRADE_FAST", "1") != "0"
     if fast:
-        from stepper.session import CDS_ENV, ensure_cds
+        from stepper.session import CDS_ENV, ensure_cds, usable_cds
 
         began = time.monotonic()
-        archive = ensure_cds()
+        archive = usable_cds(os.environ.get(CDS_ENV)) or ensure_cds()
         print(f"AppCDS archive: {archive} (ready in {time.monotonic() - began:.1f} s; made on "
               "the first run only)", flush=True)
         if archive is not None:

@@ -23,6 +23,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -343,7 +344,7 @@ if proc is not None and proc.stdin is not None:
 
 
 def prepare_cds(path: str | os.PathLike | None = None, *, cores: int = 2,
-                timeout: float = 600.0) -> Path:
+                timeout: float = 1200.0) -> Path:
     """Make the AppCDS archive for :func:`fast_local_conf` at ``path`` (default
     :func:`cds_archive_path`) and return its path: one training run of Spark (about 20 to 30 s)
     whose JVM writes the classes it loaded (``-XX:ArchiveClassesAtExit``). The file is written
@@ -361,11 +362,20 @@ def prepare_cds(path: str | os.PathLike | None = None, *, cores: int = 2,
     import json
 
     try:
-        done = subprocess.run([sys.executable, "-c", _TRAINING, json.dumps(conf)], env=env,
-                              capture_output=True, text=True, timeout=timeout, check=False)
-        if done.returncode != 0 or not partial.exists() or partial.stat().st_size == 0:
-            tail = " | ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
-            raise RuntimeError(f"no CDS archive was written (exit {done.returncode}): {tail}")
+        # its own process group, so that a timeout ends the training JVM too
+        proc = subprocess.Popen([sys.executable, "-c", _TRAINING, json.dumps(conf)], env=env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
+        if proc.returncode != 0 or not partial.exists() or partial.stat().st_size == 0:
+            tail = " | ".join((err or out).strip().splitlines()[-3:])
+            raise RuntimeError(f"no CDS archive was written (exit {proc.returncode}): {tail}")
         os.chmod(partial, 0o644)
         os.replace(partial, target)
     finally:
