@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -197,11 +198,11 @@ def cds_fingerprint() -> str:
     if java:
         home = Path(os.path.realpath(java)).parent.parent
         for lib in sorted(home.glob("lib/server/libjvm.*")):
-            stat = lib.stat()
-            parts.append(f"{lib}:{stat.st_size}:{stat.st_mtime_ns}")
+            info = lib.stat()
+            parts.append(f"{lib}:{info.st_size}:{info.st_mtime_ns}")
     for jar in sorted(_spark_jars().glob("*.jar")):
-        stat = jar.stat()
-        parts.append(f"{jar.name}:{stat.st_size}:{stat.st_mtime_ns}")
+        info = jar.stat()
+        parts.append(f"{jar.name}:{info.st_size}:{info.st_mtime_ns}")
     digest.update("\n".join(parts).encode())
     return digest.hexdigest()[:16]
 
@@ -229,12 +230,10 @@ def usable_cds(path: str | os.PathLike | None) -> str | None:
     if not path:
         return None
     try:
-        stat = os.stat(path)
+        info = os.stat(path)
     except OSError:
         return None
-    import stat as stat_mod
-
-    if not stat_mod.S_ISREG(stat.st_mode) or stat.st_mode & 0o022:
+    if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o022:
         return None
     return str(path)
 
