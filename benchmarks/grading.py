@@ -135,6 +135,18 @@ def descends_from(pid: int, root: int) -> bool:
     return False
 
 
+def is_driver_jvm(pid: str, cmd: bytes) -> bool:
+    """A driver JVM (``java ... SparkSubmit``): not the ``spark-class`` bash script nor its
+    subshell (same command line until the script execs java), nor the launcher JVM
+    (``org.apache.spark.launcher.Main``) that builds the driver's command line."""
+    if b"org.apache.spark.deploy.SparkSubmit" not in cmd or b"launcher.Main" in cmd:
+        return False
+    try:
+        return os.path.basename(os.readlink(f"/proc/{pid}/exe")) == "java"
+    except OSError:
+        return False
+
+
 class SparkStarts:
     """Driver JVMs (``SparkSubmit``) started under one process, sampled from /proc."""
 
@@ -152,9 +164,9 @@ class SparkStarts:
                     started = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[19]
                 except OSError:
                     continue
-                if b"org.apache.spark.deploy.SparkSubmit" in cmd and descends_from(int(entry),
-                                                                                    root):
-                    self.seen.add((int(entry), started))
+                if not is_driver_jvm(entry, cmd) or not descends_from(int(entry), root):
+                    continue
+                self.seen.add((int(entry), started))
 
 
 def measure_start(runs: int) -> list[float]:
