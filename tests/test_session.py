@@ -186,8 +186,8 @@ print("ok", info)
 @pytest.mark.slow
 def test_fast_start_with_an_archive_a_stale_one_or_none(tmp_path):
     """The archive prepared here is mapped (the JVM reports class sharing), the job's result
-    matches numpy, and a corrupt archive or none still works, without a word on stdout or
-    stderr from Java."""
+    matches numpy, and a corrupt archive or none still works, without a CDS message from Java
+    on stdout or stderr."""
     from stepper.session import prepare_cds
 
     archive = prepare_cds(tmp_path / "cds" / "spark.jsa")
@@ -204,8 +204,10 @@ def test_fast_start_with_an_archive_a_stale_one_or_none(tmp_path):
         assert len(lines) == 1 and lines[0].startswith("ok "), done.stdout
         if sharing:
             assert "sharing" in lines[0]
-        assert "cds" not in done.stderr.lower() and "warning" not in done.stderr.lower(), \
-            done.stderr
+        # the JVM's unified-logging CDS messages ("[warning][cds,dynamic] Unable to use shared
+        # archive ...") stay out of both streams (Spark's own start-up lines may remain)
+        output = (done.stdout + done.stderr).lower()
+        assert "[cds" not in output and "shared archive" not in output, done.stderr
 
 
 def test_readable_by_others_needs_every_folder_searchable(tmp_path):
