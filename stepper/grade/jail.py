@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stepper.grade import wire
+from stepper.session import CDS_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "stepper"
@@ -231,7 +232,7 @@ def environment(number: int, home: str) -> dict[str, str]:
            "STEPPER_DRIVER_MEMORY": os.environ.get("STEPPER_DRIVER_MEMORY", "512m"),
            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "MALLOC_ARENA_MAX": "2",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    for name in ("JAVA_HOME", "STEPPER_GRADE_MASTER"):
+    for name in ("JAVA_HOME", "STEPPER_GRADE_MASTER", "STEPPER_GRADE_FAST", CDS_ENV):
         if os.environ.get(name):
             env[name] = os.environ[name]
     return env
@@ -251,6 +252,9 @@ def tree_sources() -> list[str]:
     java = _java_home()
     if java:
         sources.append(java)
+    archive = os.environ.get(CDS_ENV)
+    if archive and os.path.isfile(archive):  # the fast Spark start's class archive
+        sources.append(os.path.dirname(os.path.realpath(archive)))
     out: list[str] = []
     for source in sources:
         if os.path.lexists(source) and source not in out:

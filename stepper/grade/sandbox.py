@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import re
 import socket
 import sys
 import traceback
@@ -77,17 +78,20 @@ FUNCTIONS: dict[str, Callable[..., Callable]] = {
 }
 
 
-def spark_conf() -> dict[str, str]:
-    """The Spark configuration of a sandbox (local mode, no UI): the one place to tune it."""
-    return {"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "4"}
-
-
 def start_spark():
-    """Local-mode Spark for this sandbox (the attendee's closures run here too)."""
-    from stepper.session import spark_session
+    """Local-mode Spark for this sandbox (the attendee's closures run here too): the fast
+    short-lived start of :func:`stepper.session.start_fast_local` (its AppCDS archive from
+    ``$STEPPER_SPARK_CDS``, mounted read-only by the jail), or the notebooks' full start for
+    another master or with ``STEPPER_GRADE_FAST=0``. The one place to tune the sandbox's Spark."""
+    from stepper.session import spark_session, start_fast_local
 
-    session = spark_session(os.environ.get("STEPPER_GRADE_MASTER", "local[2]"),
-                            app_name="stepper-grade", ui_port=None, extra_conf=spark_conf())
+    master = os.environ.get("STEPPER_GRADE_MASTER", "local[2]")
+    match = re.fullmatch(r"local\[(\d+)\]", master)
+    if match is not None and os.environ.get("STEPPER_GRADE_FAST", "1") != "0":
+        return start_fast_local(int(match.group(1)), session=True,
+                                driver_memory=os.environ.get("STEPPER_DRIVER_MEMORY", "512m"))
+    session = spark_session(master, app_name="stepper-grade", ui_port=None,
+                            extra_conf={"spark.ui.enabled": "false"})
     sc = session.sparkContext
     sc.parallelize(range(sc.defaultParallelism), sc.defaultParallelism).count()
     return session
