@@ -13,7 +13,7 @@ one inside a Spark partition function). Then grades it with the real command lin
   subreaper, so the JVMs and Python workers are counted even when orphaned);
 * the Spark starts seen (driver JVMs of the grading run, sampled from /proc every 0.2 s),
   the CPU time of one fresh-process Spark start plus its first small job with the grader's own
-  configuration (``stepper.grade.plugin.start_grading_spark``, measured ``--start-runs`` times in
+  configuration (``stepper.grade.sandbox.start_spark``, measured ``--start-runs`` times in
   this same run), and the share ``starts × CPU per start / total CPU``.
 
 ``STEPPER_GRADE_FAST=0`` in the environment grades with the pre-fast-start configuration (a full
@@ -56,8 +56,8 @@ PR_SET_CHILD_SUBREAPER = 36
 # One fresh-process start with the grader's configuration, plus the first small job.
 START_CHILD = r"""
 import sys
-from stepper.grade.plugin import start_grading_spark
-spark = start_grading_spark("local[2]")
+from stepper.grade.sandbox import start_spark
+spark = start_spark()
 sc = spark.sparkContext
 def block(rows):
     import numpy as np

@@ -282,6 +282,17 @@ def _collect_and_undo(batch: Batch, grader_before: dict[Path, bytes], sites: lis
     for pid in batch.planted_processes:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGKILL)
+    _restore_grader(batch, grader_before)
+    _remove_planted(batch, sites, pth_before, base)
+    for name, before in submissions_before.items():
+        after = _hashes(batch.folder / name) if (batch.folder / name).is_dir() else {}
+        changed = sorted(f for f in before if after.get(f) != before[f])
+        if changed:
+            batch.changed_submissions[name] = changed
+
+
+def _restore_grader(batch: Batch, grader_before: dict[Path, bytes]) -> None:
+    """Note and undo any change to the grader's own files."""
     for path in sorted(GRADER.rglob("*.py")):
         before = grader_before.get(path)
         if before is None:
@@ -294,6 +305,10 @@ def _collect_and_undo(batch: Batch, grader_before: dict[Path, bytes], sites: lis
         if not path.exists():
             batch.changed_grader_files.append(f"{path.relative_to(ROOT)} (deleted)")
             path.write_bytes(before)
+
+
+def _remove_planted(batch: Batch, sites: list[Path], pth_before: set[Path], base: Path) -> None:
+    """Note and remove planted .pth files, /tmp markers, planted files and 2 GiB files."""
     for site in sites:
         for pth in site.glob("*.pth"):
             if pth not in pth_before or PLANTED in pth.name:
@@ -311,11 +326,6 @@ def _collect_and_undo(batch: Batch, grader_before: dict[Path, bytes], sites: lis
                 path.unlink()
             elif PLANTED in path.name:
                 batch.planted_paths.append(str(path))
-    for name, before in submissions_before.items():
-        after = _hashes(batch.folder / name) if (batch.folder / name).is_dir() else {}
-        changed = sorted(f for f in before if after.get(f) != before[f])
-        if changed:
-            batch.changed_submissions[name] = changed
 
 
 @pytest.fixture(scope="module")
