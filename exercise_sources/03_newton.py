@@ -12,8 +12,8 @@ import numpy as np
 
 from stepper import Problem, from_numpy
 from stepper.grade import check
+from stepper.grade.builtin import partition_oracle as built_in_oracle
 from stepper.grade.plug import compare, my_stepper, replay_updates
-from stepper.grade.reference import partition_oracle as built_in_oracle
 from stepper.session import spark_session
 
 

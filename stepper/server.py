@@ -1,4 +1,4 @@
-"""The Jupyter server extension that keeps the old lesson addresses working.
+"""The Jupyter server extension that keeps the old lesson addresses working and serves the room.
 
 The lessons and the exercises are served by one Jupyter server (``make lessons``, the image's
 default command): JupyterLab for the exercises at ``/lab``, and Voilà, as a server extension, for
@@ -10,6 +10,10 @@ It is enabled by ``jupyter_server_config.py`` at the top of the repository, whic
 and the Dockerfile pass to ``jupyter lab --config=…``. Jupyter loads extensions in alphabetical
 order and ``stepper.server`` sorts before ``voila.server_extension``, so this handler is asked
 before Voilà's own ``/voila/render/(.*)``.
+
+It also adds the room's websocket (:mod:`stepper.room.server`) and tells the kernels it starts
+where to reach it (``STEPPER_ROOM_SERVER``: this server on 127.0.0.1, or on the one address it
+listens on, its base URL included).
 """
 
 from __future__ import annotations
@@ -48,5 +52,13 @@ def _load_jupyter_server_extension(serverapp) -> None:
     root = os.path.abspath(os.path.expanduser(serverapp.root_dir))
     pattern = url_path_join(serverapp.base_url, r"/voila/render/([^/]+\.ipynb)")
     serverapp.web_app.add_handlers(".*$", [(pattern, OldLessonRedirect, {"root_dir": root})])
+    # The room (attendees follow the instructor's stepping): a websocket per page's kernel.
+    from stepper.room import server as room_server
+
+    serverapp.web_app.add_handlers(".*$", room_server.handlers(serverapp.base_url))
+    ip = serverapp.ip if serverapp.ip not in ("", "0.0.0.0", "::", "*", "localhost") else None
+    scheme = "https" if serverapp.certfile else "http"
+    host = f"[{ip}]" if ip and ":" in ip else ip or "127.0.0.1"
+    os.environ["STEPPER_ROOM_SERVER"] = f"{scheme}://{host}:{serverapp.port}{serverapp.base_url}"
     serverapp.log.info("stepper: old lesson addresses /voila/render/<notebook> redirect to "
                        "/voila/render/%s/<notebook>", LESSONS_DIR)

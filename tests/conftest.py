@@ -17,10 +17,14 @@ DATA = os.path.join(ROOT, "data")
 
 @pytest.fixture(scope="session")
 def spark():
-    from stepper.session import spark_session
+    from stepper.session import spark_session, start_fast_local
 
-    session = spark_session(master="local[2]", ui_port=None,
-                            extra_conf={"spark.sql.shuffle.partitions": "4"})
+    if os.environ.get("STEPPER_TEST_FAST_SPARK") == "1":
+        # the grader's short-lived configuration (archive from $STEPPER_SPARK_CDS, if set)
+        session = start_fast_local(2, session=True)
+    else:
+        session = spark_session(master="local[2]", ui_port=None,
+                                extra_conf={"spark.sql.shuffle.partitions": "4"})
     yield session
     session.stop()
 

@@ -3,7 +3,10 @@
 * In a notebook: ``from stepper.grade import check`` then ``check("2.3")`` under a task runs that
   task's visible tests on the functions defined in the notebook and shows pass/fail with hints.
 * From a shell: ``python -m stepper.grade PATH`` grades one notebook or a folder of submissions
-  (one per attendee) and writes ``results.json``, ``junit.xml`` and ``grades.csv``.
+  (one per attendee) and writes ``results.json``, ``junit.xml`` and ``grades.csv``; the
+  attendee's code runs in a sandbox (:mod:`stepper.grade.jail`, :mod:`stepper.grade.sandbox`),
+  the tests on the trusted side (:mod:`stepper.grade.child`), plain data between them
+  (:mod:`stepper.grade.wire`).
 * On the stepper: :mod:`stepper.grade.plug` runs a :class:`~stepper.engine.Stepper` on the
   attendee's functions (``my_stepper``), next to the reference (``compare``), and replays their
   update rules on its recorded iterations (``replay_updates``).

@@ -10,13 +10,60 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from pathlib import Path
 
 from stepper.grade import catalog
-from stepper.grade.batch import grade_all
+from stepper.grade.batch import grade_all, submissions_in
 from stepper.grade.reports import summary, write_reports
 from stepper.grade.runner import grade_submission
+
+
+class Progress:
+    """A one-line progress bar on stderr: attendees done, failures so far, time left.
+
+    In a terminal the line is redrawn in place; otherwise (a log, CI) one line per attendee.
+    """
+
+    WIDTH = 28
+
+    def __init__(self, total: int, *, quiet: bool = False, stream=None) -> None:
+        self.total, self.quiet = total, quiet
+        self.stream = stream or sys.stderr
+        self.done = self.failures = 0
+        self.start = time.monotonic()
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.lock = threading.Lock()
+
+    def line(self) -> str:
+        elapsed = time.monotonic() - self.start
+        left = elapsed / self.done * (self.total - self.done) if self.done else None
+        filled = int(self.WIDTH * self.done / self.total) if self.total else self.WIDTH
+        eta = "?" if left is None else f"{int(left) // 60}m{int(left) % 60:02d}s"
+        return (f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {self.done}/{self.total} "
+                f"attendees, {self.failures} with failures, {eta} left")
+
+    def update(self, result) -> None:
+        with self.lock:
+            self._update(result)
+
+    def _update(self, result) -> None:
+        self.done += 1
+        broken = {"crashed", "timed out", "error"}
+        if result.problems or any(t["status"] in broken for t in result.tests):
+            self.failures += 1
+        if self.quiet:
+            return
+        if self.tty:
+            print("\r" + self.line(), end="", file=self.stream, flush=True)
+        else:
+            print(f"{self.line()}  (graded {result.attendee}: {result.score:g}/"
+                  f"{result.max_score:g})", file=self.stream, flush=True)
+
+    def finish(self) -> None:
+        if self.tty and not self.quiet:
+            print(file=self.stream, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,12 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     if single:
         results = [grade_submission(args.path, **options)]
     else:
-        def progress(result):
-            if not args.quiet:
-                print(f"graded {result.attendee}: {result.score:g}/{result.max_score:g}",
-                      file=sys.stderr, flush=True)
-
-        results = grade_all(args.path, jobs=args.jobs, progress=progress, **options)
+        bar = Progress(len(submissions_in(args.path)), quiet=args.quiet)
+        results = grade_all(args.path, jobs=args.jobs, progress=bar.update, **options)
+        bar.finish()
     elapsed = time.monotonic() - start
     paths = write_reports(results, args.out, single=single)
     print(summary(results))

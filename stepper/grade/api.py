@@ -4,8 +4,13 @@ A grading test is a plain pytest function decorated with ``@task("1.5", points=2
 worth ``points`` when it passes. ``uses`` names the attendee functions the test calls; when all
 of them are still the untouched stub, the test is reported "not implemented yet" without running
 (and without starting Spark). Tests receive the attendee's functions through the ``sub``
-fixture (``sub.gradient``) and a SparkSession through ``spark``. The first line of the
-docstring is the test's name in the reports. Tests under ``hidden_tests/`` are hidden.
+fixture: ``sub.gradient(X, y, w, 0.1)`` is a call into the attendee's sandbox with plain data
+in and out (:mod:`stepper.grade.remote`). A Spark test (``spark=True``) hands over an RDD as
+``Rdd(rows, partitions)`` and a function as ``Fn("partition_oracle")``, built on the attendee's
+side, and gets an RDD back as :class:`~stepper.grade.wire.RddResult` (its partitions); expected
+values are computed here, without Spark (``tests/_common.py`` reproduces Spark's partitioning
+and sampling). The first line of the docstring is the test's name in the reports. Tests under
+``hidden_tests/`` are hidden.
 """
 
 from __future__ import annotations

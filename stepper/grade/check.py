@@ -1,10 +1,14 @@
 """``check("2.3")`` in a notebook: the visible tests of one task, on the notebook's functions.
 
-The tests run in the notebook's own process (no extraction): pytest is called in-process with
-:class:`~stepper.grade.plugin.GradePlugin` on the caller's globals, its terminal output
-swallowed, and the records turned into a :class:`CheckResult`. In Jupyter the result shows as a
-table with a "Check" button that runs the tests again on the current definitions; elsewhere it
-prints as plain text. Per-test time limits use SIGALRM, so they apply in the main thread only.
+The tests run in the notebook's own process on its live definitions (the attendee can only
+fool themselves here): pytest is called in-process with
+:class:`~stepper.grade.plugin.GradePlugin` over a :class:`~stepper.grade.remote.LocalBackend`,
+which makes arguments and results plain data exactly as the grader's sandbox does, and runs each
+call of the attendee's code in a worker thread under the test's time limit, so a check of an
+infinite loop reports "timed out" instead of hanging the kernel, from the main thread or any
+other (a widget callback). Its terminal output is swallowed and the records turned into a
+:class:`CheckResult`. In Jupyter the result shows as a table with a "Check" button that runs the
+tests again on the current definitions; elsewhere it prints as plain text.
 """
 
 from __future__ import annotations
@@ -134,13 +138,15 @@ def run_check(task_id: str, namespace: dict[str, Any], *, show: bool | None = No
     import pytest
 
     from stepper.grade.plugin import GradePlugin
+    from stepper.grade.remote import LocalBackend
 
     task_id = str(task_id)
     number = catalog.set_of_task(task_id)
     result = CheckResult(task_id, namespace=namespace)
     files = [str(p) for p in catalog.test_files([number], include_hidden=False)]
-    plugin = GradePlugin({number: namespace}, result.tests.append, tasks={task_id},
-                         include_hidden=False, timeout_cap=timeout_cap, locate=_locate)
+    backend = LocalBackend({number: namespace}, locate=_locate)
+    plugin = GradePlugin(backend, {number}, result.tests.append, tasks={task_id},
+                         include_hidden=False, timeout_cap=timeout_cap)
     folder = _ini()
     args = [*files, "-q", "-p", "no:cacheprovider", "-c", f"{folder}/pytest.ini",
             "--rootdir", folder, "--capture=sys", "-W", "ignore::DeprecationWarning"]

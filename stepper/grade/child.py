@@ -1,28 +1,19 @@
-"""The grading process for one submission: ``python -m stepper.grade.child SPEC.json``.
+"""The trusted grading process for one submission: ``python -m stepper.grade.child SPEC.json``.
 
-It runs in a fresh process group started by :mod:`stepper.grade.runner`. Its own stdout and
-stderr go to a log file first thing, so whatever the attendee's code prints cannot reach the
-grader. It imports each extracted notebook module (a ``sys.exit`` or an exception at import is
-recorded as a clear result), then runs pytest with :class:`~stepper.grade.plugin.GradePlugin`.
-Every record is appended, one JSON object per line, to the results file as soon as it is known,
-so a crash mid-run keeps what was already graded. Events: ``importing`` (a notebook module is
-about to be imported), ``start`` (a test begins),
-``result``, ``import`` (a notebook could not be imported), ``restart`` (a timeout cut a Spark
-call short: the session cannot be trusted, the runner grades the rest in a new process),
-``done``.
+It holds the graded tests, the references, the plugin and the results file, and never imports
+the attendee's code: that runs in a sandbox (:mod:`stepper.grade.jail`,
+:mod:`stepper.grade.sandbox`) which this process starts, calls with plain data and stops.
+Records are appended, one JSON object per line, to the results file as soon as they are known.
+Events: ``start`` (a test begins), ``result``, ``import`` (a notebook could not be imported),
+``done`` (with the protections in force, the flags raised and whether Spark started).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import signal
 import sys
-import traceback
 from pathlib import Path
-
-IMPORT_TIMEOUT = 60
 
 
 class JsonLines:
@@ -35,43 +26,27 @@ class JsonLines:
         os.write(self.fd, (json.dumps(record) + "\n").encode())
 
 
-def _alarm(signum, frame):
-    raise TimeoutError("importing the notebook took too long")
+def start(backend, sink) -> None:
+    """Start the sandbox and import the notebooks; record what could not be imported."""
+    from stepper.grade.remote import GradeTimeout, SandboxCrashed
 
-
-def import_module(name: str, path: str, line_map: list, sink: JsonLines, set_number: str):
-    """Import one extracted notebook; return the module, or a Broken with the reason."""
-    from stepper.grade.plugin import Broken
-
-    def locate(exc: BaseException) -> str:
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if frame.filename == path and frame.lineno and 1 <= frame.lineno <= len(line_map):
-                cell, line = line_map[frame.lineno - 1]
-                return f" (cell {cell}, line {line})"
-        return ""
-
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {path} as {name}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(IMPORT_TIMEOUT)
     try:
-        spec.loader.exec_module(module)
-    except SystemExit as exc:
-        message = f"your notebook exits when imported{locate(exc)}: sys.exit({exc.code!r})"
-    except TimeoutError as exc:
-        message = f"your notebook never finishes importing{locate(exc)} (> {IMPORT_TIMEOUT} s)"
-    except BaseException as exc:
-        message = (f"your notebook raises {type(exc).__name__} when imported{locate(exc)}: "
-                   f"{exc}")
-    else:
-        return module
-    finally:
-        signal.alarm(0)
-    sink({"event": "import", "set": set_number, "output": message})
-    return Broken(message)
+        backend.start()
+    except GradeTimeout:
+        backend.fatal = "your notebook never finishes importing (> 60 s)"
+    except SandboxCrashed as exc:
+        backend.fatal = str(exc).replace("while importing your notebook",
+                                         "while importing your notebook: a definition in it "
+                                         "ends the process")
+    except Exception as exc:  # the grader's own failure to start a sandbox
+        backend.fatal = f"the grader could not start its sandbox: {exc}"
+    if backend.fatal:
+        sink({"event": "import", "output": backend.fatal})
+        return
+    for number in sorted(backend.import_report):
+        error = backend.import_error(number)
+        if error:
+            sink({"event": "import", "set": number, "output": error})
 
 
 def main(spec_path: str) -> int:
@@ -80,54 +55,43 @@ def main(spec_path: str) -> int:
     os.dup2(log, 1)
     os.dup2(log, 2)
     sink = JsonLines(spec["results"])
-    sys.path.insert(0, spec["workdir"])
 
     import pytest
 
+    from stepper.grade import jail
     from stepper.grade.catalog import test_key
     from stepper.grade.plugin import GradePlugin
+    from stepper.grade.remote import SandboxBackend
 
-    namespaces = {}
-    line_maps = {}
-    for number, entry in spec["modules"].items():
-        line_maps[entry["path"]] = entry["line_map"]
-        sink({"event": "importing", "set": number})
-        namespaces[number] = import_module(f"submission_{number}", entry["path"],
-                                           entry["line_map"], sink, number)
+    notebooks = {number: Path(path).read_text(encoding="utf-8", errors="replace")
+                 for number, path in spec["notebooks"].items()}
+    lvl = spec.get("level") or jail.level()
+    with jail.slot() as number:
+        cgroup = jail.memory_cgroup(number) if lvl == "root" else None
+        backend = SandboxBackend(notebooks, number, lvl, Path(spec["workdir"]) / "sandbox.log",
+                                 cgroup)
+        start(backend, sink)
+        plugin = GradePlugin(backend, set(notebooks), lambda r: sink({"event": "result", **r}),
+                             tasks=set(spec["tasks"]) if spec.get("tasks") else None,
+                             include_hidden=spec["include_hidden"],
+                             timeout_cap=spec.get("timeout_cap"),
+                             skip=set(spec.get("skip") or ()))
 
-    def locate(filename: str, lineno: int) -> str | None:
-        line_map = line_maps.get(filename)
-        if line_map and 1 <= lineno <= len(line_map):
-            cell, line = line_map[lineno - 1]
-            return f"cell {cell}, line {line}"
-        return None
+        class Starts:
+            @pytest.hookimpl(tryfirst=True)
+            def pytest_runtest_protocol(self, item, nextitem):
+                sink({"event": "start", "key": test_key(item.path, item.function.__name__)})
 
-    def restart() -> None:
-        """A timeout interrupted a Spark call: grade the remaining tests in a new process."""
-        sink({"event": "restart"})
-        os._exit(0)
-
-    class Sink:
-        def __call__(self, record: dict) -> None:
-            sink({"event": "result", **record})
-
-    plugin = GradePlugin(
-        namespaces, Sink(), tasks=set(spec["tasks"]) if spec.get("tasks") else None,
-        include_hidden=spec["include_hidden"], timeout_cap=spec.get("timeout_cap"),
-        notes={k: v["notes"] for k, v in spec["modules"].items()}, locate=locate,
-        master=spec.get("master"), extracted=True, skip=set(spec.get("skip") or ()),
-        on_unsafe=restart,
-    )
-
-    class Starts:
-        @pytest.hookimpl(tryfirst=True)
-        def pytest_runtest_protocol(self, item, nextitem):
-            sink({"event": "start", "key": test_key(item.path, item.function.__name__)})
-
-    args = [*spec["test_files"], "-q", "-p", "no:cacheprovider", "-c", spec["ini"],
-            "--rootdir", spec["workdir"], "-W", "ignore::DeprecationWarning"]
-    code = pytest.main(args, plugins=[plugin, Starts()])
-    sink({"event": "done", "exit": int(code), "spark": plugin.spark_started})
+        args = [*spec["test_files"], "-q", "-p", "no:cacheprovider", "-c", spec["ini"],
+                "--rootdir", spec["workdir"], "-W", "ignore::DeprecationWarning"]
+        try:
+            code = pytest.main(args, plugins=[plugin, Starts()])
+        finally:
+            backend.close()
+        protections = backend.protections
+        sink({"event": "done", "exit": int(code), "spark": backend.spark_ever,
+              "flags": backend.flags, "level": protections.level,
+              "protections": protections.in_force, "missing": protections.missing})
     os._exit(0)
 
 

@@ -151,6 +151,11 @@ def extract(nb: nbformat.NotebookNode, path: Path | None = None) -> Extracted:
             notes.append(f"cell {index} has a syntax error (line {exc.lineno}: {exc.msg}); "
                          "it was left out, so what it defines is missing")
             continue
+        except (RecursionError, MemoryError, ValueError) as exc:
+            notes.append(f"cell {index} cannot be compiled ({type(exc).__name__}: an expression "
+                         "nested too deeply or too long?); it was left out, so what it defines "
+                         "is missing")
+            continue
         lines = text.split("\n")
         for node in tree.body:
             if not _kept(node, bound):

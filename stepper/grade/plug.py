@@ -34,7 +34,7 @@ import numpy as np
 from stepper.algorithms import Settings
 from stepper.engine import Stepper
 from stepper.errors import StepperError
-from stepper.grade.plugin import is_stub
+from stepper.grade.stubs import is_stub
 from stepper.problems import Problem
 
 

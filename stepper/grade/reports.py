@@ -6,6 +6,8 @@
   ``{"score", "max_score", "tests": [{"name", "score", "max_score", "output", "visibility"}]}``;
 * ``junit.xml``: one test suite per attendee, one test case per grading test;
 * ``grades.csv``: the gradebook, one row per attendee, one column per task, then the total;
+* ``report.txt`` per attendee: the score, every test, the protections the attendee's sandbox
+  ran under and the attempts it was seen making (``flags``, also in ``results.json``);
 * a readable terminal summary (:func:`summary`).
 """
 
@@ -35,7 +37,20 @@ def gradescope(result: SubmissionResult) -> dict:
            "execution_time": round(result.seconds, 2), "attendee": result.attendee}
     if result.problems:
         out["output"] = "\n".join(result.problems)
+    out["flags"] = list(result.flags)
+    out["sandbox"] = {"level": result.level, "in_force": list(result.protections),
+                      "missing": list(result.missing_protections)}
     return out
+
+
+def attendee_text(result: SubmissionResult) -> str:
+    """The per-attendee text report: score, tests, protections and flags."""
+    lines = [summary([result], detail=True), "", f"sandbox: {result.level or 'not started'}"]
+    lines.extend(f"  in force: {p}" for p in result.protections)
+    lines.extend(f"  missing:  {p}" for p in result.missing_protections)
+    lines.append("flags: " + ("none" if not result.flags else ""))
+    lines.extend(f"  ! {flag}" for flag in result.flags)
+    return "\n".join(lines) + "\n"
 
 
 def task_scores(result: SubmissionResult) -> dict[str, float]:
@@ -65,6 +80,7 @@ def write_reports(results: Sequence[SubmissionResult], out: Path, *,
         folder.mkdir(exist_ok=True)
         data = gradescope(result)
         (folder / "results.json").write_text(json.dumps(data, indent=1, ensure_ascii=False))
+        (folder / "report.txt").write_text(attendee_text(result), encoding="utf-8")
         combined[result.attendee] = data
     paths = {"results": out / "results.json", "junit": out / "junit.xml",
              "grades": out / "grades.csv"}
@@ -122,6 +138,8 @@ def summary(results: Sequence[SubmissionResult], *, detail: bool | None = None) 
                      f"  ({result.seconds:.1f} s)")
         for problem in result.problems:
             lines.append(f"  ! {problem}")
+        for flag in result.flags:
+            lines.append(f"  flag: {flag}")
         if detail:
             for test in result.tests:
                 mark = "PASS" if test["status"] == "passed" else test["status"].upper()

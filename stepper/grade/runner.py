@@ -1,11 +1,11 @@
-"""Grade one submission in a fresh process, with a wall-clock limit as the last resort.
+"""Grade one submission: a trusted child process runs the tests against a sandbox.
 
 A submission is one notebook or a folder of notebooks (one per exercise set) from one attendee.
-:func:`grade_submission` extracts each notebook (:mod:`stepper.grade.extract`), writes the
-modules and a spec into a temporary folder, runs :mod:`stepper.grade.child` in a new process
-group and kills the whole group when it is done or past its time. The child's JSON-lines records
-are read back; tests it never reported get a clear status (the process crashed, or was stopped
-at the time limit). Nothing depends on what the child prints.
+:func:`grade_submission` reads each notebook as JSON only (the attendee's code is never parsed
+or compiled here), tells its exercise set from its metadata, its file name or the names it
+defines, and runs :mod:`stepper.grade.child` — the trusted side: tests, references, results —
+which starts the attendee's sandbox (:mod:`stepper.grade.jail`). The child's JSON-lines records
+are read back; tests it never reported get a clear status. One bad submission never raises.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -22,16 +23,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stepper.grade import catalog
-from stepper.grade.extract import NotebookError, extract, read_notebook
+from stepper.grade.extract import NotebookError, read_notebook
 from stepper.grade.plugin import STATUS_CRASH, STATUS_ERROR, STATUS_MISSING, STATUS_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[2]
-SPARK_STARTUP = 60.0
+SPARK_STARTUP = 90.0
+MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+VALID_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.@+-]{0,127}$")
 
 
 @dataclass
 class SubmissionResult(catalog.ScoredTests):
-    """The graded tests of one attendee, plus problems found before the tests ran."""
+    """The graded tests of one attendee, plus problems found before the tests ran, the
+    protections the sandbox ran under and what it was seen trying (``flags``)."""
 
     attendee: str
     path: str
@@ -39,6 +43,10 @@ class SubmissionResult(catalog.ScoredTests):
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     spark_started: bool = False
+    flags: list[str] = field(default_factory=list)
+    level: str = ""
+    protections: list[str] = field(default_factory=list)
+    missing_protections: list[str] = field(default_factory=list)
 
 
 def notebooks_of(path: Path) -> list[Path]:
@@ -66,6 +74,77 @@ def _read_records(path: Path) -> list[dict]:
     return records
 
 
+def set_of_notebook(nb: dict, path: Path) -> str | None:
+    """The exercise set of a notebook without compiling it: its metadata, its file name, else
+    the set whose graded function names its ``def`` lines define most."""
+    meta = nb.get("metadata", {}).get("stepper", {}) if isinstance(nb, dict) else {}
+    for number, slug in catalog.SETS.items():
+        if isinstance(meta, dict) and meta.get("set") == slug:
+            return number
+    guessed = _guess_set(path)
+    if guessed is not None:
+        return guessed
+    defined = set()
+    for cell in nb.get("cells", []):
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            text = "".join(source) if isinstance(source, list) else str(source)
+            defined |= set(re.findall(r"^def\s+(\w+)", text, flags=re.MULTILINE))
+    best, hits = None, 0
+    for number in catalog.SETS:
+        names = {u for spec in catalog.enumerate_tests([number], False) for u in spec.info.uses}
+        if len(names & defined) > hits:
+            best, hits = number, len(names & defined)
+    return best
+
+
+def _outside(notebook: Path, base: Path) -> bool:
+    """Whether ``notebook`` resolves (through symlinks) outside the submission's folder."""
+    try:
+        notebook.resolve().relative_to(base.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return True
+    return False
+
+
+def _read(notebook: Path, base: Path) -> dict:
+    """The notebook's JSON; NotebookError for a symlink out of the folder, too large, not JSON."""
+    if _outside(notebook, base):
+        raise NotebookError("is a symbolic link pointing outside the submission: not read")
+    if notebook.stat().st_size > MAX_NOTEBOOK_BYTES:
+        raise NotebookError(f"is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB: not read")
+    try:
+        return dict(read_notebook(notebook))
+    except RecursionError:
+        raise NotebookError("does not parse as a notebook (nested too deeply)") from None
+
+
+def _collect(path: Path, result: SubmissionResult) -> tuple[dict[str, Path], dict[str, str]]:
+    """(notebook by set, reason by set for unreadable ones; "?" when the set is unknown)."""
+    base = path if path.is_dir() else path.parent
+    notebooks: dict[str, Path] = {}
+    unreadable: dict[str, str] = {}
+    for notebook in notebooks_of(path):
+        try:
+            number = set_of_notebook(_read(notebook, base), notebook)
+        except (NotebookError, OSError) as exc:
+            result.problems.append(f"{notebook.name} {exc}")
+            guess = _guess_set(notebook)
+            unreadable[guess if guess is not None else "?"] = f"{notebook.name} {exc}"
+            continue
+        if number is None:
+            result.problems.append(f"{notebook.name}: not recognized as one of the exercise sets")
+            continue
+        if number in notebooks:
+            kept, dropped = _preferred(notebooks[number], notebook, number)
+            result.problems.append(f"two notebooks for set {catalog.SETS[number]}: graded "
+                                   f"{kept.name}, ignored {dropped.name}")
+            notebook = kept
+        notebooks[number] = notebook
+        unreadable.pop(number, None)
+    return notebooks, unreadable
+
+
 def grade_submission(
     path: Path,
     *,
@@ -77,62 +156,54 @@ def grade_submission(
     max_seconds: float = 900.0,
     master: str | None = None,
 ) -> SubmissionResult:
-    """Grade the notebook(s) at ``path`` in a child process; never raises for bad submissions.
+    """Grade the notebook(s) at ``path``; never raises for bad submissions.
 
     ``sets`` restricts grading to some exercise sets (default: the sets the notebooks are), and
     ``tasks`` to some task ids. ``timeout_cap`` lowers every per-test limit; ``max_seconds``
-    bounds the whole child (a per-test budget is computed and capped by it).
+    bounds the whole grading of this attendee. ``master`` is the sandbox's Spark master.
     """
     start = time.monotonic()
     path = Path(path)
     include_hidden = catalog.hidden_available() if include_hidden is None else include_hidden
     result = SubmissionResult(attendee or path.stem, str(path))
-    modules: dict[str, dict] = {}
-    unreadable: dict[str, str] = {}
-    for notebook in notebooks_of(path):
-        try:
-            extracted = extract(read_notebook(notebook), notebook)
-        except NotebookError as exc:
-            result.problems.append(f"{notebook.name} {exc}")
-            number = _guess_set(notebook)
-            unreadable[number if number is not None else "?"] = f"{notebook.name} {exc}"
-            continue
-        if extracted.set_number is None:
-            result.problems.append(f"{notebook.name}: not recognized as one of the exercise sets")
-            continue
-        number = extracted.set_number
-        if number in modules:
-            kept, dropped = _preferred(modules[number]["path"], notebook, number)
-            result.problems.append(f"two notebooks for set {catalog.SETS[number]}: graded "
-                                   f"{kept.name}, ignored {dropped.name}")
-            if kept is not notebook:
-                continue
-        modules[number] = {"extracted": extracted, "notebook": notebook.name, "path": notebook}
-        unreadable.pop(number, None)
-    wanted = sets if sets is not None else sorted((set(modules) | set(unreadable)) - {"?"})
+    if not VALID_NAME.match(result.attendee) or result.attendee in (".", ".."):
+        result.problems.append(f"the attendee name {result.attendee!r:.60} is not a valid file "
+                               "name (letters, digits, space, _ . @ + -): not graded; rename "
+                               "the submission")
+        wanted = sets if sets is not None else []
+        for spec in catalog.enumerate_tests(wanted, include_hidden, tasks):
+            result.tests.append(_blank(spec, STATUS_ERROR, result.problems[-1]))
+        return result
+    try:
+        notebooks, unreadable = _collect(path, result)
+    except OSError as exc:
+        notebooks, unreadable = {}, {}
+        result.problems.append(f"the submission cannot be read: {exc}")
+    wanted = sets if sets is not None else sorted((set(notebooks) | set(unreadable)) - {"?"})
     if not notebooks_of(path):
         result.problems.append("no notebook found in this submission")
     specs = catalog.enumerate_tests(wanted, include_hidden, tasks)
-    graded_sets = [n for n in wanted if n in modules]
+    graded = {n: p for n, p in notebooks.items() if n in wanted}
     records: dict[str, dict] = {}
-    if graded_sets:
-        records = _run_child(modules, graded_sets, specs, result, tasks, include_hidden,
-                             timeout_cap, max_seconds, master)
+    if graded:
+        records = _run_child(graded, specs, result, tasks, include_hidden, timeout_cap,
+                             max_seconds, master)
     for spec in specs:
-        number = spec.info.set_number
-        if spec.key in records:
-            result.tests.append(records[spec.key])
-        elif number in unreadable or (number not in modules and "?" in unreadable):
-            # an unreadable notebook of this set (or of a set its name does not tell)
-            text = unreadable.get(number, unreadable.get("?"))
-            result.tests.append(_blank(spec, STATUS_ERROR, f"your notebook {text}"))
-        elif number not in modules:
-            missing = f"not submitted: no notebook for set {catalog.SETS[number]}"
-            result.tests.append(_blank(spec, STATUS_MISSING, missing))
-        else:
-            result.tests.append(_blank(spec, STATUS_CRASH, "not graded"))
+        result.tests.append(records.get(spec.key) or _missing(spec, notebooks, unreadable))
     result.seconds = time.monotonic() - start
     return result
+
+
+def _missing(spec: catalog.TestSpec, notebooks: dict, unreadable: dict) -> dict:
+    """The record of a test the child never reported."""
+    number = spec.info.set_number
+    if number in unreadable or (number not in notebooks and "?" in unreadable):
+        text = unreadable.get(number, unreadable.get("?"))
+        return _blank(spec, STATUS_ERROR, f"your notebook {text}")
+    if number not in notebooks:
+        return _blank(spec, STATUS_MISSING, f"not submitted: no notebook for set "
+                                            f"{catalog.SETS[number]}")
+    return _blank(spec, STATUS_CRASH, "not graded")
 
 
 def _preferred(first: Path, second: Path, number: str) -> tuple[Path, Path]:
@@ -149,163 +220,125 @@ def _preferred(first: Path, second: Path, number: str) -> tuple[Path, Path]:
 
 def sets_of(path: Path) -> set[str]:
     """The exercise sets the notebooks of one submission are (unreadable ones by file name)."""
-    found = set()
-    for notebook in notebooks_of(path):
-        try:
-            number = extract(read_notebook(notebook), notebook).set_number
-        except NotebookError:
-            number = _guess_set(notebook)
-        if number is not None:
-            found.add(number)
-    return found
+    probe = SubmissionResult("probe", str(path))
+    try:
+        notebooks, unreadable = _collect(Path(path), probe)
+    except OSError:
+        return set()
+    return (set(notebooks) | set(unreadable)) - {"?"}
 
 
 def _guess_set(notebook: Path) -> str | None:
     for number, slug in catalog.SETS.items():
-        if notebook.stem.startswith(slug[:3]):
+        if notebook.stem.startswith(slug[:3]) or slug in notebook.stem:
             return number
     return None
 
 
-MAX_ATTEMPTS = 4
 LOG_TAIL_LINES = 12
 
 
-def _run_child(modules, graded_sets, specs, result, tasks, include_hidden, timeout_cap,
-               max_seconds, master) -> dict:
-    """Run children until every test has a record; return the records by test key.
+def _run_child(notebooks, specs, result, tasks, include_hidden, timeout_cap, max_seconds,
+               master) -> dict:
+    """Run the trusted child over every test; return the records by test key.
 
-    When a child dies (a crash, or the wall-clock kill), the test it was running is recorded
-    as such and a new child grades the tests that are left, up to :data:`MAX_ATTEMPTS` times.
+    The attendee's code cannot end the child (it runs in the sandbox the child starts); a child
+    that dies anyway (the machine out of memory) is tried once more for the tests left.
     """
     out: dict = {}
-    startup_retried = False
-    for attempt in range(MAX_ATTEMPTS):
-        left = [s for s in specs if s.key not in out and s.info.set_number in graded_sets]
+    for attempt in range(2):
+        left = [s for s in specs if s.key not in out and s.info.set_number in notebooks]
         if not left:
             break
         records, killed, returncode, budget, log_tail = _attempt(
-            modules, graded_sets, left, set(out), tasks, include_hidden, timeout_cap,
-            max_seconds, master)
-        running, done, started, restart = None, False, False, False
-        for record in records:
-            event = record.pop("event", None)
-            if event == "result":
-                out[record["key"]] = record
-                running = None
-            elif event == "start":
-                running, started = record["key"], True
-            elif event == "importing":
-                running, started = f"import:{record['set']}", True
-            elif event == "import" and record["output"] not in result.problems:
-                result.problems.append(record["output"])
-            elif event == "restart":
-                restart = True
-            elif event == "done":
-                done = True
-                result.spark_started = result.spark_started or bool(record.get("spark"))
+            notebooks, left, set(out), tasks, include_hidden, timeout_cap, max_seconds, master)
+        done = _absorb(records, out, result)
         if done:
             break
-        if restart and attempt + 1 < MAX_ATTEMPTS:
-            result.problems.append("a test past its time limit had to be interrupted while "
-                                   "Spark was in use; the tests after it "
-                                   "were graded in a new process with a new Spark session")
-            continue
-        if not started and not killed and not startup_retried and attempt + 1 < MAX_ATTEMPTS:
-            # The child died before its first test (a transient failure of the grader itself,
-            # e.g. the machine out of memory): try once more before reporting it.
-            startup_retried = True
-            continue
         if killed:
-            reason = f"the grading process was stopped at its {budget:.0f} s time limit"
-            status = STATUS_TIMEOUT
+            reason = f"grading was stopped at its {budget:.0f} s time limit"
         else:
-            code = -returncode if returncode and returncode < 0 else returncode
-            kind = f"signal {code}" if returncode and returncode < 0 else f"exit code {code}"
-            reason = f"the grading process crashed ({kind})"
-            status = STATUS_CRASH
-        by_key = {spec.key: spec for spec in left}
-        if running in by_key and attempt + 1 < MAX_ATTEMPTS:
-            result.problems.append(f"{by_key[running].name}: {reason}")
-            out[running] = _blank(by_key[running], status,
-                                  f"{status}: {reason} while running this test — your code "
-                                  "ended the process (os._exit, a segfault, memory) or never "
-                                  "returned. The other tests were graded in a new process.")
+            reason = f"the grading process ended unexpectedly (exit code {returncode})"
+            if log_tail:
+                reason += "; its last output:\n" + log_tail
+        if attempt == 0 and not killed:
+            result.problems.append(reason + "; graded the rest again")
             continue
-        if isinstance(running, str) and running.startswith("import:"):
-            notebook = modules[running.split(":", 1)[1]]["notebook"]
-            reason += f" while importing {notebook}: a definition in it ends the process"
-        elif not started and log_tail:
-            reason += " before its first test; its last output:\n" + log_tail
         result.problems.append(reason)
+        status = STATUS_TIMEOUT if killed else STATUS_CRASH
         for spec in left:
-            if spec.key not in out:
-                out[spec.key] = _blank(spec, STATUS_CRASH, f"not run: {reason}.")
-        break
+            out.setdefault(spec.key, _blank(spec, status, f"not run: {reason}."))
     return out
 
 
-def _attempt(modules, graded_sets, specs, skip, tasks, include_hidden, timeout_cap,
-             max_seconds, master) -> tuple[list[dict], bool, int | None, float, str]:
-    """One child process over ``specs``: its raw records, whether it was killed, its exit code,
-    its time budget and the end of its log (for a child that fails before any test)."""
-    budget = sum(min(s.info.timeout, timeout_cap or s.info.timeout) for s in specs)
+def _absorb(records: list[dict], out: dict, result: SubmissionResult) -> bool:
+    """Take the child's records into ``out`` and ``result``; whether it finished."""
+    for record in records:
+        event = record.pop("event", None)
+        if event == "result":
+            out[record["key"]] = record
+        elif event == "import" and record["output"] not in result.problems:
+            result.problems.append(record["output"])
+        elif event == "done":
+            result.spark_started = result.spark_started or bool(record.get("spark"))
+            result.flags.extend(f for f in record.get("flags", []) if f not in result.flags)
+            result.level = record.get("level", "")
+            result.protections = list(record.get("protections", []))
+            result.missing_protections = list(record.get("missing", []))
+            return True
+    return False
+
+
+def _attempt(notebooks, specs, skip, tasks, include_hidden, timeout_cap, max_seconds,
+             master) -> tuple[list[dict], bool, int | None, float, str]:
+    """One trusted child over ``specs``: its records, whether it was killed, its exit code,
+    its time budget and the end of its log."""
+    budget = sum(min(s.info.timeout, timeout_cap or s.info.timeout) + 5.0 for s in specs)
     if any(s.info.spark for s in specs):
         budget += SPARK_STARTUP
-    budget = min(budget + 30.0, max_seconds)
+    budget = min(budget + 60.0, max_seconds)
     with tempfile.TemporaryDirectory(prefix="stepper-grade-") as tmp:
         work = Path(tmp)
-        module_specs = {}
-        for number in graded_sets:
-            extracted = modules[number]["extracted"]
-            file = work / f"submission_{number}.py"
-            file.write_text(extracted.source, encoding="utf-8")
-            module_specs[number] = {"path": str(file), "line_map": extracted.line_map,
-                                    "notes": extracted.notes}
         (work / "pytest.ini").write_text("[pytest]\n")
         spec = {
-            "modules": module_specs,
+            "notebooks": {n: str(Path(p).resolve()) for n, p in notebooks.items()},
             "results": str(work / "results.jsonl"),
             "log": str(work / "child.log"),
             "ini": str(work / "pytest.ini"),
             "workdir": str(work),
-            "test_files": [str(p) for p in catalog.test_files(graded_sets, include_hidden)],
+            "test_files": [str(p) for p in catalog.test_files(sorted(notebooks),
+                                                              include_hidden)],
             "tasks": sorted(tasks) if tasks else None,
             "skip": sorted(skip),
             "include_hidden": include_hidden,
             "timeout_cap": timeout_cap,
-            "master": master,
+            "level": os.environ.get("STEPPER_GRADE_LEVEL") or None,
         }
         (work / "spec.json").write_text(json.dumps(spec))
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(
             os.pathsep)
-        env["STEPPER_UI_PORT"] = ""
-        env.setdefault("STEPPER_DRIVER_MEMORY", "512m")
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-        env["PYTHONHASHSEED"] = "0"
-        # No other pytest plugin is needed (time limits are GradePlugin's own): autoloading
-        # every installed one (hypothesis, playwright, ...) tripled the child's start time.
+        # No other pytest plugin is needed: autoloading every installed one (hypothesis,
+        # playwright, ...) tripled the child's start time.
         env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-        with open(work / "child.out", "wb") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "stepper.grade.child", str(work / "spec.json")],
-                cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-                start_new_session=True)
-            killed = False
-            try:
-                proc.wait(timeout=budget)
-            except subprocess.TimeoutExpired:
-                killed = True
-            finally:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        if master:
+            env["STEPPER_GRADE_MASTER"] = master
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "stepper.grade.child", str(work / "spec.json")],
+            cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+        killed = False
+        try:
+            proc.wait(timeout=budget)
+        except subprocess.TimeoutExpired:
+            killed = True
+        finally:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
         records = _read_records(work / "results.jsonl")
-        log_tail = ""
-        for name in ("child.out", "child.log"):
-            text = (work / name).read_text(errors="replace").strip() if (work / name).exists() \
-                else ""
-            if text:
-                log_tail += "\n".join(text.splitlines()[-LOG_TAIL_LINES:]) + "\n"
-    return records, killed, proc.returncode, budget, log_tail.rstrip()
+        log = work / "child.log"
+        text = log.read_text(errors="replace").strip() if log.exists() else ""
+        log_tail = "\n".join(text.splitlines()[-LOG_TAIL_LINES:])
+    return records, killed, proc.returncode, budget, log_tail

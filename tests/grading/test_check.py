@@ -67,3 +67,24 @@ def test_check_a_spark_task_in_process(spark):
     assert check("2.3", {"combine": combine}, show=False).passed
     result = check("2.3", {"combine": per_partition}, show=False)
     assert "divided by the number of partitions, not by n" in result.text()
+
+
+def test_check_times_out_off_the_main_thread():
+    """The Check button's callback may run off the main thread, where no signal can interrupt
+    it: the limit still holds, the loop is stopped, and the thread comes back."""
+    import threading
+
+    def lipschitz_step(X):
+        while True:
+            pass
+
+    out = {}
+    worker = threading.Thread(target=lambda: out.setdefault("r", check(
+        "1.7", {"lipschitz_step": lipschitz_step}, show=False, timeout_cap=1)))
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive()
+    assert [t["status"] for t in out["r"].tests] == ["timed out"] * len(out["r"].tests)
+    assert "timed out after 1 s" in out["r"].tests[0]["output"]
+    # the looping call was interrupted, not left spinning
+    assert not [t for t in threading.enumerate() if t.name.startswith("stepper-check-")]

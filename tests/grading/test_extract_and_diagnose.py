@@ -10,7 +10,7 @@ import pytest
 
 from stepper.grade.diagnose import GradeFailure, Hint, expect_close, expect_equal
 from stepper.grade.extract import NotebookError, extract, read_notebook
-from stepper.grade.plugin import is_stub
+from stepper.grade.stubs import is_stub
 
 
 def notebook(*sources: str) -> nbformat.NotebookNode:

@@ -28,9 +28,12 @@ def fixture_path(case) -> Path:
 
 def test_fixture_notebooks_are_up_to_date(tmp_path):
     for fresh in MAKE.make_all(tmp_path):
-        committed = FIXTURES / fresh.name
+        committed = FIXTURES / fresh.relative_to(tmp_path)
         assert committed.exists() and committed.read_bytes() == fresh.read_bytes(), (
             f"{committed.name} is stale: run python tests/fixtures/submissions/make.py")
+    written = {path.relative_to(tmp_path) for path in tmp_path.rglob("*.ipynb")}
+    committed_attacks = {path.relative_to(FIXTURES) for path in FIXTURES.glob("attacks/*.ipynb")}
+    assert committed_attacks <= written, "attack notebooks no attack of make.py writes"
 
 
 SPARK_CASES = [c for c in MAKE.WRONG_ANSWERS if c.spark]
@@ -63,6 +66,7 @@ def graded_with_spark(tmp_path_factory):
 
 @pytest.mark.spark
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # pays for the fixture: 4 attendees with Spark, fresh sandboxes
 def test_solutions_score_full_marks(graded_with_spark):
     result = graded_with_spark["solutions"]
     failed = [(t["name"], t["output"]) for t in result.tests if t["status"] != "passed"]
@@ -71,7 +75,8 @@ def test_solutions_score_full_marks(graded_with_spark):
     assert {t["task"] for t in result.tests} >= {"0.1", "1.7", "2.7", "3.4"}
     assert {t["visibility"] for t in result.tests} == {"visible", "hidden"}
     assert result.problems == []
-    assert result.spark_started  # one session, in the grading process
+    assert result.spark_started  # one session, in the attendee's sandbox
+    assert result.flags == [] and result.level
 
 
 @pytest.mark.spark
@@ -88,8 +93,9 @@ def test_spark_wrong_answer_gets_its_hint(name, graded_with_spark):
 @pytest.mark.spark
 @pytest.mark.slow
 def test_loop_in_the_executors_times_out_and_spark_recovers(graded_with_spark):
-    """A partition function looping forever: its tests time out, their Spark jobs are
-    cancelled, and the Spark tests after them still pass in the same session."""
+    """A partition function looping forever: its test times out (the grader kills the
+    attendee's sandbox from outside), and the Spark tests after it still pass in a fresh
+    sandbox with its own Spark."""
     result = graded_with_spark["partition_loop"]
     tasks = by_task(result)
     assert [t["status"] for t in tasks["2.2"]] == ["timed out"], result.tests
@@ -258,8 +264,8 @@ def test_class_folder_same_maximum_for_everyone_and_copies(tmp_path):
 @pytest.mark.slow
 def test_loop_on_the_driver_around_spark_calls_restarts_the_session(graded_with_spark):
     """A driver loop that keeps starting Spark jobs (and swallows their cancellation) is
-    interrupted by the signal, possibly inside a Py4J call: the session is not trusted after
-    that, and the tests after it run in a new grading process."""
+    stopped from outside at its time limit: the sandbox is killed, and the tests after it run
+    in a new sandbox with a new Spark session."""
     result = graded_with_spark["driver_spark_loop"]
     statuses = {t["key"]: t["status"] for t in result.tests}
     assert statuses == {
@@ -267,4 +273,5 @@ def test_loop_on_the_driver_around_spark_calls_restarts_the_session(graded_with_
         "test_set2_distributed_gd::test_minibatch_oracle": "timed out",
         "test_set2_distributed_gd_hidden::test_combine_no_regularization": "passed",
     }, result.tests
-    assert any("graded in a new process" in p for p in result.problems), result.problems
+    assert any("killed at a time limit while running `minibatch_oracle`" in f
+               for f in result.flags), result.flags

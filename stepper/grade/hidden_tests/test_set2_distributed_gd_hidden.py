@@ -6,16 +6,19 @@ import numpy as np
 
 from stepper.grade import reference as ref
 from stepper.grade.api import expect_close, fail, task
-from stepper.grade.tests._common import pair, small
-from stepper.grade.tests.test_set2_distributed_gd import momentum_case
+from stepper.grade.tests._common import Fn, Rdd, RddResult, pair, small
+from stepper.grade.tests.test_set2_distributed_gd import GRAD, momentum_case
 
 
 @task("2.2", points=1, uses="partition_partials", spark=True)
-def test_partition_partials_empty_partition(sub, spark):
+def test_partition_partials_empty_partition(sub):
     """a partition may be empty"""
     X, y, w = small(3, 3, seed=51)
-    points = spark.sparkContext.parallelize(ref.rows_of(X, y), 5)
-    got = sub.partition_partials(points, w, ref.partition_oracle).collect()
+    out = sub.partition_partials(Rdd(ref.rows_of(X, y), 5), w, Fn("partition_oracle"))
+    if not isinstance(out, RddResult):
+        fail(f"partition_partials should return the RDD from mapPartitions; got "
+             f"{type(out).__name__}")
+    got = out.collect()
     if len(got) != 5:
         fail(f"3 rows in 5 partitions: expected 5 partials (zeros for an empty partition), "
              f"got {len(got)}")
@@ -25,12 +28,12 @@ def test_partition_partials_empty_partition(sub, spark):
 
 
 @task("2.3", points=1, uses="combine", spark=True)
-def test_combine_no_regularization(sub, spark):
+def test_combine_no_regularization(sub):
     """combine with λ = 0 and many partials"""
     X, y, w = small(16, 2, seed=52)
     parts = [(ref.loss_sum(X[i:i + 2], y[i:i + 2], w), ref.grad_sum(X[i:i + 2], y[i:i + 2], w),
               2) for i in range(0, 16, 2)]
-    J, g = pair(sub.combine(spark.sparkContext.parallelize(parts, 8), w, 0.0), "(J, grad)")
+    J, g = pair(sub.combine(Rdd(parts, 8), w, 0.0), "(J, grad)")
     expect_close(J, ref.loss(X, y, w), what="J(w)", example="8 partials of 2 rows")
     expect_close(g, ref.gradient(X, y, w), what="∇J(w)", example="8 partials of 2 rows")
 
@@ -39,7 +42,7 @@ def test_combine_no_regularization(sub, spark):
 def test_nesterov_zero_momentum(sub):
     """Nesterov with μ = 0 is a gradient step"""
     grad, w, v, step, _ = momentum_case()
-    got_w, _ = pair(sub.nesterov_step(w, v, grad, step, 0.0), "(w_new, v_new)")
+    got_w, _ = pair(sub.nesterov_step(w, v, GRAD, step, 0.0), "(w_new, v_new)")
     expect_close(got_w, w - step * grad(w), what="w_new with μ = 0",
                  example=ref.describe(w=w, v=v, step=step))
 
@@ -48,6 +51,6 @@ def test_nesterov_zero_momentum(sub):
 def test_gradient_descent_zero_iterations(sub):
     """zero iterations return just w0"""
     w0 = np.array([1.0, 2.0, 3.0])
-    got = sub.gradient_descent(lambda w: (0.0, w), w0, 0.1, 0)
+    got = sub.gradient_descent(Fn("identity_gradient"), w0, 0.1, 0)
     expect_close(got, w0[None, :], what="the trajectory for n_iter = 0",
                  example="n_iter=0: one row, w0")

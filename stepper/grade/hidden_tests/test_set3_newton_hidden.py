@@ -6,7 +6,7 @@ import numpy as np
 
 from stepper.grade import reference as ref
 from stepper.grade.api import expect_close, expect_equal, task
-from stepper.grade.tests._common import pair, small
+from stepper.grade.tests._common import Fn, pair, small
 from stepper.grade.tests.test_set3_newton import logistic_oracle
 
 
@@ -15,7 +15,8 @@ def test_newton_method_respects_max_iter(sub):
     """Newton's method stops after max_iter steps"""
     X, y, _ = small(30, 3, seed=71)
     oracle = logistic_oracle(X, y, 0.1)
-    w, steps = pair(sub.newton_method(oracle, np.zeros(3), 0.0, 2), "(w, steps)")
+    w, steps = pair(sub.newton_method(Fn("logistic_oracle", X, y, 0.1), np.zeros(3), 0.0, 2),
+                    "(w, steps)")
     expect_equal(int(steps), 2, what="the number of steps with tol=0, max_iter=2",
                  example="tol=0 never stops early")
     w1 = np.zeros(3)

@@ -1,10 +1,16 @@
-"""Small seeded examples shared by the grading tests."""
+"""Small seeded examples shared by the grading tests, and Spark's partitioning and sampling
+reproduced in plain Python, so that the trusted side computes expected values without Spark."""
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 
 from stepper.grade import reference as ref
+from stepper.grade.wire import Fn, Rdd, RddResult
+
+__all__ = ["Fn", "Rdd", "RddResult", "pair", "random_split", "sample", "slices", "small"]
 
 
 def small(n: int = 5, d: int = 3, seed: int = 11) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -21,3 +27,36 @@ def pair(value, what: str) -> tuple:
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         raise GradeFailure(f"return a pair {what}; got {type(value).__name__}: {value!r:.200}")
     return tuple(value)
+
+
+def slices(rows: list, partitions: int) -> list[list]:
+    """The partitions of ``sc.parallelize(rows, partitions)``: PySpark ships the list in batches
+    of ``max(1, min(n // partitions, 1024))`` rows, and Spark slices the batches evenly."""
+    n = len(rows)
+    size = max(1, min(n // partitions, 1024))
+    batches = [rows[i:i + size] for i in range(0, n, size)]
+    m = len(batches)
+    return [[row for batch in batches[i * m // partitions:(i + 1) * m // partitions]
+             for row in batch] for i in range(partitions)]
+
+
+def sample(parts: list[list], with_replacement: bool, fraction: float, seed: int) -> list:
+    """``rdd.sample(with_replacement, fraction, seed).collect()`` on these partitions (PySpark's
+    own sampler, run here in plain Python)."""
+    from pyspark.rddsampler import RDDSampler
+
+    return [row for index, part in enumerate(parts)
+            for row in RDDSampler(with_replacement, fraction, seed).func(index, iter(part))]
+
+
+def random_split(parts: list[list], weights: list[float], seed: int) -> list[list]:
+    """``rdd.randomSplit(weights, seed)``, each split collected, on these partitions."""
+    from pyspark.rddsampler import RDDRangeSampler
+
+    total = float(sum(weights))
+    bounds = [0.0]
+    for weight in weights:
+        bounds.append(bounds[-1] + weight / total)
+    return [[row for index, part in enumerate(parts)
+             for row in RDDRangeSampler(lo, hi, seed).func(index, iter(part))]
+            for lo, hi in itertools.pairwise(bounds)]

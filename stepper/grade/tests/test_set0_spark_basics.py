@@ -6,7 +6,7 @@ import numpy as np
 
 from stepper.grade import reference as ref
 from stepper.grade.api import Hint, expect_close, expect_equal, fail, task
-from stepper.grade.tests._common import pair
+from stepper.grade.tests._common import Rdd, RddResult, pair, random_split, slices
 
 
 def raw_points(n: int = 40, seed: int = 5):
@@ -17,16 +17,16 @@ def raw_points(n: int = 40, seed: int = 5):
 
 
 def is_rdd(value, name: str) -> None:
-    if not hasattr(value, "collect") or not hasattr(value, "mapPartitions"):
+    if not isinstance(value, RddResult):
         fail(f"{name} should return an RDD (a transformation, not collected); got "
              f"{type(value).__name__}")
 
 
 @task("0.1", points=1, uses="count_classes", spark=True)
-def test_count_classes(sub, spark):
+def test_count_classes(sub):
     """class counts"""
     X, y = raw_points()
-    points = spark.sparkContext.parallelize(ref.rows_of(X, y), 3)
+    points = Rdd(ref.rows_of(X, y), 3)
     result = sub.count_classes(points)
     if not isinstance(result, dict):
         fail(f"count_classes should return a dict {{label: count}}; got {type(result).__name__}")
@@ -38,11 +38,11 @@ def test_count_classes(sub, spark):
 
 
 @task("0.2", points=2, uses="feature_stats", spark=True)
-def test_feature_stats(sub, spark):
+def test_feature_stats(sub):
     """mean and standard deviation per feature"""
     X, y = raw_points()
     n = len(y)
-    points = spark.sparkContext.parallelize(ref.rows_of(X, y), 3)
+    points = Rdd(ref.rows_of(X, y), 3)
     mean, std = pair(sub.feature_stats(points), "(mean, std)")
     example = ref.describe(X_first_rows=X[:3]) + f" … ({n} rows)"
     expect_close(mean, X.mean(axis=0), what="the mean", n=n, example=example,
@@ -56,12 +56,12 @@ def test_feature_stats(sub, spark):
 
 
 @task("0.3", points=2, uses="standardize", spark=True)
-def test_standardize(sub, spark):
+def test_standardize(sub):
     """standardized features with the intercept in front"""
     X, y = raw_points()
     n = len(y)
     mean, std = X.mean(axis=0), X.std(axis=0)
-    points = spark.sparkContext.parallelize(ref.rows_of(X, y), 3)
+    points = Rdd(ref.rows_of(X, y), 3)
     out = sub.standardize(points, mean, std)
     is_rdd(out, "standardize")
     rows = out.collect()
@@ -83,18 +83,19 @@ def test_standardize(sub, spark):
 
 
 @task("0.4", points=1, uses="split", spark=True)
-def test_split(sub, spark):
+def test_split(sub):
     """seeded 70/30 split"""
     X, y = raw_points(100)
-    points = spark.sparkContext.parallelize(ref.rows_of(X, y), 3)
-    train, test = pair(sub.split(points, 0.7, 7), "(train, test)")
+    rows = ref.rows_of(X, y)
+    train, test = pair(sub.split(Rdd(rows, 3), 0.7, 7), "(train, test)")
     is_rdd(train, "split")
-    a, b = points.randomSplit([0.7, 0.3], seed=7)
+    is_rdd(test, "split")
+    a, b = random_split(slices(rows, 3), [0.7, 0.3], 7)
     got = (train.count(), test.count())
-    want = (a.count(), b.count())
+    want = (len(a), len(b))
     expect_equal(got, want, what="(train.count(), test.count())",
                  hints=[Hint(want[::-1], "the weights are reversed: [fraction, 1 − fraction]")],
                  example="100 points, fraction=0.7, seed=7")
     firsts = sorted(float(r[1][0]) for r in train.collect())
-    if firsts != sorted(float(r[1][0]) for r in a.collect()):
+    if firsts != sorted(float(r[1][0]) for r in a):
         fail("the split is not the seeded randomSplit([fraction, 1 − fraction], seed=seed)")

@@ -6,7 +6,7 @@ import numpy as np
 
 from stepper.grade import reference as ref
 from stepper.grade.api import Hint, expect_close, fail, task
-from stepper.grade.tests._common import pair, small
+from stepper.grade.tests._common import Fn, Rdd, RddResult, pair, sample, slices, small
 
 
 def partial_of(X, y, w):
@@ -26,20 +26,21 @@ def test_partition_oracle(sub):
 
 
 @task("2.2", points=3, uses="partition_partials", spark=True)
-def test_partition_partials(sub, spark):
+def test_partition_partials(sub):
     """one (loss_sum, grad_sum, count) per partition, with mapPartitions"""
     X, y, w = small(20, 3, seed=22)
-    points = spark.sparkContext.parallelize(ref.rows_of(X, y), 3)
-    out = sub.partition_partials(points, w, ref.partition_oracle)
-    if not hasattr(out, "collect"):
+    rows = ref.rows_of(X, y)
+    out = sub.partition_partials(Rdd(rows, 3), w, Fn("partition_oracle"))
+    if not isinstance(out, RddResult):
         fail(f"partition_partials should return the RDD from mapPartitions; got "
              f"{type(out).__name__}")
     got = out.collect()
+    parts = slices(rows, 3)
     if len(got) == len(y):
         fail("one record per row: use mapPartitions (one record per partition), not map")
-    if len(got) != points.getNumPartitions():
-        fail(f"expected one partial per partition ({points.getNumPartitions()}), got {len(got)}")
-    for index, (part, record) in enumerate(zip(points.glom().collect(), got, strict=True)):
+    if len(got) != len(parts):
+        fail(f"expected one partial per partition ({len(parts)}), got {len(got)}")
+    for index, (part, record) in enumerate(zip(parts, got, strict=True)):
         if not isinstance(record, (tuple, list)) or len(record) != 3:
             fail(f"partition {index}: yield a triple (loss_sum, grad_sum, count); got "
                  f"{record!r:.200}")
@@ -55,12 +56,12 @@ def test_partition_partials(sub, spark):
 
 
 @task("2.3", points=3, uses="combine", spark=True)
-def test_combine(sub, spark):
+def test_combine(sub):
     """J(w) and ∇J(w) from the partials"""
     X, y, w = small(12, 3, seed=23)
     lam, n = 0.1, len(y)
     blocks = [(X[:5], y[:5]), (X[5:9], y[5:9]), (X[9:], y[9:])]
-    partials = spark.sparkContext.parallelize([partial_of(Xb, yb, w) for Xb, yb in blocks], 3)
+    partials = Rdd([partial_of(Xb, yb, w) for Xb, yb in blocks], 3)
     J, g = pair(sub.combine(partials, w, lam), "(J, grad)")
     L, G = ref.loss_sum(X, y, w), ref.grad_sum(X, y, w)
     reg = 0.5 * lam * w @ w
@@ -77,9 +78,12 @@ def test_combine(sub, spark):
                         Hint(G / n, "the regularization term λw is missing")])
 
 
+A_QUAD = np.array([[3.0, 0.5], [0.5, 1.0]])
+B_QUAD = np.array([1.0, -2.0])
+
+
 def quadratic_oracle():
-    A = np.array([[3.0, 0.5], [0.5, 1.0]])
-    b = np.array([1.0, -2.0])
+    A, b = A_QUAD, B_QUAD
     return lambda w: (0.5 * w @ A @ w - b @ w, A @ w - b)
 
 
@@ -95,7 +99,7 @@ def test_gradient_descent(sub):
     ascent = [w0.copy()]
     for _ in range(4):
         ascent.append(ascent[-1] + 0.2 * oracle(ascent[-1])[1])
-    got = sub.gradient_descent(oracle, w0, 0.2, 4)
+    got = sub.gradient_descent(Fn("quadratic_oracle", A_QUAD, B_QUAD), w0, 0.2, 4)
     if not np.array_equal(w0, keep):
         fail("gradient_descent modified w0 in place: start from a copy (w = np.array(w0))")
     expect_close(got, np.array(path), what="the trajectory", example="J(w) = ½wᵀAw − bᵀw, "
@@ -104,6 +108,9 @@ def test_gradient_descent(sub):
                                       "is w0"},
                  hints=[Hint(np.array(ascent), "a step uphill: w ← w − step·∇J(w)"),
                         Hint(np.array(path[1:]), "w0 is missing from the first row")])
+
+
+GRAD = Fn("quadratic_gradient", A_QUAD, B_QUAD)  # ∇J(w) = Aw − b, in the sandbox
 
 
 def momentum_case():
@@ -118,7 +125,7 @@ def test_momentum_step(sub):
     """one momentum step"""
     grad, w, v, step, mu = momentum_case()
     v_new = mu * v + step * grad(w)
-    got_w, got_v = pair(sub.momentum_step(w, v, grad, step, mu), "(w_new, v_new)")
+    got_w, got_v = pair(sub.momentum_step(w, v, GRAD, step, mu), "(w_new, v_new)")
     example = "∇J(w) = Aw − b, " + ref.describe(w=w, v=v, step=step, mu=mu)
     expect_close(got_v, v_new, what="v_new", example=example,
                  hints=[Hint(-v_new, "v has the opposite sign of the lesson's convention "
@@ -136,7 +143,7 @@ def test_nesterov_step(sub):
     """one Nesterov step"""
     grad, w, v, step, mu = momentum_case()
     v_new = mu * v + step * grad(w - mu * v)
-    got_w, got_v = pair(sub.nesterov_step(w, v, grad, step, mu), "(w_new, v_new)")
+    got_w, got_v = pair(sub.nesterov_step(w, v, GRAD, step, mu), "(w_new, v_new)")
     example = "∇J(w) = Aw − b, " + ref.describe(w=w, v=v, step=step, mu=mu)
     expect_close(got_v, v_new, what="v_new", example=example,
                  hints=[Hint(mu * v + step * grad(w), "the gradient at w: that is plain "
@@ -149,11 +156,12 @@ def test_nesterov_step(sub):
 
 
 @task("2.7", points=2, uses="minibatch_oracle", spark=True)
-def test_minibatch_oracle(sub, spark):
+def test_minibatch_oracle(sub):
     """J and ∇J on a sampled mini-batch"""
     X, y, w = small(60, 3, seed=27)
     lam, fraction, seed = 0.1, 0.3, 5
-    points = spark.sparkContext.parallelize(ref.rows_of(X, y), 3)
+    rows = ref.rows_of(X, y)
+    parts = slices(rows, 3)
 
     def on(rows, n=None):
         Xs = np.array([r[1] for r in rows])
@@ -162,13 +170,13 @@ def test_minibatch_oracle(sub, spark):
         return (ref.loss_sum(Xs, ys, w) / m + 0.5 * lam * w @ w,
                 ref.grad_sum(Xs, ys, w) / m + lam * w)
 
-    batch = points.sample(True, fraction, seed).collect()
+    batch = sample(parts, True, fraction, seed)
     J, g = on(batch)
-    noreplace = on(points.sample(False, fraction, seed).collect())
+    noreplace = on(sample(parts, False, fraction, seed))
     full = on(ref.rows_of(X, y))
     over_n = on(batch, len(y))
-    got_J, got_g = pair(sub.minibatch_oracle(points, w, lam, fraction, seed,
-                                             ref.partition_oracle), "(J, grad)")
+    got_J, got_g = pair(sub.minibatch_oracle(Rdd(rows, 3), w, lam, fraction, seed,
+                                             Fn("partition_oracle")), "(J, grad)")
     example = f"60 points in 3 partitions, fraction={fraction}, seed={seed}, λ={lam}"
     hints = [(noreplace, "sampled without replacement: use sample(True, fraction, seed)"),
              (full, "the whole data set was used, not the sample"),

@@ -6,7 +6,7 @@ import numpy as np
 
 from stepper.grade import reference as ref
 from stepper.grade.api import Hint, expect_close, expect_equal, task
-from stepper.grade.tests._common import pair, small
+from stepper.grade.tests._common import Fn, Rdd, pair, small
 
 
 @task("3.1", points=2, uses="partition_hessian")
@@ -24,11 +24,11 @@ def test_partition_hessian(sub):
 
 
 @task("3.2", points=3, uses="distributed_hessian", spark=True)
-def test_distributed_hessian(sub, spark):
+def test_distributed_hessian(sub):
     """reduced Hessian over an RDD"""
     X, y, w = small(20, 3, seed=32)
     lam, n, d = 0.1, len(y), 3
-    points = spark.sparkContext.parallelize(ref.rows_of(X, y), 3)
+    points = Rdd(ref.rows_of(X, y), 3)
     H = ref.hessian_sum(X, y, w)
     expect_close(sub.distributed_hessian(points, w, lam), H / n + lam * np.eye(d),
                  what="distributed_hessian(points, w, λ)",
@@ -78,7 +78,8 @@ def test_newton_method(sub):
     oracle = logistic_oracle(X, y, 0.1)
     w0 = np.zeros(3)
     w_star, steps = reference_newton(oracle, w0, 1e-10, 20)
-    got_w, got_steps = pair(sub.newton_method(oracle, w0, 1e-10, 20), "(w, steps)")
+    got_w, got_steps = pair(sub.newton_method(Fn("logistic_oracle", X, y, 0.1), w0, 1e-10, 20),
+                            "(w, steps)")
     example = "logistic loss on 30 rows, λ=0.1, w0=0, tol=1e-10"
     expect_close(got_w, w_star, rtol=1e-5, atol=1e-7, what="the final w", example=example)
     expect_equal(int(got_steps), steps, what="the number of steps", example=example,

@@ -78,6 +78,7 @@ class LessonApp:
     ) -> None:
         self.source = source
         self.state = state or PageState()
+        self.room: Any = None  # the page's room (stepper.room.page), when the address has one
         self.link_settings = link_settings
         self._partitions = partitions
         self.controls = ControlBar(can_compute=source.can_compute, phases=phases)
@@ -128,10 +129,19 @@ class LessonApp:
         ``autostart=False`` it runs at the first Step instead (a second app on a page need not
         compete with the first for the machine); :meth:`start` starts it earlier.
         """
+        from stepper.room.page import claim_room
+
+        room = claim_room()  # ?room= publishes this app's run, ?follow= replays another's
+        if room is not None and room.follows:  # no Spark: the instructor's records replay
+            app = cls(room.follower_source(features), **{**options, "settings": ()})
+            room.attach(app)
+            return app
         source = LiveSource(stepper, features)
         if source.ready:
             options.setdefault("partitions", stepper.data.partitions)
         app = cls(source, **options)
+        if room is not None:
+            room.attach(app)
         if autostart:
             app.start()
         return app
@@ -387,17 +397,33 @@ class LessonApp:
 
     def frame(self) -> Frame:
         """What the page shows now."""
+        return self.frame_at(self.player.position)
+
+    def frame_at(self, position: Position) -> Frame:
+        """What the page would show at ``position``."""
         p = self.player
-        record = p.record()
+        record = p.record(position.iteration)
         partitions = self._partitions or 0
         if record is not None and record.partitions:
             partitions = len(record.partitions)
         elif isinstance(self.source, LiveSource) and self.source.ready:
             partitions = self.source.stepper.data.partitions
         initial = self.source.initial_weights()
-        return Frame(position=p.position, phase=p.phase(), record=record,
+        phases = p.phase_list(position.iteration)
+        phase = phases[min(position.phase, len(phases) - 1)]
+        return Frame(position=position, phase=phase, record=record,
                      history=list(p.history()), initial_weights=initial, partitions=partitions,
                      generation=p.generation)
+
+    def prerender(self, iteration: int) -> None:
+        """Draw every phase of ``iteration`` into the views' caches (call it off the main
+        thread): moving there later only swaps bytes already made. A room's follower does this
+        as the instructor's records arrive."""
+        for phase in range(len(self.player.phase_list(iteration))):
+            with self._render_lock:
+                frame = self.frame_at(Position(iteration, phase))
+                for view in self.views:
+                    view.render(frame)
 
     def _render(self) -> None:
         with self._render_lock:

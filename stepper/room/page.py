@@ -1,0 +1,484 @@
+"""A lesson page's part in a room: the instructor's page publishes, an attendee's page follows.
+
+The page's address says which (Voilà hands it to the kernel as ``$QUERY_STRING``):
+
+* ``?room=<name>`` (the instructor): the page shows the attendees' address and the room's key,
+  and publishes its run as it steps (settings, every recorded iteration, the current iteration
+  and phase, the questions' states). ``&key=<key>`` takes the room back after a reload.
+* ``?follow=<name>`` (an attendee), with ``&server=http://host:port`` when the page runs on the
+  attendee's own machine: the page builds no Stepper (no Spark) and replays the instructor's
+  records as they arrive, phase by phase. Back, the slider and the other controls explore what
+  was shown; the "Live" button returns to the instructor's position.
+
+:func:`claim_room` reads the address once per kernel and gives the room to the first stepping
+app that asks (:meth:`LessonApp.live <stepper.pages.kit.app.LessonApp.live>`): one room per page.
+Anything wrong (no such room, a wrong key, an unreachable server, a malformed message, the
+instructor's page closed) is one line in the page's message box; the page keeps working.
+
+Questions use :meth:`PageRoom.publish_state` (the instructor's page: ``{"question": id,
+"state": "open" | "revealed", "counts": {…}}``), :meth:`PageRoom.answer` (a follower's page),
+and the ``on_state`` / ``on_counts`` callbacks.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import ipywidgets as widgets
+import numpy as np
+
+from stepper.errors import StepperError
+from stepper.room import protocol
+from stepper.room.client import RoomClient
+from stepper.trace import IterationRecord
+
+ROOM_HEADING = "Room:"
+
+
+@dataclass
+class RoomAddress:
+    """The room part of a page's address."""
+
+    room: str | None = None
+    key: str | None = None
+    follow: str | None = None
+    server: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str | None:
+        return self.follow or self.room
+
+
+def read_address(query: str | None = None) -> RoomAddress:
+    """``room``, ``key``, ``follow`` and ``server`` from ``query`` (default ``$QUERY_STRING``);
+    a bad value is left out with a line in ``problems``."""
+    if query is None:
+        query = os.environ.get("QUERY_STRING", "")
+    address = RoomAddress()
+    checks: dict[str, Callable[[str], str]] = {
+        "room": protocol.check_name, "follow": protocol.check_name, "key": protocol.check_key,
+        "server": _check_server}
+    for key, text in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+        check = checks.get(key)
+        if check is None:
+            continue
+        try:
+            setattr(address, key, check(text.strip()))
+        except protocol.RoomMessageError as exc:
+            address.problems.append(f"address setting {key}= ignored: {exc}")
+    if address.room and address.follow:
+        address.problems.append("the address has both room= and follow=: this page follows")
+        address.room = None
+    return address
+
+
+def _check_server(text: str) -> str:
+    parts = urlsplit(text if "://" in text else f"http://{text}")
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(text) > 300:
+        raise protocol.RoomMessageError(f"{text[:80]!r} is not a server address such as "
+                                        "http://192.168.1.10:8888")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def local_server() -> str | None:
+    """The Jupyter server that serves this page, as its kernel can reach it."""
+    known = os.environ.get("STEPPER_ROOM_SERVER")  # set by the stepper.server extension
+    if known:
+        return known
+    port = os.environ.get("VOILA_APP_PORT")
+    if port:
+        return f"http://127.0.0.1:{port}{os.environ.get('VOILA_BASE_URL', '/')}"
+    return None
+
+
+_claim_lock = threading.Lock()
+_claimed = False
+
+
+def claim_room(query: str | None = None) -> PageRoom | None:
+    """The page's room, the first time a stepping app asks (``None`` after that, and when the
+    address names no room)."""
+    global _claimed
+    with _claim_lock:
+        if _claimed:
+            return None
+        address = read_address(query)
+        if address.name is None and not address.problems:
+            return None
+        _claimed = True
+    return PageRoom(address)
+
+
+def _record(data: dict[str, Any]) -> IterationRecord:
+    return IterationRecord.from_dict(data)
+
+
+class RoomSource:
+    """The instructor's recorded iterations as they arrive: a follower's source (nothing to
+    compute, no Spark)."""
+
+    can_compute = False
+
+    def __init__(self, features: int | None = None) -> None:
+        self.features = features
+        self.algorithm: str | None = None
+        self.seed: int | None = None
+        self._records: list[IterationRecord] = []
+        self._lock = threading.Lock()
+
+    def history(self) -> list[IterationRecord]:
+        return self._records
+
+    def splice(self, start: int, records: list[IterationRecord]) -> bool:
+        """Records ``start+1 …`` replaced by ``records``; True when earlier ones changed."""
+        with self._lock:
+            rewritten = start < len(self._records)
+            self._records = self._records[:start] + records
+        return rewritten
+
+    def compute(self) -> IterationRecord:
+        raise StepperError("this page follows the instructor's run: it computes nothing itself")
+
+    def truncate(self, iteration: int) -> None:
+        return None
+
+    def reset(self, seed: int | None = None) -> None:
+        return None
+
+    def initial_weights(self) -> Any:
+        if self._records:
+            return self._records[0].weights_before
+        return None if self.features is None else np.zeros(self.features)
+
+
+def run_settings(source: Any) -> dict[str, Any]:
+    """What followers are told of the instructor's run (plain JSON values)."""
+    out: dict[str, Any] = {"algorithm": getattr(source, "algorithm", None),
+                           "seed": getattr(source, "seed", None)}
+    if getattr(source, "ready", False):
+        stepper = source.stepper
+        out.update(lr=str(stepper.settings.step_rule), depth=stepper.settings.depth,
+                   partitions=stepper.data.partitions)
+    return out
+
+
+class PageRoom:
+    """One page's room (see the module docstring); :meth:`attach` binds it to a lesson app."""
+
+    def __init__(self, address: RoomAddress) -> None:
+        self.address = address
+        self.name = address.name
+        self.follows = address.follow is not None
+        self.key = address.key
+        self.server = address.server or local_server()
+        self.app: Any = None
+        self.client: RoomClient | None = None
+        self.live = True
+        self.instructor_present: bool | None = None
+        self.followers = 0
+        self.instructor_position: tuple[int, int] | None = None
+        self.sent: float | None = None
+        self.received: float | None = None  # this kernel's clock when the position arrived
+        self.states: dict[str, dict[str, Any]] = {}
+        self.settings: dict[str, Any] = {}
+        self.counts: dict[str, dict[str, int]] = {}
+        self.on_state: list[Callable[[dict[str, Any]], None]] = []
+        self.on_counts: list[Callable[[str, dict[str, int]], None]] = []
+        self._published: list[IterationRecord] | None = None
+        self._published_settings: dict[str, Any] | None = None
+        self._publish_lock = threading.Lock()
+        self._local = threading.local()  # .applying: this thread moves the page to live
+        self.banner = widgets.HTML("")
+        self.banner.add_class("stepper-room")
+        self.live_button = widgets.Button(description="● Live", button_style="danger",
+                                          tooltip="Back to the instructor's step",
+                                          layout=widgets.Layout(width="auto"))
+        self.live_button.add_class("stepper-room-live")
+        self.live_button.on_click(self._guarded(lambda _b: self.go_live()))
+        parts = [self.banner] + ([self.live_button] if self.follows else [])
+        self.widget = widgets.HBox(parts, layout=widgets.Layout(align_items="center",
+                                                                flex_flow="row wrap"))
+        self.widget.add_class("stepper-room-bar")
+
+    # -- binding to a lesson app ---------------------------------------------------------------
+    def follower_source(self, features: int | None = None) -> RoomSource:
+        return RoomSource(features)
+
+    def attach(self, app: Any) -> None:
+        """Put the room's bar on ``app``'s page and connect (publishing or following)."""
+        self.app = app
+        app.room = self
+        app.widget.children = (app.widget.children[0], self.widget, *app.widget.children[1:])
+        for problem in self.address.problems:
+            self._problem(problem)
+        if self.name is None:
+            return
+        if self.server is None:
+            self._problem("no room server is known for this page: add &server=http://host:port "
+                          "(the instructor's Jupyter server) to the address")
+            return
+        previous = app.player.on_change
+
+        def changed(position: Any) -> None:
+            self._changed(position)  # publish first: the followers draw while this page does
+            if previous is not None:
+                previous(position)
+
+        app.player.on_change = changed
+        role = "follower" if self.follows else "instructor"
+        try:
+            self.client = RoomClient(self.server, self.name, role, self.key,
+                                     on_message=self._message, on_problem=self._problem,
+                                     on_connected=self._connected)
+        except protocol.RoomMessageError as exc:
+            self._problem(str(exc))
+            return
+        self._show_banner()
+        self.client.start()
+
+    def _guarded(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            try:
+                return fn(*args)
+            except Exception as exc:
+                import traceback
+
+                traceback.print_exc()
+                self._problem(f"{type(exc).__name__}: {exc}")
+                return None
+        return run
+
+    def _problem(self, text: str) -> None:
+        if self.app is not None:
+            self.app.show_error(text, heading=ROOM_HEADING)
+
+    # -- the instructor's page -------------------------------------------------------------------
+    def _connected(self) -> None:
+        if self.follows:
+            return
+        with self._publish_lock:
+            self._published = None  # the server may hold an earlier run: send ours in full
+            self._published_settings = None
+        if self.app is not None and self.app.player.history():
+            self._publish()
+        client = self.client
+        if client is not None:
+            for state in list(self.states.values()):  # the questions, after a reconnect
+                client.send({"type": "state", "state": state})
+        self._show_banner()
+
+    def _changed(self, position: Any) -> None:
+        if self.follows:
+            if not getattr(self._local, "applying", False) and self.instructor_position is not None:
+                live = (position.iteration, position.phase) == self.instructor_position
+                if live != self.live:
+                    self.live = live
+                    self._show_banner()
+            return
+        self._publish()
+
+    def _publish(self) -> None:
+        """Send what changed since the last call: settings, records, position."""
+        client = self.client
+        if client is None or not client.connected.is_set():
+            return
+        player = self.app.player
+        with self._publish_lock:
+            history = list(player.history())
+            ready = time.time()
+            settings = run_settings(self.app.source)
+            settings["phases"] = bool(player.phases)
+            if (settings != self._published_settings
+                    and client.send({"type": "settings", "settings": settings})):
+                self._published_settings = settings
+            published = self._published
+            start = 0
+            if published is not None:
+                while (start < min(len(published), len(history))
+                       and published[start] is history[start]):
+                    start += 1
+            if published is None or start < len(history) or len(published) > len(history):
+                message = {"type": "records", "start": start, "sent": ready,
+                           "records": [r.to_dict() for r in history[start:]]}
+                if client.send(message):
+                    self._published = history
+            position = player.position
+            client.send({"type": "position", "iteration": position.iteration,
+                         "phase": position.phase, "sent": ready})
+
+    def publish_state(self, state: dict[str, Any]) -> bool:
+        """Publish a question's state (instructor's page only); True when it went out."""
+        if self.follows or self.client is None:
+            return False
+        self.states[state["question"]] = state
+        return self.client.send({"type": "state", "state": state})
+
+    # -- a follower's page ----------------------------------------------------------------------
+    def answer(self, question: str, choice: str) -> bool:
+        """Send this follower's answer to ``question``; True when it went out."""
+        if not self.follows or self.client is None:
+            return False
+        return self.client.send({"type": "answer", "question": question, "choice": choice})
+
+    def go_live(self) -> None:
+        self.live = True
+        self._apply_position()
+
+    def _message(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "welcome":
+            if message.get("key"):
+                self.key = message["key"]
+            self._show_banner()
+        elif kind == "presence":
+            was = self.instructor_present
+            self.instructor_present, self.followers = message["instructor"], message["followers"]
+            if self.follows and was and not self.instructor_present:
+                self._problem("the instructor's page has closed; you can still explore what it "
+                              "showed, and it goes on here when the instructor comes back")
+            self._show_banner()
+        elif kind == "counts":
+            self.counts[message["question"]] = message["counts"]
+            for callback in self.on_counts:
+                callback(message["question"], message["counts"])
+            self._show_banner()
+        elif self.follows:
+            self._follow(message)
+
+    def _follow(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "snapshot":
+            self.instructor_present = message["instructor"]
+            self._settings(message["settings"])
+            self._records(0, message["records"])
+            for state in message["states"].values():
+                self._state(state)
+            if message["position"] is not None:
+                self._position(message["position"])
+        elif kind == "settings":
+            self._settings(message["settings"])
+        elif kind == "records":
+            self._records(message["start"], message["records"])
+        elif kind == "position":
+            self._position(message)
+        elif kind == "state":
+            self._state(message["state"])
+
+    def _settings(self, settings: dict[str, Any]) -> None:
+        source = self.app.source
+        algorithm = settings.get("algorithm")
+        source.algorithm = algorithm if isinstance(algorithm, str) else None
+        seed = settings.get("seed")
+        source.seed = seed if isinstance(seed, int) else None
+        if isinstance(settings.get("phases"), bool):
+            self.app.controls.phases.layout.display = None
+        self.settings = settings
+        self._show_banner()
+
+    def _records(self, start: int, data: list[dict[str, Any]]) -> None:
+        records = [_record(d) for d in data]
+        if self.app.source.splice(start, records):
+            self.app.player.generation += 1  # the views redraw what they had cached
+        if records:  # draw the newest iteration's phases now, before the instructor shows them
+            newest = start + len(records)
+            threading.Thread(target=self._guarded(lambda: self.app.prerender(newest)),
+                             daemon=True, name="room-prerender").start()
+        if not self.live:  # the slider's range grows; the page stays where the attendee is
+            position = self.app.player.position
+            self._local.applying = True
+            try:
+                self.app.player.seek(position.iteration, position.phase)
+            finally:
+                self._local.applying = False
+
+    def _position(self, message: dict[str, Any]) -> None:
+        self.instructor_position = (message["iteration"], message["phase"])
+        self.sent, self.received = message.get("sent"), time.time()
+        if self.live:
+            self._apply_position()
+        else:
+            self._show_banner()
+
+    def _apply_position(self) -> None:
+        if self.instructor_position is not None:
+            k, phase = self.instructor_position
+            self._local.applying = True
+            try:
+                self.app.player.seek(k, phase)
+            finally:
+                self._local.applying = False
+        self._show_banner()
+
+    def _state(self, state: dict[str, Any]) -> None:
+        self.states[state["question"]] = state
+        for callback in self.on_state:
+            callback(state)
+
+    # -- the bar ---------------------------------------------------------------------------------
+    def attendee_address(self) -> str | None:
+        """The address attendees open (this page's, with ``?follow=``)."""
+        request = os.environ.get("VOILA_REQUEST_URL")
+        if not request or self.name is None:
+            return None
+        parts = urlsplit(request)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path,
+                           urlencode({"follow": self.name}), ""))
+
+    def server_origin(self) -> str | None:
+        """This server as the instructor's browser reached it (``http://host:port``)."""
+        request = os.environ.get("VOILA_REQUEST_URL")
+        if not request:
+            return None
+        parts = urlsplit(request)
+        return urlunsplit((parts.scheme, parts.netloc, os.environ.get("VOILA_BASE_URL", ""),
+                           "", "")).rstrip("/")
+
+    def _show_banner(self) -> None:
+        e = html.escape
+        name = e(self.name or "")
+        if self.follows:
+            if self.instructor_position is None:
+                at = "waiting for the instructor's first step"
+            else:
+                k, _phase = self.instructor_position
+                at = f"the instructor is at iteration {k}"
+            where = ("<b>live</b>" if self.live
+                     else "exploring on your own: press ● Live to catch up")
+            gone = "" if self.instructor_present is not False else " · instructor's page closed"
+            position = self.app.player.position if self.app is not None else None
+            shown = (f' data-iteration="{position.iteration}" data-phase="{position.phase}"'
+                     if position is not None else "")
+            stamp = f' data-sent="{self.sent:.6f}"' if self.sent is not None else ""
+            if self.received is not None:
+                stamp += f' data-received="{self.received:.6f}"'
+            self.banner.value = (
+                f'<span class="stepper-room-follow" data-live="{int(self.live)}"{shown}{stamp}>'
+                f"Following room <b>{name}</b> · {e(at)} · {where}{e(gone)}</span>")
+            self.live_button.disabled = self.live
+            return
+        address = self.attendee_address()
+        key = e(self.key or "…")
+        follow = (f'attendees open <code>{e(address)}</code>' if address
+                  else f"attendees add <code>?follow={name}</code> to this page's address")
+        origin = self.server_origin()
+        own = (f"<code>&amp;server={e(origin)}</code>" if origin
+               else "<code>&amp;server=</code> this server's address")
+        host = urlsplit(address or "").hostname or ""
+        if host in ("127.0.0.1", "localhost", "::1"):
+            own += f", with this machine's network address instead of {e(host)}"
+        counts = "".join(
+            f" · {e(q)}: " + ", ".join(f"{e(c)} × {n}" for c, n in sorted(cs.items()))
+            for q, cs in self.counts.items())
+        self.banner.value = (
+            f'<span class="stepper-room-lead" data-key="{key}">Room <b>{name}</b> · {follow} '
+            f"(on their own machine, add {own}) · "
+            f"key <code>{key}</code> (reload with <code>&amp;key={key}</code> to keep the room) · "
+            f"{self.followers} following{counts}</span>")

@@ -1,0 +1,144 @@
+"""A page's part in a room, without a browser: an instructor's app and two followers' apps in
+this process, connected through the room's websocket in a real Jupyter server."""
+
+from __future__ import annotations
+
+import html
+import time
+import uuid
+
+import pytest
+
+from stepper.room.page import PageRoom, RoomSource, read_address
+
+
+@pytest.fixture(scope="module")
+def replay():
+    """8 iterations of gradient descent on one machine (numpy)."""
+    from stepper.algorithms import Settings
+    from stepper.local import run_local
+    from stepper.pages.kit.data import load_2d
+    from stepper.pages.kit.local_replay import replay_from_local
+    from stepper.problems import Problem
+
+    data = load_2d()
+    X, y = data.X, data.y
+    problem = Problem("logistic")
+    path = run_local(problem, Settings(algorithm="gd", lr=1.0), X, y, 8, intercept=True)
+    return replay_from_local(path, problem, X, y, algorithm="gd")
+
+
+def until(condition, what: str, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+def at(app) -> tuple[int, int]:
+    return app.player.position.iteration, app.player.position.phase
+
+
+def errors(app) -> str:
+    return html.unescape(app.error.value) if app.error.layout.display != "none" else ""
+
+
+def test_address():
+    address = read_address("follow=lab-1&server=http://10.0.0.5:8888&lang=fr")
+    assert (address.follow, address.server, address.problems) == ("lab-1", "http://10.0.0.5:8888",
+                                                                  [])
+    bad = read_address("room=no%20spaces&server=ftp://x")
+    assert bad.name is None and len(bad.problems) == 2
+    assert "room name" in bad.problems[0] and "server address" in bad.problems[1]
+    assert read_address("room=a&follow=b").name == "b"
+
+
+def test_followers_replay_the_instructors_steps(room_server, replay):
+    from stepper.pages.kit.app import LessonApp
+
+    name = "p" + uuid.uuid4().hex[:8]
+    lead_room = PageRoom(read_address(f"room={name}&server={room_server}"))
+    lead = LessonApp.replay(replay, views=("loss",))
+    lead_room.attach(lead)
+    until(lambda: lead_room.key is not None, "the room's key")
+    assert f"key <code>{lead_room.key}</code>" in lead_room.banner.value
+    followers = []
+    for _ in range(2):
+        room = PageRoom(read_address(f"follow={name}&server={room_server}"))
+        app = LessonApp(room.follower_source(3), views=("loss",))
+        room.attach(app)
+        followers.append((room, app))
+    assert all(isinstance(app.source, RoomSource) for _, app in followers)
+    until(lambda: all(len(app.player.history()) == 8 for _, app in followers), "the records")
+    for _ in range(3):
+        lead.player.step()
+        until(lambda: all(at(app) == at(lead) for _, app in followers), "the followers")
+    (one, one_app), (two, two_app) = followers
+    one_app.player.back()
+    assert not one.live and "press ● Live" in one.banner.value
+    lead.player.step()
+    until(lambda: at(two_app) == at(lead), "the live follower")
+    assert at(one_app) != at(lead) and two.live
+    one.go_live()
+    assert at(one_app) == at(lead) and one.live
+    assert 'data-live="1"' in one.banner.value and "data-sent=" in one.banner.value
+    # questions: the instructor opens one, followers answer, the instructor sees the counts
+    seen = []
+    two.on_state.append(seen.append)
+    assert lead_room.publish_state({"question": "q1", "state": "open"})
+    until(lambda: seen == [{"question": "q1", "state": "open"}], "the question's state")
+    one.answer("q1", "a"), two.answer("q1", "b")
+    until(lambda: lead_room.counts.get("q1") == {"a": 1, "b": 1}, "the counts")
+    # the instructor's page closes: one line on the followers' pages, which keep working
+    lead_room.client.close()
+    until(lambda: "instructor's page has closed" in errors(one_app), "the closed line")
+    one_app.player.first()
+    assert at(one_app) == (0, 0)
+    for room, _ in followers:
+        room.client.close()
+
+
+def test_a_follower_without_a_room(room_server):
+    from stepper.pages.kit.app import LessonApp
+
+    room = PageRoom(read_address(f"follow=nobody{uuid.uuid4().hex[:6]}&server={room_server}"))
+    app = LessonApp(room.follower_source(3), views=("loss",))
+    room.attach(app)
+    until(lambda: "there is no room" in errors(app), "the missing room's line")
+    assert errors(app).count("Room:") == 1
+    assert app.player.step() == "end"  # nothing to compute: no Spark
+    room.client.close()
+    nowhere = PageRoom(read_address("follow=x"))
+    nowhere.server = None
+    app = LessonApp(nowhere.follower_source(3), views=("loss",))
+    nowhere.attach(app)
+    assert "no room server is known" in errors(app)
+
+
+def test_a_followers_live_app_never_builds_its_stepper(room_server, replay, monkeypatch):
+    """``LessonApp.live`` on a ``?follow=`` page: the factory (Spark) is never called, even
+    when Step is pressed; the page replays the instructor's records instead."""
+    import stepper.room.page as page
+    from stepper.pages.kit.app import LessonApp
+
+    name = "s" + uuid.uuid4().hex[:8]
+    lead_room = PageRoom(read_address(f"room={name}&server={room_server}"))
+    lead = LessonApp.replay(replay, views=("loss",))
+    lead_room.attach(lead)
+    until(lambda: lead_room.key is not None, "the room's key")
+    built = []
+    monkeypatch.setattr(page, "_claimed", False)  # one room per kernel: this test's turn
+    monkeypatch.setenv("QUERY_STRING", f"follow={name}&server={room_server}")
+    app = LessonApp.live(lambda: built.append("Spark") or 1 / 0, features=3, views=("loss",))
+    assert app.room is not None and app.room.follows
+    until(lambda: len(app.player.history()) == 8, "the records")
+    lead.player.step()
+    until(lambda: at(app) == at(lead), "the instructor's step")
+    app.start()
+    for _ in range(12):
+        app.player.step()
+    app.wait()
+    assert built == [] and errors(app) == ""
+    assert LessonApp.live(lambda: 1, features=3, autostart=False).room is None  # claimed once
+    app.room.client.close()
+    lead_room.client.close()
