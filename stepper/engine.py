@@ -367,9 +367,14 @@ class Stepper(Timeline):
                        leaves=[], bad=None, trace="none", context=("driver",), children=None)
 
     def _objective(self, state: Any, root: Partial) -> tuple[float, np.ndarray]:
-        """J(w) and ∇J(w) at the weights the partitions received, from the reduced sums."""
+        """J(w) and ∇J(w) at the weights the partitions received, from the reduced sums: over all
+        rows, or (``objective_rows`` in the sums: a sample's sums with ``full_objective=False``)
+        the sample's estimate, divided by the rows drawn (at least 1: an empty sample gives the
+        penalty alone)."""
+        rows = root.sums.get("objective_rows")
+        rows = root.rows if rows is None else max(int(rows), 1)
         objective, gradient = self.problem.totals(root.sums["loss"], root.sums["gradient"],
-                                                  root.rows, state.w, self.mask)
+                                                  rows, state.w, self.mask)
         if not (math.isfinite(objective) and np.all(np.isfinite(gradient))):
             raise DivergenceError("the objective", state.t + 1)
         return objective, gradient
@@ -405,6 +410,7 @@ class Stepper(Timeline):
                     "path": path, "levels": levels, "loss": float(root.sums["loss"]),
                     "gradient": np.asarray(root.sums["gradient"]).tolist(), "rows": int(n),
                     "used_rows": int(root.sums.get("used_rows", n)),
+                    "objective_rows": int(root.sums.get("objective_rows", n)),
                     "bytes_to_driver": int(driver_bytes)},
             broadcast={"bytes": payload.get("_bytes", 0), "via": payload.get("_via", "none")},
             update={"weights_before": state.w.copy(),

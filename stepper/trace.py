@@ -11,16 +11,20 @@ A trace file holds, one JSON object per line:
 * then one object per iteration with these keys:
 
   ``iteration``   k = 1, 2, …
-  ``objective``   J at the point the partitions evaluated (``update.weights_before``)
+  ``objective``   J at the point the partitions evaluated (``update.weights_before``); a
+                  sampled method with ``full_objective=False`` reports the sample's estimate,
+                  (1/m) Σ over the m = ``reduce.objective_rows`` rows drawn
   ``grad_norm``   ‖∇J‖ at that point (the full objective's, regularization included)
   ``weights``     the weights after the step
   ``partitions``  one object per partition: ``index``, ``rows``, ``loss`` and ``gradient``
                   (sums over the partition's rows of the data term), ``seconds`` (task compute
                   time), ``executor``, ``host``, ``attempt``, ``result_bytes``, ``start``/``end``
                   (wall clock), ``used_rows`` (rows in the update's sample)
-  ``reduce``      ``depth``, ``scale``, ``path``, and ``levels``: level 0 the partitions, then
-                  each combining stage as Spark ran it, each group with the ``partitions`` it
-                  covers, the ``inputs`` it combined, and its partial ``loss`` and ``gradient``
+  ``reduce``      ``depth``, ``scale``, ``path``, ``rows``, ``used_rows``, ``objective_rows``
+                  (the rows J was computed over: all rows unless estimated), and ``levels``:
+                  level 0 the partitions, then each combining stage as Spark ran it, each
+                  group with the ``partitions`` it covers, the ``inputs`` it combined, and its
+                  partial ``loss`` and ``gradient``
   ``broadcast``   ``bytes`` sent to the executors, and ``via``: ``"task"`` (inside the task,
                   for small payloads) or ``"broadcast"`` (an explicit ``sc.broadcast``)
   ``update``      ``weights_before``, ``query_point``, ``direction``, ``step_size``,

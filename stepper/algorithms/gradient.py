@@ -19,7 +19,8 @@ look-ahead q, or over a sample), ``used_rows`` and ``used_gradient``: Σ ∇ℓ 
 update uses. A mini-batch is drawn with Spark's own ``RDD.sample`` sampler (Poisson with
 replacement, Bernoulli without), seeded by the run's seed and t; SGD's row is drawn uniformly
 over all rows on the driver and sent with the weights. With ``full_objective=False`` a sampled
-method skips the pass over all rows: its record's objective is then the sample's estimate.
+method skips the pass over all rows: its record's objective is then the sample's estimate,
+(1/m) Σ over the m rows drawn (``objective_rows`` = m in the sums and in the record's ``reduce``).
 
 ``"armijo"`` (gd only in this family): backtracking from η₀ until
 J(w⁺) ≤ J(w) + gᵀ(w⁺ − w) + ‖w⁺ − w‖²/(2η) (for plain gradient steps the classic sufficient
@@ -112,11 +113,13 @@ def gradient_local(sampling: str, lookahead: bool, hessian: bool, with_replaceme
         if full_objective or sampling == "full":
             at_w = data_term(X, y, w, False)
             loss, gradient, correct = at_w.loss, at_w.gradient, at_w.correct
-        else:
+            estimate = {}
+        else:  # the sample's sums: J is estimated over the rows drawn, not all rows
             loss, gradient, correct = used.loss, used.gradient, None
+            estimate = {"objective_rows": Xs.shape[0]}
         return {"rows": rows, "loss": loss, "gradient": gradient, "correct": correct,
                 "used_rows": Xs.shape[0], "used_gradient": used.gradient,
-                "hessian": used.hessian}
+                "hessian": used.hessian, **estimate}
 
     return local
 

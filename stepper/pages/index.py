@@ -11,26 +11,17 @@ from html import escape
 
 import ipywidgets as widgets
 
+from stepper.pages.i18n import current_language, language_switch, text
 from stepper.pages.kit.environment import lesson_href, port_open, spark_ui_link, ui_port
 from stepper.pages.kit.widgets import header
+from stepper.pages.prose import choose_language, section_html
 
 LESSONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), "lessons")
 
-LESSONS = [
-    ("00_spark_basics.ipynb", "0. The environment and Spark basics",
-     "Spark on this machine and its UI; the churn data: transformations versus actions, count, "
-     "filter, map, the share of churners, standardization by map + reduce, a seeded split.",
-     "starts Spark (about 10 s)"),
-    ("01_gradient_methods.ipynb", "1. Gradient algorithms on one machine",
-     "The logistic loss and its oracles, Newton, gradient descent with 1/L, momentum, Nesterov, "
-     "ridge, lasso, elastic net, SGD and mini-batch, the learning rate, decision boundary and "
-     "confusion matrix — step by step.", "numpy only, no Spark"),
-    ("02_distributed_gd.ipynb", "2. Distributed gradient descent, step by step",
-     "One iteration of map-reduce on Spark, phase by phase: broadcast, per-partition "
-     "gradients, the reduce tree, the barrier; partitions, tree depth, mini-batch sampling; "
-     "accuracy on the churn data.", "starts Spark (about 10 s)"),
-]
+LESSONS = [("00_spark_basics.ipynb", "lesson0"), ("01_gradient_methods.ipynb", "lesson1"),
+           ("02_distributed_gd.ipynb", "lesson2")]
+"""Each lesson's notebook and its key in the catalogue (``index.<key>.title`` …)."""
 
 
 def spark_version() -> str:
@@ -44,9 +35,11 @@ def spark_version() -> str:
 
 def lesson_rows(lessons_dir: str = LESSONS_DIR) -> list[dict]:
     """Each lesson with its link and whether its notebook is present."""
-    return [{"file": name, "title": title, "text": text, "note": note,
-             "href": lesson_href(name), "present": os.path.exists(os.path.join(lessons_dir, name))}
-            for name, title, text, note in LESSONS]
+    suffix = "?lang=fr" if current_language() == "fr" else ""
+    return [{"file": name, "title": text(f"index.{key}.title"), "text": text(f"index.{key}.text"),
+             "note": text(f"index.{key}.note"), "href": lesson_href(name) + suffix,
+             "present": os.path.exists(os.path.join(lessons_dir, name))}
+            for name, key in LESSONS]
 
 
 def index_html(lessons_dir: str = LESSONS_DIR) -> str:
@@ -58,7 +51,7 @@ def index_html(lessons_dir: str = LESSONS_DIR) -> str:
                      f"{escape(row['title'])}</a>")
         else:
             title = (f"<span style='font-size:22px;font-weight:600;color:#777'>"
-                     f"{escape(row['title'])}</span> <i>(not available yet)</i>")
+                     f"{escape(row['title'])}</span> <i>{escape(text('index.not_available'))}</i>")
         items.append(
             f"<li style='margin:0 0 16px 0'>{title} "
             f"<span style='color:#555;font-size:15px'>· {escape(row['note'])}</span>"
@@ -94,8 +87,10 @@ def exercises_html() -> str:
 
 
 def index_page() -> widgets.Widget:
-    """The whole index page as one widget."""
-    refresh = widgets.Button(description="Check the Spark UI again",
+    """The whole index page as one widget, in the language of ``?lang=``; it credits the
+    original workshop."""
+    choice = choose_language()
+    refresh = widgets.Button(description=text("index.check_again"),
                              layout=widgets.Layout(width="16em"))
     spark = widgets.HTML(spark_html())
 
@@ -106,14 +101,20 @@ def index_page() -> widgets.Widget:
             spark.value = f"<div class='stepper-error'>{escape(str(exc))}</div>"
 
     refresh.on_click(again)
+    problem = ([widgets.HTML(f"<div class='stepper-language-problem' style='color:#8a5a00'>"
+                             f"{escape(choice.problem)}</div>")] if choice.problem else [])
     return widgets.VBox([
-        header("Distributed optimization with Apache Spark, step by step",
-               "Take the optimizers that fit a model out of their black box — first on one "
-               "machine, then on a cluster."),
+        widgets.HBox([language_switch(choice.code)],
+                     layout=widgets.Layout(justify_content="flex-end")),
+        *problem,
+        header(text("index.title"), text("index.subtitle")),
+        widgets.HTML(section_html("index.intro")),
         widgets.HTML(index_html()),
-        widgets.HTML("<h2 style='margin:8px 0'>Exercises</h2>"),
+        widgets.HTML(f"<h2 style='margin:8px 0'>{escape(text('index.exercises'))}</h2>"),
         widgets.HTML(exercises_html()),
-        widgets.HTML("<h2 style='margin:8px 0'>Spark</h2>"),
+        widgets.HTML(f"<h2 style='margin:8px 0'>{escape(text('index.spark'))}</h2>"),
         spark,
         refresh,
+        widgets.HTML(f"<h2 style='margin:8px 0'>{escape(text('index.credit_title'))}</h2>"),
+        widgets.HTML(section_html("index.credit")),
     ])

@@ -10,10 +10,15 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from stepper.pages import lesson0_lab
+from stepper.pages import lesson0_lab, lesson_questions
+from stepper.pages.facts import churn_features
+from stepper.pages.glossary import glossary_card
+from stepper.pages.i18n import text
 from stepper.pages.kit.environment import spark_ui_link, ui_port
 from stepper.pages.kit.errors import ErrorBox, guarded
-from stepper.pages.kit.widgets import CodeCard, LazyPage, header, source_of, table_html
+from stepper.pages.kit.widgets import CodeCard, LazyPage, source_of, table_html
+from stepper.pages.prose import choose_language, inline_html, page_top, section_markdown
+from stepper.pages.question import Question
 
 
 def _pct(part: float, whole: float) -> str:
@@ -24,7 +29,10 @@ class Lesson0Page:
     """The cards of lesson 0; ``finish()`` must be the notebook's last call."""
 
     def __init__(self) -> None:
+        self.language = choose_language()  # ?lang=: first, so that every text follows it
         self.lazy = LazyPage()
+        self.questions: dict[str, Question] = {}
+        self.features = churn_features(lesson0_lab.churn_path())
         self.port = ui_port()
         self.sc = None
         self.session = None
@@ -32,20 +40,58 @@ class Lesson0Page:
         self.values: dict = {}
 
     def header(self) -> widgets.Widget:
-        return header("Lesson 0 · The environment and Spark basics",
-                      "The workshop's Lab 0: a SparkContext, the Spark UI, and the churn data "
-                      "with transformations and actions.")
+        """The page's top: language switch, title, what it shows, links, which J."""
+        return page_top("lesson0", self.language, objective="objective.lessons_unpenalized")
+
+    def section(self, key: str):  # -> IPython.display.Markdown
+        """A text section of the catalogue (``lesson0.churn_data`` …), with its figures."""
+        return section_markdown(key, count=len(self.features))
+
+    def glossary(self) -> widgets.Widget:
+        """The words of Spark, and the Spark UI's view of one job."""
+        return glossary_card()
+
+    # -- questions, each before the card that answers it ---------------------------------------
+    def question_lazy(self) -> widgets.Widget:
+        """Before the read card: how many rows has ``textFile`` read?"""
+        question = lesson_questions.lesson0_lazy(lambda: self.values["read"])
+        self.questions["lazy"] = question
+        return question.widget
+
+    def question_recount(self) -> widgets.Widget:
+        """Before the laziness card: two counts without cache."""
+        question = lesson_questions.lesson0_recount(lambda: self.values["laziness"])
+        self.questions["recount"] = question
+        return question.widget
+
+    def question_share(self) -> widgets.Widget:
+        """Before the share card: the percentage of churners."""
+        question = lesson_questions.lesson0_share(lambda: self.values["share"])
+        self.questions["share"] = question
+        return question.widget
+
+    def _computed(self, *names: str) -> None:
+        """The results questions ``names`` wait for are in ``self.values``: reveal if asked."""
+        for name in names:
+            if name in self.questions:
+                self.questions[name].result_ready()
+
+    def _hidden_until_answered(self, box: widgets.Widget, *names: str) -> widgets.Widget:
+        for name in names:
+            if name in self.questions:
+                self.questions[name].hide(box)
+        return box
 
     # -- helpers -------------------------------------------------------------------------------
-    def _card(self, title: str, text: str, function, fill) -> widgets.Widget:
+    def _card(self, title: str, intro: str, function, fill) -> widgets.Widget:
         code = function if isinstance(function, str) else source_of(function, body_only=True)
-        card = CodeCard(title, text, code)
+        card = CodeCard(title, intro, code)
 
         def build():
             card.set_result(fill())
             return card.widget
 
-        box = self.lazy.section(build, title.lower(), waiting="Waiting for")
+        box = self.lazy.section(build, title.lower(), waiting=text("page.waiting"))
         # show the card (code visible) at once; the result arrives later
         box.children = (card.widget,)
         return box
@@ -61,17 +107,15 @@ class Lesson0Page:
             self.session, self.sc = lesson0_lab.start_spark(self.port)
             port = lesson0_lab.ui_port_of(self.sc, self.port)
             self.values["jobs_at_start"] = lesson0_lab.jobs_run(self.sc)
-            rows = [["Spark version", self.session.version],
-                    ["master", self.sc.master],
-                    ["default parallelism (cores)", str(self.sc.defaultParallelism)],
-                    ["Spark UI", spark_ui_link(port)]]
+            rows = [[text("lesson0.card.spark.version"), self.session.version],
+                    [text("lesson0.card.spark.master"), self.sc.master],
+                    [text("lesson0.card.spark.cores"), str(self.sc.defaultParallelism)],
+                    [text("lesson0.card.spark.ui"), spark_ui_link(port)]]
             return (table_html(None, rows)
-                    + "<div>Open the Spark UI in another tab: every <b>action</b> below "
-                      "appears there as a job (tabs Jobs, Stages, Storage, Executors).</div>")
+                    + f"<div>{inline_html(text('lesson0.card.spark.result'))}</div>")
 
-        return self._card("1. Start Spark", "A <code>SparkSession</code> on this machine "
-                          "(<code>local[*]</code>: one executor thread per core). Its "
-                          "<code>SparkContext</code> <code>sc</code> creates RDDs.",
+        return self._card(text("lesson0.card.spark.title"),
+                          inline_html(text("lesson0.card.spark.text")),
                           lesson0_lab.start_spark, fill)
 
     def read(self) -> widgets.Widget:
@@ -80,14 +124,16 @@ class Lesson0Page:
             lines = lesson0_lab.read_lines(self.sc, lesson0_lab.churn_path())
             self.values["lines"] = lines
             after = lesson0_lab.jobs_run(self.sc)
-            return (f"<code>lines</code> is an RDD with {lines.getNumPartitions()} partitions. "
-                    f"Spark jobs run by this call: <b>{after - jobs}</b> — "
-                    "<code>textFile</code> is a <b>transformation</b>: it only records what to "
-                    "do; no byte of the file has been read.")
+            self.values["read"] = {"jobs": after - jobs}
+            self._computed("lazy")
+            return inline_html(text("lesson0.card.read.result",
+                                    partitions=lines.getNumPartitions(), jobs=after - jobs))
 
-        return self._card("2. Read the file", f"<code>{lesson0_lab.CHURN_FILE}</code>: one row per "
-                          "client, a header, then <code>clientId, churn</code> and 11 features.",
-                          lesson0_lab.read_lines, fill)
+        box = self._card(text("lesson0.card.read.title"),
+                         inline_html(text("lesson0.card.read.text", file=lesson0_lab.CHURN_FILE,
+                                          count=len(self.features))),
+                         lesson0_lab.read_lines, fill)
+        return self._hidden_until_answered(box, "lazy")
 
     def header_row(self) -> widgets.Widget:
         def fill():
@@ -96,79 +142,82 @@ class Lesson0Page:
             self.values["rows"] = rows
             after = lesson0_lab.jobs_run(self.sc)
             columns = ", ".join(f"<code>{c}</code>" for c in header_line.split(","))
-            return (f"Header: {columns}.<br>Spark jobs run: <b>{after - jobs}</b> — "
-                    "<code>first</code> is an <b>action</b> (it returns a value to the driver, "
-                    "so it runs a job); <code>filter</code> is a transformation.")
+            return inline_html(text("lesson0.card.header.result", columns="{columns}",
+                                    jobs=after - jobs)).replace("{columns}", columns)
 
-        return self._card("3. Drop the header: first, then filter",
-                          "<code>first()</code> brings the first line to the driver; "
-                          "<code>filter</code> keeps every other line.", lesson0_lab.drop_header,
-                          fill)
+        return self._card(text("lesson0.card.header.title"),
+                          inline_html(text("lesson0.card.header.text")),
+                          lesson0_lab.drop_header, fill)
 
     def laziness(self) -> widgets.Widget:
         def fill():
             jobs = lesson0_lab.jobs_run(self.sc)
             v = lesson0_lab.laziness(self.sc, self.values["rows"])
             self.values["points"] = v["points"]
+            self.values["laziness"] = {k: v[k] for k in ("rows", "before", "after_count",
+                                                        "after_second", "after_cache")}
+            self._computed("recount")
             after = lesson0_lab.jobs_run(self.sc)
             n = v["rows"]
-            rows = [
-                ["after <code>map</code> (a transformation)", lesson0_lab.number(v["before"]),
-                 "nothing ran"],
-                ["after the first <code>count()</code>", lesson0_lab.number(v["after_count"]),
-                 f"{lesson0_lab.number(n)} rows parsed"],
-                ["after a second <code>count()</code>", lesson0_lab.number(v["after_second"]),
-                 "parsed all over again: an RDD is a recipe, not data"],
-                ["after <code>cache()</code> and two more counts",
-                 lesson0_lab.number(v["after_cache"]),
-                 "parsed once more, then read from memory"],
-            ]
-            return (table_html(["moment", "rows parsed so far", "why"], rows)
-                    + f"Spark jobs run by this step: <b>{after - jobs}</b> (one per "
-                      "<code>count</code>). The cached RDD is listed in the Spark UI's "
-                      "<i>Storage</i> tab.")
 
-        return self._card(
-            "4. Transformations are lazy, actions run them",
-            "<code>map</code> parses each line into a labelled point <code>(churn, features)"
-            "</code>. An <i>accumulator</i> counts the lines Spark actually parses:",
-            lesson0_lab.laziness, fill)
+            def t(key: str, **values) -> str:
+                return inline_html(text(f"lesson0.card.lazy.{key}", **values))
+
+            rows = [
+                [t("after_map"), lesson0_lab.number(v["before"]), t("nothing")],
+                [t("after_count"), lesson0_lab.number(v["after_count"]),
+                 t("rows_parsed", rows=lesson0_lab.number(n))],
+                [t("after_second"), lesson0_lab.number(v["after_second"]), t("again")],
+                [t("after_cache"), lesson0_lab.number(v["after_cache"]), t("cached")],
+            ]
+            return (table_html([t("moment"), t("parsed"), t("why")], rows)
+                    + t("result", jobs=after - jobs))
+
+        box = self._card(text("lesson0.card.lazy.title"),
+                         inline_html(text("lesson0.card.lazy.text")), lesson0_lab.laziness, fill)
+        return self._hidden_until_answered(box, "recount")
 
     def share(self) -> widgets.Widget:
         def fill():
             v = lesson0_lab.churn_share(self.values["points"])
             _, table = self._numpy()
             numpy_churners = int(np.sum(table[:, 1] == 1))
-            rows = [["clients", lesson0_lab.number(v["rows"]), lesson0_lab.number(table.shape[0])],
-                    ["churners", lesson0_lab.number(v["churners"]),
+            self.values["share"] = {"rows": lesson0_lab.number(v["rows"]),
+                                    "churners": lesson0_lab.number(v["churners"]),
+                                    "share": v["share"]}
+            self._computed("share")
+            rows = [[text("lesson0.card.share.clients"), lesson0_lab.number(v["rows"]),
+                     lesson0_lab.number(table.shape[0])],
+                    [text("lesson0.card.share.churners"), lesson0_lab.number(v["churners"]),
                      lesson0_lab.number(numpy_churners)],
-                    ["share of churners", _pct(v["churners"], v["rows"]),
+                    [text("lesson0.card.share.share"), _pct(v["churners"], v["rows"]),
                      _pct(numpy_churners, table.shape[0])]]
-            return (table_html(["", "Spark", "numpy (whole file in memory)"], rows)
-                    + "Only about one client in twenty churns: a classifier that always says "
-                      "“stays” is 95 % accurate and useless. Lesson 2 rebalances the classes.")
+            return (table_html(["", "Spark", text("lesson0.card.share.numpy")], rows)
+                    + inline_html(text("lesson0.card.share.result",
+                                       always=100 * (1 - v["share"]))))
 
-        return self._card("5. Count and filter: the share of churners",
-                          "Two actions on the cached points.", lesson0_lab.churn_share, fill)
+        box = self._card(text("lesson0.card.share.title"), text("lesson0.card.share.text"),
+                         lesson0_lab.churn_share, fill)
+        return self._hidden_until_answered(box, "share")
 
     def recency(self) -> widgets.Widget:
         def build():
-            card = CodeCard("6. Try it: filter on recency",
-                            "Clients whose last visit is more than <i>d</i> days ago: how many, "
-                            "and how many of them churned? Each change runs a Spark job.",
+            card = CodeCard(text("lesson0.card.recency.title"),
+                            inline_html(text("lesson0.card.recency.text")),
                             source_of(lesson0_lab.recency_filter, body_only=True))
             errors = ErrorBox()
             days = widgets.IntSlider(value=30, min=0, max=180, step=5,
-                                     description="d (days)", continuous_update=False,
+                                     description=text("lesson0.card.recency.days"),
+                                     continuous_update=False,
                                      layout=widgets.Layout(width="40em"))
 
             @guarded(errors, "filtering on recency")
             def update(_change=None):
                 v = lesson0_lab.recency_filter(self.values["points"], days.value)
-                card.set_result(
-                    f"<b>{lesson0_lab.number(v['clients'])}</b> clients last came more than "
-                    f"{days.value} days ago; <b>{lesson0_lab.number(v['churners'])}</b> of them "
-                    f"churned ({_pct(v['churners'], v['clients'])}).")
+                card.set_result(inline_html(text(
+                    "lesson0.card.recency.result", clients=lesson0_lab.number(v["clients"]),
+                    days=days.value, churners=lesson0_lab.number(v["churners"]),
+                    share=_pct(v["churners"], v["clients"]))))
 
             days.observe(update, names="value")
             update()
@@ -176,7 +225,8 @@ class Lesson0Page:
                                     card.result)
             return card.widget
 
-        return self.lazy.section(build, "the recency filter", waiting="Waiting for")
+        return self.lazy.section(build, text("lesson0.card.recency.title"),
+                                 waiting=text("page.waiting"))
 
     def standardize(self) -> widgets.Widget:
         def fill():
@@ -192,36 +242,32 @@ class Lesson0Page:
                      f"{abs(m - rm):.1e}", f"{abs(s - rs):.1e}"]
                     for name, m, s, rm, rs in zip(names[2:], mean, std, ref_mean, ref_std,
                                                   strict=True)]
-            return (table_html(["feature", "mean", "std", "|Δ mean| vs numpy",
-                                "|Δ std| vs numpy"], rows)
-                    + f"After standardizing (intercept column first): largest |mean| "
-                      f"{np.max(np.abs(check_mean[1:])):.1e}, largest |std − 1| "
-                      f"{np.max(np.abs(check_std[1:] - 1)):.1e}. Why standardize? Features "
-                      "on the same scale make the loss round, and gradient descent fast.")
+            return (table_html([text("lesson0.card.standardize.feature"), "mean", "std",
+                                "|Δ mean| vs numpy", "|Δ std| vs numpy"], rows)
+                    + inline_html(text("lesson0.card.standardize.result",
+                                       mean=np.max(np.abs(check_mean[1:])),
+                                       std=np.max(np.abs(check_std[1:] - 1)))))
 
         code = source_of(lesson0_lab.mean_and_std) + "\n\n" + source_of(lesson0_lab.standardize)
-        return self._card(
-            "7. Standardize with map + reduce",
-            "One pass: each point becomes <code>(1, x, x²)</code>, the reduce adds them up "
-            "into <code>(n, Σx, Σx²)</code>; then mean = Σx/n and std = √(Σx²/n − mean²). "
-            "The driver keeps <code>mean</code> and <code>std</code>, and a second map "
-            "rescales every point and puts the constant 1 (the intercept) in front:",
-            code, fill)
+        return self._card(text("lesson0.card.standardize.title"),
+                          inline_html(text("lesson0.card.standardize.text")), code, fill)
 
     def split(self) -> widgets.Widget:
         def build():
-            card = CodeCard("8. Split 70/30 with a seed",
-                            "<code>randomSplit</code> draws each point's side from a seeded "
-                            "generator: the same seed gives the same split every time.",
+            card = CodeCard(text("lesson0.card.split.title"),
+                            inline_html(text("lesson0.card.split.text")),
                             source_of(lesson0_lab.split, body_only=True))
             errors = ErrorBox()
             fraction = widgets.FloatSlider(value=0.7, min=0.5, max=0.95, step=0.05,
-                                           description="train share", readout_format=".2f",
+                                           description=text("lesson0.card.split.train_share"),
+                                           readout_format=".2f",
                                            continuous_update=False,
                                            layout=widgets.Layout(width="30em"))
-            seed = widgets.BoundedIntText(value=42, min=0, max=2**31 - 1, description="seed",
+            seed = widgets.BoundedIntText(value=42, min=0, max=2**31 - 1,
+                                          description=text("lesson0.card.split.seed"),
                                           layout=widgets.Layout(width="14em"))
-            again = widgets.Button(description="Split again", button_style="primary",
+            again = widgets.Button(description=text("lesson0.card.split.again"),
+                                   button_style="primary",
                                    layout=widgets.Layout(width="10em"))
             history: list[list[str]] = []
 
@@ -237,10 +283,10 @@ class Lesson0Page:
                     f"{_pct(v['test']['churners'], v['test']['rows'])}"])
                 del history[:-6]
                 card.set_result(
-                    table_html(["train share", "seed", "train rows", "test rows",
-                                "churners train / test"], history)
-                    + "The sizes are close to, not exactly, 70/30: each point is assigned at "
-                      "random. Press <i>Split again</i>: same seed, same counts.")
+                    table_html([text(f"lesson0.card.split.{key}") for key in
+                                ("train_share", "seed", "train_rows", "test_rows", "churners")],
+                               history)
+                    + inline_html(text("lesson0.card.split.result")))
 
             for control in (fraction, seed):
                 control.observe(update, names="value")
@@ -252,7 +298,8 @@ class Lesson0Page:
                                     card.result)
             return card.widget
 
-        return self.lazy.section(build, "the split", waiting="Waiting for")
+        return self.lazy.section(build, text("lesson0.card.split.title"),
+                                 waiting=text("page.waiting"))
 
     def finish(self) -> None:
         self.lazy.finish()

@@ -20,7 +20,7 @@ from html import escape
 import ipywidgets as widgets
 import numpy as np
 
-from stepper.pages.catalog import method_label
+from stepper.pages.i18n import text
 from stepper.pages.kit.app import LessonApp
 from stepper.pages.kit.errors import ErrorBox, guarded
 from stepper.pages.kit.figures import ContourFigure, LossFigure, big_fonts
@@ -82,17 +82,19 @@ class Explorer:
 
         self.algorithm = widgets.Dropdown(
             options=[(label, key) for key, label in ALGORITHM_LABELS.items()], value="gd",
-            description="algorithm", style={"description_width": "7em"},
+            description=text("control.algorithm"), style={"description_width": "7em"},
             layout=widgets.Layout(width="24em"))
         self.regularization = widgets.Dropdown(
             options=[(label, key) for key, label in REGULARIZATION_LABELS.items()],
-            value="none", description="penalty", style={"description_width": "7em"},
+            value="none", description=text("control.penalty"), style={"description_width": "7em"},
             layout=widgets.Layout(width="30em"))
         self.multiple = widgets.FloatLogSlider(
-            value=1.0, base=10, min=-1, max=3.5, step=0.05, description="step η × 1/L",
+            value=1.0, base=10, min=-1, max=3.5, step=0.05,
+            description=text("lesson1.explorer.step"),
             readout_format=".3g", continuous_update=False, style={"description_width": "7em"},
             layout=widgets.Layout(width="34em"))
-        self.seed = widgets.BoundedIntText(value=0, min=0, max=10_000, description="start seed",
+        self.seed = widgets.BoundedIntText(value=0, min=0, max=10_000,
+                                           description=text("lesson1.explorer.seed"),
                                            style={"description_width": "7em"},
                                            layout=widgets.Layout(width="14em"))
         self.seed.add_class("stepper-secondary")
@@ -115,7 +117,8 @@ class Explorer:
         self.gap_view = GapView(self)
         with big_fonts():
             self.boundary_view = BoundaryView(d.X_test, d.y_test)
-        self.confusion_view = ConfusionView(d.X_test, d.y_test, title="Test set")
+        self.confusion_view = ConfusionView(d.X_test, d.y_test,
+                                            title=text("lesson1.explorer.test_set"))
         self.app_box = widgets.VBox([])
         stepping: list = [self.readout, self.errors.widget, self.app_box]
         start = getattr(state, "iteration", None)
@@ -197,8 +200,9 @@ class Explorer:
         full_step = takes_full_step(algorithm)
         self.multiple.disabled = full_step
         eta = self.lab.safe_step(self.regularization.value) * self.multiple.value
-        self.step_note.value = (f"<span style='font-size:15px'>{method_label(algorithm)} takes "
-                                "the full step η = 1</span>" if full_step else
+        self.step_note.value = (f"<span style='font-size:15px'>"
+                                f"{escape(text('lesson1.explorer.full_step'))}</span>"
+                                if full_step else
                                 f"<span style='font-size:15px'>η = {eta:.3g}</span>")
         with big_fonts():
             run = self.lab.run(algorithm, self.regularization.value, self.multiple.value,
@@ -245,9 +249,9 @@ class Explorer:
         k = min(k, self.last)
         self._k = k
         scores = self.lab.scores(run.path.weights[k])
-        self.readout.value = (
-            f"Iteration {k} of {self.last} · J(w_k) = {run.path.objective[k]:.5f} · "
-            f"J − J* = {run.gap[k]:.1e} · test accuracy {100 * scores['test_accuracy']:.1f} %")
+        self.readout.value = text("lesson1.explorer.status", k=k, last=self.last,
+                                  objective=run.path.objective[k], gap=run.gap[k],
+                                  accuracy=100 * scores["test_accuracy"])
 
     @property
     def k(self) -> int:

@@ -13,6 +13,7 @@ net both; the intercept is not penalized.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from html import escape
 
@@ -21,6 +22,7 @@ import numpy as np
 from stepper.algorithms import Settings, resolve
 from stepper.local import LocalPath, lipschitz_step, run_local
 from stepper.pages.catalog import method_label
+from stepper.pages.i18n import text
 from stepper.pages.kit.data import Data2D, load_2d
 from stepper.pages.kit.figures import big_fonts, new_figure, png
 from stepper.pages.kit.metrics import accuracy, confusion_matrix, predict
@@ -33,12 +35,26 @@ REGULARIZATIONS: dict[str, Problem] = {
     "lasso": Problem(l1=0.01, l1_mode="smooth"),
     "elastic net": Problem(l1=0.01, l2=0.005, l1_mode="smooth"),
 }
-REGULARIZATION_LABELS = {
-    "none": "none",
-    "ridge": "ridge (λ₂ = 0.005)",
-    "lasso": "lasso (λ₁ = 0.01, smooth)",
-    "elastic net": "elastic net (λ₁ = 0.01, λ₂ = 0.005)",
-}
+class _Labels(Mapping):
+    """Labels by key, looked up in the page's language when read (``label(key)``)."""
+
+    def __init__(self, keys: tuple[str, ...], label: Callable[[str], str]) -> None:
+        self._keys, self._label = keys, label
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._label(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+REGULARIZATION_LABELS: Mapping[str, str] = _Labels(tuple(REGULARIZATIONS),
+                                                   lambda key: text(f"lesson1.penalty.{key}"))
 def takes_full_step(algorithm: str) -> bool:
     """Whether a method's own step is a number (Newton's full step 1), not the 1/L rule."""
     return not isinstance(resolve(algorithm).default_lr, str)
@@ -46,10 +62,16 @@ def takes_full_step(algorithm: str) -> bool:
 
 LESSON_METHODS = ("gd", "momentum", "nesterov", "sgd", "minibatch", "newton")
 """The methods lesson 1 compares on one machine, with the settings the lesson uses."""
-LESSON_SETTINGS = {"momentum": " (μ = 0.9)", "nesterov": " (μ = 0.9)", "sgd": " (one row per step)",
-                   "minibatch": " (≈ 10 rows per step)"}
-ALGORITHM_LABELS = {name: method_label(name) + LESSON_SETTINGS.get(name, "")
-                    for name in LESSON_METHODS}
+LESSON_SETTINGS = {"momentum": " (μ = 0.9)", "nesterov": " (μ = 0.9)", "sgd": "lesson1.setting.sgd",
+                   "minibatch": "lesson1.setting.minibatch"}
+
+
+def _algorithm_label(name: str) -> str:
+    suffix = LESSON_SETTINGS.get(name, "")
+    return method_label(name) + (text(suffix) if suffix.startswith("lesson1.") else suffix)
+
+
+ALGORITHM_LABELS: Mapping[str, str] = _Labels(LESSON_METHODS, _algorithm_label)
 MINIBATCH_FRACTION = 0.01  # ≈ 10 of the 1000 training rows, as in the workshop
 STEPS = 200
 NEWTON_STEPS = 12
@@ -166,15 +188,13 @@ def judge(path: LocalPath, gap: np.ndarray, steps: int) -> tuple[str, str]:
     done = len(path.weights) - 1
     J = path.objective
     if done < steps or not np.all(np.isfinite(J)):
-        return "diverged", (f"Diverged: the weights stopped being finite at iteration {done + 1}"
-                            f"; the run stops there. Use a smaller step.")
+        return "diverged", text("lesson1.verdict.diverged", iteration=done + 1)
     if np.max(J) > J[0] * 1.05:
-        return "unstable", (f"Step too large: J went up to {np.max(J):.3g} (it started at "
-                            f"{J[0]:.3g}); the iterates overshoot the minimum and bounce.")
+        return "unstable", text("lesson1.verdict.unstable", top=np.max(J), first=J[0])
     if gap[-1] > 1e-2 * gap[0]:
-        return "slow", (f"Slow: after {done} iterations J − J* = {gap[-1]:.2e}, still "
-                        f"{100 * gap[-1] / gap[0]:.0f} % of where it started.")
-    return "ok", f"Converging: J − J* = {gap[-1]:.2e} after {done} iterations."
+        return "slow", text("lesson1.verdict.slow", done=done, gap=gap[-1],
+                            left=100 * gap[-1] / gap[0])
+    return "ok", text("lesson1.verdict.ok", gap=gap[-1], done=done)
 
 
 # -- static content ----------------------------------------------------------------------------
@@ -225,25 +245,25 @@ def oracles_html(lab: Lab1, regularization: str = "none") -> str:
     eig_star = np.linalg.eigvalsh(lab.hessian(regularization, w_star))
     L = 1.0 / lab.safe_step(regularization)
     rows = [
-        ["J(0)", f"{lab.objective(regularization, w0):.6f}", "log 2 = 0.693147: every σ is ½"],
-        ["∇J(0)", fmt(lab.gradient(regularization, w0)), "points away from the minimum"],
-        ["w*", fmt(w_star), "Newton, 30 steps"],
+        ["J(0)", f"{lab.objective(regularization, w0):.6f}", text("lesson1.oracles.j0")],
+        ["∇J(0)", fmt(lab.gradient(regularization, w0)), text("lesson1.oracles.grad0")],
+        ["w*", fmt(w_star), text("lesson1.oracles.newton")],
         ["J(w*)", f"{j_star:.6f}",
          f"‖∇J(w*)‖ = {np.linalg.norm(lab.gradient(regularization, w_star)):.1e}"],
         ["∇J vs finite differences",
-         f"{np.max(np.abs(g - g_num)):.1e}", "largest difference at a random w"],
+         f"{np.max(np.abs(g - g_num)):.1e}", text("lesson1.oracles.fd")],
         ["∇²J vs finite differences",
-         f"{np.max(np.abs(H - H_num)):.1e}", "largest difference at a random w"],
-        ["eigenvalues of ∇²J(0)", fmt(eig0), f"condition number {eig0[-1] / eig0[0]:.1f}"],
+         f"{np.max(np.abs(H - H_num)):.1e}", text("lesson1.oracles.fd")],
+        ["eigenvalues of ∇²J(0)", fmt(eig0),
+         text("lesson1.oracles.condition", kappa=eig0[-1] / eig0[0])],
         ["eigenvalues of ∇²J(w*)", fmt(eig_star, 5),
-         f"condition number {eig_star[-1] / eig_star[0]:.1f}"],
+         text("lesson1.oracles.condition", kappa=eig_star[-1] / eig_star[0])],
         ["L = ¼·maxᵢ‖xᵢ‖²", f"{L:.3f}",
-         f"≥ λmax everywhere; step 1/L = {1 / L:.3f} is safe but {L / eig0[-1]:.0f}× "
-         "smaller than 1/λmax(∇²J(0))"],
+         text("lesson1.oracles.bound", step=1 / L, ratio=L / eig0[-1])],
     ]
-    return table_html(["quantity", "value", "what it says"], rows,
-                      caption="The oracles on the training data (no regularization)"
-                      if regularization == "none" else f"The oracles ({regularization})")
+    return table_html([text(f"lesson1.oracles.{k}") for k in ("quantity", "value", "says")],
+                      rows, caption=text("lesson1.oracles.caption")
+                      if regularization == "none" else f"({REGULARIZATION_LABELS[regularization]})")
 
 
 def newton_html(lab: Lab1, regularization: str = "none", steps: int = 8) -> str:
@@ -255,18 +275,20 @@ def newton_html(lab: Lab1, regularization: str = "none", steps: int = 8) -> str:
     rows = [[str(k), f"{path.objective[k]:.10f}", f"{max(path.objective[k] - j_star, 0):.2e}",
              f"{path.grad_norm[k]:.2e}"] for k in range(len(path.objective))]
     return table_html(["k", "J(w_k)", "J(w_k) − J*", "‖∇J(w_k)‖"], rows,
-                      caption="Newton's method from w = 0: w ← w − [∇²J(w)]⁻¹ ∇J(w)")
+                      caption=text("lesson1.newton.caption"))
 
 
 def learning_rate_runs(lab: Lab1) -> list[tuple[str, Run]]:
-    """Gradient descent from the same start with four step sizes."""
+    """Gradient descent from the same start with four step sizes: 0.1/L, the safe 1/L, the
+    spectral 1/L_spec (L_spec = λmax(∇²J(0)), the exact global Lipschitz constant of the
+    logistic loss's gradient: just as safe) and 1000/L."""
     eig0 = np.linalg.eigvalsh(lab.hessian("none", np.zeros(lab.data.X.shape[1])))[-1]
-    tuned = 1.0 / eig0 / lab.safe_step("none")
+    ratio = 1.0 / eig0 / lab.safe_step("none")
     return [
-        ("too small: η = 0.1/L", lab.run("gd", "none", 0.1)),
-        ("safe: η = 1/L", lab.run("gd", "none", 1.0)),
-        (f"right: η = 1/λmax(∇²J(0)) ≈ {tuned:.0f}/L", lab.run("gd", "none", tuned)),
-        ("too large: η = 1000/L", lab.run("gd", "none", 1000.0)),
+        (text("lesson1.lr.small"), lab.run("gd", "none", 0.1)),
+        (text("lesson1.lr.safe"), lab.run("gd", "none", 1.0)),
+        (text("lesson1.lr.spectral", ratio=ratio), lab.run("gd", "none", ratio)),
+        (text("lesson1.lr.large"), lab.run("gd", "none", 1000.0)),
     ]
 
 
@@ -292,12 +314,12 @@ def _learning_rate_figure(lab: Lab1) -> bytes:
         left.plot(k[:31], run.path.objective[:31], color=colour, lw=2.5, label=label)
         right.semilogy(k, run.gap, color=colour, lw=2.5, label=label)
     left.set_yscale("log")
-    left.set_title("J(w_k), first 30 iterations")
-    left.set_xlabel("iteration k")
-    left.set_ylabel("J(w) (log scale)")
-    right.set_title("J(w_k) − J*, 200 iterations")
-    right.set_xlabel("iteration k")
-    right.set_ylabel("J − J* (log scale)")
+    left.set_title(text("lesson1.figure.first30"))
+    left.set_xlabel(text("lesson1.figure.iteration"))
+    left.set_ylabel("J(w) (log)")
+    right.set_title(text("lesson1.figure.gap200"))
+    right.set_xlabel(text("lesson1.figure.iteration"))
+    right.set_ylabel(text("lesson1.figure.gap_log"))
     right.legend(loc="lower left", fontsize=12)
     for ax in (left, right):
         ax.grid(alpha=0.3, which="both")
@@ -330,10 +352,10 @@ def _comparison_figure(lab: Lab1, regularization: str, seed: int) -> bytes:
         colour, style = STYLE[key]
         ax.semilogy(np.arange(len(run.gap)), run.gap, color=colour, ls=style, lw=2.5,
                     label=label, marker="o" if key == "newton" else None, ms=5)
-    ax.set_xlabel("iteration k")
-    ax.set_ylabel("J(w_k) − J*  (log scale)")
-    ax.set_title(f"All methods from the same random start, step 1/L "
-                 f"(regularization: {REGULARIZATION_LABELS[regularization]})")
+    ax.set_xlabel(text("lesson1.figure.iteration"))
+    ax.set_ylabel(text("lesson1.figure.gap_log"))
+    ax.set_title(text("lesson1.figure.all_methods",
+                      penalty=REGULARIZATION_LABELS[regularization]))
     ax.set_ylim(1e-12, None)
     ax.grid(alpha=0.3, which="both")
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
@@ -349,9 +371,26 @@ def regularization_html(lab: Lab1) -> str:
         rows.append([escape(REGULARIZATION_LABELS[key]), fmt(w, 3),
                      f"{np.linalg.norm(w[1:]):.3f}", f"{j:.4f}",
                      f"{100 * s['train_accuracy']:.1f} %", f"{100 * s['test_accuracy']:.1f} %"])
-    return table_html(["regularization", "w* = (b, w₁, w₂)", "‖(w₁, w₂)‖", "J(w*)",
-                       "train accuracy", "test accuracy"], rows,
-                      caption="The penalty shrinks the weights (the intercept b is not penalized)")
+    return table_html([text("lesson1.regularization.penalty"), "w* = (b, w₁, w₂)", "‖(w₁, w₂)‖",
+                       "J(w*)", text("lesson1.regularization.train"),
+                       text("lesson1.regularization.test")], rows,
+                      caption=text("lesson1.regularization.caption"))
+
+
+def lasso_html(lab: Lab1) -> str:
+    """The smooth pseudo-Huber lasso (Newton) against the exact L1 (proximal gradient) on this
+    data for growing λ₁: only the exact one gives zeros (:func:`stepper.pages.facts.
+    lasso_weights`)."""
+    from stepper.pages.facts import lasso_weights
+    from stepper.pages.kit.widgets import table_html
+
+    def weights(w: np.ndarray) -> str:
+        return "(" + ", ".join("<b>0</b>" if v == 0.0 else f"{v:.4f}" for v in w[1:]) + ")"
+
+    rows = [[f"{l1:g}", weights(smooth), weights(exact)]
+            for l1, smooth, exact in lasso_weights(lab.data.X, lab.data.y)]
+    return table_html([text("lesson1.lasso.lambda"), text("lesson1.lasso.smooth"),
+                       text("lesson1.lasso.prox")], rows, caption=text("lesson1.lasso.caption"))
 
 
 def gradient_seconds(lab: Lab1, rows: int | None, hessian: bool = False,

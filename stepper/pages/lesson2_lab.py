@@ -17,6 +17,8 @@ import numpy as np
 
 from stepper.algorithms import Settings
 from stepper.errors import StepperError
+from stepper.pages.catalog import method_label
+from stepper.pages.i18n import text
 from stepper.pages.kit.app import Setting
 from stepper.problems import Problem
 
@@ -79,9 +81,10 @@ def comparison_html(rows: list[Comparison]) -> str:
     base = rows[0].weights
     cell = 'style="padding:4px 12px;border:1px solid #9aa5b1;text-align:right"'
     lines = [f'<table class="stepper-table" style="border-collapse:collapse">'
-             f'<tr><th {cell}>partitions</th><th {cell}>J(w) at the last step</th>'
-             f'<th {cell}>w</th><th {cell}>max |w − w(first row)|</th>'
-             f'<th {cell}>time</th></tr>']
+             f'<tr><th {cell}>{text("lesson2.table.partitions")}</th>'
+             f'<th {cell}>{text("lesson2.table.objective")}</th>'
+             f'<th {cell}>w</th><th {cell}>{text("lesson2.table.gap")}</th>'
+             f'<th {cell}>{text("lesson2.table.time")}</th></tr>']
     for row in rows:
         gap = float(np.max(np.abs(row.weights - base)))
         weights = ", ".join(f"{v:.6f}" for v in row.weights)
@@ -157,7 +160,9 @@ def repartition(stepper: Any, X: np.ndarray, y: np.ndarray, partitions: int) -> 
 
 def run_settings(get_stepper: Callable[[], Any], X: np.ndarray, y: np.ndarray,
                  settings: Settings, partitions: int) -> list:
-    """The page's dropdowns: algorithm, step size, partitions, tree depth, batch, slow task."""
+    """The page's dropdowns: algorithm, step size, partitions, tree depth, batch, full objective
+    (off: a sampled method's J is the sample's estimate, and its tasks skip the pass over every
+    row's loss), slow task; in the page's language."""
     def setter(name: str) -> Callable[[Any], None]:
         return lambda value: get_stepper().set(**{name: value})
 
@@ -176,14 +181,21 @@ def run_settings(get_stepper: Callable[[], Any], X: np.ndarray, y: np.ndarray,
     partition_options = sorted({1, 2, 4, 8, 16, partitions})
     depth_options = sorted({1, 2, 3, settings.depth})
     fractions = sorted({0.02, 0.1, 0.3, settings.batch_fraction})
+    def label(name: str) -> str:
+        return text(f"lesson2.setting.{name}")
+
     return [
-        Setting("algorithm", algorithms, settings.method.name, setter("algorithm"), "Algorithm"),
-        Setting("lr", lr_options, settings.step_rule, setter("lr"), "Step size η"),
+        Setting("algorithm", algorithms, settings.method.name, setter("algorithm"),
+                label("algorithm"), labels=[method_label(name) for name in algorithms]),
+        Setting("lr", lr_options, settings.step_rule, setter("lr"), label("lr")),
         Setting("partitions", partition_options, partitions,
-                lambda value: repartition(get_stepper(), X, y, int(value)), "Partitions"),
-        Setting("depth", depth_options, settings.depth, setter("depth"), "Tree depth"),
+                lambda value: repartition(get_stepper(), X, y, int(value)), label("partitions")),
+        Setting("depth", depth_options, settings.depth, setter("depth"), label("depth")),
         Setting("batch_fraction", fractions, settings.batch_fraction,
-                setter("batch_fraction"), "Mini-batch fraction"),
-        Setting("slow", [0, 2], 0, slow, "Slow task",
-                labels=["none", "partition 2 takes +0.3 s"]),
+                setter("batch_fraction"), label("batch_fraction")),
+        Setting("full_objective", [True, False], settings.full_objective,
+                setter("full_objective"), label("full_objective"),
+                labels=[label("full_objective.on"), label("full_objective.off")]),
+        Setting("slow", [0, 2], 0, slow, label("slow"),
+                labels=[label("slow.none"), label("slow.two")]),
     ]

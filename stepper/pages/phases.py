@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stepper.pages import narration
 from stepper.pages.catalog import method_rule
+from stepper.pages.i18n import text
 from stepper.trace import IterationRecord
 
 
@@ -30,6 +32,12 @@ class Phase:
 
 
 START = Phase("start", 0, 1, "start", "Nothing computed yet: w₀ is on the driver. Press Step.")
+"""Iteration 0 in English; :func:`start_phase` gives it in the page's language."""
+
+
+def start_phase() -> Phase:
+    """Iteration 0, before any step, in the page's language."""
+    return Phase("start", 0, 1, text("phase.start.label"), narration.start())
 
 
 @dataclass(frozen=True)
@@ -40,70 +48,45 @@ class Position:
     phase: int = 0
 
 
-def _ms(seconds: float | None) -> str:
-    if seconds is None:
-        return "?"
-    return f"{1000 * seconds:.0f} ms" if seconds >= 0.001 else "<1 ms"
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.4g}"
-
-
 def phases_of(record: IterationRecord | None, algorithm: str | None = None) -> list[Phase]:
-    """The phases of ``record`` in display order (``[START]`` for iteration 0)."""
+    """The phases of ``record`` in display order (``[start]`` for iteration 0), their words in
+    the page's language (:mod:`stepper.pages.narration`): the broadcast says which way the
+    payload went (``record.broadcast["via"]``) and its bytes; the update says when J is a
+    sample's estimate."""
     if record is None:
-        return [START]
+        return [start_phase()]
     rule = method_rule(algorithm)
-    eta = record.update.get("step_size")
-    eta_text = f" with η = {_fmt(eta)}" if eta is not None else ""
-    update = Phase("update", 0, 1, "update",
-                   f"The driver divides by n, adds the regularization and updates: {rule}"
-                   f"{eta_text}.  J = {_fmt(record.objective)} at the weights sent.")
     parts = record.partitions
+    update_label = text("phase.update.label")
     if not parts:
-        return [Phase("update", 0, 1, "update",
-                      f"One machine: the gradient over all rows, then {rule}{eta_text}.  "
-                      f"J = {_fmt(record.objective)}.")]
+        return [Phase("update", 0, 1, update_label,
+                      narration.update(record, rule, distributed=False))]
     count = len(parts)
-    size = record.broadcast.get("bytes")
-    size_text = f" ({size} bytes)" if size else ""
-    phases = [Phase("broadcast", 0, 1, "broadcast",
-                    f"The driver broadcasts w{size_text} to the executors; each of the "
-                    f"{count} partitions reads it once.")]
+    phases = [Phase("broadcast", 0, 1, text("phase.broadcast.label"),
+                    narration.broadcast(record, count))]
     for p, info in enumerate(parts):
-        rows, used = info.get("rows", 0), info.get("used_rows", info.get("rows", 0))
-        sample = f"its sample of {used} of {rows} rows" if used != rows else f"its {rows} rows"
-        where = info.get("executor", "?")
-        phases.append(Phase(
-            "map", p, count, f"map: partition {p + 1} of {count}",
-            f"Partition {p + 1} sums the loss and gradient over {sample} "
-            f"({_ms(info.get('seconds'))} on executor {where})."))
+        label, sentence = narration.map_phase(p, count, info)
+        phases.append(Phase("map", p, count, label, sentence))
     levels = record.reduce.get("levels") or []
     combining = levels[1:]
     if not combining:
-        phases.append(Phase("reduce", 1, 1, "reduce",
-                            f"The {count} partial sums are added up (treeAggregate)."))
+        phases.append(Phase("reduce", 1, 1, text("phase.reduce.label"),
+                            narration.reduce_flat(count)))
     for number, level in enumerate(combining, start=1):
         groups = level.get("groups", [])
-        where = level.get("where", "executors")
         inputs = sum(len(g.get("inputs", [])) for g in groups)
-        if where == "driver":
-            text = (f"The driver adds the last {inputs} partial sums it collected "
-                    f"(treeAggregate's final reduce).")
-        else:
-            text = (f"A shuffle sends {inputs} partial sums to {len(groups)} executor tasks, "
-                    f"which add them: fewer results reach the driver.")
-        phases.append(Phase("reduce", number, len(combining),
-                            f"reduce: level {number} of {len(combining)} ({where})", text))
-    phases.append(update)
+        label, sentence = narration.reduce_level(number, len(combining),
+                                                 level.get("where", "executors"), inputs,
+                                                 len(groups))
+        phases.append(Phase("reduce", number, len(combining), label, sentence))
+    phases.append(Phase("update", 0, 1, update_label, narration.update(record, rule)))
     return phases
 
 
 def readout_text(position: Position, phases: list[Phase]) -> str:
     """``"Iteration 3 · map: partition 2 of 8"``."""
     phase = phases[min(position.phase, len(phases) - 1)]
-    return f"Iteration {position.iteration} · {phase.label}"
+    return narration.readout(position.iteration, phase.label)
 
 
 def revealed_partitions(phase: Phase) -> int:

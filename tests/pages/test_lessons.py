@@ -110,7 +110,7 @@ def test_oracles_agree_with_finite_differences(lab):
 
 def test_verdicts_of_the_learning_rate(lab):
     kinds = {label.split(":")[0]: run.kind for label, run in lesson1_lab.learning_rate_runs(lab)}
-    assert kinds == {"too small": "slow", "safe": "slow", "right": "ok", "too large": "unstable"}
+    assert kinds == {"too small": "slow", "safe": "slow", "spectral": "ok", "too large": "unstable"}
     huge = lab.run("momentum", "none", 3000.0)
     assert huge.kind in ("unstable", "diverged")
     assert len(huge.path.weights) >= 2  # no exception, a path to show

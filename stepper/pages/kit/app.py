@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from stepper.errors import StepperError, one_line
+from stepper.pages.i18n import text
 from stepper.pages.kit.controls import KEYBOARD_JS, ControlBar
 from stepper.pages.kit.errors import ErrorBox, guard
 from stepper.pages.kit.player import LiveSource, Player, RecordedSource
@@ -87,6 +89,8 @@ class LessonApp:
                              before_compute=self._before_compute,
                              prefetch=bool(source.can_compute and prefetch))
         self.views = self._make_views(views, contour, boundary, feature_names)
+        self.frame_listeners: list[Callable[[Frame], None]] = []
+        """Called with each frame the page shows (after the views): text that follows the run."""
         self.settings = list(settings)
         self._render_lock = threading.RLock()
         self._syncing = False
@@ -106,7 +110,7 @@ class LessonApp:
         self.widget.add_class("stepper-app")
         self._connect()
         if self.state.problems:
-            self.show_error("; ".join(self.state.problems), heading="Note:")
+            self.show_error("; ".join(self.state.problems), heading=text("error.note"))
         self.controls.present.value = bool(self.state.present)
         self._render()
         target = self.state.iteration
@@ -345,9 +349,9 @@ class LessonApp:
         set_page_presenter(bool(on))
         self._update_link()
 
-    def show_error(self, text: str, heading: str = "Something went wrong:") -> None:
-        """Show ``text`` (one readable line) in the page's message box."""
-        self.errors.show_line(text, heading)
+    def show_error(self, line: str, heading: str | None = None) -> None:
+        """Show ``line`` (one readable line) in the page's message box."""
+        self.errors.show_line(line, heading)
 
     def clear_error(self) -> None:
         self.errors.clear()
@@ -385,7 +389,8 @@ class LessonApp:
                     f'<span class="stepper-elapsed">{seconds} s</span></span>')
 
     def _playing(self, playing: bool) -> None:
-        self.controls.play.description = "❚❚ Pause" if playing else "▶ Play"
+        self.controls.play.description = ("❚❚ " + text("control.pause") if playing
+                                          else "▶ " + text("control.play"))
 
     def _changed(self, _position: Position) -> None:
         self._render()
@@ -438,10 +443,16 @@ class LessonApp:
                 self._syncing = False
             for view in self.views:
                 view.update(frame)
+            for listener in list(self.frame_listeners):
+                try:
+                    listener(frame)
+                except Exception:  # a listener's failure never breaks the page
+                    traceback.print_exc()
             self._update_link()
 
     def _update_link(self) -> None:
-        state = PageState(present=self.state.present, iteration=self.player.position.iteration)
+        state = PageState(present=self.state.present, iteration=self.player.position.iteration,
+                          lang=self.state.lang)
         if isinstance(self.source, LiveSource) and self.source.ready:
             stepper = self.source.stepper
             state.algorithm = stepper.settings.method.name

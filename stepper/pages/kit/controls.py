@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from stepper.pages.i18n import text
+
 SPEEDS = {"slow": 1.2, "normal": 0.5, "fast": 0.2, "fastest": 0.0}
 
 HELP_HTML = """
@@ -75,33 +77,38 @@ class ControlBar:
     """The widgets of the bar (no behaviour of their own)."""
 
     def __init__(self, *, can_compute: bool = True, phases: bool = True) -> None:
-        self.first = _button("« First", "first", "First: iteration 0 (Home)")
-        self.back = _button("◀ Back", "back", "Back one phase or iteration (←)")
-        self.step = _button("Step ▶", "step", "Step: the next phase or iteration (→)")
+        self.first = _button(text("control.first"), "first", text("control.first.tip"))
+        self.back = _button("◀ " + text("control.back"), "back", text("control.back.tip"))
+        self.step = _button(text("control.step") + " ▶", "step", text("control.step.tip"))
         self.step.button_style = "primary"
-        self.play = _button("▶ Play", "play", "Play / Pause (Space)", width="7.5em")
-        self.last = _button("Last »", "last", "Last recorded iteration (End)")
-        self.reset = _button("↺ Reset", "reset", "Reset: start again, same seed (R)")
-        self.new_seed = _button("New seed", "newseed", "Start again with another seed",
-                                secondary=True)
-        self.help = _button("? Help", "help", "Keys and buttons (?)")
-        self.present = widgets.ToggleButton(description="Presenter", value=False,
-                                            tooltip="Presenter mode: large text, fewer controls",
+        self.play = _button("▶ " + text("control.play"), "play",
+                            f"{text('control.play')} / {text('control.pause')} (Space)",
+                            width="7.5em")
+        self.last = _button(text("control.last"), "last", text("control.last.tip"))
+        self.reset = _button("↺ " + text("control.reset"), "reset", text("control.reset.tip"))
+        self.new_seed = _button(text("control.new_seed"), "newseed",
+                                text("control.new_seed.tip"), secondary=True)
+        self.help = _button(text("control.help"), "help", text("control.help.tip"))
+        self.present = widgets.ToggleButton(description=text("control.presenter"), value=False,
+                                            tooltip=text("control.presenter.tip"),
                                             layout=widgets.Layout(width="auto"))
         self.present.add_class("stepper-present-toggle")
         self.speed = widgets.Dropdown(options=list(SPEEDS), value="normal",
-                                      description="Speed", layout=widgets.Layout(width="13em"),
+                                      description=text("control.speed").capitalize(),
+                                      layout=widgets.Layout(width="13em"),
                                       style={"description_width": "3.5em"})
         self.speed.add_class("stepper-secondary")
-        self.phases = widgets.Checkbox(value=phases, description="phase by phase",
+        self.phases = widgets.Checkbox(value=phases, description=text("control.phase_by_phase"),
                                        indent=False, layout=widgets.Layout(width="10em"))
         self.phases.add_class("stepper-secondary")
-        self.slider = widgets.IntSlider(value=0, min=0, max=0, description="Iteration",
+        self.slider = widgets.IntSlider(value=0, min=0, max=0,
+                                        description=text("control.iteration"),
                                         continuous_update=True,
                                         layout=widgets.Layout(width="100%"),
                                         style={"description_width": "5.5em"})
         self.slider.add_class("stepper-slider")
-        self.readout = widgets.HTML("Iteration 0 · start")
+        self.readout = widgets.HTML(text("phase.readout", iteration=0,
+                                         label=text("phase.start.label")))
         self.readout.add_class("stepper-readout")
         self.status = widgets.HTML("")
         self.status.add_class("stepper-status")

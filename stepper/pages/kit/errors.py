@@ -18,6 +18,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from stepper.errors import one_line
+from stepper.pages.i18n import text as words
 
 
 def guard(fn: Callable[..., Any],
@@ -45,26 +46,28 @@ class ErrorBox:
         self.widget.add_class("stepper-error-box")
         self.messages: list[str] = []
 
-    def show_line(self, text: str, heading: str = "Something went wrong:",
-                  details: str = "") -> None:
+    def show_line(self, text: str, heading: str | None = None, details: str = "") -> None:
         """Show ``text`` (one line a person can read) under ``heading``; ``details`` (a
         traceback) folded under it."""
+        heading = words("error.heading") if heading is None else heading
         self.messages.append(text)
-        folded = ("<details style='font-size:0.8em;margin-top:4px'><summary>details</summary>"
+        folded = ("<details style='font-size:0.8em;margin-top:4px'><summary>"
+                  f"{escape(words('error.details'))}</summary>"
                   f"<pre style='white-space:pre-wrap'>{escape(details)}</pre></details>"
                   if details else "")
         self.widget.value = (
             "<div class='stepper-error' role='alert'>"
             f"<b>{escape(heading)}</b> {escape(text)}"
-            " <i style='font-size:0.9em'>(the page still works)</i>"
+            f" <i style='font-size:0.9em'>{escape(words('error.still_works'))}</i>"
             f"{folded}</div>"
         )
         self.widget.layout.display = "block"
 
     def show(self, exc: BaseException, action: str = "") -> None:
         """Show ``exc`` as one line, its traceback folded under it."""
-        doing = f" while {action}" if action else ""
-        self.show_line(one_line(exc), f"Something went wrong{doing}:",
+        heading = (words("error.heading_doing", action=action) if action
+                   else words("error.heading"))
+        self.show_line(one_line(exc), heading,
                        "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
 
     @property

@@ -25,6 +25,7 @@ class PageState:
     """What a URL may set. ``None`` means "the lesson's default"."""
 
     present: bool = False
+    lang: str | None = None  # the page's language (stepper.pages.i18n checks the value)
     algorithm: str | None = None
     penalty: str | None = None
     lr: float | str | None = None
@@ -82,6 +83,7 @@ def _penalty(text: str) -> str:
 
 PARSERS = {
     "present": lambda text: text.lower() in TRUE_WORDS,
+    "lang": lambda text: text.lower()[:40],
     "algorithm": _algorithm,
     "penalty": _penalty,
     "lr": _lr,

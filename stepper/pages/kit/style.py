@@ -54,6 +54,14 @@ CSS = """
 .stepper-app.stepper-present .stepper-confusion :is(table, td, th, div) {
   font-size: 28px !important; }
 .stepper-link { font-size: 13px; color: #52606d; }
+.stepper-prose { font-size: 17px; line-height: 1.55; }
+.stepper-prose table { border-collapse: collapse; }
+.stepper-prose :is(td, th) { border: 1px solid #d0d7de; padding: 3px 8px; }
+.stepper-question { font-size: 17px; }
+body:has(.stepper-present) .stepper-prose :is(p, li, td, th),
+body:has(.stepper-present) .stepper-question :is(p, label, div) {
+  font-size: 22px !important; line-height: 1.5; }
+body:has(.stepper-present) .stepper-prose h2 { font-size: 34px !important; }
 /* the whole page reads larger when the page or an app on it is in presenter mode */
 body:has(.stepper-present) .jp-RenderedHTMLCommon h1 { font-size: 40px; }
 body:has(.stepper-present) .jp-RenderedMarkdown,

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from stepper.pages.i18n import text
 from stepper.pages.kit.figures import (
     BoundaryFigure,
     ContourFigure,
@@ -17,6 +18,7 @@ from stepper.pages.kit.figures import (
     PartitionBars,
 )
 from stepper.pages.kit.widgets import figure_image
+from stepper.pages.narration import is_estimate
 from stepper.pages.phases import (
     partition_gradients,
     partition_shares,
@@ -34,14 +36,27 @@ class LossView(View):
 
     name = "loss"
 
-    def __init__(self, title: str = "Loss J(w_k) per iteration", width: str = "49%") -> None:
+    def __init__(self, title: str | None = None, width: str = "49%") -> None:
         super().__init__(figure_image(width=width, max_width=None))
-        self.figure = LossFigure(title=title, dpi=FIGURE_DPI)
+        self.title = title or text("view.loss.title")
+        self.figure = LossFigure(title=self.title, dpi=FIGURE_DPI)
+        self._shown_title = self.title
 
     def key(self, frame: Frame) -> Hashable:
-        return (frame.iteration, frame.phase.kind == "update", len(frame.history))
+        return (frame.iteration, frame.phase.kind == "update", len(frame.history),
+                tuple(is_estimate(r) for r in frame.history))
 
     def draw(self, frame: Frame) -> bytes:
+        """J(w_k); where a record's J is a sample's estimate (full objective off), the title
+        and the readout say so."""
+        estimates = [is_estimate(r) for r in frame.history]
+        title = text("lesson2.loss.estimate") if any(estimates) else self.title
+        if title != self._shown_title:
+            self.figure.ax.set_title(title)
+            self.figure.invalidate()
+            self._shown_title = title
+        at = min(frame.iteration, len(estimates)) - 1
+        self.figure.name = "J ≈" if at >= 0 and estimates[at] else "J"
         values = [r.objective for r in frame.history]
         current = frame.iteration if frame.phase.kind in ("update", "start") else max(
             frame.iteration - 1, 0)
@@ -66,10 +81,11 @@ class ContourView(View):
     name = "contour"
 
     def __init__(self, spec: ContourSpec, arrows: bool = True, width: str = "49%",
-                 title: str = "Loss contour: path of w, one arrow per partition") -> None:
+                 title: str | None = None) -> None:
         super().__init__(figure_image(width=width, max_width=None))
         self.figure = ContourFigure(spec.problem, spec.X, spec.y, spec.w_star, spec.axes,
-                                    spec.mask, title=title, dpi=FIGURE_DPI)
+                                    spec.mask, title=title or text("view.contour.title"),
+                                    dpi=FIGURE_DPI)
         self.arrows = arrows
 
     def key(self, frame: Frame) -> Hashable:
@@ -130,7 +146,7 @@ class BarsView(View):
         names = [self.names[f] if f < len(self.names) else f"w{f}" for f in keep]
         if self.figure is None or self._shape != shape or self._names != names:
             self.figure = PartitionBars(shape[0], shape[1], names,
-                                        title="Each partition's gradient ∇J_p / n",
+                                        title=text("view.bars.title"),
                                         dpi=FIGURE_DPI)
             self._shape, self._names = shape, names
         return self.figure.show(grads[:, keep])

@@ -1,0 +1,714 @@
+"""English texts of the pages (the keys are the same in :mod:`stepper.pages.strings.fr`)."""
+
+STRINGS: dict[str, str] = {
+    # -- the language itself ---------------------------------------------------------------------
+    "i18n.unknown": "Unknown language ?lang={value}: the choices are {choices}; the page is in "
+                    "English.",
+    "i18n.switch_title": "Show this page in English",
+
+    # -- what every page says about J ------------------------------------------------------------
+    "objective.lessons": "**Which J?** On this page the penalty leaves the intercept b out: "
+                         "J(w) = (1/n) Σᵢ ℓᵢ(w) + λ₁ R₁(w₁, …, w_d) + (λ₂/2)(w₁² + … + w_d²). "
+                         "The exercises and their grader penalize every coordinate, b included.",
+    "objective.lessons_unpenalized": "**Which J?** This page runs without a penalty (λ = 0): "
+                                     "J(w) = (1/n) Σᵢ ℓᵢ(w), with ℓᵢ(w) = log(1 + exp(−yᵢ wᵀxᵢ)). "
+                                     "Where a penalty is switched on, it leaves the intercept b "
+                                     "out; the exercises and their grader penalize every "
+                                     "coordinate, b included.",
+
+    # -- questions -------------------------------------------------------------------------------
+    "question.heading": "Predict first",
+    "question.commit": "Commit to this answer",
+    "question.reveal": "Reveal",
+    "question.number_placeholder": "your estimate",
+    "question.pick_first": "Choose an answer first.",
+    "question.not_a_number": "{value!r} is not a number: type one, for example 12 or 0.5.",
+    "question.committed": "Your answer: {answer}. The result is shown below.",
+    "question.waiting": "Your answer: {answer}. Waiting for the instructor to reveal.",
+    "question.right": "Right.",
+    "question.wrong": "Not quite: the answer is {answer}.",
+    "question.close": "Close enough: the answer is {answer}.",
+    "question.far": "The answer is {answer} (you said {given}).",
+    "question.counts": "Answers so far: {counts}",
+    "question.no_answer": "no answer",
+    "question.pending": "Your answer is locked; the result shows as soon as the page has "
+                        "computed it.",
+    "question.unavailable": "This answer could not be computed: {error}",
+
+    # -- links ----------------------------------------------------------------------------------
+    "link.index": "← Index",
+    "link.lesson0": "Lesson 0",
+    "link.lesson1": "Lesson 1",
+    "link.lesson2": "Lesson 2",
+    "link.next_lesson1": "Lesson 1 →",
+    "link.next_lesson2": "Lesson 2 →",
+    "link.exercise": "Exercises for this lesson: {name} (opens in JupyterLab)",
+
+    # -- index ----------------------------------------------------------------------------------
+    "index.title": "Distributed optimization with Apache Spark, step by step",
+    "index.subtitle": "Take the optimizers that fit a model out of their black box — first on "
+                      "one machine, then on a cluster.",
+    "index.lesson0.title": "0. The environment and Spark basics",
+    "index.lesson0.text": "Spark on this machine and its UI, the words of Spark; the churn data: "
+                          "transformations versus actions, count, filter, map, the share of "
+                          "churners, standardization by map + reduce, a seeded split.",
+    "index.lesson0.note": "starts Spark (about 10 s)",
+    "index.lesson1.title": "1. Gradient algorithms on one machine",
+    "index.lesson1.text": "The logistic loss and its oracles, conditioning, Newton, gradient "
+                          "descent with 1/L and the spectral step, momentum, Nesterov, ridge, "
+                          "lasso (smooth and exact), elastic net, SGD and mini-batch, the "
+                          "learning rate, decision boundary and confusion matrix — step by step.",
+    "index.lesson1.note": "numpy only, no Spark",
+    "index.lesson2.title": "2. Distributed gradient descent, step by step",
+    "index.lesson2.text": "One iteration of map-reduce on Spark, phase by phase: broadcast, "
+                          "per-partition gradients, the reduce tree, the barrier; partitions, "
+                          "tree depth, mini-batch sampling; the churn data with the algorithm "
+                          "of your choice.",
+    "index.lesson2.note": "starts Spark (about 10 s)",
+    "index.not_available": "(not available yet)",
+    "index.exercises": "Exercises",
+    "index.spark": "Spark",
+    "index.credit_title": "Credits",
+    "index.check_again": "Check the Spark UI again",
+    "index.intro": "Each lesson is a page: read it top to bottom, answer the questions before "
+                   "the page shows the result, press the buttons, move the sliders. In a room, "
+                   "add `?present=1` to a lesson's address for the projector layout, and "
+                   "`?lang=fr` for French. The exercises that go with the lessons are in the "
+                   "`exercises/` folder.",
+    "index.credit": "Based on the workshop *« Optimisation distribuée avec Apache Spark »* by "
+                    "**Yann Vernaz**, given at the Pau machine-learning meetup in 2017 "
+                    "(labs 0–2 and the slides: machine-learning-pau/distributed-optimization).",
+
+    # -- lesson 0 -------------------------------------------------------------------------------
+    "lesson0.title": "Lesson 0 · The environment and Spark basics",
+    "lesson0.subtitle": "The workshop's Lab 0: Spark on this machine and the churn data.",
+    "lesson0.intro": "**What you will see.** Spark running on this machine, its web UI, and the "
+                     "churn data handled with the RDD API: reading a file, transformations "
+                     "versus actions, counting and filtering, standardizing the features with "
+                     "one map and one reduce, and a reproducible train/test split. Each card "
+                     "shows the code that ran and what it returned.",
+    "lesson0.churn_data": "## The churn data\n\nA (synthetic) loyalty-card extract from a food "
+                          "retailer: one row per client, the label `churn` (1 = the client "
+                          "left) and {count} features: loyalty points earned "
+                          "(`meanAcquiredPts`) and converted (`meanConvertedPts`), length of "
+                          "the relationship in days (`relationLength`), visit frequency "
+                          "(`meanFreq`) and its spread (`stdFreq`), articles per basket "
+                          "(`meanArticle`) and their spread (`stdArticle`), amount per basket "
+                          "(`meanAmount`) and its spread (`stdAmount`), number of visits "
+                          "(`nbVisits`), days since the last visit (`lastTime`). See "
+                          "`data/README.md` for how it was made.",
+    "lesson0.prepare": "## Preparing the data for optimization\n\nGradient methods converge "
+                       "much faster when the features have comparable scales: lesson 1 shows "
+                       "why (the condition number of ∇²J). Each feature is centred and divided "
+                       "by its standard deviation, computed on the cluster by map + reduce; a "
+                       "constant 1 is put in front for the intercept. Finally the points are "
+                       "split at random into a training set and a test set.",
+    "lesson0.next": "**Next:** [Lesson 1 — gradient algorithms on one machine]"
+                    "(01_gradient_methods.ipynb).",
+    "lesson0.glossary.title": "## The words of Spark",
+    "lesson0.glossary.driver": "**Driver**: the Python program (here, this page's kernel) that "
+                               "builds the computation and collects the results.",
+    "lesson0.glossary.executor": "**Executor**: a worker process (a JVM) that runs tasks; in "
+                                 "local mode it is the driver's own JVM, with one slot per "
+                                 "core.",
+    "lesson0.glossary.partition": "**Partition**: one slice of an RDD's rows; each partition is "
+                                  "processed by one task.",
+    "lesson0.glossary.task": "**Task**: the work on one partition, sent to one executor slot.",
+    "lesson0.glossary.stage": "**Stage**: the tasks that run without exchanging data, one per "
+                              "partition; a shuffle ends a stage.",
+    "lesson0.glossary.job": "**Job**: what one action (`count`, `reduce`, `collect` …) starts: "
+                            "one or more stages.",
+    "lesson0.glossary.shuffle": "**Shuffle**: rows or partial results redistributed between "
+                                "executors (by key, or to combine partial sums); written and "
+                                "read over the network.",
+    "lesson0.glossary.broadcast": "**Broadcast**: a read-only value sent once to each executor "
+                                  "(`sc.broadcast`) instead of with every task.",
+    "lesson0.glossary.caption": "Spark's web UI showing one job (a `count` over {partitions} "
+                                "partitions): one stage, {partitions} tasks. Open the UI "
+                                "yourself from the link in the first card.",
+    "lesson0.glossary.no_picture": "(The Spark UI picture is missing: run "
+                                   "`python tools/spark_ui_screenshot.py` to make it.)",
+    "lesson0.exercise": "00_spark_basics.ipynb",
+    "lesson0.q.lazy.prompt": "`sc.textFile(path)` has returned. How many rows of the file has "
+                             "Spark read so far?",
+    "lesson0.q.lazy.none": "none",
+    "lesson0.q.lazy.first": "the first partition's",
+    "lesson0.q.lazy.all": "all of them",
+    "lesson0.q.lazy.explain": "A transformation only records a recipe: `textFile` ran {jobs} "
+                              "Spark jobs. Rows are read when an action (such as `count`) runs.",
+    "lesson0.q.recount.prompt": "Without `cache()`, `points.count()` is called twice. How many "
+                                "times is each row parsed?",
+    "lesson0.q.recount.once": "once",
+    "lesson0.q.recount.twice": "twice",
+    "lesson0.q.recount.explain": "Each action recomputes the RDD from the file: {after_second} "
+                                 "parses for {rows} rows after two counts; `cache()` keeps the "
+                                 "parsed rows and stops this.",
+    "lesson0.q.share.prompt": "What percentage of the clients churned?",
+    "lesson0.q.share.explain": "{churners} of {rows} clients left: churners are rare, which "
+                               "is why lesson 2 rebalances the classes.",
+
+    # -- lesson 1 -------------------------------------------------------------------------------
+    "lesson1.title": "Lesson 1 · Gradient algorithms on one machine",
+    "lesson1.subtitle": "The workshop's Lab 1: logistic regression on 2-D data, numpy only (no "
+                        "Spark on this page).",
+    "lesson1.intro": "**What you will see.** How an optimizer fits a logistic regression, method "
+                     "by method: the loss and its three *oracles* (J, ∇J, ∇²J), why standardized "
+                     "features matter, Newton's method, gradient descent with the safe steps "
+                     "1/L and 1/L_spec, momentum and Nesterov, the penalties (ridge, lasso, "
+                     "elastic net), stochastic and mini-batch gradients, and what the step size "
+                     "does. Everything runs here on one machine with numpy; lesson 2 runs the "
+                     "same updates on Spark.",
+    "lesson1.exercise": "01_oracles.ipynb",
+    "lesson1.data": "## 1. The data\n\n1000 training rows and 300 test rows drawn from a linear "
+                    "rule: x₁ ~ N(1, 2²), x₂ ~ N(4, 4²), v = 2 + 3·x₁ − x₂ + noise, label +1 "
+                    "when σ(v) > ½ (else −1). The features are standardized with the training "
+                    "set's means and deviations and a constant 1 is put in front, so the "
+                    "weights are **w = (b, w₁, w₂)**.",
+    "lesson1.oracles": "## 2. The logistic loss and its oracles\n\nWith labels yᵢ ∈ {{−1, +1}}, "
+                       "the margin mᵢ = yᵢ wᵀxᵢ and the per-row loss ℓᵢ(w) = log(1 + exp(−mᵢ)):"
+                       "\n\n* **J(w)** = (1/n) Σᵢ ℓᵢ(w) + λ₁ R₁(w) + (λ₂/2) ‖w‖²\n"
+                       "* **∇J(w)** = (1/n) Σᵢ ∇ℓᵢ(w) + (penalty gradient), with "
+                       "∇ℓᵢ(w) = −σ(−mᵢ) yᵢ xᵢ\n"
+                       "* **∇²J(w)** = (1/n) Σᵢ σ(mᵢ) σ(−mᵢ) xᵢ xᵢᵀ + (penalty Hessian)\n\n"
+                       "where σ(t) = 1 / (1 + e⁻ᵗ) and the penalties leave b out (‖w‖² means "
+                       "w₁² + … + w_d²). The Hessian is positive semi-definite (every "
+                       "σ(m)σ(−m) ≥ 0): the loss is **convex**, so any minimum is the global "
+                       "one. An optimizer only ever *asks* these three questions about J, hence "
+                       "the name *oracles*. Checking them against finite differences is the "
+                       "first thing to do with hand-written oracles.",
+    "lesson1.conditioning": "## Why standardize: the condition number\n\nGradient descent is "
+                            "slow when J is a long narrow valley: the ratio κ = λmax / λmin of "
+                            "∇²J's eigenvalues (the *condition number*) measures how narrow. At "
+                            "w = 0, ∇²J(0) = ¼ XᵀX / n. On the raw features (x₁, x₂ with an "
+                            "intercept) κ = **{raw:.1f}**; standardized, κ = **{standardized:.3f}**"
+                            ". After {steps} iterations of gradient descent with each one's "
+                            "spectral step 1/L_spec, J − J* is {gap_raw:.1e} on the raw "
+                            "features and {gap_std:.1e} standardized.",
+    "lesson1.newton": "## 3. Newton's method\n\nw ← w − [∇²J(w)]⁻¹ ∇J(w): a quadratic model of J "
+                      "minimized exactly at every step. Close to the minimum the number of "
+                      "correct digits doubles per iteration (look at ‖∇J‖ below), but each step "
+                      "solves a d × d linear system: fine for d = 3, out of reach for millions "
+                      "of weights.\n\n*Quasi-Newton* methods keep an approximation B of the "
+                      "inverse Hessian instead, updated from s = w⁺ − w and "
+                      "r = ∇J(w⁺) − ∇J(w) (BFGS, with ρ = 1 / rᵀs): "
+                      "B⁺ = (I − ρ s rᵀ) B (I − ρ r sᵀ) + ρ s sᵀ. L-BFGS keeps only the last "
+                      "few pairs (s, r).",
+    "lesson1.methods": "## 4. Gradient methods, step by step\n\n"
+                       "* **Gradient descent**: w ← w − η ∇J(w). With η = **1/L**, where "
+                       "L = ¼·maxᵢ‖xᵢ‖² bounds the Lipschitz constant of ∇J of the loss alone, "
+                       "J decreases at every step (whatever the data). With a penalty the "
+                       "bound is L + λ₂ (ridge), plus λ₁ for the smooth lasso (the "
+                       "pseudo-Huber's curvature is at most λ₁): the explorer's step is "
+                       "1/(L + λ₂ + λ₁).\n"
+                       "* **Momentum** (μ = 0.9): v ← μ v + η ∇J(w), w ← w − v — the steps "
+                       "build up speed along directions that keep the same sign.\n"
+                       "* **Nesterov** (μ = 0.9): the same, with the gradient taken where "
+                       "momentum is about to carry us: ∇J(w − μ v).\n"
+                       "* **SGD**: the gradient of one row drawn uniformly at random instead of "
+                       "all n (n times cheaper, noisy).\n"
+                       "* **Mini-batch**: the gradient over a random sample of rows. Three ways "
+                       "of drawing it appear in this workshop: here, each row is kept with "
+                       "probability 1 % (*Bernoulli sampling without replacement*, about 10 "
+                       "rows, sometimes none: the step is then skipped); on Spark (lesson 2, "
+                       "exercise 2.7) `RDD.sample(True, f)` draws each row a Poisson(f) number "
+                       "of times (*with replacement*); the original Lab 1 took *exactly* 10 "
+                       "rows.\n\n"
+                       "**Try it.** Choose a method, a penalty and a step size (in multiples of "
+                       "the safe step), then step through the 200 iterations: the loss, the "
+                       "path of (w₁, w₂) on the contour of J, the decision boundary on the "
+                       "test set and the confusion matrix follow the current iteration. Push "
+                       "the step size to the right end to see a run that is **too fast**.",
+    "lesson1.learning_rate": "## 5. The learning rate: too small, safe, spectral, too large\n\n"
+                             "The same gradient descent from the same start with four step "
+                             "sizes. The bound L = ¼·maxᵢ‖xᵢ‖² = {L:.3f} is safe but "
+                             "pessimistic. For the logistic loss σ(m)σ(−m) ≤ ¼, with equality "
+                             "at m = 0, so ∇²J(w) ≼ ∇²J(0) for every w: "
+                             "**L_spec = λmax(∇²J(0)) = {spectral:.4f} is the exact global "
+                             "(spectral) Lipschitz constant of ∇J**, and the step 1/L_spec is "
+                             "just as safe as 1/L while {ratio:.1f} times larger. On Spark it "
+                             "costs one d × d reduce of Σ xᵢxᵢᵀ (the engine's `lr=\"spectral\"`)."
+                             " A step far too large overshoots: J jumps up and the iterates "
+                             "bounce.",
+    "lesson1.lr.small": "too small: η = 0.1/L",
+    "lesson1.lr.safe": "safe: η = 1/L",
+    "lesson1.lr.spectral": "spectral: η = 1/L_spec ≈ {ratio:.0f}/L",
+    "lesson1.lr.large": "too large: η = 1000/L",
+    "lesson1.comparison": "## 6. All the methods compared\n\n200 iterations of each method from "
+                          "the same random start with the safe step (Newton: 12 steps, full "
+                          "step). The vertical axis is the distance to the optimum, "
+                          "J(w_k) − J*, in log scale: a straight line is *linear* convergence, "
+                          "a curve that plunges is Newton's *quadratic* convergence, and the "
+                          "stochastic methods stop improving at a noise floor set by the step "
+                          "size.",
+    "lesson1.regularization": "## 7. Ridge, lasso and elastic net\n\nThe penalty pulls the "
+                              "weights w₁ … w_d towards 0 (the intercept b is not penalized): "
+                              "ridge (λ₂/2)‖w‖² shrinks them all, elastic net uses both. As in "
+                              "the workshop, the lasso λ₁‖w‖₁ is handled here through the "
+                              "smooth pseudo-Huber approximation λ₁ Σ (√(1 + wᵢ²) − 1), whose "
+                              "gradient is λ₁ wᵢ / √(1 + wᵢ²), so that Newton applies to every "
+                              "problem. That smooth penalty never sets a weight exactly to 0: "
+                              "near 0 it is ≈ λ₁wᵢ²/2, a ridge. The exact lasso needs the "
+                              "**proximal** step (soft-thresholding, "
+                              "prox(v)ᵢ = sign(vᵢ) max(|vᵢ| − ηλ₁, 0)): the table below runs "
+                              "both on this data for growing λ₁.",
+    "lesson1.lasso.caption": "Weights at the optimum: smooth pseudo-Huber (Newton) against the "
+                             "exact L1 (proximal gradient); exact zeros in bold",
+    "lesson1.lasso.lambda": "λ₁",
+    "lesson1.lasso.smooth": "pseudo-Huber (w₁, w₂)",
+    "lesson1.lasso.prox": "exact L1, prox (w₁, w₂)",
+    "lesson1.tradeoffs": "## 8. Which method when?\n\n"
+                         "| | precision | time per iteration | memory | online learning |\n"
+                         "|---|---|---|---|---|\n"
+                         "| **second order** (Newton) | very high, in few iterations | high: "
+                         "O(n·d² + d³) | high: d × d Hessian | no |\n"
+                         "| **batch** (GD, momentum, Nesterov) | high | O(n·d) | all the data "
+                         "| no |\n"
+                         "| **stochastic** (SGD) | low (noisy) | O(d) | one row | yes |\n"
+                         "| **mini-batch** | medium | O(m·d) | m rows | yes |\n\n"
+                         "Measured on this machine, for this data set:",
+    "lesson1.advice": "**Advice from the workshop.** When the data fits in memory, use batch "
+                      "methods (or L-BFGS, conjugate gradient); otherwise, mini-batch. Further "
+                      "reading on adaptive steps: AdaGrad, RMSProp, Adam and AdaMax, Nadam, "
+                      "Adadelta, kSGD.",
+    "lesson1.next": "**Next:** [Lesson 2 — distributed gradient descent on Spark]"
+                    "(02_distributed_gd.ipynb).",
+    "lesson1.q.spectral.prompt": "How many times larger than the safe step 1/L is the spectral "
+                                 "step 1/λmax(∇²J(0)) on this data?",
+    "lesson1.q.spectral.explain": "L / L_spec = {L:.3f} / {spectral:.4f} = {ratio:.1f}: the "
+                                  "bound ¼·maxᵢ‖xᵢ‖² uses the longest row, the spectral "
+                                  "constant the data's actual spread.",
+    "lesson1.q.condition.prompt": "On the raw features, how large is the condition number of "
+                                  "∇²J(0) (standardized: about 1)?",
+    "lesson1.q.condition.same": "about 1 as well",
+    "lesson1.q.condition.ten": "about 10",
+    "lesson1.q.condition.seventy": "about 70",
+    "lesson1.q.condition.thousand": "about 1000",
+    "lesson1.q.condition.explain": "κ = {raw:.1f} raw against {standardized:.3f} standardized: "
+                                   "x₂'s spread (4) and the means far from 0 stretch the "
+                                   "valley.",
+    "lesson1.q.lasso.prompt": "With the smooth (pseudo-Huber) lasso and a large λ₁, does any "
+                              "weight become exactly 0?",
+    "lesson1.q.lasso.yes": "yes, some",
+    "lesson1.q.lasso.no": "no, never exactly",
+    "lesson1.q.lasso.explain": "The smooth penalty's gradient vanishes at 0, so it only shrinks;"
+                               " the proximal step sets weights exactly to 0 ({zeros} zeros "
+                               "in the table at the largest λ₁).",
+    "lesson1.q.overshoot.prompt": "Gradient descent with η = 1000/L: what happens to J?",
+    "lesson1.q.overshoot.fast": "it converges faster",
+    "lesson1.q.overshoot.up": "J goes up: the iterates overshoot",
+    "lesson1.q.overshoot.same": "nothing changes",
+    "lesson1.q.overshoot.explain": "{verdict}",
+
+    # -- lesson 2 -------------------------------------------------------------------------------
+    "lesson2.title": "Lesson 2 · Distributed gradient descent, step by step",
+    "lesson2.subtitle": "The workshop's Lab 2: the same gradient descent on Spark, "
+                        "one phase at a time.",
+    "lesson2.exercise": "02_distributed_gd.ipynb",
+    "lesson2.intro": "One iteration of batch gradient descent on Spark is a **map-reduce**. The "
+                     "rows are cut into *partitions*; the gradient of the logistic loss is a sum "
+                     "over rows, so it is a sum over partitions:\n\n"
+                     "∇J(w) = (1/n) Σₚ [ Σ_{{i ∈ p}} ∇ℓᵢ(w) ]  (the bracket is partition p's "
+                     "task; this page has no penalty, λ = 0)\n\n"
+                     "1. **broadcast**: the driver sends the current weights w to the tasks "
+                     "(once per iteration);\n"
+                     "2. **map**: each partition's task sums ∇ℓᵢ(w) over its own rows — in "
+                     "parallel;\n"
+                     "3. **reduce**: the partial sums are added up (`treeAggregate`: with "
+                     "enough partitions, first in executor tasks after a shuffle, then on the "
+                     "driver; with few partitions, all on the driver);\n"
+                     "4. **update**: the driver divides by n and moves: w ← w − η ∇J(w).\n\n"
+                     "Below, the workshop's 2-D data (1000 rows, y = ±1, features "
+                     "standardized, an intercept) is cut into partitions and every phase of "
+                     "every iteration is recorded as Spark ran it. Press **Step** (or →) to "
+                     "walk through one iteration phase by phase; **Back** (←) replays "
+                     "instantly.",
+    "lesson2.views": "## Reading the views\n\n"
+                     "* **Data flow** (top): the phase shown now is outlined in orange; the "
+                     "sentence under it says what happens.\n"
+                     "* **Contour**: the loss over (w₁, w₂) with the intercept at its optimum; "
+                     "the star is w*. During *map*, each partition adds its arrow "
+                     "−η ∇J_p(w)/n, tip to tail, in its own colour: the reduce is exactly the "
+                     "sum of these arrows. At *update* the red arrow is the move the driver "
+                     "makes (with momentum it is not just the sum).\n"
+                     "* **Reduce tree**: the tree `treeAggregate` built for this number of "
+                     "partitions and depth, recorded while Spark ran it, with each partial sum "
+                     "of the loss Σ ℓᵢ. With 8 partitions and depth 2 the executors first "
+                     "combine two groups of four (a shuffle), then the driver adds the two "
+                     "results. With depth 1 every partial goes straight to the driver.\n"
+                     "* **Task timeline**: when each partition's task ran, per executor slot "
+                     "(in local mode the executor is the driver's JVM, with one slot per "
+                     "core). The dashed red line is the **synchronization barrier**: the reduce "
+                     "cannot finish before the last task, so the last task to finish sets the "
+                     "pace of every iteration.\n"
+                     "* **Loss**: J(w_k) for every recorded iteration; the red cursor is where "
+                     "you are.\n\n"
+                     "Change the **partitions**, the **tree depth** or the **algorithm** at any "
+                     "iteration: the run continues from there with the new setting (later "
+                     "iterations are recomputed).",
+    "lesson2.partitioning": "## The same result whatever the partitioning\n\nAddition is "
+                            "associative, so cutting the rows differently only changes *where* "
+                            "the partial sums are added, not the sum: the weights agree to the "
+                            "last few bits of floating point (the order of the additions "
+                            "changes the rounding, about 10⁻¹⁶). The button runs 3 iterations "
+                            "of gradient descent on 1, 3 and 8 partitions.",
+    "lesson2.compare_button": "Compare 1, 3 and 8 partitions",
+    "lesson2.comparing": "Running 3 iterations three times on Spark…",
+    "lesson2.broadcast": "## How w reaches the tasks\n\nEvery iteration the tasks need the "
+                         "current weights. The engine measures the payload (w, and what else "
+                         "the method sends) and picks the way: a payload under {limit} bytes "
+                         "rides **inside the task** (in its closure); Spark serializes the "
+                         "closure once per stage as the stage's *task binary*, which it "
+                         "broadcasts itself, so each executor fetches it once. A larger payload "
+                         "goes through an explicit `sc.broadcast(payload)`, destroyed after the "
+                         "step. Here the payload is **{bytes} bytes, sent {via}**: the "
+                         "*broadcast* narration above says which way each iteration used. For "
+                         "a model with millions of weights it is megabytes every iteration, "
+                         "which is why a synchronous method is limited by communication as "
+                         "much as by computation.",
+    "lesson2.via.task": "inside the task",
+    "lesson2.via.broadcast": "by sc.broadcast",
+    "lesson2.via.none": "nowhere (a simulation on the driver)",
+    "lesson2.minibatch": "## Mini-batch by sampling\n\nChoose the algorithm **mini-batch**: "
+                         "each iteration every partition draws its share of a random sample "
+                         "with Spark's `RDD.sample(True, fraction, seed)` (with replacement: "
+                         "each row is drawn a Poisson(fraction) number of times) and sums the "
+                         "gradient over the sample only (the *map* narration says how many rows "
+                         "each partition used). The arithmetic of the gradient is O(md) instead "
+                         "of O(nd), but the sampler still draws one random number per row, so "
+                         "each task **still passes over its whole partition: O(n) per "
+                         "iteration**. By default each task also computes the full objective "
+                         "for the loss curve; switch **full objective** off to skip it: the "
+                         "loss curve then shows the sample's estimate, labelled as such. The "
+                         "path on the contour becomes noisy, and the job still has a barrier: "
+                         "each iteration waits for every partition even when it sampled few "
+                         "rows.",
+    "lesson2.full_objective": "full objective",
+    "lesson2.full_objective_help": "compute J over all rows in every task (off: the sample's "
+                                   "estimate)",
+    "lesson2.loss.full": "J(w_k) over all rows",
+    "lesson2.loss.estimate": "sample's estimate of J(w_k) (full objective off)",
+    "lesson2.barrier": "## The synchronization barrier\n\nSet **Slow task** to *partition 2 "
+                       "takes +0.3 s* and step through an iteration: in the timeline every "
+                       "other task is done long before partition 2, and the driver waits. On a "
+                       "cluster, one slow or overloaded machine slows every iteration down "
+                       "this way; asynchronous methods (Hogwild!, Niu et al. 2011; Downpour "
+                       "SGD with a parameter server, Dean et al. 2012) give up the barrier, at "
+                       "the price of gradients computed on stale weights.",
+    "lesson2.churn": "## On the churn data: choose the algorithm, compare the runs\n\nThe "
+                     "workshop's practical case: 20 000 clients of a retailer, {count} "
+                     "features, the label *churn* (1 = left). Churners are rare, so the "
+                     "classes are rebalanced as in the workshop: keep every churner and 10 % "
+                     "of the others (stratified sampling), then standardize, add an "
+                     "intercept and split 90 / 10. Choose the algorithm, then step: the run "
+                     "uses 4 partitions and ridge λ₂ = 0.005 (on w₁ … w_d, not the intercept); "
+                     "one click is one iteration. The bars are each partition's gradient for "
+                     "the six weights with the largest gradient; the table is the test set's "
+                     "confusion matrix at the current weights; the last figure compares the "
+                     "loss curves of every run made so far.",
+    "lesson2.churn_press": "Press Step below: the churn data is loaded on Spark at the first "
+                           "step (about 10 s).",
+    "lesson2.churn_info": "{rows} clients, {churners} churners ({share:.1f} %); after "
+                          "rebalancing: {train} training rows, {test} test rows.",
+    "lesson2.churn_algorithm": "algorithm",
+    "lesson2.churn_runs_title": "Loss curves of the runs so far",
+    "lesson2.churn_runs_empty": "No run yet: choose an algorithm and press Step.",
+    "lesson2.remember": "## What to remember\n\n"
+                        "* One iteration = one broadcast, one map over all partitions, one "
+                        "reduce, one update on the driver: there is no all-to-all traffic, but "
+                        "there is a barrier every iteration.\n"
+                        "* The result does not depend on the partitioning; the time does (more "
+                        "partitions: more parallelism, more tasks to schedule and more partial "
+                        "sums to combine; `treeAggregate`'s depth decides where they are "
+                        "combined).\n"
+                        "* Full-batch steps cost O(nd) arithmetic per iteration; mini-batches "
+                        "O(md) arithmetic, at the price of noise — and on Spark each "
+                        "iteration still passes over every row (O(n)) to sample.",
+    "lesson2.q.partitions.prompt": "3 iterations on 1, 3 and 8 partitions: how do the weights "
+                                   "compare?",
+    "lesson2.q.partitions.same": "the same, up to rounding (~10⁻¹⁶)",
+    "lesson2.q.partitions.close": "close, about 1 % apart",
+    "lesson2.q.partitions.different": "clearly different",
+    "lesson2.q.partitions.explain": "The gradient is a sum; the partitioning only changes where "
+                                    "the partial sums are added.",
+    "lesson2.q.via.prompt": "How does w (3 numbers) reach the tasks in this page's runs?",
+    "lesson2.q.via.task": "inside the task",
+    "lesson2.q.via.broadcast": "by sc.broadcast",
+    "lesson2.q.via.disk": "the executors read it from disk",
+    "lesson2.q.via.explain": "The record says {via}: {bytes} bytes, far under the {limit}-byte "
+                             "limit, so the weights ride in the task closure.",
+    "lesson2.q.slow.prompt": "Partition 2 of 8 takes +0.3 s. How much longer does one "
+                             "iteration take?",
+    "lesson2.q.slow.none": "hardly longer: the other tasks carry on",
+    "lesson2.q.slow.one": "about 0.3 s longer",
+    "lesson2.q.slow.eight": "about 8 × 0.3 s longer",
+    "lesson2.q.slow.explain": "The reduce waits for the last task (the barrier): one slow task "
+                              "adds its delay once to each iteration.",
+    "lesson2.q.minibatch.prompt": "With full objective on, are mini-batch tasks faster than "
+                                  "gradient-descent tasks?",
+    "lesson2.q.minibatch.yes": "yes, about n/m times faster",
+    "lesson2.q.minibatch.no": "no, about as long",
+    "lesson2.q.minibatch.explain": "Each task still scans its partition to sample and, with "
+                                   "full objective on, computes J over every row too.",
+
+    # -- the phases of an iteration (narration and readout) ----------------------------------
+    "phase.start": "Nothing computed yet: w₀ is on the driver. Press Step.",
+    "phase.start.label": "start",
+    "phase.readout": "Iteration {iteration} · {label}",
+    "phase.eta": " with η = {eta}",
+    "phase.update": "The driver divides by n, adds the regularization and updates: {rule}{eta}. "
+                    "J = {objective} at the weights sent.",
+    "phase.update.estimate": "The driver divides by n, adds the regularization and updates: "
+                             "{rule}{eta}. J ≈ {objective} (the sample's estimate) at the "
+                             "weights sent.",
+    "phase.update.local": "One machine: the gradient over all rows, then {rule}{eta}. "
+                          "J = {objective}.",
+    "phase.update.label": "update",
+    "phase.broadcast.task": "The driver puts w ({bytes} bytes) inside the task: a payload this "
+                            "small rides in the task closure, which Spark broadcasts once per "
+                            "stage as the task binary; each of the {count} partitions' tasks "
+                            "reads it.",
+    "phase.broadcast.broadcast": "The driver sends w ({bytes} bytes) by sc.broadcast: each "
+                                 "executor fetches it once for the {count} partitions' tasks; "
+                                 "it is destroyed after the step.",
+    "phase.broadcast.label": "broadcast",
+    "phase.map": "Partition {partition} sums the loss and gradient over {sample} ({time} on "
+                 "executor {executor}).",
+    "phase.map.rows": "its {rows} rows",
+    "phase.map.sample": "its sample of {used} of {rows} rows",
+    "phase.map.label": "map: partition {partition} of {count}",
+    "phase.reduce.flat": "The {count} partial sums are added up (treeAggregate).",
+    "phase.reduce.driver": "The driver adds the last {inputs} partial sums it collected "
+                           "(treeAggregate's final reduce).",
+    "phase.reduce.shuffle": "A shuffle sends {inputs} partial sums to {groups} executor tasks, "
+                            "which add them: fewer results reach the driver.",
+    "phase.reduce.label": "reduce",
+    "phase.reduce.level_label": "reduce: level {level} of {levels} ({where})",
+    "phase.where.driver": "driver",
+    "phase.where.executors": "executors",
+
+    # -- the methods (keyed by the method value's name) ----------------------------------------
+    "method.gd.label": "gradient descent",
+    "method.gd.rule": "step against the gradient of the objective over all rows",
+    "method.momentum.label": "momentum",
+    "method.momentum.rule": "add the gradient step to a velocity that keeps μ of the last one, "
+                            "then move",
+    "method.nesterov.label": "Nesterov",
+    "method.nesterov.rule": "take the gradient at the look-ahead point w − μv, then move as "
+                            "momentum does",
+    "method.sgd.label": "SGD",
+    "method.sgd.rule": "step against the gradient of one random row",
+    "method.minibatch.label": "mini-batch",
+    "method.minibatch.rule": "step against the mean gradient of a random sample of rows",
+    "method.newton.label": "Newton",
+    "method.newton.rule": "solve H d = −∇J with the Hessian of all rows, then step along d",
+    "method.lbfgs.label": "L-BFGS",
+    "method.lbfgs.rule": "turn the gradient into a quasi-Newton direction with the last m "
+                         "steps' curvature pairs, then search along it",
+    "method.local_sgd.label": "local SGD (model averaging)",
+    "method.local_sgd.rule": "each partition takes H steps on its own rows from w; the driver "
+                             "averages the local models by rows",
+    "method.admm.label": "consensus ADMM",
+    "method.admm.rule": "each partition solves its own problem pulled towards z; the driver "
+                        "averages, applies the penalty to get z, and updates the duals",
+    "method.async_sgd.label": "asynchronous SGD (simulation)",
+    "method.async_sgd.rule": "simulated workers send gradients computed at the weights they "
+                             "last read; the parameter server applies each one when it arrives",
+    "method.avg_newton.label": "averaged start + Newton",
+    "method.avg_newton.rule": "each partition solves its own problem; the driver averages the "
+                              "solutions, then takes global Newton steps",
+
+    # -- controls and errors a page can show ----------------------------------------------------
+    "view.loss.title": "Loss J(w_k) per iteration",
+    "view.contour.title": "Loss contour: path of w, one arrow per partition",
+    "view.bars.title": "Each partition's gradient ∇J_p / n",
+    "lesson2.table.partitions": "partitions",
+    "lesson2.table.objective": "J(w) at the last step",
+    "lesson2.table.gap": "max |w − w(first row)|",
+    "lesson2.table.time": "time",
+    "control.step": "Step",
+    "control.back": "Back",
+    "control.play": "Play",
+    "control.pause": "Pause",
+    "control.reset": "Reset",
+    "control.algorithm": "algorithm",
+    "control.partitions": "partitions",
+    "control.depth": "tree depth",
+    "control.penalty": "penalty",
+    "control.step_size": "step size",
+    "control.phase_by_phase": "phase by phase",
+    "control.slow_task": "slow task",
+    "error.heading": "Something went wrong:",
+    "error.heading_doing": "Something went wrong while {action}:",
+    "error.still_works": "(the page still works)",
+    "error.details": "details",
+    "error.note": "Note:",
+    "error.prefix": "Problem while {action}: {message}",
+    "error.starting_spark": "Starting Spark and loading the data…",
+    "error.url_setting": "URL setting {key}={value!r} ignored ({reason})",
+
+    # -- lesson 0's cards -------------------------------------------------------------------------
+    "lesson0.card.spark.title": "1. Start Spark",
+    "lesson0.card.spark.text": "A `SparkSession` on this machine (`local[*]`: one executor "
+                               "thread per core). Its `SparkContext` `sc` creates RDDs.",
+    "lesson0.card.spark.version": "Spark version",
+    "lesson0.card.spark.master": "master",
+    "lesson0.card.spark.cores": "default parallelism (cores)",
+    "lesson0.card.spark.ui": "Spark UI",
+    "lesson0.card.spark.result": "Open the Spark UI in another tab: every **action** below "
+                                 "appears there as a job (tabs Jobs, Stages, Storage, "
+                                 "Executors).",
+    "lesson0.card.read.title": "2. Read the file",
+    "lesson0.card.read.text": "`{file}`: one row per client, a header, then `clientId, churn` "
+                              "and {count} features.",
+    "lesson0.card.read.result": "`lines` is an RDD with {partitions} partitions. Spark jobs run "
+                                "by this call: **{jobs}** — `textFile` is a **transformation**: "
+                                "it only records what to do; no byte of the file has been read.",
+    "lesson0.card.header.title": "3. Drop the header: first, then filter",
+    "lesson0.card.header.text": "`first()` brings the first line to the driver; `filter` keeps "
+                                "every other line.",
+    "lesson0.card.header.result": "Header: {columns}. Spark jobs run: **{jobs}** — `first` is an "
+                                  "**action** (it returns a value to the driver, so it runs a "
+                                  "job); `filter` is a transformation.",
+    "lesson0.card.lazy.title": "4. Transformations are lazy, actions run them",
+    "lesson0.card.lazy.text": "`map` parses each line into a labelled point `(churn, features)`. "
+                              "An *accumulator* counts the lines Spark actually parses:",
+    "lesson0.card.lazy.moment": "moment",
+    "lesson0.card.lazy.parsed": "rows parsed so far",
+    "lesson0.card.lazy.why": "why",
+    "lesson0.card.lazy.after_map": "after `map` (a transformation)",
+    "lesson0.card.lazy.nothing": "nothing ran",
+    "lesson0.card.lazy.after_count": "after the first `count()`",
+    "lesson0.card.lazy.rows_parsed": "{rows} rows parsed",
+    "lesson0.card.lazy.after_second": "after a second `count()`",
+    "lesson0.card.lazy.again": "parsed all over again: an RDD is a recipe, not data",
+    "lesson0.card.lazy.after_cache": "after `cache()` and two more counts",
+    "lesson0.card.lazy.cached": "parsed once more, then read from memory",
+    "lesson0.card.lazy.result": "Spark jobs run by this step: **{jobs}** (one per `count`). The "
+                                "cached RDD is listed in the Spark UI's *Storage* tab.",
+    "lesson0.card.share.title": "5. Count and filter: the share of churners",
+    "lesson0.card.share.text": "Two actions on the cached points.",
+    "lesson0.card.share.clients": "clients",
+    "lesson0.card.share.churners": "churners",
+    "lesson0.card.share.share": "share of churners",
+    "lesson0.card.share.numpy": "numpy (whole file in memory)",
+    "lesson0.card.share.result": "Only about one client in twenty churns: a classifier that "
+                                 "always says “stays” is {always:.0f} % accurate and useless. "
+                                 "Lesson 2 rebalances the classes.",
+    "lesson0.card.recency.title": "6. Try it: filter on recency",
+    "lesson0.card.recency.text": "Clients whose last visit is more than *d* days ago: how many, "
+                                 "and how many of them churned? Each change runs a Spark job.",
+    "lesson0.card.recency.days": "d (days)",
+    "lesson0.card.recency.result": "**{clients}** clients last came more than {days} days ago; "
+                                   "**{churners}** of them churned ({share}).",
+    "lesson0.card.standardize.title": "7. Standardize with map + reduce",
+    "lesson0.card.standardize.text": "One pass: each point becomes `(1, x, x²)`, the reduce adds "
+                                     "them up into `(n, Σx, Σx²)`; then mean = Σx/n and "
+                                     "std = √(Σx²/n − mean²). The driver keeps `mean` and `std`, "
+                                     "and a second map rescales every point and puts the "
+                                     "constant 1 (the intercept) in front:",
+    "lesson0.card.standardize.feature": "feature",
+    "lesson0.card.standardize.result": "After standardizing (intercept column first): largest "
+                                       "|mean| {mean:.1e}, largest |std − 1| {std:.1e}. Why "
+                                       "standardize? Features on the same scale make the loss "
+                                       "round, and gradient descent fast.",
+    "lesson0.card.split.title": "8. Split 70/30 with a seed",
+    "lesson0.card.split.text": "`randomSplit` draws each point's side from a seeded generator: "
+                               "the same seed gives the same split every time.",
+    "lesson0.card.split.train_share": "train share",
+    "lesson0.card.split.seed": "seed",
+    "lesson0.card.split.again": "Split again",
+    "lesson0.card.split.train_rows": "train rows",
+    "lesson0.card.split.test_rows": "test rows",
+    "lesson0.card.split.churners": "churners train / test",
+    "lesson0.card.split.result": "The sizes are close to, not exactly, 70/30: each point is "
+                                 "assigned at random. Press *Split again*: same seed, same "
+                                 "counts.",
+    "page.waiting": "Waiting for",
+    "page.preparing": "Preparing",
+
+    # -- lesson 1's tables, verdicts and figures ----------------------------------------------
+    "lesson1.penalty.none": "none",
+    "lesson1.penalty.ridge": "ridge (λ₂ = 0.005)",
+    "lesson1.penalty.lasso": "lasso (λ₁ = 0.01, smooth)",
+    "lesson1.penalty.elastic net": "elastic net (λ₁ = 0.01, λ₂ = 0.005)",
+    "lesson1.setting.sgd": " (one row per step)",
+    "lesson1.setting.minibatch": " (≈ 10 rows per step)",
+    "lesson1.waiting.data": "the data",
+    "lesson1.waiting.oracles": "the oracles",
+    "lesson1.waiting.newton": "Newton's iterations",
+    "lesson1.waiting.explorer": "the step-by-step explorer",
+    "lesson1.waiting.lr": "the learning-rate comparison",
+    "lesson1.waiting.comparison": "the comparison of all methods",
+    "lesson1.waiting.regularization": "the regularization tables",
+    "lesson1.waiting.tradeoffs": "the trade-off table (with measurements)",
+    "lesson1.verdict.diverged": "Diverged: the weights stopped being finite at iteration "
+                                "{iteration}; the run stops there. Use a smaller step.",
+    "lesson1.verdict.unstable": "Step too large: J went up to {top:.3g} (it started at "
+                                "{first:.3g}); the iterates overshoot the minimum and bounce.",
+    "lesson1.verdict.slow": "Slow: after {done} iterations J − J* = {gap:.2e}, still {left:.0f} % "
+                            "of where it started.",
+    "lesson1.verdict.ok": "Converging: J − J* = {gap:.2e} after {done} iterations.",
+    "lesson1.oracles.quantity": "quantity",
+    "lesson1.oracles.value": "value",
+    "lesson1.oracles.says": "what it says",
+    "lesson1.oracles.caption": "The oracles on the training data (no regularization)",
+    "lesson1.oracles.j0": "log 2 = 0.693147: every σ is ½",
+    "lesson1.oracles.grad0": "points away from the minimum",
+    "lesson1.oracles.newton": "Newton, 30 steps",
+    "lesson1.oracles.fd": "largest difference at a random w",
+    "lesson1.oracles.condition": "condition number {kappa:.1f}",
+    "lesson1.oracles.bound": "≥ λmax everywhere; step 1/L = {step:.3f} is safe, and the "
+                             "spectral step 1/λmax(∇²J(0)) is just as safe and {ratio:.0f}× "
+                             "larger",
+    "lesson1.newton.caption": "Newton's method from w = 0: w ← w − [∇²J(w)]⁻¹ ∇J(w)",
+    "lesson1.figure.iteration": "iteration k",
+    "lesson1.figure.first30": "J(w_k), first 30 iterations",
+    "lesson1.figure.gap200": "J(w_k) − J*, 200 iterations",
+    "lesson1.figure.gap_log": "J − J* (log scale)",
+    "lesson1.figure.all_methods": "All methods from the same random start, safe step "
+                                  "(regularization: {penalty})",
+    "lesson1.regularization.caption": "The penalty shrinks the weights (the intercept b is not "
+                                      "penalized)",
+    "lesson1.regularization.penalty": "regularization",
+    "lesson1.regularization.train": "train accuracy",
+    "lesson1.regularization.test": "test accuracy",
+    "lesson1.explorer.step": "step η × safe step",
+    "lesson1.explorer.seed": "start seed",
+    "lesson1.explorer.full_step": "Newton takes the full step η = 1",
+    "lesson1.explorer.status": "Iteration {k} of {last} · J(w_k) = {objective:.5f} · "
+                               "J − J* = {gap:.1e} · test accuracy {accuracy:.1f} %",
+    "lesson1.explorer.test_set": "Test set",
+
+    # -- lesson 2's settings --------------------------------------------------------------------
+    "lesson2.setting.algorithm": "Algorithm",
+    "lesson2.setting.lr": "Step size η",
+    "lesson2.setting.partitions": "Partitions",
+    "lesson2.setting.depth": "Tree depth",
+    "lesson2.setting.batch_fraction": "Mini-batch fraction",
+    "lesson2.setting.slow": "Slow task",
+    "lesson2.setting.slow.none": "none",
+    "lesson2.setting.slow.two": "partition 2 takes +0.3 s",
+    "lesson2.setting.full_objective": "Full objective",
+    "lesson2.setting.full_objective.on": "on: J over all rows",
+    "lesson2.setting.full_objective.off": "off: the sample's estimate",
+    "lesson2.confusion.title": "Test set (10 %)",
+    "lesson2.confusion.churn": "churn",
+    "lesson2.confusion.stays": "stays",
+
+    # -- the control bar -------------------------------------------------------------------------
+    "control.first": "« First",
+    "control.first.tip": "First: iteration 0 (Home)",
+    "control.back.tip": "Back one phase or iteration (←)",
+    "control.step.tip": "Step: the next phase or iteration (→)",
+    "control.last": "Last »",
+    "control.last.tip": "Last recorded iteration (End)",
+    "control.reset.tip": "Reset: start again, same seed (R)",
+    "control.new_seed": "New seed",
+    "control.new_seed.tip": "Start again with another seed",
+    "control.help": "? Help",
+    "control.help.tip": "Keys and buttons (?)",
+    "control.presenter": "Presenter",
+    "control.presenter.tip": "Presenter mode: large text, fewer controls",
+    "control.speed": "speed",
+    "control.iteration": "Iteration",
+}

@@ -1,0 +1,770 @@
+"""Textes français des pages (mêmes clés que :mod:`stepper.pages.strings.en`)."""
+
+STRINGS: dict[str, str] = {
+    # -- la langue ------------------------------------------------------------------------------
+    "i18n.unknown": "Langue inconnue ?lang={value} : les choix sont {choices} ; la page est en "
+                    "anglais.",
+    "i18n.switch_title": "Afficher cette page en français",
+
+    # -- quelle J ------------------------------------------------------------------------------
+    "objective.lessons": "**Quelle J ?** Sur cette page, la pénalité laisse de côté l'intercept "
+                         "b : J(w) = (1/n) Σᵢ ℓᵢ(w) + λ₁ R₁(w₁, …, w_d) + (λ₂/2)(w₁² + … + w_d²). "
+                         "Les exercices et leur correcteur pénalisent toutes les coordonnées, "
+                         "b compris.",
+    "objective.lessons_unpenalized": "**Quelle J ?** Cette page tourne sans pénalité (λ = 0) : "
+                                     "J(w) = (1/n) Σᵢ ℓᵢ(w), avec ℓᵢ(w) = log(1 + exp(−yᵢ wᵀxᵢ)). "
+                                     "Quand une pénalité est activée, elle laisse de côté "
+                                     "l'intercept b ; les exercices et leur correcteur "
+                                     "pénalisent toutes les coordonnées, b compris.",
+
+    # -- questions ------------------------------------------------------------------------------
+    "question.heading": "D'abord, prédire",
+    "question.commit": "Valider cette réponse",
+    "question.reveal": "Révéler",
+    "question.number_placeholder": "votre estimation",
+    "question.pick_first": "Choisissez d'abord une réponse.",
+    "question.not_a_number": "{value!r} n'est pas un nombre : tapez-en un, par exemple 12 ou "
+                             "0,5.",
+    "question.committed": "Votre réponse : {answer}. Le résultat s'affiche ci-dessous.",
+    "question.waiting": "Votre réponse : {answer}. En attente de la révélation par "
+                        "l'animateur.",
+    "question.right": "Exact.",
+    "question.wrong": "Pas tout à fait : la réponse est {answer}.",
+    "question.close": "Assez proche : la réponse est {answer}.",
+    "question.far": "La réponse est {answer} (vous avez dit {given}).",
+    "question.counts": "Réponses jusqu'ici : {counts}",
+    "question.no_answer": "sans réponse",
+    "question.pending": "Votre réponse est enregistrée ; le résultat s'affiche dès que la page "
+                        "l'a calculé.",
+    "question.unavailable": "Cette réponse n'a pas pu être calculée : {error}",
+
+    # -- liens ----------------------------------------------------------------------------------
+    "link.index": "← Sommaire",
+    "link.lesson0": "Leçon 0",
+    "link.lesson1": "Leçon 1",
+    "link.lesson2": "Leçon 2",
+    "link.next_lesson1": "Leçon 1 →",
+    "link.next_lesson2": "Leçon 2 →",
+    "link.exercise": "Exercices de cette leçon : {name} (s'ouvre dans JupyterLab)",
+
+    # -- sommaire -------------------------------------------------------------------------------
+    "index.title": "Optimisation distribuée avec Apache Spark, pas à pas",
+    "index.subtitle": "Sortir de leur boîte noire les optimiseurs qui ajustent un modèle — "
+                      "d'abord sur une machine, puis sur un cluster.",
+    "index.lesson0.title": "0. L'environnement et les bases de Spark",
+    "index.lesson0.text": "Spark sur cette machine et son interface, le vocabulaire de Spark ; "
+                          "les données de churn : transformations et actions, count, filter, "
+                          "map, la part de churners, le centrage-réduction par map + reduce, un "
+                          "découpage avec graine.",
+    "index.lesson0.note": "démarre Spark (environ 10 s)",
+    "index.lesson1.title": "1. Les algorithmes de gradient sur une machine",
+    "index.lesson1.text": "La perte logistique et ses oracles, le conditionnement, Newton, la "
+                          "descente de gradient avec 1/L et le pas spectral, momentum, Nesterov, "
+                          "ridge, lasso (lissé et exact), elastic net, SGD et mini-lots, le pas "
+                          "d'apprentissage, frontière de décision et matrice de confusion — pas "
+                          "à pas.",
+    "index.lesson1.note": "numpy seul, sans Spark",
+    "index.lesson2.title": "2. La descente de gradient distribuée, pas à pas",
+    "index.lesson2.text": "Une itération de map-reduce sur Spark, phase par phase : broadcast, "
+                          "gradients par partition, l'arbre de réduction, la barrière ; "
+                          "partitions, profondeur de l'arbre, échantillonnage en mini-lots ; "
+                          "les données de churn avec l'algorithme de votre choix.",
+    "index.lesson2.note": "démarre Spark (environ 10 s)",
+    "index.not_available": "(pas encore disponible)",
+    "index.exercises": "Exercices",
+    "index.spark": "Spark",
+    "index.credit_title": "Crédits",
+    "index.check_again": "Vérifier à nouveau l'interface Spark",
+    "index.intro": "Chaque leçon est une page : lisez-la de haut en bas, répondez aux questions "
+                   "avant que la page ne montre le résultat, appuyez sur les boutons, déplacez "
+                   "les curseurs. En salle, ajoutez `?present=1` à l'adresse d'une leçon pour "
+                   "la mise en page du vidéoprojecteur, et `?lang=en` pour l'anglais. Les "
+                   "exercices qui accompagnent les leçons sont dans le dossier `exercises/`.",
+    "index.credit": "D'après l'atelier *« Optimisation distribuée avec Apache Spark »* de "
+                    "**Yann Vernaz**, présenté au meetup machine learning de Pau en 2017 "
+                    "(labs 0 à 2 et diapositives : machine-learning-pau/distributed-optimization).",
+
+    # -- leçon 0 --------------------------------------------------------------------------------
+    "lesson0.title": "Leçon 0 · L'environnement et les bases de Spark",
+    "lesson0.subtitle": "Le Lab 0 de l'atelier : Spark sur cette machine et les données de "
+                        "churn.",
+    "lesson0.intro": "**Au programme.** Spark qui tourne sur cette machine, son interface web, "
+                     "et les données de churn manipulées avec l'API RDD : lire un fichier, "
+                     "transformations et actions, compter et filtrer, centrer-réduire les "
+                     "variables avec un map et un reduce, et un découpage apprentissage/test "
+                     "reproductible. Chaque carte montre le code exécuté et ce qu'il a renvoyé.",
+    "lesson0.churn_data": "## Les données de churn\n\nUn extrait (synthétique) des cartes de "
+                          "fidélité d'une enseigne alimentaire : une ligne par client, "
+                          "l'étiquette `churn` (1 = le client est parti) et {count} variables : "
+                          "points de fidélité acquis (`meanAcquiredPts`) et convertis "
+                          "(`meanConvertedPts`), ancienneté de la relation en jours "
+                          "(`relationLength`), fréquence des visites (`meanFreq`) et sa "
+                          "dispersion (`stdFreq`), articles par panier (`meanArticle`) et leur "
+                          "dispersion (`stdArticle`), montant par panier (`meanAmount`) et sa "
+                          "dispersion (`stdAmount`), nombre de visites (`nbVisits`), jours "
+                          "depuis la dernière visite (`lastTime`). Voir `data/README.md` pour "
+                          "leur fabrication.",
+    "lesson0.prepare": "## Préparer les données pour l'optimisation\n\nLes méthodes de gradient "
+                       "convergent bien plus vite quand les variables ont des échelles "
+                       "comparables : la leçon 1 montre pourquoi (le conditionnement de ∇²J). "
+                       "Chaque variable est centrée puis divisée par son écart-type, calculés "
+                       "sur le cluster par map + reduce ; une constante 1 est placée en tête "
+                       "pour l'intercept. Enfin les points sont répartis au hasard entre un "
+                       "jeu d'apprentissage et un jeu de test.",
+    "lesson0.next": "**Suite :** [Leçon 1 — les algorithmes de gradient sur une machine]"
+                    "(01_gradient_methods.ipynb).",
+    "lesson0.glossary.title": "## Le vocabulaire de Spark",
+    "lesson0.glossary.driver": "**Driver** (pilote) : le programme Python (ici, le noyau de "
+                               "cette page) qui construit le calcul et en récupère les "
+                               "résultats.",
+    "lesson0.glossary.executor": "**Exécuteur** : un processus de travail (une JVM) qui exécute "
+                                 "les tâches ; en mode local, c'est la JVM du driver, avec un "
+                                 "emplacement par cœur.",
+    "lesson0.glossary.partition": "**Partition** : une tranche des lignes d'un RDD ; chaque "
+                                  "partition est traitée par une tâche.",
+    "lesson0.glossary.task": "**Tâche** : le travail sur une partition, confié à un emplacement "
+                             "d'exécuteur.",
+    "lesson0.glossary.stage": "**Étape** (stage) : les tâches qui s'exécutent sans échanger de "
+                              "données, une par partition ; un shuffle termine une étape.",
+    "lesson0.glossary.job": "**Job** : ce que déclenche une action (`count`, `reduce`, "
+                            "`collect` …) : une ou plusieurs étapes.",
+    "lesson0.glossary.shuffle": "**Shuffle** (redistribution) : des lignes ou des résultats "
+                                "partiels redistribués entre exécuteurs (par clé, ou pour "
+                                "combiner des sommes partielles), écrits puis relus par le "
+                                "réseau.",
+    "lesson0.glossary.broadcast": "**Broadcast** (diffusion) : une valeur en lecture seule "
+                                  "envoyée une fois à chaque exécuteur (`sc.broadcast`) au lieu "
+                                  "de l'être avec chaque tâche.",
+    "lesson0.glossary.caption": "L'interface web de Spark montrant un job (un `count` sur "
+                                "{partitions} partitions) : une étape, {partitions} tâches. "
+                                "Ouvrez l'interface vous-même depuis le lien de la première "
+                                "carte.",
+    "lesson0.glossary.no_picture": "(L'image de l'interface Spark manque : lancez "
+                                   "`python tools/spark_ui_screenshot.py` pour la produire.)",
+    "lesson0.exercise": "00_spark_basics.ipynb",
+    "lesson0.q.lazy.prompt": "`sc.textFile(path)` vient de rendre la main. Combien de lignes du "
+                             "fichier Spark a-t-il lues jusqu'ici ?",
+    "lesson0.q.lazy.none": "aucune",
+    "lesson0.q.lazy.first": "celles de la première partition",
+    "lesson0.q.lazy.all": "toutes",
+    "lesson0.q.lazy.explain": "Une transformation n'enregistre qu'une recette : `textFile` a "
+                              "lancé {jobs} job Spark. Les lignes sont lues quand une action "
+                              "(comme `count`) s'exécute.",
+    "lesson0.q.recount.prompt": "Sans `cache()`, on appelle deux fois `points.count()`. Combien "
+                                "de fois chaque ligne est-elle analysée ?",
+    "lesson0.q.recount.once": "une fois",
+    "lesson0.q.recount.twice": "deux fois",
+    "lesson0.q.recount.explain": "Chaque action recalcule le RDD depuis le fichier : "
+                                 "{after_second} analyses pour {rows} lignes après deux count ; "
+                                 "`cache()` garde les lignes analysées et évite cela.",
+    "lesson0.q.share.prompt": "Quel pourcentage des clients est parti (churn) ?",
+    "lesson0.q.share.explain": "{churners} clients sur {rows} sont partis : les churners sont "
+                               "rares, d'où le rééquilibrage des classes de la leçon 2.",
+
+    # -- leçon 1 --------------------------------------------------------------------------------
+    "lesson1.title": "Leçon 1 · Les algorithmes de gradient sur une machine",
+    "lesson1.subtitle": "Le Lab 1 de l'atelier : régression logistique sur des données 2-D, "
+                        "numpy seul (pas de Spark sur cette page).",
+    "lesson1.intro": "**Au programme.** Comment un optimiseur ajuste une régression logistique, "
+                     "méthode par méthode : la perte et ses trois *oracles* (J, ∇J, ∇²J), "
+                     "pourquoi centrer-réduire les variables, la méthode de Newton, la descente "
+                     "de gradient avec les pas sûrs 1/L et 1/L_spec, le momentum et Nesterov, "
+                     "les pénalités (ridge, lasso, elastic net), les gradients stochastiques et "
+                     "par mini-lots, et l'effet du pas d'apprentissage. Tout tourne ici sur une "
+                     "machine avec numpy ; la leçon 2 exécute les mêmes mises à jour sur Spark.",
+    "lesson1.exercise": "01_oracles.ipynb",
+    "lesson1.data": "## 1. Les données\n\n1000 lignes d'apprentissage et 300 de test tirées "
+                    "d'une règle linéaire : x₁ ~ N(1, 2²), x₂ ~ N(4, 4²), "
+                    "v = 2 + 3·x₁ − x₂ + bruit, étiquette +1 quand σ(v) > ½ (sinon −1). Les "
+                    "variables sont centrées-réduites avec les moyennes et écarts-types du jeu "
+                    "d'apprentissage, et une constante 1 est placée en tête : les poids sont "
+                    "**w = (b, w₁, w₂)**.",
+    "lesson1.oracles": "## 2. La perte logistique et ses oracles\n\nAvec des étiquettes "
+                       "yᵢ ∈ {{−1, +1}}, la marge mᵢ = yᵢ wᵀxᵢ et la perte par ligne "
+                       "ℓᵢ(w) = log(1 + exp(−mᵢ)) :\n\n"
+                       "* **J(w)** = (1/n) Σᵢ ℓᵢ(w) + λ₁ R₁(w) + (λ₂/2) ‖w‖²\n"
+                       "* **∇J(w)** = (1/n) Σᵢ ∇ℓᵢ(w) + (gradient de la pénalité), avec "
+                       "∇ℓᵢ(w) = −σ(−mᵢ) yᵢ xᵢ\n"
+                       "* **∇²J(w)** = (1/n) Σᵢ σ(mᵢ) σ(−mᵢ) xᵢ xᵢᵀ + (hessienne de la "
+                       "pénalité)\n\n"
+                       "où σ(t) = 1 / (1 + e⁻ᵗ) et les pénalités laissent b de côté (‖w‖² "
+                       "désigne w₁² + … + w_d²). La hessienne est semi-définie positive (chaque "
+                       "σ(m)σ(−m) ≥ 0) : la perte est **convexe**, donc tout minimum est le "
+                       "minimum global. Un optimiseur ne pose jamais que ces trois questions à "
+                       "J, d'où le nom d'*oracles*. Les comparer aux différences finies est la "
+                       "première chose à faire avec des oracles écrits à la main.",
+    "lesson1.conditioning": "## Pourquoi centrer-réduire : le conditionnement\n\nLa descente "
+                            "de gradient est lente quand J est une longue vallée étroite : le "
+                            "rapport κ = λmax / λmin des valeurs propres de ∇²J (le "
+                            "*conditionnement*) mesure cette étroitesse. En w = 0, "
+                            "∇²J(0) = ¼ XᵀX / n. Sur les variables brutes (x₁, x₂ avec un "
+                            "intercept) κ = **{raw:.1f}** ; centrées-réduites, "
+                            "κ = **{standardized:.3f}**. Après {steps} itérations de descente de "
+                            "gradient (dans chaque cas avec son pas spectral 1/L_spec), "
+                            "J − J* vaut {gap_raw:.1e} sur les variables brutes et {gap_std:.1e} "
+                            "centrées-réduites.",
+    "lesson1.newton": "## 3. La méthode de Newton\n\nw ← w − [∇²J(w)]⁻¹ ∇J(w) : un modèle "
+                      "quadratique de J minimisé exactement à chaque pas. Près du minimum, le "
+                      "nombre de chiffres exacts double à chaque itération (voir ‖∇J‖ "
+                      "ci-dessous), mais chaque pas résout un système linéaire d × d : "
+                      "facile pour d = 3, hors de portée pour des millions de poids.\n\n"
+                      "Les méthodes *quasi-Newton* gardent plutôt une approximation B de "
+                      "l'inverse de la hessienne, mise à jour à partir de s = w⁺ − w et "
+                      "r = ∇J(w⁺) − ∇J(w) (BFGS, avec ρ = 1 / rᵀs) : "
+                      "B⁺ = (I − ρ s rᵀ) B (I − ρ r sᵀ) + ρ s sᵀ. L-BFGS ne garde que les "
+                      "dernières paires (s, r).",
+    "lesson1.methods": "## 4. Les méthodes de gradient, pas à pas\n\n"
+                       "* **Descente de gradient** : w ← w − η ∇J(w). Avec η = **1/L**, où "
+                       "L = ¼·maxᵢ‖xᵢ‖² majore la constante de Lipschitz de ∇J pour la perte "
+                       "seule, J décroît à chaque pas (quelles que soient les données). Avec "
+                       "une pénalité, la borne devient L + λ₂ (ridge), plus λ₁ pour le lasso "
+                       "lissé (la courbure de la pseudo-Huber vaut au plus λ₁) : "
+                       "l'explorateur prend le pas 1/(L + λ₂ + λ₁).\n"
+                       "* **Momentum** (μ = 0,9) : v ← μ v + η ∇J(w), w ← w − v — les pas "
+                       "prennent de l'élan dans les directions qui gardent le même signe.\n"
+                       "* **Nesterov** (μ = 0,9) : la même chose, avec le gradient pris là où "
+                       "l'élan va nous porter : ∇J(w − μ v).\n"
+                       "* **SGD** : le gradient d'une seule ligne tirée uniformément au hasard "
+                       "au lieu des n (n fois moins cher, bruité).\n"
+                       "* **Mini-lot** : le gradient sur un échantillon aléatoire de lignes. "
+                       "Trois façons de le tirer apparaissent dans cet atelier : ici, chaque "
+                       "ligne est gardée avec une probabilité de 1 % (*tirage de Bernoulli "
+                       "sans remise*, une dizaine de lignes, parfois aucune : le pas est alors "
+                       "sauté) ; sur Spark (leçon 2, exercice 2.7), `RDD.sample(True, f)` tire "
+                       "chaque ligne un nombre de fois suivant une loi de Poisson(f) (*avec "
+                       "remise*) ; le Lab 1 d'origine prenait *exactement* 10 lignes.\n\n"
+                       "**À vous.** Choisissez une méthode, une pénalité et un pas (en multiples "
+                       "du pas sûr), puis parcourez les 200 itérations : la perte, le chemin de "
+                       "(w₁, w₂) sur les lignes de niveau de J, la frontière de décision sur le "
+                       "jeu de test et la matrice de confusion suivent l'itération courante. "
+                       "Poussez le pas tout à droite pour voir une exécution **trop rapide**.",
+    "lesson1.learning_rate": "## 5. Le pas d'apprentissage : trop petit, sûr, spectral, trop "
+                             "grand\n\nLa même descente de gradient depuis le même départ avec "
+                             "quatre pas. La borne L = ¼·maxᵢ‖xᵢ‖² = {L:.3f} est sûre mais "
+                             "pessimiste. Pour la perte logistique σ(m)σ(−m) ≤ ¼, avec "
+                             "égalité en m = 0, donc ∇²J(w) ≼ ∇²J(0) pour tout w : "
+                             "**L_spec = λmax(∇²J(0)) = {spectral:.4f} est la constante de "
+                             "Lipschitz globale exacte (spectrale) de ∇J**, et le pas 1/L_spec "
+                             "est aussi sûr que 1/L tout en étant {ratio:.1f} fois plus grand. "
+                             "Sur Spark, il coûte un reduce d × d de Σ xᵢxᵢᵀ (le "
+                             "`lr=\"spectral\"` du moteur). Un pas bien trop grand dépasse le "
+                             "minimum : J remonte et les itérés rebondissent.",
+    "lesson1.lr.small": "trop petit : η = 0,1/L",
+    "lesson1.lr.safe": "sûr : η = 1/L",
+    "lesson1.lr.spectral": "spectral : η = 1/L_spec ≈ {ratio:.0f}/L",
+    "lesson1.lr.large": "trop grand : η = 1000/L",
+    "lesson1.comparison": "## 6. Toutes les méthodes comparées\n\n200 itérations de chaque "
+                          "méthode depuis le même départ aléatoire avec le pas sûr (Newton : "
+                          "12 pas, pas complet). L'axe vertical est l'écart à l'optimum, "
+                          "J(w_k) − J*, en échelle logarithmique : une droite est une "
+                          "convergence *linéaire*, une courbe qui plonge la convergence "
+                          "*quadratique* de Newton, et les méthodes stochastiques stagnent à "
+                          "un plancher de bruit fixé par le pas.",
+    "lesson1.regularization": "## 7. Ridge, lasso et elastic net\n\nLa pénalité tire les poids "
+                              "w₁ … w_d vers 0 (l'intercept b n'est pas pénalisé) : ridge "
+                              "(λ₂/2)‖w‖² les réduit tous, elastic net combine les deux. Comme "
+                              "dans l'atelier, le lasso λ₁‖w‖₁ est traité ici par "
+                              "l'approximation lisse pseudo-Huber λ₁ Σ (√(1 + wᵢ²) − 1), de "
+                              "gradient λ₁ wᵢ / √(1 + wᵢ²), pour que Newton s'applique à tous "
+                              "les problèmes. Cette pénalité lisse ne met jamais un poids "
+                              "exactement à 0 : près de 0 elle vaut ≈ λ₁wᵢ²/2, comme une "
+                              "ridge. Le lasso exact demande le pas **proximal** (seuillage "
+                              "doux, prox(v)ᵢ = signe(vᵢ) max(|vᵢ| − ηλ₁, 0)) : le tableau "
+                              "ci-dessous compare les deux sur ces données pour λ₁ croissant.",
+    "lesson1.lasso.caption": "Poids à l'optimum : pseudo-Huber lisse (Newton) contre L1 exacte "
+                             "(gradient proximal) ; zéros exacts en gras",
+    "lesson1.lasso.lambda": "λ₁",
+    "lesson1.lasso.smooth": "pseudo-Huber (w₁, w₂)",
+    "lesson1.lasso.prox": "L1 exacte, prox (w₁, w₂)",
+    "lesson1.tradeoffs": "## 8. Quelle méthode, quand ?\n\n"
+                         "| | précision | temps par itération | mémoire | apprentissage en "
+                         "ligne |\n"
+                         "|---|---|---|---|---|\n"
+                         "| **second ordre** (Newton) | très haute, en peu d'itérations | "
+                         "élevé : O(n·d² + d³) | élevée : hessienne d × d | non |\n"
+                         "| **batch** (GD, momentum, Nesterov) | haute | O(n·d) | toutes les "
+                         "données | non |\n"
+                         "| **stochastique** (SGD) | faible (bruitée) | O(d) | une ligne | "
+                         "oui |\n"
+                         "| **mini-lot** | moyenne | O(m·d) | m lignes | oui |\n\n"
+                         "Mesuré sur cette machine, pour ces données :",
+    "lesson1.advice": "**Le conseil de l'atelier.** Quand les données tiennent en mémoire, "
+                      "prenez une méthode batch (ou L-BFGS, le gradient conjugué) ; sinon, des "
+                      "mini-lots. Pour aller plus loin sur les pas adaptatifs : AdaGrad, "
+                      "RMSProp, Adam et AdaMax, Nadam, Adadelta, kSGD.",
+    "lesson1.next": "**Suite :** [Leçon 2 — la descente de gradient distribuée sur Spark]"
+                    "(02_distributed_gd.ipynb).",
+    "lesson1.q.spectral.prompt": "Combien de fois plus grand que le pas sûr 1/L est le pas "
+                                 "spectral 1/λmax(∇²J(0)) sur ces données ?",
+    "lesson1.q.spectral.explain": "L / L_spec = {L:.3f} / {spectral:.4f} = {ratio:.1f} : la "
+                                  "borne ¼·maxᵢ‖xᵢ‖² se règle sur la ligne la plus longue, la "
+                                  "constante spectrale sur la dispersion réelle des données.",
+    "lesson1.q.condition.prompt": "Sur les variables brutes, que vaut le conditionnement de "
+                                  "∇²J(0) (centrées-réduites : environ 1) ?",
+    "lesson1.q.condition.same": "environ 1 aussi",
+    "lesson1.q.condition.ten": "environ 10",
+    "lesson1.q.condition.seventy": "environ 70",
+    "lesson1.q.condition.thousand": "environ 1000",
+    "lesson1.q.condition.explain": "κ = {raw:.1f} en brut contre {standardized:.3f} "
+                                   "centré-réduit : la dispersion de x₂ (4) et des moyennes "
+                                   "loin de 0 étirent la vallée.",
+    "lesson1.q.lasso.prompt": "Avec le lasso lissé (pseudo-Huber) et un grand λ₁, un poids "
+                              "devient-il exactement nul ?",
+    "lesson1.q.lasso.yes": "oui, certains",
+    "lesson1.q.lasso.no": "non, jamais exactement",
+    "lesson1.q.lasso.explain": "Le gradient de la pénalité lisse s'annule en 0 : elle ne fait "
+                               "que rétrécir ; le pas proximal met des poids exactement à 0 "
+                               "({zeros} zéros dans le tableau au plus grand λ₁).",
+    "lesson1.q.overshoot.prompt": "Descente de gradient avec η = 1000/L : que devient J ?",
+    "lesson1.q.overshoot.fast": "elle converge plus vite",
+    "lesson1.q.overshoot.up": "J remonte : les itérés dépassent le minimum",
+    "lesson1.q.overshoot.same": "rien ne change",
+    "lesson1.q.overshoot.explain": "{verdict}",
+
+    # -- leçon 2 --------------------------------------------------------------------------------
+    "lesson2.title": "Leçon 2 · La descente de gradient distribuée, pas à pas",
+    "lesson2.subtitle": "Le Lab 2 de l'atelier : la même descente de gradient sur "
+                        "Spark, une phase à la fois.",
+    "lesson2.exercise": "02_distributed_gd.ipynb",
+    "lesson2.intro": "Une itération de descente de gradient batch sur Spark est un "
+                     "**map-reduce**. Les lignes sont découpées en *partitions* ; le gradient de "
+                     "la perte logistique est une somme sur les lignes, donc une somme sur les "
+                     "partitions :\n\n"
+                     "∇J(w) = (1/n) Σₚ [ Σ_{{i ∈ p}} ∇ℓᵢ(w) ]  (le crochet est la tâche de la "
+                     "partition p ; cette page est sans pénalité, λ = 0)\n\n"
+                     "1. **broadcast** : le driver envoie les poids courants w aux tâches (une "
+                     "fois par itération) ;\n"
+                     "2. **map** : la tâche de chaque partition somme ∇ℓᵢ(w) sur ses propres "
+                     "lignes — en parallèle ;\n"
+                     "3. **reduce** : les sommes partielles sont additionnées (`treeAggregate` : "
+                     "avec assez de partitions, d'abord dans des tâches d'exécuteurs après un "
+                     "shuffle, puis sur le driver ; avec peu de partitions, tout sur le "
+                     "driver) ;\n"
+                     "4. **mise à jour** : le driver divise par n et se déplace : "
+                     "w ← w − η ∇J(w).\n\n"
+                     "Ci-dessous, les données 2-D de l'atelier (1000 lignes, y = ±1, variables "
+                     "centrées-réduites, un intercept) sont découpées en partitions et chaque "
+                     "phase de chaque itération est enregistrée telle que Spark l'a exécutée. "
+                     "Appuyez sur **Pas** (ou →) pour parcourir une itération phase par phase ; "
+                     "**Retour** (←) rejoue instantanément.",
+    "lesson2.views": "## Lire les vues\n\n"
+                     "* **Flux de données** (en haut) : la phase en cours est entourée en "
+                     "orange ; la phrase en dessous dit ce qui se passe.\n"
+                     "* **Lignes de niveau** : la perte en fonction de (w₁, w₂), l'intercept à "
+                     "son optimum ; l'étoile est w*. Pendant le *map*, chaque partition ajoute "
+                     "sa flèche −η ∇J_p(w)/n, bout à bout, dans sa couleur : le reduce est "
+                     "exactement la somme de ces flèches. À la *mise à jour*, la flèche rouge "
+                     "est le déplacement du driver (avec momentum, ce n'est pas seulement la "
+                     "somme).\n"
+                     "* **Arbre de réduction** : l'arbre que `treeAggregate` a construit pour ce "
+                     "nombre de partitions et cette profondeur, enregistré pendant que Spark "
+                     "l'exécutait, avec chaque somme partielle de la perte Σ ℓᵢ. Avec 8 "
+                     "partitions et une profondeur 2, les exécuteurs combinent d'abord deux "
+                     "groupes de quatre (un shuffle), puis le driver additionne les deux "
+                     "résultats. Avec une profondeur 1, chaque somme partielle va directement "
+                     "au driver.\n"
+                     "* **Chronologie des tâches** : quand la tâche de chaque partition a "
+                     "tourné, par emplacement d'exécuteur (en mode local, l'exécuteur est la "
+                     "JVM du driver, avec un emplacement par cœur). La ligne rouge en "
+                     "pointillés est la **barrière de synchronisation** : le reduce ne peut "
+                     "pas finir avant la dernière tâche, donc la dernière tâche à finir donne "
+                     "le rythme de chaque itération.\n"
+                     "* **Perte** : J(w_k) pour chaque itération enregistrée ; le curseur "
+                     "rouge indique où vous êtes.\n\n"
+                     "Changez les **partitions**, la **profondeur de l'arbre** ou "
+                     "l'**algorithme** à n'importe quelle itération : l'exécution reprend de "
+                     "là avec le nouveau réglage (les itérations suivantes sont recalculées).",
+    "lesson2.partitioning": "## Le même résultat quel que soit le découpage\n\nL'addition est "
+                            "associative : découper les lignes autrement ne change que *l'endroit* "
+                            "où les sommes partielles sont additionnées, pas la somme. Les poids "
+                            "concordent aux derniers bits près de la virgule flottante (l'ordre "
+                            "des additions change l'arrondi, environ 10⁻¹⁶). Le bouton lance 3 "
+                            "itérations de descente de gradient sur 1, 3 et 8 partitions.",
+    "lesson2.compare_button": "Comparer 1, 3 et 8 partitions",
+    "lesson2.comparing": "3 itérations, trois fois, sur Spark…",
+    "lesson2.broadcast": "## Comment w parvient aux tâches\n\nÀ chaque itération, les tâches ont "
+                         "besoin des poids courants. Le moteur mesure la charge utile (w, et ce "
+                         "que la méthode envoie en plus) et choisit la voie : une charge de "
+                         "moins de {limit} octets voyage **dans la tâche** (dans sa "
+                         "fermeture) ; Spark sérialise la fermeture une fois par étape en un "
+                         "*binaire de tâche*, qu'il diffuse lui-même, si bien que chaque "
+                         "exécuteur le récupère une fois. Une charge plus grosse passe par un "
+                         "`sc.broadcast(payload)` explicite, détruit après le pas. Ici la charge "
+                         "fait **{bytes} octets, envoyés {via}** : la narration de la phase "
+                         "*broadcast* ci-dessus indique la voie prise à chaque itération. Pour "
+                         "un modèle à des millions de poids, ce sont des mégaoctets à chaque "
+                         "itération : une méthode synchrone est limitée par la communication "
+                         "autant que par le calcul.",
+    "lesson2.via.task": "dans la tâche",
+    "lesson2.via.broadcast": "par sc.broadcast",
+    "lesson2.via.none": "nulle part (une simulation sur le driver)",
+    "lesson2.minibatch": "## Mini-lots par échantillonnage\n\nChoisissez l'algorithme "
+                         "**mini-lot** : à chaque itération, chaque partition tire sa part d'un "
+                         "échantillon aléatoire avec le `RDD.sample(True, fraction, seed)` de "
+                         "Spark (avec remise : chaque ligne est tirée un nombre de fois suivant "
+                         "une loi de Poisson(fraction)) et ne somme le gradient que sur "
+                         "l'échantillon (la narration du *map* indique combien de lignes chaque "
+                         "partition a utilisées). Le calcul du gradient coûte O(md) au lieu de "
+                         "O(nd), mais l'échantillonneur tire un nombre aléatoire par ligne : "
+                         "chaque tâche **parcourt encore toute sa partition, O(n) par "
+                         "itération**. Par défaut, chaque tâche calcule aussi l'objectif complet "
+                         "pour la courbe de perte ; décochez **objectif complet** pour s'en "
+                         "passer : la courbe montre alors l'estimation de l'échantillon, "
+                         "étiquetée comme telle. Le chemin sur les lignes de niveau devient "
+                         "bruité, et le job garde sa barrière : chaque itération attend toutes "
+                         "les partitions, même celles qui ont tiré peu de lignes.",
+    "lesson2.full_objective": "objectif complet",
+    "lesson2.full_objective_help": "calculer J sur toutes les lignes dans chaque tâche (sinon : "
+                                   "l'estimation de l'échantillon)",
+    "lesson2.loss.full": "J(w_k) sur toutes les lignes",
+    "lesson2.loss.estimate": "estimation de J(w_k) sur l'échantillon (objectif complet décoché)",
+    "lesson2.barrier": "## La barrière de synchronisation\n\nRéglez **Tâche lente** sur *la "
+                       "partition 2 prend +0,3 s* et parcourez une itération : dans la "
+                       "chronologie, toutes les autres tâches ont fini bien avant la partition "
+                       "2, et le driver attend. Sur un cluster, une machine lente ou surchargée "
+                       "ralentit ainsi chaque itération ; les méthodes asynchrones (Hogwild!, "
+                       "Niu et al. 2011 ; Downpour SGD avec un serveur de paramètres, Dean et "
+                       "al. 2012) renoncent à la barrière, au prix de gradients calculés sur "
+                       "des poids périmés.",
+    "lesson2.churn": "## Sur les données de churn : choisir l'algorithme, comparer les "
+                     "exécutions\n\nLe cas pratique de l'atelier : 20 000 clients d'une "
+                     "enseigne, {count} variables, l'étiquette *churn* (1 = parti). Les "
+                     "churners sont rares : les classes sont rééquilibrées comme dans "
+                     "l'atelier, en gardant tous les churners et 10 % des autres "
+                     "(échantillonnage stratifié), puis on centre-réduit, on ajoute un "
+                     "intercept et on découpe en 90 / 10. Choisissez l'algorithme, puis "
+                     "avancez : l'exécution utilise 4 partitions et une ridge λ₂ = 0,005 (sur "
+                     "w₁ … w_d, pas sur l'intercept) ; un clic vaut une itération. Les barres "
+                     "sont le gradient de chaque partition pour les six poids au plus grand "
+                     "gradient ; le tableau est la matrice de confusion du jeu de test aux "
+                     "poids courants ; la dernière figure compare les courbes de perte de "
+                     "toutes les exécutions faites jusqu'ici.",
+    "lesson2.churn_press": "Appuyez sur Pas ci-dessous : les données de churn sont chargées sur "
+                           "Spark au premier pas (environ 10 s).",
+    "lesson2.churn_info": "{rows} clients, {churners} churners ({share:.1f} %) ; après "
+                          "rééquilibrage : {train} lignes d'apprentissage, {test} lignes de "
+                          "test.",
+    "lesson2.churn_algorithm": "algorithme",
+    "lesson2.churn_runs_title": "Courbes de perte des exécutions jusqu'ici",
+    "lesson2.churn_runs_empty": "Aucune exécution pour l'instant : choisissez un algorithme et "
+                                "appuyez sur Pas.",
+    "lesson2.remember": "## À retenir\n\n"
+                        "* Une itération = un broadcast, un map sur toutes les partitions, un "
+                        "reduce, une mise à jour sur le driver : pas de communication de tous "
+                        "vers tous, mais une barrière à chaque itération.\n"
+                        "* Le résultat ne dépend pas du découpage ; le temps, si (plus de "
+                        "partitions : plus de parallélisme, plus de tâches à ordonnancer et plus "
+                        "de sommes partielles à combiner ; la profondeur de `treeAggregate` "
+                        "décide où elles sont combinées).\n"
+                        "* Les pas batch coûtent O(nd) de calcul par itération ; les mini-lots "
+                        "O(md) de calcul, au prix du bruit — et sur Spark chaque itération "
+                        "parcourt quand même toutes les lignes (O(n)) pour échantillonner.",
+    "lesson2.q.partitions.prompt": "3 itérations sur 1, 3 et 8 partitions : que donnent les "
+                                   "poids ?",
+    "lesson2.q.partitions.same": "les mêmes, à l'arrondi près (~10⁻¹⁶)",
+    "lesson2.q.partitions.close": "proches, à 1 % près",
+    "lesson2.q.partitions.different": "nettement différents",
+    "lesson2.q.partitions.explain": "Le gradient est une somme ; le découpage ne change que "
+                                    "l'endroit où les sommes partielles sont additionnées.",
+    "lesson2.q.via.prompt": "Comment w (3 nombres) parvient-il aux tâches dans les exécutions "
+                            "de cette page ?",
+    "lesson2.q.via.task": "dans la tâche",
+    "lesson2.q.via.broadcast": "par sc.broadcast",
+    "lesson2.q.via.disk": "les exécuteurs le lisent sur disque",
+    "lesson2.q.via.explain": "L'enregistrement indique {via} : {bytes} octets, bien sous la "
+                             "limite de {limit} octets, donc les poids voyagent dans la "
+                             "fermeture de la tâche.",
+    "lesson2.q.slow.prompt": "La partition 2 sur 8 prend +0,3 s. De combien une itération "
+                             "s'allonge-t-elle ?",
+    "lesson2.q.slow.none": "à peine : les autres tâches continuent",
+    "lesson2.q.slow.one": "d'environ 0,3 s",
+    "lesson2.q.slow.eight": "d'environ 8 × 0,3 s",
+    "lesson2.q.slow.explain": "Le reduce attend la dernière tâche (la barrière) : une tâche "
+                              "lente ajoute son retard une fois à chaque itération.",
+    "lesson2.q.minibatch.prompt": "Avec l'objectif complet, les tâches en mini-lot sont-elles "
+                                  "plus rapides que celles de la descente de gradient ?",
+    "lesson2.q.minibatch.yes": "oui, environ n/m fois plus rapides",
+    "lesson2.q.minibatch.no": "non, à peu près aussi longues",
+    "lesson2.q.minibatch.explain": "Chaque tâche parcourt encore sa partition pour "
+                                   "échantillonner et, avec l'objectif complet, calcule aussi J "
+                                   "sur toutes les lignes.",
+
+    # -- les phases d'une itération (narration et affichage) ----------------------------------
+    "phase.start": "Rien n'est encore calculé : w₀ est sur le driver. Appuyez sur Pas.",
+    "phase.start.label": "départ",
+    "phase.readout": "Itération {iteration} · {label}",
+    "phase.eta": " avec η = {eta}",
+    "phase.update": "Le driver divise par n, ajoute la régularisation et met à jour : "
+                    "{rule}{eta}. J = {objective} aux poids envoyés.",
+    "phase.update.estimate": "Le driver divise par n, ajoute la régularisation et met à jour : "
+                             "{rule}{eta}. J ≈ {objective} (estimation de l'échantillon) aux "
+                             "poids envoyés.",
+    "phase.update.local": "Une seule machine : le gradient sur toutes les lignes, puis "
+                          "{rule}{eta}. J = {objective}.",
+    "phase.update.label": "mise à jour",
+    "phase.broadcast.task": "Le driver place w ({bytes} octets) dans la tâche : une charge "
+                            "aussi petite voyage dans la fermeture de la tâche, que Spark "
+                            "diffuse une fois par étape comme binaire de tâche ; chacune des "
+                            "tâches des {count} partitions la lit.",
+    "phase.broadcast.broadcast": "Le driver envoie w ({bytes} octets) par sc.broadcast : chaque "
+                                 "exécuteur le récupère une fois pour les tâches des {count} "
+                                 "partitions ; il est détruit après le pas.",
+    "phase.broadcast.label": "broadcast",
+    "phase.map": "La partition {partition} somme la perte et le gradient sur {sample} ({time} "
+                 "sur l'exécuteur {executor}).",
+    "phase.map.rows": "ses {rows} lignes",
+    "phase.map.sample": "son échantillon de {used} lignes sur {rows}",
+    "phase.map.label": "map : partition {partition} sur {count}",
+    "phase.reduce.flat": "Les {count} sommes partielles sont additionnées (treeAggregate).",
+    "phase.reduce.driver": "Le driver additionne les {inputs} dernières sommes partielles "
+                           "qu'il a reçues (le reduce final de treeAggregate).",
+    "phase.reduce.shuffle": "Un shuffle envoie {inputs} sommes partielles à {groups} tâches "
+                            "d'exécuteurs, qui les additionnent : moins de résultats "
+                            "parviennent au driver.",
+    "phase.reduce.label": "reduce",
+    "phase.reduce.level_label": "reduce : niveau {level} sur {levels} ({where})",
+    "phase.where.driver": "driver",
+    "phase.where.executors": "exécuteurs",
+
+    # -- les méthodes (clé : le nom de la méthode) ---------------------------------------------
+    "method.gd.label": "descente de gradient",
+    "method.gd.rule": "faire un pas contre le gradient de l'objectif sur toutes les lignes",
+    "method.momentum.label": "momentum",
+    "method.momentum.rule": "ajouter le pas de gradient à une vitesse qui garde μ de la "
+                            "précédente, puis se déplacer",
+    "method.nesterov.label": "Nesterov",
+    "method.nesterov.rule": "prendre le gradient au point anticipé w − μv, puis se déplacer "
+                            "comme le momentum",
+    "method.sgd.label": "SGD",
+    "method.sgd.rule": "faire un pas contre le gradient d'une ligne tirée au hasard",
+    "method.minibatch.label": "mini-lot",
+    "method.minibatch.rule": "faire un pas contre le gradient moyen d'un échantillon aléatoire "
+                             "de lignes",
+    "method.newton.label": "Newton",
+    "method.newton.rule": "résoudre H d = −∇J avec la hessienne de toutes les lignes, puis "
+                          "avancer selon d",
+    "method.lbfgs.label": "L-BFGS",
+    "method.lbfgs.rule": "transformer le gradient en direction quasi-Newton avec les paires de "
+                         "courbure des m derniers pas, puis chercher le long de celle-ci",
+    "method.local_sgd.label": "SGD local (moyenne de modèles)",
+    "method.local_sgd.rule": "chaque partition fait H pas sur ses propres lignes depuis w ; le "
+                             "driver moyenne les modèles locaux, pondérés par les lignes",
+    "method.admm.label": "ADMM par consensus",
+    "method.admm.rule": "chaque partition résout son propre problème attiré vers z ; le driver "
+                        "moyenne, applique la pénalité pour obtenir z et met à jour les "
+                        "variables duales",
+    "method.async_sgd.label": "SGD asynchrone (simulation)",
+    "method.async_sgd.rule": "des travailleurs simulés envoient des gradients calculés aux "
+                             "derniers poids qu'ils ont lus ; le serveur de paramètres applique "
+                             "chacun à son arrivée",
+    "method.avg_newton.label": "départ moyenné + Newton",
+    "method.avg_newton.rule": "chaque partition résout son propre problème ; le driver moyenne "
+                              "les solutions, puis fait des pas de Newton globaux",
+
+    # -- commandes et erreurs qu'une page peut afficher ----------------------------------------
+    "view.loss.title": "Perte J(w_k) par itération",
+    "view.contour.title": "Lignes de niveau : chemin de w, une flèche par partition",
+    "view.bars.title": "Le gradient de chaque partition ∇J_p / n",
+    "lesson2.table.partitions": "partitions",
+    "lesson2.table.objective": "J(w) au dernier pas",
+    "lesson2.table.gap": "max |w − w(première ligne)|",
+    "lesson2.table.time": "durée",
+    "control.step": "Pas",
+    "control.back": "Retour",
+    "control.play": "Lecture",
+    "control.pause": "Pause",
+    "control.reset": "Recommencer",
+    "control.algorithm": "algorithme",
+    "control.partitions": "partitions",
+    "control.depth": "profondeur de l'arbre",
+    "control.penalty": "pénalité",
+    "control.step_size": "pas",
+    "control.phase_by_phase": "phase par phase",
+    "control.slow_task": "tâche lente",
+    "error.heading": "Un problème est survenu :",
+    "error.heading_doing": "Un problème est survenu ({action}) :",
+    "error.still_works": "(la page fonctionne toujours)",
+    "error.details": "détails",
+    "error.note": "Remarque :",
+    "error.prefix": "Problème en {action} : {message}",
+    "error.starting_spark": "Démarrage de Spark et chargement des données…",
+    "error.url_setting": "Réglage d'adresse {key}={value!r} ignoré ({reason})",
+
+    # -- les cartes de la leçon 0 ---------------------------------------------------------------
+    "lesson0.card.spark.title": "1. Démarrer Spark",
+    "lesson0.card.spark.text": "Une `SparkSession` sur cette machine (`local[*]` : un fil "
+                               "d'exécution par cœur). Son `SparkContext` `sc` crée les RDD.",
+    "lesson0.card.spark.version": "version de Spark",
+    "lesson0.card.spark.master": "master",
+    "lesson0.card.spark.cores": "parallélisme par défaut (cœurs)",
+    "lesson0.card.spark.ui": "interface Spark",
+    "lesson0.card.spark.result": "Ouvrez l'interface de Spark dans un autre onglet : chaque "
+                                 "**action** ci-dessous y apparaît comme un job (onglets Jobs, "
+                                 "Stages, Storage, Executors).",
+    "lesson0.card.read.title": "2. Lire le fichier",
+    "lesson0.card.read.text": "`{file}` : une ligne par client, un en-tête, puis "
+                              "`clientId, churn` et {count} variables.",
+    "lesson0.card.read.result": "`lines` est un RDD de {partitions} partitions. Jobs Spark "
+                                "lancés par cet appel : **{jobs}** — `textFile` est une "
+                                "**transformation** : il ne fait que noter quoi faire ; aucun "
+                                "octet du fichier n'a été lu.",
+    "lesson0.card.header.title": "3. Retirer l'en-tête : first, puis filter",
+    "lesson0.card.header.text": "`first()` rapporte la première ligne au driver ; `filter` "
+                                "garde toutes les autres.",
+    "lesson0.card.header.result": "En-tête : {columns}. Jobs Spark lancés : **{jobs}** — "
+                                  "`first` est une **action** (elle renvoie une valeur au "
+                                  "driver, donc lance un job) ; `filter` est une "
+                                  "transformation.",
+    "lesson0.card.lazy.title": "4. Les transformations sont paresseuses, les actions les "
+                               "exécutent",
+    "lesson0.card.lazy.text": "`map` transforme chaque ligne en point étiqueté "
+                              "`(churn, variables)`. Un *accumulateur* compte les lignes que "
+                              "Spark analyse réellement :",
+    "lesson0.card.lazy.moment": "moment",
+    "lesson0.card.lazy.parsed": "lignes analysées jusqu'ici",
+    "lesson0.card.lazy.why": "pourquoi",
+    "lesson0.card.lazy.after_map": "après `map` (une transformation)",
+    "lesson0.card.lazy.nothing": "rien ne s'est exécuté",
+    "lesson0.card.lazy.after_count": "après le premier `count()`",
+    "lesson0.card.lazy.rows_parsed": "{rows} lignes analysées",
+    "lesson0.card.lazy.after_second": "après un second `count()`",
+    "lesson0.card.lazy.again": "tout est réanalysé : un RDD est une recette, pas des données",
+    "lesson0.card.lazy.after_cache": "après `cache()` et deux count de plus",
+    "lesson0.card.lazy.cached": "analysées une fois de plus, puis lues en mémoire",
+    "lesson0.card.lazy.result": "Jobs Spark lancés par cette étape : **{jobs}** (un par "
+                                "`count`). Le RDD en cache apparaît dans l'onglet *Storage* de "
+                                "l'interface Spark.",
+    "lesson0.card.share.title": "5. Compter et filtrer : la part de churners",
+    "lesson0.card.share.text": "Deux actions sur les points en cache.",
+    "lesson0.card.share.clients": "clients",
+    "lesson0.card.share.churners": "churners",
+    "lesson0.card.share.share": "part de churners",
+    "lesson0.card.share.numpy": "numpy (tout le fichier en mémoire)",
+    "lesson0.card.share.result": "À peine un client sur vingt part : un classifieur qui répond "
+                                 "toujours « reste » a {always:.0f} % d'exactitude et ne sert à "
+                                 "rien. La leçon 2 rééquilibre les classes.",
+    "lesson0.card.recency.title": "6. À vous : filtrer sur l'ancienneté de la dernière visite",
+    "lesson0.card.recency.text": "Les clients dont la dernière visite remonte à plus de *d* "
+                                 "jours : combien sont-ils, et combien sont partis ? Chaque "
+                                 "changement lance un job Spark.",
+    "lesson0.card.recency.days": "d (jours)",
+    "lesson0.card.recency.result": "**{clients}** clients sont venus pour la dernière fois il y "
+                                   "a plus de {days} jours ; **{churners}** d'entre eux sont "
+                                   "partis ({share}).",
+    "lesson0.card.standardize.title": "7. Centrer-réduire avec map + reduce",
+    "lesson0.card.standardize.text": "Un seul passage : chaque point devient `(1, x, x²)`, le "
+                                     "reduce les additionne en `(n, Σx, Σx²)` ; puis "
+                                     "moyenne = Σx/n et écart-type = √(Σx²/n − moyenne²). Le "
+                                     "driver garde `mean` et `std`, et un second map "
+                                     "remet chaque point à l'échelle et place la constante 1 "
+                                     "(l'intercept) en tête :",
+    "lesson0.card.standardize.feature": "variable",
+    "lesson0.card.standardize.result": "Après centrage-réduction (colonne d'intercept en tête) : "
+                                       "plus grande |moyenne| {mean:.1e}, plus grand "
+                                       "|écart-type − 1| {std:.1e}. Pourquoi centrer-réduire ? "
+                                       "Des variables à la même échelle rendent la perte "
+                                       "ronde, et la descente de gradient rapide.",
+    "lesson0.card.split.title": "8. Découper 70/30 avec une graine",
+    "lesson0.card.split.text": "`randomSplit` tire le côté de chaque point avec un générateur "
+                               "initialisé par une graine : la même graine donne toujours le "
+                               "même découpage.",
+    "lesson0.card.split.train_share": "part d'apprentissage",
+    "lesson0.card.split.seed": "graine",
+    "lesson0.card.split.again": "Redécouper",
+    "lesson0.card.split.train_rows": "lignes d'apprentissage",
+    "lesson0.card.split.test_rows": "lignes de test",
+    "lesson0.card.split.churners": "churners apprentissage / test",
+    "lesson0.card.split.result": "Les tailles sont proches de 70/30, pas exactement : chaque "
+                                 "point est affecté au hasard. Appuyez sur *Redécouper* : même "
+                                 "graine, mêmes effectifs.",
+    "page.waiting": "En attente de",
+    "page.preparing": "Préparation de",
+
+    # -- tableaux, verdicts et figures de la leçon 1 -------------------------------------------
+    "lesson1.penalty.none": "aucune",
+    "lesson1.penalty.ridge": "ridge (λ₂ = 0,005)",
+    "lesson1.penalty.lasso": "lasso (λ₁ = 0,01, lissé)",
+    "lesson1.penalty.elastic net": "elastic net (λ₁ = 0,01, λ₂ = 0,005)",
+    "lesson1.setting.sgd": " (une ligne par pas)",
+    "lesson1.setting.minibatch": " (≈ 10 lignes par pas)",
+    "lesson1.waiting.data": "les données",
+    "lesson1.waiting.oracles": "les oracles",
+    "lesson1.waiting.newton": "les itérations de Newton",
+    "lesson1.waiting.explorer": "l'explorateur pas à pas",
+    "lesson1.waiting.lr": "la comparaison des pas",
+    "lesson1.waiting.comparison": "la comparaison des méthodes",
+    "lesson1.waiting.regularization": "les tableaux de régularisation",
+    "lesson1.waiting.tradeoffs": "le tableau des compromis (avec mesures)",
+    "lesson1.verdict.diverged": "Divergence : les poids ne sont plus finis à l'itération "
+                                "{iteration} ; l'exécution s'arrête là. Prenez un pas plus "
+                                "petit.",
+    "lesson1.verdict.unstable": "Pas trop grand : J est monté jusqu'à {top:.3g} (il partait de "
+                                "{first:.3g}) ; les itérés dépassent le minimum et rebondissent.",
+    "lesson1.verdict.slow": "Lent : après {done} itérations J − J* = {gap:.2e}, encore "
+                            "{left:.0f} % de l'écart de départ.",
+    "lesson1.verdict.ok": "Convergence : J − J* = {gap:.2e} après {done} itérations.",
+    "lesson1.oracles.quantity": "quantité",
+    "lesson1.oracles.value": "valeur",
+    "lesson1.oracles.says": "ce qu'elle dit",
+    "lesson1.oracles.caption": "Les oracles sur les données d'apprentissage (sans "
+                               "régularisation)",
+    "lesson1.oracles.j0": "log 2 = 0,693147 : chaque σ vaut ½",
+    "lesson1.oracles.grad0": "pointe à l'opposé du minimum",
+    "lesson1.oracles.newton": "Newton, 30 pas",
+    "lesson1.oracles.fd": "plus grand écart en un w aléatoire",
+    "lesson1.oracles.condition": "conditionnement {kappa:.1f}",
+    "lesson1.oracles.bound": "≥ λmax partout ; le pas 1/L = {step:.3f} est sûr, et le pas "
+                             "spectral 1/λmax(∇²J(0)) est tout aussi sûr et {ratio:.0f}× plus "
+                             "grand",
+    "lesson1.newton.caption": "La méthode de Newton depuis w = 0 : w ← w − [∇²J(w)]⁻¹ ∇J(w)",
+    "lesson1.figure.iteration": "itération k",
+    "lesson1.figure.first30": "J(w_k), 30 premières itérations",
+    "lesson1.figure.gap200": "J(w_k) − J*, 200 itérations",
+    "lesson1.figure.gap_log": "J − J* (échelle log)",
+    "lesson1.figure.all_methods": "Toutes les méthodes depuis le même départ aléatoire, pas sûr "
+                                  "(régularisation : {penalty})",
+    "lesson1.regularization.caption": "La pénalité rétrécit les poids (l'intercept b n'est pas "
+                                      "pénalisé)",
+    "lesson1.regularization.penalty": "régularisation",
+    "lesson1.regularization.train": "exactitude (apprentissage)",
+    "lesson1.regularization.test": "exactitude (test)",
+    "lesson1.explorer.step": "pas η × pas sûr",
+    "lesson1.explorer.seed": "graine de départ",
+    "lesson1.explorer.full_step": "Newton prend le pas complet η = 1",
+    "lesson1.explorer.status": "Itération {k} sur {last} · J(w_k) = {objective:.5f} · "
+                               "J − J* = {gap:.1e} · exactitude en test {accuracy:.1f} %",
+    "lesson1.explorer.test_set": "Jeu de test",
+
+    # -- réglages de la leçon 2 -----------------------------------------------------------------
+    "lesson2.setting.algorithm": "Algorithme",
+    "lesson2.setting.lr": "Pas η",
+    "lesson2.setting.partitions": "Partitions",
+    "lesson2.setting.depth": "Profondeur de l'arbre",
+    "lesson2.setting.batch_fraction": "Fraction du mini-lot",
+    "lesson2.setting.slow": "Tâche lente",
+    "lesson2.setting.slow.none": "aucune",
+    "lesson2.setting.slow.two": "la partition 2 prend +0,3 s",
+    "lesson2.setting.full_objective": "Objectif complet",
+    "lesson2.setting.full_objective.on": "oui : J sur toutes les lignes",
+    "lesson2.setting.full_objective.off": "non : l'estimation de l'échantillon",
+    "lesson2.confusion.title": "Jeu de test (10 %)",
+    "lesson2.confusion.churn": "part",
+    "lesson2.confusion.stays": "reste",
+
+    # -- la barre de commandes ------------------------------------------------------------------
+    "control.first": "« Début",
+    "control.first.tip": "Début : itération 0 (Origine)",
+    "control.back.tip": "Reculer d'une phase ou d'une itération (←)",
+    "control.step.tip": "Pas : la phase ou l'itération suivante (→)",
+    "control.last": "Fin »",
+    "control.last.tip": "Dernière itération enregistrée (Fin)",
+    "control.reset.tip": "Recommencer : même graine (R)",
+    "control.new_seed": "Nouvelle graine",
+    "control.new_seed.tip": "Recommencer avec une autre graine",
+    "control.help": "? Aide",
+    "control.help.tip": "Touches et boutons (?)",
+    "control.presenter": "Présentation",
+    "control.presenter.tip": "Mode présentation : grand texte, moins de commandes",
+    "control.speed": "vitesse",
+    "control.iteration": "Itération",
+}

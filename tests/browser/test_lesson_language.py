@@ -1,0 +1,50 @@
+"""The lessons in French (``?lang=fr``) and one predict-then-reveal question, in Chromium.
+
+Lesson 1 runs numpy only (no Spark), so these pages are quick to open.
+"""
+
+from __future__ import annotations
+
+import pytest
+from browser_pages import PAGE_TIMEOUT_MS, lesson_url, open_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_french_page_and_its_switch_back_to_english(browser, voila_url):
+    page = open_page(browser, lesson_url(voila_url, "01_gradient_methods", "lang=fr&present=1"))
+    try:
+        page.wait_for_selector("text=Leçon 1 · Les algorithmes de gradient sur une machine",
+                               timeout=PAGE_TIMEOUT_MS)
+        body = page.inner_text("body")
+        assert "Quelle J ?" in body and "Which J?" not in body
+        link = page.query_selector(".stepper-lang-switch a")
+        assert link is not None and link.inner_text().strip() == "EN"
+        href = link.get_attribute("href") or ""
+        assert "lang=en" in href and "present=1" in href  # the other parameters are kept
+    finally:
+        page.close()
+
+
+def test_unknown_language_says_so_in_one_line(browser, voila_url):
+    page = open_page(browser, lesson_url(voila_url, "01_gradient_methods", "lang=xx"))
+    try:
+        page.wait_for_selector("text=Unknown language ?lang=xx", timeout=PAGE_TIMEOUT_MS)
+        assert "Lesson 1 · Gradient algorithms on one machine" in page.inner_text("body")
+    finally:
+        page.close()
+
+
+def test_a_question_locks_the_answer_then_reveals_the_result(opened):
+    page = opened("01_gradient_methods")
+    question = page.wait_for_selector(".stepper-question-lesson1-condition",
+                                      timeout=PAGE_TIMEOUT_MS)
+    question.scroll_into_view_if_needed()
+    assert question.query_selector(".stepper-question-result") is None
+    question.query_selector("label:has-text('about 70')").click()
+    question.query_selector("button:has-text('Commit')").click()
+    result = page.wait_for_selector(".stepper-question-lesson1-condition "
+                                    ".stepper-question-result", timeout=PAGE_TIMEOUT_MS)
+    assert result.get_attribute("data-verdict") == "right"
+    assert "71.5" in result.inner_text()
+    assert question.query_selector("button:has-text('Commit')").is_disabled()
