@@ -194,6 +194,8 @@ class SandboxBackend:
             self.stop(f"the sandbox ended while {what} ({kind})")
             raise SandboxCrashed(f"the process running your code ended ({kind}) while {what}: "
                                  "os._exit, a crash, or a limit (memory, CPU time)") from None
+        for seen in reply.get("seen", [])[:20] if isinstance(reply.get("seen"), list) else []:
+            self.flag(str(seen)[:200])
         if "ok" in reply:
             return reply["ok"]
         kind, text = str(reply.get("error")), str(reply.get("message"))[:4000]

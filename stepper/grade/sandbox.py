@@ -35,6 +35,7 @@ import numpy as np
 from stepper.grade import wire
 from stepper.grade.builtin import partition_oracle
 from stepper.grade.stubs import is_stub
+from stepper.grade.watch import Watcher
 
 # -- the whitelist of functions a test may hand to the attendee's code (engine maths only) --
 
@@ -309,6 +310,7 @@ def serve(channel: wire.Channel, folder: str) -> None:
         return None
 
     dispatcher = Dispatcher({}, {}, locate)
+    watcher = Watcher()
     while True:
         try:
             request = channel.receive()
@@ -341,6 +343,9 @@ def serve(channel: wire.Channel, folder: str) -> None:
             reply = {"error": exc.kind, "message": exc.message}
         except BaseException as exc:  # the grader's own failure here: say so, keep serving
             reply = {"error": "sandbox", "message": f"{type(exc).__name__}: {exc}"}
+        seen = watcher.seen()
+        if seen:
+            reply["seen"] = seen
         try:
             channel.send(reply)
         except wire.WireError as exc:
