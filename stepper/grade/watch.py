@@ -86,12 +86,12 @@ class Watcher:
         for name, module in list(sys.modules.items()):
             if module is None or not name.startswith(GRADER_PREFIXES):
                 continue
-            before = self._modules.get(name)
-            if before is None and name.startswith(SECRET_PREFIXES):
+            known = self._modules.get(name)
+            if known is None and name.startswith(SECRET_PREFIXES):
                 self._note(f"imported the grader's module {name}")
-            if before is None:
+            if known is None:
                 self._modules[name] = {k: id(v) for k, v in vars(module).items()}
-            elif {k: id(v) for k, v in vars(module).items()} != before:
+            elif {k: id(v) for k, v in vars(module).items()} != known:
                 self._note(f"patched the grader's module {name}")
 
     def seen(self) -> list[str]:
