@@ -180,7 +180,8 @@ class Batch:
         return sum(t["max_score"] for t in tests if t.get("number", t.get("task")) in tasks)
 
     def protections(self) -> object:
-        """The ``protections`` field of the reports (combined first), or None."""
+        """The protections in force that the reports name (``protections``, or the grader's
+        ``sandbox.in_force`` list), combined report first; None when they name none."""
         combined = self.out / "results.json"
         if combined.exists():
             data = json.loads(combined.read_text())
@@ -189,6 +190,8 @@ class Batch:
         for report in self.reports.values():
             if "protections" in report:
                 return report["protections"]
+            if isinstance(report.get("sandbox"), dict) and "in_force" in report["sandbox"]:
+                return report["sandbox"]["in_force"]
         return None
 
 
