@@ -61,7 +61,10 @@ SECRET_FILES = [GRADE / "reference.py"]
 UID_BASE = 61000
 TMPFS_MB = 512
 MEMORY_MB = 3072
-SLOT_DIR = Path(tempfile.gettempdir()) / "stepper-grade-slots"
+# Machine-wide (not $TMPDIR, which differs between grading runs): two graders running at once
+# must never share a slot's uid, since a slot's processes are swept when its sandbox ends.
+SLOT_DIR = (Path("/run/stepper-grade-slots") if os.access("/run", os.W_OK)
+            else Path("/tmp") / f"stepper-grade-slots-{os.getuid()}")
 CGROUP_V1 = Path("/sys/fs/cgroup/memory")
 CGROUP_V2 = Path("/sys/fs/cgroup")
 

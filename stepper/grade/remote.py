@@ -201,6 +201,10 @@ class SandboxBackend:
         kind, text = str(reply.get("error")), str(reply.get("message"))[:4000]
         if kind == "notplain":
             self.flag("returned data that is not plain")
+        if "MemoryError" in text:
+            self.flag("hit the memory limit (MemoryError)")
+        if "File too large" in text or "No space left on device" in text:
+            self.flag("hit the disk limit (file size or the private tmpfs)")
         raise_for(kind, text)
         return None
 
