@@ -63,7 +63,8 @@ EXPECTED_FLAGS = {
     "read_solutions": ("read", "forbidden", "denied", "solution", "hidden"),
     "ignore_alarm": ("time", "kill", "runaway", "limit"),
     "daemon": ("process", "kill", "runaway", "daemon", "fork"),
-    "memory": ("memory",),
+    # "memory": an allocation the address-space limit refuses is a MemoryError inside the
+    # attendee's own process; it is flagged only when it reaches the grader (a task's error).
     "disk": ("disk", "file size", "space", "quota"),
 }
 # Words naming the protections the memory and disk attacks need, in a ``protections`` field.
