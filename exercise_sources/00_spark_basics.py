@@ -13,8 +13,7 @@ from operator import add
 
 import numpy as np
 
-from stepper import Problem, Stepper, from_numpy
-from stepper import standardize as built_in_standardize
+from stepper import Problem, Stepper
 from stepper.grade import check
 from stepper.grade.plug import dataset_from
 from stepper.session import spark_session
@@ -46,54 +45,61 @@ def count_classes(points):
 check("0.1")
 
 # %% [markdown]
-# ## Task 0.2: mean and standard deviation with map + reduce
+# ## Task 0.2: the range of each feature with map + reduce
 #
-# In one pass over the data, reduce the triples `(1, x, x²)` to `(n, Σx, Σx²)`; then
-# mean = Σx / n and std = √(Σx²/n − mean²) (the population standard deviation, per feature).
-# Return `(mean, std)`, two numpy arrays with one entry per feature.
+# Lesson 0 computes the mean and standard deviation in one map and one reduce. Do the same for
+# the range: in one pass, reduce the pairs `(x, x)` to `(minimum, maximum)`, per feature
+# (`np.minimum` and `np.maximum` work entry by entry). Return `(low, high)`, two numpy arrays
+# with one entry per feature.
 
 # %%
-def feature_stats(points):
-    """(mean, std) of the features, per column, with one map and one reduce."""
+def feature_ranges(points):
+    """(low, high): the minimum and maximum of the features, per column, in one reduce."""
     ### BEGIN SOLUTION
-    n, total, squares = points.map(lambda p: (1, p[1], p[1] ** 2)).reduce(
-        lambda a, b: (a[0] + b[0], a[1] + b[1], a[2] + b[2])
+    return points.map(lambda p: (p[1], p[1])).reduce(
+        lambda a, b: (np.minimum(a[0], b[0]), np.maximum(a[1], b[1]))
     )
-    mean = total / n
-    return mean, np.sqrt(squares / n - mean**2)
     ### END SOLUTION
 
 # %%
 check("0.2")
 
 # %% [markdown]
-# ## Task 0.3: standardize and add the intercept
+# ## Task 0.3: scale to [0, 1] and add the intercept
 #
-# Map each point `(y, x)` to `(y, [1, (x − mean)/std])`: the standardized features with a
-# constant 1 in front (the intercept). Return the new RDD.
+# Lesson 0 standardizes; here, *min-max scale*: map each point `(y, x)` to
+# `(y, [1, (x − low)/(high − low)])`, every feature between 0 and 1 with a constant 1 in front
+# (the intercept). Return the new RDD.
 
 # %%
-def standardize(points, mean, std):
-    """RDD of (y, [1, (x − mean) / std]) from an RDD of (y, x)."""
+def min_max_scale(points, low, high):
+    """RDD of (y, [1, (x − low) / (high − low)]) from an RDD of (y, x)."""
     ### BEGIN SOLUTION
-    return points.map(lambda p: (p[0], np.concatenate([[1.0], (p[1] - mean) / std])))
+    return points.map(
+        lambda p: (p[0], np.concatenate([[1.0], (p[1] - low) / (high - low)]))
+    )
     ### END SOLUTION
 
 # %%
 check("0.3")
 
 # %% [markdown]
-# ## Task 0.4: split into training and test sets
+# ## Task 0.4: balance the classes by stratified sampling
 #
-# Return `(train, test)`: a random split with weights `fraction` and `1 − fraction`, made
-# reproducible by `seed` (`randomSplit`).
+# Lesson 0 splits at random with `randomSplit`. Here, sample *per class*: keep every point of
+# the smaller class, and each point of the larger class with probability
+# (size of the smaller class) / (size of the larger class), with
+# `sampleByKey(False, fractions, seed)` (the key of a labelled point is its label). Count the
+# classes first (Task 0.1). Return the sampled RDD; its two classes come out about the same size.
 
 # %%
-def split(points, fraction=0.7, seed=42):
-    """(train, test) RDDs, a seeded random split with weights (fraction, 1 − fraction)."""
+def balance(points, seed=42):
+    """RDD of the points with the larger class undersampled to the size of the smaller one."""
     ### BEGIN SOLUTION
-    train, test = points.randomSplit([fraction, 1.0 - fraction], seed=seed)
-    return train, test
+    counts = points.map(lambda p: (float(p[0]), 1)).reduceByKey(add).collectAsMap()
+    smaller = min(counts.values())
+    fractions = {label: smaller / count for label, count in counts.items()}
+    return points.sampleByKey(False, fractions, seed)
     ### END SOLUTION
 
 # %%
@@ -102,17 +108,18 @@ check("0.4")
 # %% [markdown]
 # ## Your prepared data on the stepper
 #
-# Your statistics next to the stepper's own `standardize`, then gradient descent on *your*
-# training set: `dataset_from` turns your RDD of labelled points into the stepper's data set,
-# and `run` is a `Stepper`, so the lesson views accept it.
+# Your ranges next to numpy's, then gradient descent on *your* balanced, scaled points:
+# `dataset_from` turns your RDD of labelled points into the stepper's data set, and `run` is a
+# `Stepper`, so the lesson views accept it.
 
 # %%
-mean, std = feature_stats(points)
-built_in = built_in_standardize(from_numpy(features, labels, partitions=4, sc=sc))
-their_mean, their_std = built_in.standardization
-print("your mean and std match the stepper's:",
-      np.allclose(mean, their_mean) and np.allclose(std, their_std))
-train, test = split(standardize(points, mean, std), 0.7, 42)
-run = Stepper(dataset_from(train), Problem(l2=0.01), lr="1/L")
+low, high = feature_ranges(points)
+print("your ranges match numpy's:",
+      np.allclose(low, features.min(axis=0)) and np.allclose(high, features.max(axis=0)))
+print("classes before:", count_classes(points))
+balanced = balance(min_max_scale(points, low, high), 42)
+print("classes after: ", count_classes(balanced))
+run = Stepper(dataset_from(balanced), Problem(l2=0.01), lr="1/L")
 last = run.run(20)[-1]
-print(f"20 steps on your training set: J = {last.objective:.4f}, accuracy {last.accuracy:.0%}")
+print(f"20 steps on your balanced points: J = {last.objective:.4f}, "
+      f"accuracy {last.accuracy:.0%}")

@@ -99,8 +99,8 @@ def test_set_0_prepared_rows_become_the_steppers_data(sc):
     functions = namespace(ROOT / "solutions" / "00_spark_basics.ipynb")
     X, y = make_blobs(50, 3, seed=4, intercept=False)
     points = sc.parallelize(list(zip(y, X, strict=True)), 3)
-    mean, std = functions["feature_stats"](points)
-    train, _ = functions["split"](functions["standardize"](points, mean, std), 0.7, 42)
+    low, high = functions["feature_ranges"](points)
+    train = functions["balance"](functions["min_max_scale"](points, low, high), 42)
     data = dataset_from(train)
     assert data.rows == train.count() and data.features == 4 and data.partitions == 3
     block = data.to_numpy()

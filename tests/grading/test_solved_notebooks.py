@@ -39,8 +39,8 @@ def test_solved_notebook_runs_and_matches_the_stepper(path, tmp_path):
     assert errors == []
     closing = text_of(nb.cells[-1])
     if path.stem == "00_spark_basics":
-        assert "your mean and std match the stepper's: True" in closing
-        assert "20 steps on your training set" in closing
+        assert "your ranges match numpy's: True" in closing
+        assert "20 steps on your balanced points" in closing
     else:
         assert "same trajectory as the reference" in closing, closing
     if path.stem in ("02_distributed_gd", "03_newton"):

@@ -10,7 +10,8 @@ import numpy as np
 from stepper.grade import reference as ref
 from stepper.grade.wire import Fn, Rdd, RddResult
 
-__all__ = ["Fn", "Rdd", "RddResult", "pair", "random_split", "sample", "slices", "small"]
+__all__ = ["Fn", "Rdd", "RddResult", "pair", "random_split", "sample", "sample_by_key", "slices",
+           "small"]
 
 
 def small(n: int = 5, d: int = 3, seed: int = 11) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -60,3 +61,13 @@ def random_split(parts: list[list], weights: list[float], seed: int) -> list[lis
     return [[row for index, part in enumerate(parts)
              for row in RDDRangeSampler(lo, hi, seed).func(index, iter(part))]
             for lo, hi in itertools.pairwise(bounds)]
+
+
+def sample_by_key(parts: list[list], with_replacement: bool, fractions: dict, seed: int) -> list:
+    """``rdd.sampleByKey(with_replacement, fractions, seed).collect()`` on these partitions of
+    (key, value) rows (PySpark's own stratified sampler, run here in plain Python)."""
+    from pyspark.rddsampler import RDDStratifiedSampler
+
+    return [row for index, part in enumerate(parts)
+            for row in RDDStratifiedSampler(with_replacement, fractions, seed).func(index,
+                                                                                   iter(part))]

@@ -1,4 +1,5 @@
-"""Visible tests of exercise set 0: Spark basics (counting, map + reduce statistics, split)."""
+"""Visible tests of exercise set 0: Spark basics (counting, the range by map + reduce, min-max
+scaling, balancing the classes by stratified sampling)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 
 from stepper.grade import reference as ref
 from stepper.grade.api import Hint, expect_close, expect_equal, fail, task
-from stepper.grade.tests._common import Rdd, RddResult, pair, random_split, slices
+from stepper.grade.tests._common import Rdd, RddResult, pair, sample_by_key, slices
 
 
 def raw_points(n: int = 40, seed: int = 5):
@@ -37,65 +38,91 @@ def test_count_classes(sub):
                  example=f"40 points in 3 partitions, labels {y[:8]}…")
 
 
-@task("0.2", points=2, uses="feature_stats", spark=True)
-def test_feature_stats(sub):
-    """mean and standard deviation per feature"""
+@task("0.2", points=2, uses="feature_ranges", spark=True)
+def test_feature_ranges(sub):
+    """minimum and maximum per feature"""
     X, y = raw_points()
     n = len(y)
     points = Rdd(ref.rows_of(X, y), 3)
-    mean, std = pair(sub.feature_stats(points), "(mean, std)")
+    low, high = pair(sub.feature_ranges(points), "(low, high)")
     example = ref.describe(X_first_rows=X[:3]) + f" … ({n} rows)"
-    expect_close(mean, X.mean(axis=0), what="the mean", n=n, example=example,
-                 shape_hints={(n,): "a wrong axis: one mean per feature (column)"})
-    expect_close(std, X.std(axis=0), what="the standard deviation", example=example,
-                 hints=[Hint(X.std(axis=0, ddof=1), "the sample std (1/(n−1)); the lesson uses "
-                                                    "the population std √(Σx²/n − mean²)"),
-                        Hint(X.var(axis=0), "the variance: take the square root"),
-                        Hint(np.sqrt((X**2).sum(axis=0) - X.mean(axis=0) ** 2),
-                             "Σx² where Σx²/n is needed (missing 1/n)")])
+    lows, highs = X.min(axis=0), X.max(axis=0)
+    expect_close(low, lows, what="the minimum (low)", example=example,
+                 shape_hints={(n,): "a wrong axis: one minimum per feature (column)",
+                              (): "one number for the whole array: reduce entry by entry "
+                                  "(np.minimum), not with min()"},
+                 hints=[Hint(highs, "low and high are swapped: return (minimum, maximum)"),
+                        Hint(X[0], "the first row, not the minimum: combine both sides "
+                                   "in the reduce"),
+                        Hint(X.mean(axis=0), "the mean, not the minimum")])
+    expect_close(high, highs, what="the maximum (high)", example=example,
+                 shape_hints={(n,): "a wrong axis: one maximum per feature (column)",
+                              (): "one number for the whole array: reduce entry by entry "
+                                  "(np.maximum), not with max()"},
+                 hints=[Hint(lows, "low and high are swapped: return (minimum, maximum)"),
+                        Hint(X[0], "the first row, not the maximum: combine both sides "
+                                   "in the reduce"),
+                        Hint(highs - lows, "the width high − low, not the maximum")])
 
 
-@task("0.3", points=2, uses="standardize", spark=True)
-def test_standardize(sub):
-    """standardized features with the intercept in front"""
+@task("0.3", points=2, uses="min_max_scale", spark=True)
+def test_min_max_scale(sub):
+    """features scaled to [0, 1] with the intercept in front"""
     X, y = raw_points()
     n = len(y)
-    mean, std = X.mean(axis=0), X.std(axis=0)
+    low, high = X.min(axis=0), X.max(axis=0)
     points = Rdd(ref.rows_of(X, y), 3)
-    out = sub.standardize(points, mean, std)
-    is_rdd(out, "standardize")
+    out = sub.min_max_scale(points, low, high)
+    is_rdd(out, "min_max_scale")
     rows = out.collect()
     if len(rows) != n:
-        fail(f"standardize should keep every point: {n} expected, {len(rows)} returned")
+        fail(f"min_max_scale should keep every point: {n} expected, {len(rows)} returned")
     labels = np.array([r[0] for r in rows], dtype=float)
     Z = np.array([np.asarray(r[1], dtype=float) for r in rows])
     expect_close(labels, y, what="the labels", example="the labels must be kept as they are")
-    Zs = (X - mean) / std
-    expected = np.hstack([np.ones((n, 1)), Zs])
-    expect_close(Z, expected, what="the standardized features",
-                 example=ref.describe(x=X[0], mean=mean, std=std),
+    Zs = (X - low) / (high - low)
+    ones = np.ones((n, 1))
+    expected = np.hstack([ones, Zs])
+    expect_close(Z, expected, what="the scaled features",
+                 example=ref.describe(x=X[0], low=low, high=high),
                  shape_hints={(n, 2): "the intercept is missing: put a constant 1 first"},
-                 hints=[Hint(np.hstack([Zs, np.ones((n, 1))]), "the intercept is last; put it "
-                                                              "first ([1, z₁, z₂])"),
-                        Hint(np.hstack([np.ones((n, 1)), (X - mean) / std**2]),
-                             "divided by the variance where the std is needed"),
-                        Hint(np.hstack([np.ones((n, 1)), X - mean]), "not divided by the std")])
+                 hints=[Hint(np.hstack([Zs, ones]), "the intercept is last; put it "
+                                                    "first ([1, z₁, z₂])"),
+                        Hint(np.hstack([ones, (X - low) / high]),
+                             "divided by high where the width high − low is needed"),
+                        Hint(np.hstack([ones, X / (high - low)]),
+                             "low is not subtracted first: (x − low) / (high − low)"),
+                        Hint(np.hstack([ones, X - low]), "not divided by high − low"),
+                        Hint(np.hstack([ones, (X - X.mean(axis=0)) / X.std(axis=0)]),
+                             "standardized (mean and std) where min-max scaling is asked")])
 
 
-@task("0.4", points=1, uses="split", spark=True)
-def test_split(sub):
-    """seeded 70/30 split"""
+@task("0.4", points=1, uses="balance", spark=True)
+def test_balance(sub):
+    """classes balanced by a seeded sampleByKey"""
     X, y = raw_points(100)
     rows = ref.rows_of(X, y)
-    train, test = pair(sub.split(Rdd(rows, 3), 0.7, 7), "(train, test)")
-    is_rdd(train, "split")
-    is_rdd(test, "split")
-    a, b = random_split(slices(rows, 3), [0.7, 0.3], 7)
-    got = (train.count(), test.count())
-    want = (len(a), len(b))
-    expect_equal(got, want, what="(train.count(), test.count())",
-                 hints=[Hint(want[::-1], "the weights are reversed: [fraction, 1 − fraction]")],
-                 example="100 points, fraction=0.7, seed=7")
-    firsts = sorted(float(r[1][0]) for r in train.collect())
-    if firsts != sorted(float(r[1][0]) for r in a):
-        fail("the split is not the seeded randomSplit([fraction, 1 − fraction], seed=seed)")
+    out = sub.balance(Rdd(rows, 3), 7)
+    is_rdd(out, "balance")
+    sizes = {-1.0: int(np.sum(y < 0)), 1.0: int(np.sum(y > 0))}
+    smaller = min(sizes.values())
+    fractions = {label: smaller / size for label, size in sizes.items()}
+    reversed_ = {label: size / max(sizes.values()) for label, size in sizes.items()}
+    parts = slices(rows, 3)
+
+    def per_class(sampled) -> dict:
+        return {label: sum(1 for r in sampled if float(r[0]) == label) for label in sizes}
+
+    want = sample_by_key(parts, False, fractions, 7)
+    expect_equal(per_class(out.collect()), per_class(want), what="{label: count} after balance",
+                 hints=[Hint(sizes, "nothing was sampled: every point is still there"),
+                        Hint(per_class(sample_by_key(parts, False, reversed_, 7)),
+                             "the fractions are reversed: keep every point of the smaller "
+                             "class, sample the larger one"),
+                        Hint(per_class(sample_by_key(parts, True, fractions, 7)),
+                             "sampled with replacement: sampleByKey(False, fractions, seed)")],
+                 example=f"100 points in 3 partitions, class sizes {sizes}, seed=7")
+    firsts = sorted(float(r[1][0]) for r in out.collect())
+    if firsts != sorted(float(r[1][0]) for r in want):
+        fail("the sample is not the seeded sampleByKey(False, fractions, seed) with fractions "
+             "{smaller class: 1, larger class: smaller size / larger size}")
