@@ -30,6 +30,7 @@ STRINGS: dict[str, str] = {
     "question.close": "Close enough: the answer is {answer}.",
     "question.far": "The answer is {answer} (you said {given}).",
     "question.counts": "Answers so far: {counts}",
+    "question.count": "{count} chose {answer}",
     "question.no_answer": "no answer",
     "question.pending": "Your answer is locked; the result shows as soon as the page has "
                         "computed it.",
@@ -711,4 +712,8 @@ STRINGS: dict[str, str] = {
     "control.presenter.tip": "Presenter mode: large text, fewer controls",
     "control.speed": "speed",
     "control.iteration": "Iteration",
+
+    # -- the room (an instructor's page and the attendees' pages) --------------------------------
+    "room.reveal_all": "Reveal for everyone",
+    "room.reveal_all_tooltip": "Show the result and the answer on every attendee's page",
 }

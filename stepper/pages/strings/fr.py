@@ -33,6 +33,7 @@ STRINGS: dict[str, str] = {
     "question.close": "Assez proche : la réponse est {answer}.",
     "question.far": "La réponse est {answer} (vous avez dit {given}).",
     "question.counts": "Réponses jusqu'ici : {counts}",
+    "question.count": "{answer} : {count}",
     "question.no_answer": "sans réponse",
     "question.pending": "Votre réponse est enregistrée ; le résultat s'affiche dès que la page "
                         "l'a calculé.",
@@ -767,4 +768,9 @@ STRINGS: dict[str, str] = {
     "control.presenter.tip": "Mode présentation : grand texte, moins de commandes",
     "control.speed": "vitesse",
     "control.iteration": "Itération",
+
+    # -- la salle (la page de l'enseignant et celles des participants) ---------------------------
+    "room.reveal_all": "Révéler pour tous",
+    "room.reveal_all_tooltip": "Afficher le résultat et la réponse sur la page de chaque "
+                               "participant",
 }
