@@ -773,4 +773,29 @@ STRINGS: dict[str, str] = {
     "room.reveal_all": "Révéler pour tous",
     "room.reveal_all_tooltip": "Afficher le résultat et la réponse sur la page de chaque "
                                "participant",
+    "room.heading": "Salle :",
+    "room.setting_ignored": "réglage {key}= de l'adresse ignoré : {problem}",
+    "room.both": "l'adresse a à la fois room= et follow= : cette page suit",
+    "room.bad_server": "{value} n'est pas une adresse de serveur comme "
+                       "http://192.168.1.10:8888",
+    "room.no_server": "aucun serveur de salle n'est connu pour cette page : ajoutez "
+                      "&server=http://hôte:port (le serveur Jupyter de l'enseignant) à l'adresse",
+    "room.live": "● Direct",
+    "room.live_tooltip": "Revenir à l'étape de l'enseignant",
+    "room.instructor_closed": "la page de l'enseignant s'est fermée ; vous pouvez encore explorer "
+                              "ce qu'elle a montré, et la suite arrive ici quand l'enseignant "
+                              "revient",
+    "room.follow.waiting": "en attente de la première étape de l'enseignant",
+    "room.follow.at": "l'enseignant est à l'itération {iteration}",
+    "room.follow.live": "**en direct**",
+    "room.follow.exploring": "exploration libre : appuyez sur ● Direct pour rattraper",
+    "room.follow.closed": "page de l'enseignant fermée",
+    "room.follow.bar": "Salle **{name}** suivie · {at} · {where}",
+    "room.lead.open": "les participants ouvrent `{address}`",
+    "room.lead.add": "les participants ajoutent `?follow={name}` à l'adresse de cette page",
+    "room.lead.server_unknown": "`&server=` et l'adresse de ce serveur",
+    "room.lead.local": ", avec l'adresse réseau de cette machine au lieu de {host}",
+    "room.lead.bar": "Salle **{name}** · {follow} (sur leur propre machine, ajouter {own}) · clé "
+                     "`{key}` (rechargez avec `&key={key}` pour garder la salle) · {followers} "
+                     "participant(s){counts}",
 }
