@@ -44,7 +44,6 @@ from stepper.room.client import RoomClient
 from stepper.trace import IterationRecord
 
 
-
 def room_heading() -> str:
     """The heading of the room's lines in the page's message box (``Room:``)."""
     return text("room.heading")
@@ -81,7 +80,7 @@ def read_address(query: str | None = None) -> RoomAddress:
         try:
             setattr(address, key, check(value.strip()))
         except protocol.RoomMessageError as exc:
-            address.problems.append(text("room.setting_ignored", key=key, problem=exc))
+            address.problems.append(text("room.setting_ignored", setting=key, problem=exc))
     if address.room and address.follow:
         address.problems.append(text("room.both"))
         address.room = None
@@ -484,6 +483,6 @@ class PageRoom:
             for q, cs in self.counts.items())
         self.banner.value = (
             f'<span class="stepper-room-lead" data-key="{e(key, quote=True)}">'
-            + inline_html(text("room.lead.bar", name=name, follow=follow, own=own, key=key,
+            + inline_html(text("room.lead.bar", name=name, follow=follow, own=own, room_key=key,
                                followers=self.followers, counts=counts))
             + "</span>")

@@ -717,7 +717,7 @@ STRINGS: dict[str, str] = {
     "room.reveal_all": "Reveal for everyone",
     "room.reveal_all_tooltip": "Show the result and the answer on every attendee's page",
     "room.heading": "Room:",
-    "room.setting_ignored": "address setting {key}= ignored: {problem}",
+    "room.setting_ignored": "address setting {setting}= ignored: {problem}",
     "room.both": "the address has both room= and follow=: this page follows",
     "room.bad_server": "{value} is not a server address such as http://192.168.1.10:8888",
     "room.no_server": "no room server is known for this page: add &server=http://host:port "
@@ -736,6 +736,7 @@ STRINGS: dict[str, str] = {
     "room.lead.add": "attendees add `?follow={name}` to this page's address",
     "room.lead.server_unknown": "`&server=` and this server's address",
     "room.lead.local": ", with this machine's network address instead of {host}",
-    "room.lead.bar": "Room **{name}** · {follow} (on their own machine, add {own}) · key `{key}` "
-                     "(reload with `&key={key}` to keep the room) · {followers} following{counts}",
+    "room.lead.bar": "Room **{name}** · {follow} (on their own machine, add {own}) · "
+                     "key `{room_key}` (reload with `&key={room_key}` to keep the room) · "
+                     "{followers} following{counts}",
 }

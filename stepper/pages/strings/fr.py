@@ -774,7 +774,7 @@ STRINGS: dict[str, str] = {
     "room.reveal_all_tooltip": "Afficher le résultat et la réponse sur la page de chaque "
                                "participant",
     "room.heading": "Salle :",
-    "room.setting_ignored": "réglage {key}= de l'adresse ignoré : {problem}",
+    "room.setting_ignored": "réglage {setting}= de l'adresse ignoré : {problem}",
     "room.both": "l'adresse a à la fois room= et follow= : cette page suit",
     "room.bad_server": "{value} n'est pas une adresse de serveur comme "
                        "http://192.168.1.10:8888",
@@ -795,7 +795,7 @@ STRINGS: dict[str, str] = {
     "room.lead.add": "les participants ajoutent `?follow={name}` à l'adresse de cette page",
     "room.lead.server_unknown": "`&server=` et l'adresse de ce serveur",
     "room.lead.local": ", avec l'adresse réseau de cette machine au lieu de {host}",
-    "room.lead.bar": "Salle **{name}** · {follow} (sur leur propre machine, ajouter {own}) · clé "
-                     "`{key}` (rechargez avec `&key={key}` pour garder la salle) · {followers} "
-                     "participant(s){counts}",
+    "room.lead.bar": "Salle **{name}** · {follow} (sur leur propre machine, ajouter {own}) · "
+                     "clé `{room_key}` (rechargez avec `&key={room_key}` pour garder la salle) · "
+                     "{followers} participant(s){counts}",
 }
