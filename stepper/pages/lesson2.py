@@ -27,6 +27,7 @@ from stepper.pages.run_history import RunHistory
 from stepper.pages.views import ConfusionView, ContourSpec
 from stepper.pages.views.base import Frame
 from stepper.problems import Problem
+from stepper.room.questions import connect_question
 
 CHURN_FEATURES = ["intercept", *churn_features(os.path.join(data_dir(), "churn.csv"))]
 CHURN_ALGORITHMS = ("gd", "momentum", "nesterov", "minibatch")
@@ -111,8 +112,8 @@ class Lesson2Page:
 
     def _last_record(self):
         source = self.app.source
-        if not getattr(source, "ready", False):
-            raise LookupError("no iteration yet")
+        if getattr(source, "can_compute", True) and not getattr(source, "ready", False):
+            raise LookupError("no iteration yet")  # a follower's source holds records already
         records = source.history()
         if not records:
             raise LookupError("no iteration yet")
@@ -128,7 +129,11 @@ class Lesson2Page:
 
     # -- questions ---------------------------------------------------------------------------------
     def _ask(self, name: str, question: Question) -> widgets.Widget:
+        """Keep ``question`` as ``self.questions[name]``; in a room (``?room=`` / ``?follow=``)
+        the instructor's page reveals it for everyone (:mod:`stepper.room.questions`)."""
         self.questions[name] = question
+        if self.app.room is not None:
+            connect_question(self.app.room, question)
         return question.widget
 
     def question_via(self) -> widgets.Widget:

@@ -212,7 +212,10 @@ class Question:
     def set_counts(self, counts: dict[str, int]) -> None:
         """Show how many chose what (``{option key or number text: count}``)."""
         self.state.counts = dict(counts)
-        parts = [f"{self.describe(k)}: {v}" for k, v in counts.items()]
+        order = list(self.state.choices or ())
+        keys = sorted(counts, key=lambda k: (order.index(k) if k in order else len(order),
+                                             -counts[k], k))
+        parts = [text("question.count", count=counts[k], answer=self.describe(k)) for k in keys]
         self.counts_line.value = html.escape(text("question.counts", counts=", ".join(parts)))
 
     def result_ready(self) -> None:

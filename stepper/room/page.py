@@ -17,7 +17,9 @@ instructor's page closed) is one line in the page's message box; the page keeps 
 
 Questions use :meth:`PageRoom.publish_state` (the instructor's page: ``{"question": id,
 "state": "open" | "revealed", "counts": {…}}``), :meth:`PageRoom.answer` (a follower's page),
-and the ``on_state`` / ``on_counts`` callbacks.
+and the ``on_state`` / ``on_counts`` callbacks; :mod:`stepper.room.questions` binds a page's
+questions to them. The bar's texts and lines come from the page's catalogue
+(:mod:`stepper.pages.i18n`, keys ``room.*``).
 """
 
 from __future__ import annotations
@@ -35,11 +37,16 @@ import ipywidgets as widgets
 import numpy as np
 
 from stepper.errors import StepperError
+from stepper.pages.i18n import text
+from stepper.pages.prose import inline_html
 from stepper.room import protocol
 from stepper.room.client import RoomClient
 from stepper.trace import IterationRecord
 
-ROOM_HEADING = "Room:"
+
+def room_heading() -> str:
+    """The heading of the room's lines in the page's message box (``Room:``)."""
+    return text("room.heading")
 
 
 @dataclass
@@ -66,25 +73,24 @@ def read_address(query: str | None = None) -> RoomAddress:
     checks: dict[str, Callable[[str], str]] = {
         "room": protocol.check_name, "follow": protocol.check_name, "key": protocol.check_key,
         "server": _check_server}
-    for key, text in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+    for key, value in parse_qsl(query.lstrip("?"), keep_blank_values=True):
         check = checks.get(key)
         if check is None:
             continue
         try:
-            setattr(address, key, check(text.strip()))
+            setattr(address, key, check(value.strip()))
         except protocol.RoomMessageError as exc:
-            address.problems.append(f"address setting {key}= ignored: {exc}")
+            address.problems.append(text("room.setting_ignored", setting=key, problem=exc))
     if address.room and address.follow:
-        address.problems.append("the address has both room= and follow=: this page follows")
+        address.problems.append(text("room.both"))
         address.room = None
     return address
 
 
-def _check_server(text: str) -> str:
-    parts = urlsplit(text if "://" in text else f"http://{text}")
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(text) > 300:
-        raise protocol.RoomMessageError(f"{text[:80]!r} is not a server address such as "
-                                        "http://192.168.1.10:8888")
+def _check_server(value: str) -> str:
+    parts = urlsplit(value if "://" in value else f"http://{value}")
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > 300:
+        raise protocol.RoomMessageError(text("room.bad_server", value=repr(value[:80])))
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
@@ -198,8 +204,8 @@ class PageRoom:
         self._local = threading.local()  # .applying: this thread moves the page to live
         self.banner = widgets.HTML("")
         self.banner.add_class("stepper-room")
-        self.live_button = widgets.Button(description="● Live", button_style="danger",
-                                          tooltip="Back to the instructor's step",
+        self.live_button = widgets.Button(description=text("room.live"), button_style="danger",
+                                          tooltip=text("room.live_tooltip"),
                                           layout=widgets.Layout(width="auto"))
         self.live_button.add_class("stepper-room-live")
         self.live_button.on_click(self._guarded(lambda _b: self.go_live()))
@@ -222,8 +228,7 @@ class PageRoom:
         if self.name is None:
             return
         if self.server is None:
-            self._problem("no room server is known for this page: add &server=http://host:port "
-                          "(the instructor's Jupyter server) to the address")
+            self._problem(text("room.no_server"))
             return
         previous = app.player.on_change
 
@@ -256,9 +261,9 @@ class PageRoom:
                 return None
         return run
 
-    def _problem(self, text: str) -> None:
+    def _problem(self, line: str) -> None:
         if self.app is not None:
-            self.app.show_error(text, heading=ROOM_HEADING)
+            self.app.show_error(line, heading=room_heading())
 
     # -- the instructor's page -------------------------------------------------------------------
     def _connected(self) -> None:
@@ -342,8 +347,7 @@ class PageRoom:
             was = self.instructor_present
             self.instructor_present, self.followers = message["instructor"], message["followers"]
             if self.follows and was and not self.instructor_present:
-                self._problem("the instructor's page has closed; you can still explore what it "
-                              "showed, and it goes on here when the instructor comes back")
+                self._problem(text("room.instructor_closed"))
             self._show_banner()
         elif kind == "counts":
             self.counts[message["question"]] = message["counts"]
@@ -443,16 +447,16 @@ class PageRoom:
 
     def _show_banner(self) -> None:
         e = html.escape
-        name = e(self.name or "")
+        name = self.name or ""
         if self.follows:
             if self.instructor_position is None:
-                at = "waiting for the instructor's first step"
+                at = text("room.follow.waiting")
             else:
                 k, _phase = self.instructor_position
-                at = f"the instructor is at iteration {k}"
-            where = ("<b>live</b>" if self.live
-                     else "exploring on your own: press ● Live to catch up")
-            gone = "" if self.instructor_present is not False else " · instructor's page closed"
+                at = text("room.follow.at", iteration=k)
+            where = text("room.follow.live" if self.live else "room.follow.exploring")
+            if self.instructor_present is False:
+                where += " · " + text("room.follow.closed")
             position = self.app.player.position if self.app is not None else None
             shown = (f' data-iteration="{position.iteration}" data-phase="{position.phase}"'
                      if position is not None else "")
@@ -461,24 +465,24 @@ class PageRoom:
                 stamp += f' data-received="{self.received:.6f}"'
             self.banner.value = (
                 f'<span class="stepper-room-follow" data-live="{int(self.live)}"{shown}{stamp}>'
-                f"Following room <b>{name}</b> · {e(at)} · {where}{e(gone)}</span>")
+                + inline_html(text("room.follow.bar", name=name, at=at, where=where))
+                + "</span>")
             self.live_button.disabled = self.live
             return
         address = self.attendee_address()
-        key = e(self.key or "…")
-        follow = (f'attendees open <code>{e(address)}</code>' if address
-                  else f"attendees add <code>?follow={name}</code> to this page's address")
+        key = self.key or "…"
+        follow = (text("room.lead.open", address=address) if address
+                  else text("room.lead.add", name=name))
         origin = self.server_origin()
-        own = (f"<code>&amp;server={e(origin)}</code>" if origin
-               else "<code>&amp;server=</code> this server's address")
+        own = f"`&server={origin}`" if origin else text("room.lead.server_unknown")
         host = urlsplit(address or "").hostname or ""
         if host in ("127.0.0.1", "localhost", "::1"):
-            own += f", with this machine's network address instead of {e(host)}"
+            own += text("room.lead.local", host=host)
         counts = "".join(
-            f" · {e(q)}: " + ", ".join(f"{e(c)} × {n}" for c, n in sorted(cs.items()))
+            f" · {q}: " + ", ".join(f"{c} × {n}" for c, n in sorted(cs.items()))
             for q, cs in self.counts.items())
         self.banner.value = (
-            f'<span class="stepper-room-lead" data-key="{key}">Room <b>{name}</b> · {follow} '
-            f"(on their own machine, add {own}) · "
-            f"key <code>{key}</code> (reload with <code>&amp;key={key}</code> to keep the room) · "
-            f"{self.followers} following{counts}</span>")
+            f'<span class="stepper-room-lead" data-key="{e(key, quote=True)}">'
+            + inline_html(text("room.lead.bar", name=name, follow=follow, own=own, room_key=key,
+                               followers=self.followers, counts=counts))
+            + "</span>")

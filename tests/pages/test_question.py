@@ -72,7 +72,7 @@ def test_in_a_room_the_reveal_waits_for_the_instructor_and_counts_show():
     question.commit_from_input()
     assert question.state.status == "answered" and result.layout.display == "none"
     question.set_counts({"5": 3, "10": 1})
-    assert "5 %: 3" in question.counts_line.value
+    assert "3 chose 5 %, 1 chose 10 %" in question.counts_line.value
     question.reveal()
     assert question.state.status == "revealed" and result.layout.display is None
     assert 'data-verdict="close"' in question.result.value

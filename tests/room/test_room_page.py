@@ -142,3 +142,65 @@ def test_a_followers_live_app_never_builds_its_stepper(room_server, replay, monk
     assert LessonApp.live(lambda: 1, features=3, autostart=False).room is None  # claimed once
     app.room.client.close()
     lead_room.client.close()
+
+
+def test_lesson2s_questions_in_a_room(room_server, monkeypatch):
+    """Lesson 2's page as the instructor's and as three attendees': the attendees answer, the
+    instructor's question shows how many chose what, its reveal reveals on every page, and an
+    attendee arriving after the reveal sees it revealed."""
+    import stepper.room.page as page
+    from stepper.pages.lesson2 import Lesson2Page
+
+    name = "q" + uuid.uuid4().hex[:8]
+
+    def open_page(query: str) -> Lesson2Page:
+        monkeypatch.setattr(page, "_claimed", False)  # one room per kernel: this page's turn
+        monkeypatch.setenv("QUERY_STRING", f"{query}&server={room_server}")
+        lesson = Lesson2Page()
+        assert lesson.app.room is not None
+        return lesson
+
+    def connected(lesson: Lesson2Page) -> bool:
+        client = lesson.app.room.client
+        return client is not None and client.connected.is_set()
+
+    lead = open_page(f"room={name}")
+    until(lambda: lead.app.room.key is not None, "the room's key")
+    asked = lead.question_slow()
+    lead_question = lead.questions["slow"]
+    assert lead_question.commit_button.layout.display == "none" and lead_question.input.disabled
+    assert "Reveal for everyone" in [getattr(w, "description", "") for w in asked.children]
+    one, two = open_page(f"follow={name}"), open_page(f"follow={name}")
+    for follower in (one, two):
+        follower.question_slow()
+        until(lambda f=follower: connected(f), "the follower's connection")
+        until(lambda f=follower: f.app.room.states.get("lesson2.slow", {}).get("state") == "open",
+              "the open question")
+    one.questions["slow"].input.value = "none"
+    one.questions["slow"].commit_from_input()
+    two.questions["slow"].input.value = "one"
+    two.questions["slow"].commit_from_input()
+    until(lambda: lead_question.state.counts == {"none": 1, "one": 1}, "the counts")
+    counts = html.unescape(lead_question.counts_line.value)
+    labels = lead_question.labels
+    assert f"1 chose {labels['none']}, 1 chose {labels['one']}" in counts
+    assert [f.questions["slow"].state.status for f in (one, two)] == ["answered", "answered"]
+    assert "Waiting for the instructor" in html.unescape(one.questions["slow"].message.value)
+    assert lead_question.state.status == "open"
+    # the instructor reveals: every follower's question is revealed, with its own verdict
+    reveal = next(w for w in asked.children if getattr(w, "description", "") ==
+                  "Reveal for everyone")
+    reveal.click()
+    assert lead_question.state.status == "revealed" and reveal.disabled
+    until(lambda: all(f.questions["slow"].state.status == "revealed" for f in (one, two)),
+          "the followers' reveal")
+    assert 'data-verdict="wrong"' in one.questions["slow"].result.value
+    assert 'data-verdict="right"' in two.questions["slow"].result.value
+    # a follower arriving after the reveal: the question is revealed at once (the snapshot)
+    late = open_page(f"follow={name}")
+    late.question_slow()
+    until(lambda: late.questions["slow"].state.status == "revealed", "the late reveal")
+    assert 'data-verdict="none"' in late.questions["slow"].result.value
+    assert all(errors(lesson.app) == "" for lesson in (lead, one, two, late))
+    for lesson in (one, two, late, lead):
+        lesson.app.room.client.close()

@@ -30,6 +30,7 @@ STRINGS: dict[str, str] = {
     "question.close": "Close enough: the answer is {answer}.",
     "question.far": "The answer is {answer} (you said {given}).",
     "question.counts": "Answers so far: {counts}",
+    "question.count": "{count} chose {answer}",
     "question.no_answer": "no answer",
     "question.pending": "Your answer is locked; the result shows as soon as the page has "
                         "computed it.",
@@ -711,4 +712,31 @@ STRINGS: dict[str, str] = {
     "control.presenter.tip": "Presenter mode: large text, fewer controls",
     "control.speed": "speed",
     "control.iteration": "Iteration",
+
+    # -- the room (an instructor's page and the attendees' pages) --------------------------------
+    "room.reveal_all": "Reveal for everyone",
+    "room.reveal_all_tooltip": "Show the result and the answer on every attendee's page",
+    "room.heading": "Room:",
+    "room.setting_ignored": "address setting {setting}= ignored: {problem}",
+    "room.both": "the address has both room= and follow=: this page follows",
+    "room.bad_server": "{value} is not a server address such as http://192.168.1.10:8888",
+    "room.no_server": "no room server is known for this page: add &server=http://host:port "
+                      "(the instructor's Jupyter server) to the address",
+    "room.live": "● Live",
+    "room.live_tooltip": "Back to the instructor's step",
+    "room.instructor_closed": "the instructor's page has closed; you can still explore what it "
+                              "showed, and it goes on here when the instructor comes back",
+    "room.follow.waiting": "waiting for the instructor's first step",
+    "room.follow.at": "the instructor is at iteration {iteration}",
+    "room.follow.live": "**live**",
+    "room.follow.exploring": "exploring on your own: press ● Live to catch up",
+    "room.follow.closed": "instructor's page closed",
+    "room.follow.bar": "Following room **{name}** · {at} · {where}",
+    "room.lead.open": "attendees open `{address}`",
+    "room.lead.add": "attendees add `?follow={name}` to this page's address",
+    "room.lead.server_unknown": "`&server=` and this server's address",
+    "room.lead.local": ", with this machine's network address instead of {host}",
+    "room.lead.bar": "Room **{name}** · {follow} (on their own machine, add {own}) · "
+                     "key `{room_key}` (reload with `&key={room_key}` to keep the room) · "
+                     "{followers} following{counts}",
 }

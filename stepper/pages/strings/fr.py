@@ -33,6 +33,7 @@ STRINGS: dict[str, str] = {
     "question.close": "Assez proche : la réponse est {answer}.",
     "question.far": "La réponse est {answer} (vous avez dit {given}).",
     "question.counts": "Réponses jusqu'ici : {counts}",
+    "question.count": "{answer} : {count}",
     "question.no_answer": "sans réponse",
     "question.pending": "Votre réponse est enregistrée ; le résultat s'affiche dès que la page "
                         "l'a calculé.",
@@ -767,4 +768,34 @@ STRINGS: dict[str, str] = {
     "control.presenter.tip": "Mode présentation : grand texte, moins de commandes",
     "control.speed": "vitesse",
     "control.iteration": "Itération",
+
+    # -- la salle (la page de l'enseignant et celles des participants) ---------------------------
+    "room.reveal_all": "Révéler pour tous",
+    "room.reveal_all_tooltip": "Afficher le résultat et la réponse sur la page de chaque "
+                               "participant",
+    "room.heading": "Salle :",
+    "room.setting_ignored": "réglage {setting}= de l'adresse ignoré : {problem}",
+    "room.both": "l'adresse a à la fois room= et follow= : cette page suit",
+    "room.bad_server": "{value} n'est pas une adresse de serveur comme "
+                       "http://192.168.1.10:8888",
+    "room.no_server": "aucun serveur de salle n'est connu pour cette page : ajoutez "
+                      "&server=http://hôte:port (le serveur Jupyter de l'enseignant) à l'adresse",
+    "room.live": "● Direct",
+    "room.live_tooltip": "Revenir à l'étape de l'enseignant",
+    "room.instructor_closed": "la page de l'enseignant s'est fermée ; vous pouvez encore explorer "
+                              "ce qu'elle a montré, et la suite arrive ici quand l'enseignant "
+                              "revient",
+    "room.follow.waiting": "en attente de la première étape de l'enseignant",
+    "room.follow.at": "l'enseignant est à l'itération {iteration}",
+    "room.follow.live": "**en direct**",
+    "room.follow.exploring": "exploration libre : appuyez sur ● Direct pour rattraper",
+    "room.follow.closed": "page de l'enseignant fermée",
+    "room.follow.bar": "Salle **{name}** suivie · {at} · {where}",
+    "room.lead.open": "les participants ouvrent `{address}`",
+    "room.lead.add": "les participants ajoutent `?follow={name}` à l'adresse de cette page",
+    "room.lead.server_unknown": "`&server=` et l'adresse de ce serveur",
+    "room.lead.local": ", avec l'adresse réseau de cette machine au lieu de {host}",
+    "room.lead.bar": "Salle **{name}** · {follow} (sur leur propre machine, ajouter {own}) · "
+                     "clé `{room_key}` (rechargez avec `&key={room_key}` pour garder la salle) · "
+                     "{followers} participant(s){counts}",
 }
