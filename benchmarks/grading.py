@@ -31,7 +31,6 @@ measured in the same run.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import os
 import resource
@@ -49,9 +48,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "submissions"))
 
 from make import BAD_BEHAVIOUR, WRONG_ANSWERS, make  # noqa: E402
+from spark_start import become_subreaper, reap_all  # noqa: E402 (this folder)
 
 SETS = ("00_spark_basics", "01_oracles", "02_distributed_gd", "03_newton")
-PR_SET_CHILD_SUBREAPER = 36
 
 # One fresh-process start with the grader's configuration, plus the first small job.
 START_CHILD = r"""
@@ -98,22 +97,6 @@ def make_class(folder: Path, n: int) -> dict[str, int]:
         seen[kind] += 1
     shutil.rmtree(scratch)
     return seen
-
-
-def become_subreaper() -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
-        print("warning: not a subreaper: orphans' CPU time is not counted", file=sys.stderr)
-
-
-def reap_all() -> None:
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, 0)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
 
 
 def children_cpu() -> float:
