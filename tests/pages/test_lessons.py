@@ -4,6 +4,7 @@ checked by driving the widgets as the page would (no browser)."""
 from __future__ import annotations
 
 import os
+from html.parser import HTMLParser
 
 import numpy as np
 import pytest
@@ -46,10 +47,41 @@ def test_predict_and_mismatched_lengths():
         metrics.accuracy(np.ones(2), np.ones(3))
 
 
-def test_confusion_html_shows_counts():
-    text = metrics.confusion_html(np.array([[139, 6], [5, 150]]), caption="Test set")
-    for number in ("139", "6", "5", "150", "Test set"):
-        assert number in text
+class _TableCells(HTMLParser):
+    """The text of a table's caption and of its cells, row by row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.caption = ""
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("td", "th", "caption"):
+            self._in = tag
+            if tag != "caption":
+                self.rows[-1].append("")
+
+    def handle_endtag(self, tag):
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in == "caption":
+            self.caption += data
+        elif self._in is not None:
+            self.rows[-1][-1] += data
+
+
+def test_confusion_html_shows_counts_in_their_cells():
+    table = _TableCells()
+    table.feed(metrics.confusion_html(np.array([[139, 6], [5, 150]]), caption="Test set"))
+    assert table.caption == "Test set"
+    body = [row[1:] for row in table.rows[1:]]  # first row: header; first cell: the true label
+    assert [row[0] for row in table.rows[1:]] == ["−1", "+1"]
+    assert body == [["139", "6"], ["5", "150"]]  # true labels in rows, predictions in columns
 
 
 # -- lesson 1: data, optimum, runs -------------------------------------------------------------
