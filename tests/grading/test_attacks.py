@@ -37,11 +37,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, _load_make
+from grading_helpers import FIXTURES, ROOT, load_make
 
 pytestmark = pytest.mark.slow
 
-MAKE = _load_make()
+MAKE = load_make()
 ATTACKS = {attack.name: attack for attack in MAKE.ATTACKS}
 ATTACK_DIR = FIXTURES / "attacks"
 PLANTED = "zz9attack-planted"

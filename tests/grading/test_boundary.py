@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, by_task
+from grading_helpers import ROOT, by_task
 
 from stepper.grade import jail
 from stepper.grade.batch import grade_all

@@ -7,7 +7,7 @@ import json
 
 import nbformat
 import pytest
-from conftest import ROOT
+from grading_helpers import ROOT
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.spark, pytest.mark.slow]
 

@@ -11,13 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, _load_make, by_task
+from grading_helpers import FIXTURES, ROOT, by_task, load_make
 
 from stepper.grade.batch import grade_all
 from stepper.grade.catalog import enumerate_tests
 from stepper.grade.runner import grade_submission
 
-MAKE = _load_make()
+MAKE = load_make()
 WRONG = {case.name: case for case in MAKE.WRONG_ANSWERS}
 BAD = {case.name: case for case in MAKE.BAD_BEHAVIOUR}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import FIXTURES, ROOT
+from grading_helpers import FIXTURES, ROOT
 
 from stepper.data.loaders import from_numpy
 from stepper.grade.extract import extract, read_notebook

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from conftest import ROOT
+from grading_helpers import ROOT
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.spark, pytest.mark.slow]
 
