@@ -27,13 +27,13 @@ from html import escape
 import ipywidgets as widgets
 import numpy as np
 
+from stepper.local import LocalPath
 from stepper.pages.i18n import text
 from stepper.pages.kit.app import LessonApp
 from stepper.pages.kit.errors import ErrorBox, guarded
 from stepper.pages.kit.figures import ContourFigure, LossFigure, big_fonts
 from stepper.pages.kit.local_replay import replay_from_local
 from stepper.pages.kit.state_url import PageState
-from stepper.local import LocalPath
 from stepper.pages.kit.widgets import figure_image
 from stepper.pages.lesson1_lab import (
     ALGORITHM_LABELS,
