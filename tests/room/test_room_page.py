@@ -301,14 +301,21 @@ def test_lesson1s_explorer_and_questions_in_a_room(room_server, monkeypatch):
     question.reveal()
     until(lambda: all(p.questions["condition"].state.status == "revealed"
                       for p in (one_page, two_page, late_page)), "the reveal")
-    # a malformed setting: one line, the run shown stays
-    before = one.app
-    one.follow_settings({"algorithm": "nope", "penalty": "none"})
-    assert "settings could not be read (unknown algorithm 'nope')" in errors(one.app)
-    assert one.app is before and one.app.player.step() == "moved"
-    for explorer in (lead, one, two, late):
-        assert "Traceback" not in errors(explorer.app)
-    assert all(errors(e.app) == "" for e in (lead, two, late))
+    assert all(errors(e.app) == "" for e in (lead, one, two, late))
+    # a malformed setting (from a page holding the key): one line, the run shown stays
+    from stepper.room.client import RoomClient
+
+    before, shown = one.app, at(one.app)
+    rogue = RoomClient(room_server, name, "instructor", lead_page.room.key,
+                       on_message=lambda _m: None, on_problem=lambda _line: None).start()
+    until(rogue.connected.is_set, "the second instructor's connection")
+    assert rogue.send({"type": "settings", "settings": {"algorithm": "nope", "penalty": "none"}})
+    until(lambda: "settings could not be read" in errors(one.app), "the bad settings' line")
+    line = errors(one.app)
+    assert "unknown algorithm 'nope'" in line and line.count("Room:") == 1
+    assert one.app is before and at(one.app) == shown and one.followed["penalty"] == "ridge"
+    assert one.app.player.step() == "moved"
+    rogue.close()
     # a wrong key: one line on that page, which keeps its own run
     monkeypatch.setattr(page, "_claimed", False)
     monkeypatch.setenv("QUERY_STRING", f"room={name}&key=wrong-key&server={room_server}")
