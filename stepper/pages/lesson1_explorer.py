@@ -83,6 +83,7 @@ class Explorer:
         self.follows = bool(room is not None and room.follows)
         self.followed: dict | None = None  # a follower's: the instructor's run, as published
         self._followed_run: tuple[tuple, Run] | None = None
+        self._follow_source = None  # a follower's: the records of the followed run
         self.errors = ErrorBox()
         self.fail_on = getattr(state, "fail_on_step", None)
         self._contours: dict = {}
@@ -290,8 +291,6 @@ class Explorer:
             return
         if followed == self.followed:
             return
-        self.followed = followed
-        self._followed_run = None
         self.algorithm.value = followed["algorithm"]
         self.regularization.value = followed["penalty"]
         self.seed.value = min(followed["seed"], self.seed.max)
@@ -299,29 +298,36 @@ class Explorer:
         self.step_note.value = (f"<i>{escape(text('lesson1.explorer.following'))}</i> · "
                                 f"η = {followed['step']:.3g}")
         self.room.live = True  # a new run: back to the instructor's position
-        self._build_follower_app()
+        self._build_follower_app(followed)
 
-    def _build_follower_app(self) -> None:
-        """A follower's app on the room's records (no run computed here)."""
+    def _build_follower_app(self, followed: dict | None = None) -> None:
+        """A follower's app on the room's records (no run computed here): the run the
+        settings ``followed`` describe, whose records arrive next."""
+        source = self.room.follower_source(len(self.lab.data.X[0]))
+        # from now on the views draw the new run (from the records it receives)
+        self.followed, self._follow_source, self._followed_run = followed, source, None
         for view in (self.gap_view, self.boundary_view, self.confusion_view):
             view.forget()
         views: list = [self.boundary_view, self.confusion_view]
-        if self.followed is not None:
-            followed = self.followed
-            d = self.lab.data
-            with big_fonts():
-                contour = ContourView(
-                    ContourSpec(REGULARIZATIONS[followed["penalty"]], d.X, d.y,
-                                np.asarray(followed["w_star"]), mask=d.mask),
-                    arrows=False, title="J(b*, w₁, w₂) and the path of (w₁, w₂)")
+        if followed is not None:
+            key = ("followed", followed["penalty"], tuple(followed["w_star"]))
+            if key not in self._contours:  # drawn once per problem, as the instructor's
+                d = self.lab.data
+                with big_fonts():
+                    self._contours[key] = ContourView(
+                        ContourSpec(REGULARIZATIONS[followed["penalty"]], d.X, d.y,
+                                    np.asarray(followed["w_star"]), mask=d.mask),
+                        arrows=False, title="J(b*, w₁, w₂) and the path of (w₁, w₂)")
+            contour = self._contours[key]
+            contour.forget()
             views = [self.gap_view, contour, *views]
         state = PageState(present=bool(getattr(self.state, "present", False)))
         if self.app is not None:
             self.app.player.pause()
             state.present = bool(self.app.controls.present.value)
         with big_fonts():
-            app = LessonApp(self.room.follower_source(len(self.lab.data.X[0])), views=views,
-                            phases=False, state=state, link_settings=self.link_settings)
+            app = LessonApp(source, views=views, phases=False, state=state,
+                            link_settings=self.link_settings)
         self.app = app
         self.app_box.children = (app.widget,)
         self.room.attach(app)
@@ -330,11 +336,11 @@ class Explorer:
         """A follower's run, from the published settings and the records received so far:
         iterates w₀ (published) and w₁ … w_n (the records), J and ‖∇J‖ at w₀ … w_{n−1} (the
         records) and at the last iterate (published, once every record has arrived)."""
-        followed = self.followed
-        if followed is None or self.app is None:
+        followed, source = self.followed, self._follow_source
+        if followed is None or source is None:
             raise RuntimeError("no run followed yet")
-        records = list(self.app.source.history())
-        key = (id(self.app.source), len(records), id(records[-1]) if records else None)
+        records = list(source.history())
+        key = (id(source), len(records), id(records[-1]) if records else None)
         if self._followed_run is not None and self._followed_run[0] == key:
             return self._followed_run[1]
         weights = [np.asarray(followed["start"], dtype=float)]

@@ -11,7 +11,9 @@ The page's address says which (Voilà hands it to the kernel as ``$QUERY_STRING`
   was shown; the "Live" button returns to the instructor's position.
 
 :func:`claim_room` reads the address once per kernel and gives the room to the first stepping
-app that asks (:meth:`LessonApp.live <stepper.pages.kit.app.LessonApp.live>`): one room per page.
+app that asks (:meth:`LessonApp.live <stepper.pages.kit.app.LessonApp.live>`), or to a lesson page
+whose app is rebuilt on a setting change (lesson 1's explorer attaches each new app; its
+followers rebuild theirs in ``on_settings``): one room per page.
 Anything wrong (no such room, a wrong key, an unreachable server, a malformed message, the
 instructor's page closed) is one line in the page's message box; the page keeps working.
 

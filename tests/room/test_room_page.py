@@ -233,10 +233,12 @@ def test_lesson1s_explorer_and_questions_in_a_room(room_server, monkeypatch):
         return lesson, Explorer(lesson.lab, lesson.state, lesson.room)
 
     def same_run(follower: Explorer, lead: Explorer) -> bool:
-        app = follower.app
-        if follower.followed is None or len(app.player.history()) != len(lead.app.player.history()):
+        """The follower shows a whole run (every record of the settings it follows) at the
+        instructor's position."""
+        if follower.followed is None or follower.current.path.weights.shape != \
+                lead.current.path.weights.shape:
             return False
-        return at(app) == at(lead.app)
+        return at(follower.app) == at(lead.app)
 
     def check_run(follower: Explorer, lead: Explorer) -> None:
         mine, theirs = follower.current, lead.current
@@ -265,12 +267,13 @@ def test_lesson1s_explorer_and_questions_in_a_room(room_server, monkeypatch):
     # a setting change on the instructor's page: a new run, rebuilt on every follower
     lead.algorithm.value = "momentum"
     lead.multiple.value = 2.0
-    lead.app.player.step()
-    for follower in (one, two):
+    for follower in (one, two):  # at once, before any Step
         until(lambda f=follower: (same_run(f, lead) and f.followed["multiple"] == 2.0
                                   and f.followed["algorithm"] == "momentum"), "the new run")
         check_run(follower, lead)
-    assert at(one.app) == (1, 0)
+    assert at(one.app) == (0, 0)
+    lead.app.player.step()
+    until(lambda: all(at(f.app) == at(lead.app) == (1, 0) for f in (one, two)), "the step")
     # explore, and catch up
     one.app.player.back()
     assert not one_page.room.live
