@@ -211,7 +211,7 @@ def test_lesson1s_explorer_and_questions_in_a_room(room_server, monkeypatch):
     nothing (no run, no optimum: the records replay), follow each Step and each setting change
     (the run rebuilt from the published settings and records is the instructor's), explore and
     catch up; a late attendee gets the current run; a question revealed for everyone; a
-    malformed setting or a wrong key is one line and the page keeps working."""
+    malformed setting, a wrong key or a missing room is one line and the page keeps working."""
     import numpy as np
 
     import stepper.room.page as page
@@ -328,5 +328,10 @@ def test_lesson1s_explorer_and_questions_in_a_room(room_server, monkeypatch):
     assert errors(thief.app).count("Room:") == 1
     thief.app.player.step()
     assert at(thief.app) == (1, 0)
-    for lesson in (thief_page, one_page, two_page, late_page, lead_page):
+    # a room that does not exist: one line; the explorer shows nothing to step, runs nothing
+    nobody_page, nobody = open_page(f"follow=nobody{uuid.uuid4().hex[:6]}")
+    until(lambda: "there is no room" in errors(nobody.app), "the missing room's line")
+    assert errors(nobody.app).count("Room:") == 1 and nobody.followed is None
+    assert nobody.app.player.step() == "end"
+    for lesson in (nobody_page, thief_page, one_page, two_page, late_page, lead_page):
         lesson.room.client.close()
