@@ -2,6 +2,10 @@
 
 Every section is built after the page is on screen (:class:`~stepper.pages.kit.widgets.
 LazyPage`): the page appears at once and figures fill in within a few seconds.
+
+In a room (``?room=`` / ``?follow=``, :mod:`stepper.room.page`) the explorer publishes or follows
+the instructor's runs (:mod:`stepper.pages.lesson1_explorer`) and the questions are revealed for
+everyone by the instructor's page (:mod:`stepper.room.questions`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from stepper.pages.kit.widgets import LazyPage, figure_image, html
 from stepper.pages.lesson1_explorer import Explorer
 from stepper.pages.prose import choose_language, page_top, section_html, section_markdown
 from stepper.pages.question import Question
+from stepper.room.page import claim_room
+from stepper.room.questions import ask
 
 
 class Lesson1Page:
@@ -30,6 +36,7 @@ class Lesson1Page:
         self.lazy = LazyPage()
         self._lab: lesson1_lab.Lab1 | None = None
         self.explorer_app = None
+        self.room = claim_room()  # ?room= publishes the explorer's runs, ?follow= replays them
 
     @property
     def lab(self) -> lesson1_lab.Lab1:
@@ -62,8 +69,9 @@ class Lesson1Page:
         return self.values["conditioning"]
 
     def _ask(self, name: str, question: Question) -> widgets.Widget:
-        self.questions[name] = question
-        return question.widget
+        """Keep ``question`` as ``self.questions[name]``; in a room the instructor's page reveals
+        it for everyone."""
+        return ask(self.questions, name, question, self.room)
 
     def _hidden_until_answered(self, box: widgets.Widget, *names: str) -> widgets.Widget:
         for name in names:
@@ -123,7 +131,7 @@ class Lesson1Page:
         display(HTML(KEYBOARD_JS))
 
         def build():
-            self.explorer_app = Explorer(self.lab, self.state)
+            self.explorer_app = Explorer(self.lab, self.state, self.room)
             return self.explorer_app.widget
 
         return self.lazy.section(build, text("lesson1.waiting.explorer"),

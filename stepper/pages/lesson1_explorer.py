@@ -11,6 +11,13 @@ Stepping uses the shared control bar of :mod:`stepper.pages.kit` (``LessonApp.re
 ``replay_from_local(run)``, with its contour, boundary and confusion views plus this module's
 J − J* view) when it is available; otherwise a small built-in bar (First, Back, Step, Last,
 Play, an iteration slider) with the same figures.
+
+In a room (:mod:`stepper.room.page`), the instructor's explorer publishes each run it builds:
+its settings (with J*, w*, the start w₀ and J at the last iterate, :meth:`Explorer.
+room_settings`) and its records; every setting change publishes the new run. A follower's
+explorer (``?follow=``) runs nothing: its settings controls show the instructor's, and each run
+it shows is rebuilt from the published settings and records alone (:meth:`Explorer.
+followed_run`), then replayed as the instructor steps.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from html import escape
 import ipywidgets as widgets
 import numpy as np
 
+from stepper.local import LocalPath
 from stepper.pages.i18n import text
 from stepper.pages.kit.app import LessonApp
 from stepper.pages.kit.errors import ErrorBox, guarded
@@ -29,10 +37,12 @@ from stepper.pages.kit.state_url import PageState
 from stepper.pages.kit.widgets import figure_image
 from stepper.pages.lesson1_lab import (
     ALGORITHM_LABELS,
+    GAP_FLOOR,
     REGULARIZATION_LABELS,
     REGULARIZATIONS,
     Lab1,
     Run,
+    judge,
     takes_full_step,
 )
 from stepper.pages.views import BoundaryView, ConfusionView, ContourSpec, ContourView, View
@@ -66,9 +76,14 @@ class Explorer:
     """The widget (``.widget``) and its logic (methods usable without a browser), stepped by
     :mod:`stepper.pages.kit`'s ``LessonApp`` (its control bar and views)."""
 
-    def __init__(self, lab: Lab1, state=None) -> None:
+    def __init__(self, lab: Lab1, state=None, room=None) -> None:
         self.lab = lab
         self.state = state
+        self.room = room  # a stepper.room.page.PageRoom, on a page in a room
+        self.follows = bool(room is not None and room.follows)
+        self.followed: dict | None = None  # a follower's: the instructor's run, as published
+        self._followed_run: tuple[tuple, Run] | None = None
+        self._follow_source = None  # a follower's: the records of the followed run
         self.errors = ErrorBox()
         self.fail_on = getattr(state, "fail_on_step", None)
         self._contours: dict = {}
@@ -106,7 +121,12 @@ class Explorer:
             self._apply_state(state)
         on_settings = guarded(self.errors, "computing the run")(lambda _change: self.recompute())
         for control in (self.algorithm, self.regularization, self.multiple, self.seed):
-            control.observe(on_settings, names="value")
+            if self.follows:  # the instructor's settings, shown
+                control.disabled = True
+            else:
+                control.observe(on_settings, names="value")
+        if self.follows:
+            self.step_note.value = f"<i>{escape(text('lesson1.explorer.following'))}</i>"
         settings = widgets.VBox([
             widgets.HBox([self.algorithm, self.regularization],
                          layout=widgets.Layout(flex_flow="row wrap")),
@@ -122,7 +142,13 @@ class Explorer:
         self.app_box = widgets.VBox([])
         stepping: list = [self.readout, self.errors.widget, self.app_box]
         start = getattr(state, "iteration", None)
-        self.recompute(keep=start)
+        if self.follows:
+            room.on_settings.append(self.follow_settings)
+            self._build_follower_app()
+        else:
+            if room is not None:
+                room.describe = self.room_settings
+            self.recompute(keep=start)
         self.widget = widgets.VBox([settings, self.verdict, *stepping])
         self.widget.add_class("stepper-lesson1")
 
@@ -185,7 +211,10 @@ class Explorer:
 
     @property
     def current(self) -> Run:
-        """The run shown (computed by :meth:`recompute`, which the constructor calls)."""
+        """The run shown (computed by :meth:`recompute`, which the constructor calls; on a
+        follower's page, rebuilt from the instructor's records)."""
+        if self.follows and self.followed is not None:
+            return self.followed_run()
         if self.run is None:
             raise RuntimeError("no run computed yet: call recompute() first")
         return self.run
@@ -209,9 +238,7 @@ class Explorer:
                                seed=self.seed.value)
             self.run = run
             self.gap_figure.set_whole(run.gap)
-        self.verdict.value = (
-            f"<div style='background:{VERDICT_COLOURS[run.kind]};padding:6px 12px;"
-            f"border-radius:6px;font-size:17px'>{escape(run.verdict)}</div>")
+        self._show_verdict(run)
         self._build_app(keep)
         return run
 
@@ -232,8 +259,123 @@ class Explorer:
                                    link_settings=self.link_settings)
         self.app = app
         self.app_box.children = (app.widget,)
+        if self.room is not None:
+            self.room.attach(app)  # the first time connects; then publishes the new run
         if keep:
             app.player.seek(min(int(keep), self.last))
+
+    # -- in a room -----------------------------------------------------------------------------
+    def room_settings(self) -> dict:
+        """What followers need to rebuild the run shown from its records (plain JSON)."""
+        run = self.current
+        w_star, j_star = self.lab.optimum(run.regularization)
+        path = run.path
+        return {**self.link_settings(), "multiple": float(run.multiple),
+                "step": float(run.step_size), "steps": int(run.steps),
+                "iterations": int(path.weights.shape[0] - 1),
+                "start": [float(v) for v in path.weights[0]],
+                "final": [float(path.objective[-1]), float(path.grad_norm[-1])],
+                "optimum": float(j_star), "w_star": [float(v) for v in w_star]}
+
+    def follow_settings(self, settings: dict) -> None:
+        """A follower's page: the instructor's settings arrived; a new run rebuilds the app
+        (on an empty source that the records fill next). A malformed one is a line."""
+        try:
+            followed = read_followed(settings, len(self.lab.data.X[0]))
+        except (KeyError, TypeError, ValueError) as exc:
+            from stepper.room.page import room_heading
+
+            if self.app is not None:
+                self.app.show_error(text("lesson1.explorer.bad_settings", problem=exc),
+                                    heading=room_heading())
+            return
+        if followed == self.followed:
+            return
+        self.algorithm.value = followed["algorithm"]
+        self.regularization.value = followed["penalty"]
+        self.seed.value = min(followed["seed"], self.seed.max)
+        self.multiple.value = float(np.clip(followed["multiple"], 0.1, 10**3.5))
+        self.step_note.value = (f"<i>{escape(text('lesson1.explorer.following'))}</i> · "
+                                f"η = {followed['step']:.3g}")
+        self.room.live = True  # a new run: back to the instructor's position
+        self._build_follower_app(followed)
+
+    def _build_follower_app(self, followed: dict | None = None) -> None:
+        """A follower's app on the room's records (no run computed here): the run the
+        settings ``followed`` describe, whose records arrive next."""
+        source = self.room.follower_source(len(self.lab.data.X[0]))
+        # from now on the views draw the new run (from the records it receives)
+        self.followed, self._follow_source, self._followed_run = followed, source, None
+        for view in (self.gap_view, self.boundary_view, self.confusion_view):
+            view.forget()
+        views: list = [self.boundary_view, self.confusion_view]
+        if followed is not None:
+            key = ("followed", followed["penalty"], tuple(followed["w_star"]))
+            if key not in self._contours:  # drawn once per problem, as the instructor's
+                d = self.lab.data
+                with big_fonts():
+                    self._contours[key] = ContourView(
+                        ContourSpec(REGULARIZATIONS[followed["penalty"]], d.X, d.y,
+                                    np.asarray(followed["w_star"]), mask=d.mask),
+                        arrows=False, title="J(b*, w₁, w₂) and the path of (w₁, w₂)")
+            contour = self._contours[key]
+            contour.forget()
+            views = [self.gap_view, contour, *views]
+        state = PageState(present=bool(getattr(self.state, "present", False)))
+        if self.app is not None:
+            self.app.player.pause()
+            state.present = bool(self.app.controls.present.value)
+        with big_fonts():
+            app = LessonApp(source, views=views, phases=False, state=state,
+                            link_settings=self.link_settings)
+        self.app = app
+        self.app_box.children = (app.widget,)
+        self.room.attach(app)
+
+    def followed_run(self) -> Run:
+        """A follower's run, from the published settings and the records received so far:
+        iterates w₀ (published) and w₁ … w_n (the records), J and ‖∇J‖ at w₀ … w_{n−1} (the
+        records) and at the last iterate (published, once every record has arrived)."""
+        followed, source = self.followed, self._follow_source
+        if followed is None or source is None:
+            raise RuntimeError("no run followed yet")
+        records = list(source.history())
+        key = (id(source), len(records), id(records[-1]) if records else None)
+        if self._followed_run is not None and self._followed_run[0] == key:
+            return self._followed_run[1]
+        weights = [np.asarray(followed["start"], dtype=float)]
+        weights += [np.asarray(r.weights, dtype=float) for r in records]
+        objective = [float(r.objective) for r in records]
+        norms = [float(r.grad_norm) for r in records]
+        if len(records) >= followed["iterations"]:
+            objective.append(followed["final"][0])
+            norms.append(followed["final"][1])
+        elif records:  # the rest is on its way: the iterates whose J is known
+            weights = weights[:len(records)]
+        else:
+            objective, norms = [float("nan")], [float("nan")]
+        steps = [r.update.get("step_size") for r in records]
+        path = LocalPath(np.array(weights), np.array(objective), np.array(norms),
+                         np.array([np.nan if v is None else v for v in steps], dtype=float))
+        with np.errstate(invalid="ignore"):
+            gap = np.maximum(path.objective - followed["optimum"], GAP_FLOOR)
+        gap = np.where(np.isfinite(gap), gap, GAP_FLOOR)
+        kind, verdict = judge(path, gap, followed["steps"])
+        run = Run(followed["algorithm"], followed["penalty"], followed["multiple"],
+                  followed["step"], path, gap, verdict, kind, followed["steps"])
+        with big_fonts():
+            self.gap_figure.set_whole(run.gap)
+        self.gap_view.forget()
+        if records:
+            self._show_verdict(run)
+        self._followed_run = (key, run)
+        return run
+
+    def _show_verdict(self, run: Run) -> None:
+        value = (f"<div style='background:{VERDICT_COLOURS[run.kind]};padding:6px 12px;"
+                 f"border-radius:6px;font-size:17px'>{escape(run.verdict)}</div>")
+        if self.verdict.value != value:
+            self.verdict.value = value
 
     # -- what the views and the readout use ---------------------------------------------
     def check_failure(self, k: int) -> None:
@@ -267,3 +409,40 @@ class Explorer:
         if self.app is None:
             raise RuntimeError("no run to step through yet: call recompute() first")
         self.app.player.seek(int(np.clip(k, 0, self.last)))
+
+
+def read_followed(settings: dict, features: int) -> dict:
+    """The explorer's part of an instructor's published settings, checked (KeyError,
+    TypeError or ValueError with what is wrong)."""
+    def number(name: str) -> float:
+        value = settings[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{name!r} is not a number")
+        if not np.isfinite(value):
+            raise ValueError(f"{name!r} is not finite")
+        return float(value)
+
+    def vector(name: str, length: int) -> list[float]:
+        value = settings[name]
+        if (not isinstance(value, list) or len(value) != length
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                           for v in value)):
+            raise TypeError(f"{name!r} is not a list of {length} numbers")
+        return [float(v) for v in value]
+
+    def count(name: str) -> int:
+        value = settings[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise TypeError(f"{name!r} is not a count")
+        return value
+
+    algorithm, penalty = settings["algorithm"], settings["penalty"]
+    if algorithm not in ALGORITHM_LABELS:
+        raise ValueError(f"unknown algorithm {str(algorithm)[:40]!r}")
+    if penalty not in REGULARIZATIONS:
+        raise ValueError(f"unknown penalty {str(penalty)[:40]!r}")
+    return {"algorithm": algorithm, "penalty": penalty, "seed": count("seed"),
+            "multiple": number("multiple"), "step": number("step"), "steps": count("steps"),
+            "iterations": count("iterations"), "start": vector("start", features),
+            "final": vector("final", 2), "optimum": number("optimum"),
+            "w_star": vector("w_star", features)}

@@ -27,7 +27,7 @@ from stepper.pages.run_history import RunHistory
 from stepper.pages.views import ConfusionView, ContourSpec
 from stepper.pages.views.base import Frame
 from stepper.problems import Problem
-from stepper.room.questions import connect_question
+from stepper.room.questions import ask
 
 CHURN_FEATURES = ["intercept", *churn_features(os.path.join(data_dir(), "churn.csv"))]
 CHURN_ALGORITHMS = ("gd", "momentum", "nesterov", "minibatch")
@@ -131,10 +131,7 @@ class Lesson2Page:
     def _ask(self, name: str, question: Question) -> widgets.Widget:
         """Keep ``question`` as ``self.questions[name]``; in a room (``?room=`` / ``?follow=``)
         the instructor's page reveals it for everyone (:mod:`stepper.room.questions`)."""
-        self.questions[name] = question
-        if self.app.room is not None:
-            connect_question(self.app.room, question)
-        return question.widget
+        return ask(self.questions, name, question, self.app.room)
 
     def question_via(self) -> widgets.Widget:
         """Before the broadcast section: how does w reach the tasks? (answered by the record)"""

@@ -11,7 +11,9 @@ The page's address says which (Voilà hands it to the kernel as ``$QUERY_STRING`
   was shown; the "Live" button returns to the instructor's position.
 
 :func:`claim_room` reads the address once per kernel and gives the room to the first stepping
-app that asks (:meth:`LessonApp.live <stepper.pages.kit.app.LessonApp.live>`): one room per page.
+app that asks (:meth:`LessonApp.live <stepper.pages.kit.app.LessonApp.live>`), or to a lesson page
+whose app is rebuilt on a setting change (lesson 1's explorer attaches each new app; its
+followers rebuild theirs in ``on_settings``): one room per page.
 Anything wrong (no such room, a wrong key, an unreachable server, a malformed message, the
 instructor's page closed) is one line in the page's message box; the page keeps working.
 
@@ -198,6 +200,12 @@ class PageRoom:
         self.counts: dict[str, dict[str, int]] = {}
         self.on_state: list[Callable[[dict[str, Any]], None]] = []
         self.on_counts: list[Callable[[str, dict[str, int]], None]] = []
+        self.on_settings: list[Callable[[dict[str, Any]], None]] = []
+        """A follower's page: called with the instructor's settings as they arrive, before the
+        records that follow them (a page that rebuilds its app on a setting change rebuilds it
+        here and attaches the new one)."""
+        self.describe: Callable[[], dict[str, Any]] | None = None
+        """The instructor's page: more of the run's settings to publish (plain JSON values)."""
         self._published: list[IterationRecord] | None = None
         self._published_settings: dict[str, Any] | None = None
         self._publish_lock = threading.Lock()
@@ -219,25 +227,29 @@ class PageRoom:
         return RoomSource(features)
 
     def attach(self, app: Any) -> None:
-        """Put the room's bar on ``app``'s page and connect (publishing or following)."""
+        """Put the room's bar on ``app``'s page and connect (publishing or following).
+
+        Attaching again (a page that rebuilds its app when a setting changes) moves the bar and
+        the connection to the new app; the instructor's page publishes the new run."""
+        again = self.app is not None
         self.app = app
         app.room = self
         app.widget.children = (app.widget.children[0], self.widget, *app.widget.children[1:])
         for problem in self.address.problems:
             self._problem(problem)
+        if again:
+            if self.client is not None:
+                self._follow_player(app)
+                if not self.follows:
+                    self._publish()
+            self._show_banner()
+            return
         if self.name is None:
             return
         if self.server is None:
             self._problem(text("room.no_server"))
             return
-        previous = app.player.on_change
-
-        def changed(position: Any) -> None:
-            self._changed(position)  # publish first: the followers draw while this page does
-            if previous is not None:
-                previous(position)
-
-        app.player.on_change = changed
+        self._follow_player(app)
         role = "follower" if self.follows else "instructor"
         try:
             self.client = RoomClient(self.server, self.name, role, self.key,
@@ -248,6 +260,18 @@ class PageRoom:
             return
         self._show_banner()
         self.client.start()
+
+    def _follow_player(self, app: Any) -> None:
+        previous = app.player.on_change
+
+        def changed(position: Any) -> None:
+            if app is not self.app:  # an app the page has replaced
+                return
+            self._changed(position)  # publish first: the followers draw while this page does
+            if previous is not None:
+                previous(position)
+
+        app.player.on_change = changed
 
     def _guarded(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any) -> Any:
@@ -301,6 +325,8 @@ class PageRoom:
             ready = time.time()
             settings = run_settings(self.app.source)
             settings["phases"] = bool(player.phases)
+            if self.describe is not None:
+                settings.update(self.describe())
             if (settings != self._published_settings
                     and client.send({"type": "settings", "settings": settings})):
                 self._published_settings = settings
@@ -321,9 +347,11 @@ class PageRoom:
 
     def publish_state(self, state: dict[str, Any]) -> bool:
         """Publish a question's state (instructor's page only); True when it went out."""
-        if self.follows or self.client is None:
+        if self.follows:
             return False
-        self.states[state["question"]] = state
+        self.states[state["question"]] = state  # sent on connecting, if not now
+        if self.client is None:
+            return False
         return self.client.send({"type": "state", "state": state})
 
     # -- a follower's page ----------------------------------------------------------------------
@@ -377,12 +405,14 @@ class PageRoom:
             self._state(message["state"])
 
     def _settings(self, settings: dict[str, Any]) -> None:
+        for callback in self.on_settings:
+            callback(settings)
         source = self.app.source
         algorithm = settings.get("algorithm")
         source.algorithm = algorithm if isinstance(algorithm, str) else None
         seed = settings.get("seed")
         source.seed = seed if isinstance(seed, int) else None
-        if isinstance(settings.get("phases"), bool):
+        if settings.get("phases") is True:  # a run on one machine has none
             self.app.controls.phases.layout.display = None
         self.settings = settings
         self._show_banner()

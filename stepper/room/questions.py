@@ -14,7 +14,7 @@
   that joins late is given the states so far (the room's snapshot), so a question already
   revealed is revealed at once.
 
-A lesson page calls it for every question it asks (``Lesson2Page._ask``); a page without a room
+A lesson page calls it for every question it asks (:func:`ask`); a page without a room
 (``app.room is None``) does not call it and its questions reveal on commit as before.
 """
 
@@ -40,6 +40,15 @@ def connect_question(room: Any, question: Any) -> None:
         _follow(room, question)
     else:
         _lead(room, question)
+
+
+def ask(questions: dict[str, Any], name: str, question: Any, room: Any) -> Any:
+    """A lesson page asks ``question``: keep it as ``questions[name]`` and, on a page in a room
+    (``room`` not ``None``), bind it (:func:`connect_question`); return its widget."""
+    questions[name] = question
+    if room is not None:
+        connect_question(room, question)
+    return question.widget
 
 
 def connect_questions(room: Any, questions: Any) -> None:

@@ -2,6 +2,10 @@
 pages (``?follow=``) on one Jupyter server. A Step on the instructor's page shows up on both
 followers, phase by phase; a follower's Back leaves the other alone; Live catches up. A follower
 of a room that does not exist says so in one line and keeps working, without Spark.
+
+Lesson 1 likewise: the explorer's Steps and a setting change (a new run) on the instructor's
+page show up on the followers, whose settings follow; a question answered on a follower's page
+is counted on the instructor's and revealed on every page.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from test_lesson_pages import app_of, click, readout, visible_errors, wait_idle,
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LESSON = "02_distributed_gd"
+LESSON1 = "01_gradient_methods"
 
 
 def wait_same_readout(page, app, text: str) -> None:
@@ -97,3 +102,99 @@ def test_following_a_room_that_does_not_exist(browser, voila_url):
         assert "Iteration 0" in readout(app)
     finally:
         page.close()
+
+
+def chosen(page) -> str:
+    """The algorithm the page's lesson 1 explorer shows (its first dropdown)."""
+    return page.eval_on_selector(".stepper-lesson1 select",
+                                 "s => s.options[s.selectedIndex].text")
+
+
+def page_readout(page) -> str:
+    return page.inner_text(".stepper-app .stepper-readout").strip()
+
+
+def wait_page_text(page, selector: str, text: str, exact: bool = True) -> None:
+    """Until the page's first ``selector`` says ``text`` (an app rebuilt replaces its
+    elements: the page is asked again each time)."""
+    page.wait_for_function(
+        "([sel, text, exact]) => { const e = document.querySelector(sel);"
+        " if (!e) return false; const t = e.innerText.trim();"
+        " return exact ? t === text : t.includes(text); }",
+        arg=[selector, text, exact], timeout=60_000)
+
+
+READOUT = ".stepper-app .stepper-readout"
+VERDICT = ".stepper-lesson1 > div:nth-child(2)"
+
+
+def test_lesson1_in_the_room(browser, voila_url):
+    name = "one-" + uuid.uuid4().hex[:8]
+    lead = open_page(browser, lesson_url(voila_url, LESSON1, f"room={name}"))
+    followers = []
+    try:
+        lead.wait_for_selector(".stepper-room-lead[data-key]:not([data-key='…'])",
+                               timeout=PAGE_TIMEOUT_MS)
+        followers = [open_page(browser, lesson_url(voila_url, LESSON1, f"follow={name}"))
+                     for _ in range(2)]
+        for page in followers:
+            page.wait_for_selector(".stepper-room-follow", timeout=PAGE_TIMEOUT_MS)
+            assert page.is_disabled(".stepper-lesson1 select")  # the instructor's settings
+        for _ in range(2):
+            click(app_of(lead), "step")
+        wait_page_text(lead, READOUT, "Iteration 2", exact=False)
+        shown = page_readout(lead)
+        for page in followers:
+            wait_page_text(page, READOUT, shown)
+            assert live_flag(page) == "1"
+        # a setting change: a new run on the instructor's page, rebuilt on the followers
+        before = chosen(lead)
+        lead.select_option(".stepper-lesson1 select", index=1)
+        method = chosen(lead)
+        assert method != before
+        wait_page_text(lead, READOUT, "Iteration 0", exact=False)
+        for page in followers:
+            page.wait_for_function(
+                "(m) => { const s = document.querySelector('.stepper-lesson1 select');"
+                " return s && s.options[s.selectedIndex].text === m; }", arg=method,
+                timeout=60_000)
+            wait_page_text(page, READOUT, page_readout(lead))
+        click(app_of(lead), "step")
+        wait_page_text(lead, READOUT, "Iteration 1", exact=False)
+        shown = page_readout(lead)
+        verdict = lead.inner_text(VERDICT).strip()
+        assert verdict
+        for page in followers:
+            wait_page_text(page, READOUT, shown)
+            wait_page_text(page, VERDICT, verdict)
+        # explore, then Live
+        one, two = followers
+        click(app_of(one), "back")
+        one.wait_for_selector(".stepper-room-follow[data-live='0']")
+        click(app_of(lead), "step")
+        wait_page_text(lead, READOUT, "Iteration 2", exact=False)
+        wait_page_text(two, READOUT, page_readout(lead))
+        assert page_readout(one) != page_readout(lead)
+        one.click(".stepper-room-live")
+        wait_page_text(one, READOUT, page_readout(lead))
+        one.wait_for_selector(".stepper-room-follow[data-live='1']")
+        # a question: answered on one follower, counted on the instructor's page, revealed
+        question = ".stepper-question-lesson1-condition"
+        block = one.wait_for_selector(question, timeout=PAGE_TIMEOUT_MS)
+        block.scroll_into_view_if_needed()
+        block.query_selector("label:has-text('about 70')").click()
+        block.query_selector("button:has-text('Commit')").click()
+        wait_page_text(lead, question, "1 chose", exact=False)
+        lead.click(f"{question} .stepper-room-reveal")
+        for page in followers:
+            page.wait_for_selector(f"{question} .stepper-question-result",
+                                   timeout=PAGE_TIMEOUT_MS)
+        verdicts = [page.get_attribute(f"{question} .stepper-question-result", "data-verdict")
+                    for page in followers]
+        assert verdicts[0] in ("right", "wrong") and verdicts[1] == "none"
+        for page in (lead, *followers):
+            assert visible_errors(page) == []
+            assert "Traceback" not in page.inner_text("body")
+    finally:
+        for page in (lead, *followers):
+            page.close()

@@ -204,3 +204,134 @@ def test_lesson2s_questions_in_a_room(room_server, monkeypatch):
     assert all(errors(lesson.app) == "" for lesson in (lead, one, two, late))
     for lesson in (one, two, late, lead):
         lesson.app.room.client.close()
+
+
+def test_lesson1s_explorer_and_questions_in_a_room(room_server, monkeypatch):
+    """Lesson 1's page as the instructor's and as two attendees': the attendees' explorers run
+    nothing (no run, no optimum: the records replay), follow each Step and each setting change
+    (the run rebuilt from the published settings and records is the instructor's), explore and
+    catch up; a late attendee gets the current run; a question revealed for everyone; a
+    malformed setting, a wrong key or a missing room is one line and the page keeps working."""
+    import numpy as np
+
+    import stepper.room.page as page
+    from stepper.pages.lesson1 import Lesson1Page
+    from stepper.pages.lesson1_explorer import Explorer
+
+    name = "l" + uuid.uuid4().hex[:8]
+
+    def open_page(query: str) -> tuple[Lesson1Page, Explorer]:
+        monkeypatch.setattr(page, "_claimed", False)  # one room per kernel: this page's turn
+        monkeypatch.setenv("QUERY_STRING", f"{query}&server={room_server}")
+        lesson = Lesson1Page()
+        assert lesson.room is not None
+        if lesson.room.follows:  # a follower computes no run and no optimum
+            def refused(*_args, **_kwargs):
+                raise AssertionError("a follower's explorer ran the local engine")
+            lesson.lab.run = refused
+            lesson.lab.optimum = refused
+        return lesson, Explorer(lesson.lab, lesson.state, lesson.room)
+
+    def same_run(follower: Explorer, lead: Explorer) -> bool:
+        """The follower shows a whole run (every record of the settings it follows) at the
+        instructor's position."""
+        if follower.followed is None or follower.current.path.weights.shape != \
+                lead.current.path.weights.shape:
+            return False
+        return at(follower.app) == at(lead.app)
+
+    def check_run(follower: Explorer, lead: Explorer) -> None:
+        mine, theirs = follower.current, lead.current
+        assert (mine.algorithm, mine.regularization, mine.kind) == (theirs.algorithm,
+                                                                    theirs.regularization,
+                                                                    theirs.kind)
+        np.testing.assert_allclose(mine.path.weights, theirs.path.weights, rtol=1e-12)
+        np.testing.assert_allclose(mine.gap, theirs.gap, rtol=1e-12)
+        assert follower.algorithm.value == lead.algorithm.value and follower.algorithm.disabled
+        assert follower.verdict.value == lead.verdict.value
+
+    lead_page, lead = open_page(f"room={name}")
+    until(lambda: lead_page.room.key is not None, "the room's key")
+    lead_page.question_condition()
+    question = lead_page.questions["condition"]
+    assert question.commit_button.layout.display == "none"
+    (one_page, one), (two_page, two) = open_page(f"follow={name}"), open_page(f"follow={name}")
+    for follower in (one, two):
+        until(lambda f=follower: same_run(f, lead), "the instructor's run")
+        check_run(follower, lead)
+    for _ in range(3):
+        lead.app.player.step()
+        until(lambda: all(at(f.app) == at(lead.app) for f in (one, two)), "the followers")
+    assert at(lead.app) == (3, 0)
+    assert "Iteration 3 of 200" in html.unescape(one.readout.value)
+    # a setting change on the instructor's page: a new run, rebuilt on every follower
+    lead.algorithm.value = "momentum"
+    lead.multiple.value = 2.0
+    for follower in (one, two):  # at once, before any Step
+        until(lambda f=follower: (same_run(f, lead) and f.followed["multiple"] == 2.0
+                                  and f.followed["algorithm"] == "momentum"), "the new run")
+        check_run(follower, lead)
+    assert at(one.app) == (0, 0)
+    lead.app.player.step()
+    until(lambda: all(at(f.app) == at(lead.app) == (1, 0) for f in (one, two)), "the step")
+    # explore, and catch up
+    one.app.player.back()
+    assert not one_page.room.live
+    lead.app.player.step()
+    until(lambda: at(two.app) == at(lead.app), "the live follower")
+    assert at(one.app) == (0, 0)
+    one_page.room.go_live()
+    assert at(one.app) == at(lead.app) == (2, 0)
+    lead.regularization.value = "ridge"
+    lead.seed.value = 3
+    # a late follower gets the current run and position
+    late_page, late = open_page(f"follow={name}")
+    until(lambda: same_run(late, lead) and late.followed["penalty"] == "ridge", "the late run")
+    check_run(late, lead)
+    assert late.seed.value == 3
+    # the question: counts on the instructor's page, revealed for everyone
+    for lesson in (one_page, two_page, late_page):
+        lesson.question_condition()
+    until(lambda: one_page.room.states.get("lesson1.condition", {}).get("state") == "open",
+          "the open question")
+    choices = list(question.labels)
+    one_page.questions["condition"].input.value = choices[0]
+    one_page.questions["condition"].commit_from_input()
+    two_page.questions["condition"].input.value = choices[1]
+    two_page.questions["condition"].commit_from_input()
+    until(lambda: question.state.counts == {choices[0]: 1, choices[1]: 1}, "the counts")
+    assert one_page.questions["condition"].state.status == "answered"
+    question.reveal()
+    until(lambda: all(p.questions["condition"].state.status == "revealed"
+                      for p in (one_page, two_page, late_page)), "the reveal")
+    assert all(errors(e.app) == "" for e in (lead, one, two, late))
+    # a malformed setting (from a page holding the key): one line, the run shown stays
+    from stepper.room.client import RoomClient
+
+    before, shown = one.app, at(one.app)
+    rogue = RoomClient(room_server, name, "instructor", lead_page.room.key,
+                       on_message=lambda _m: None, on_problem=lambda _line: None).start()
+    until(rogue.connected.is_set, "the second instructor's connection")
+    assert rogue.send({"type": "settings", "settings": {"algorithm": "nope", "penalty": "none"}})
+    until(lambda: "settings could not be read" in errors(one.app), "the bad settings' line")
+    line = errors(one.app)
+    assert "unknown algorithm 'nope'" in line and line.count("Room:") == 1
+    assert one.app is before and at(one.app) == shown and one.followed["penalty"] == "ridge"
+    assert one.app.player.step() == "moved"
+    rogue.close()
+    # a wrong key: one line on that page, which keeps its own run
+    monkeypatch.setattr(page, "_claimed", False)
+    monkeypatch.setenv("QUERY_STRING", f"room={name}&key=wrong-key&server={room_server}")
+    thief_page = Lesson1Page()
+    thief = Explorer(thief_page.lab, thief_page.state, thief_page.room)
+    until(lambda: "wrong key" in errors(thief.app), "the wrong key's line")
+    assert errors(thief.app).count("Room:") == 1
+    thief.app.player.step()
+    assert at(thief.app) == (1, 0)
+    # a room that does not exist: one line; the explorer shows nothing to step, runs nothing
+    nobody_page, nobody = open_page(f"follow=nobody{uuid.uuid4().hex[:6]}")
+    until(lambda: "there is no room" in errors(nobody.app), "the missing room's line")
+    assert errors(nobody.app).count("Room:") == 1 and nobody.followed is None
+    assert nobody.app.player.step() == "end"
+    for lesson in (nobody_page, thief_page, one_page, two_page, late_page, lead_page):
+        lesson.room.client.close()

@@ -679,6 +679,9 @@ STRINGS: dict[str, str] = {
     "lesson1.explorer.status": "Iteration {k} of {last} · J(w_k) = {objective:.5f} · "
                                "J − J* = {gap:.1e} · test accuracy {accuracy:.1f} %",
     "lesson1.explorer.test_set": "Test set",
+    "lesson1.explorer.following": "These settings follow the instructor's page.",
+    "lesson1.explorer.bad_settings": "the instructor's settings could not be read ({problem}); "
+                                     "the run shown stays",
 
     # -- lesson 2's settings --------------------------------------------------------------------
     "lesson2.setting.algorithm": "Algorithm",

@@ -735,6 +735,9 @@ STRINGS: dict[str, str] = {
     "lesson1.explorer.status": "Itération {k} sur {last} · J(w_k) = {objective:.5f} · "
                                "J − J* = {gap:.1e} · exactitude en test {accuracy:.1f} %",
     "lesson1.explorer.test_set": "Jeu de test",
+    "lesson1.explorer.following": "Ces réglages suivent la page de l'animateur.",
+    "lesson1.explorer.bad_settings": "les réglages de l'animateur sont illisibles ({problem}) ; "
+                                     "l'exécution affichée reste",
 
     # -- réglages de la leçon 2 -----------------------------------------------------------------
     "lesson2.setting.algorithm": "Algorithme",
