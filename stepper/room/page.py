@@ -13,7 +13,12 @@ The page's address says which (Voilà hands it to the kernel as ``$QUERY_STRING`
 :func:`claim_room` reads the address once per kernel and gives the room to the first stepping
 app that asks (:meth:`LessonApp.live <stepper.pages.kit.app.LessonApp.live>`): one room per page.
 Anything wrong (no such room, a wrong key, an unreachable server, a malformed message, the
-instructor's page closed) is one line in the page's message box; the page keeps working.
+instructor's page closed) is one line in the page's message box, in the page's language (the
+server and the client report codes, :func:`problem_line` says them; the English details go to
+the kernel's log); the page keeps working.
+
+A follower's answers are kept (the latest per question) and sent again each time the page
+(re)connects: an answer given while the connection is down is counted when it comes back.
 
 Questions use :meth:`PageRoom.publish_state` (the instructor's page: ``{"question": id,
 "state": "open" | "revealed", "counts": {…}}``), :meth:`PageRoom.answer` (a follower's page),
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import html
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -37,16 +43,25 @@ import ipywidgets as widgets
 import numpy as np
 
 from stepper.errors import StepperError
-from stepper.pages.i18n import text
+from stepper.pages.i18n import CATALOGUES, DEFAULT, text
 from stepper.pages.prose import inline_html
 from stepper.room import protocol
-from stepper.room.client import RoomClient
+from stepper.room.client import RoomClient, RoomProblem
 from stepper.trace import IterationRecord
 
 
 def room_heading() -> str:
     """The heading of the room's lines in the page's message box (``Room:``)."""
     return text("room.heading")
+
+
+def problem_line(code: str, **values: Any) -> str:
+    """The page's line for a room problem's ``code`` (catalogue key ``room.error.<code>``), in
+    the page's language; a code this page does not know gets a generic line naming it."""
+    key = f"room.error.{code}"
+    if key not in CATALOGUES[DEFAULT]:
+        return text("room.error.unknown", code=code)
+    return text(key, **values)
 
 
 @dataclass
@@ -80,7 +95,8 @@ def read_address(query: str | None = None) -> RoomAddress:
         try:
             setattr(address, key, check(value.strip()))
         except protocol.RoomMessageError as exc:
-            address.problems.append(text("room.setting_ignored", setting=key, problem=exc))
+            problem = problem_line(exc.code, value=repr(value.strip()[:80]))
+            address.problems.append(text("room.setting_ignored", setting=key, problem=problem))
     if address.room and address.follow:
         address.problems.append(text("room.both"))
         address.room = None
@@ -90,7 +106,8 @@ def read_address(query: str | None = None) -> RoomAddress:
 def _check_server(value: str) -> str:
     parts = urlsplit(value if "://" in value else f"http://{value}")
     if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > 300:
-        raise protocol.RoomMessageError(text("room.bad_server", value=repr(value[:80])))
+        raise protocol.RoomMessageError(f"{value[:80]!r} is not a server address such as "
+                                        "http://192.168.1.10:8888", "bad_server")
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
@@ -196,6 +213,7 @@ class PageRoom:
         self.states: dict[str, dict[str, Any]] = {}
         self.settings: dict[str, Any] = {}
         self.counts: dict[str, dict[str, int]] = {}
+        self.answers: dict[str, str] = {}  # a follower's latest answer per question
         self.on_state: list[Callable[[dict[str, Any]], None]] = []
         self.on_counts: list[Callable[[str, dict[str, int]], None]] = []
         self._published: list[IterationRecord] | None = None
@@ -241,10 +259,10 @@ class PageRoom:
         role = "follower" if self.follows else "instructor"
         try:
             self.client = RoomClient(self.server, self.name, role, self.key,
-                                     on_message=self._message, on_problem=self._problem,
+                                     on_message=self._message, on_problem=self._report,
                                      on_connected=self._connected)
         except protocol.RoomMessageError as exc:
-            self._problem(str(exc))
+            self._report(RoomProblem(exc.code, str(exc), {"value": repr(self.server)}))
             return
         self._show_banner()
         self.client.start()
@@ -257,7 +275,7 @@ class PageRoom:
                 import traceback
 
                 traceback.print_exc()
-                self._problem(f"{type(exc).__name__}: {exc}")
+                self._problem(text("room.error.show_failed", error=type(exc).__name__))
                 return None
         return run
 
@@ -265,9 +283,16 @@ class PageRoom:
         if self.app is not None:
             self.app.show_error(line, heading=room_heading())
 
+    def _report(self, problem: RoomProblem) -> None:
+        """A problem's line in the page's language; its English details in the kernel's log."""
+        print(f"room {self.name}: {problem.code}: {problem.detail}", file=sys.stderr)
+        self._problem(problem_line(problem.code, name=self.name, server=self.server,
+                                   **problem.values))
+
     # -- the instructor's page -------------------------------------------------------------------
     def _connected(self) -> None:
         if self.follows:
+            self._send_answers()
             return
         with self._publish_lock:
             self._published = None  # the server may hold an earlier run: send ours in full
@@ -328,10 +353,22 @@ class PageRoom:
 
     # -- a follower's page ----------------------------------------------------------------------
     def answer(self, question: str, choice: str) -> bool:
-        """Send this follower's answer to ``question``; True when it went out."""
-        if not self.follows or self.client is None:
+        """Send this follower's answer to ``question``; True when it went out. It is kept
+        either way (the latest per question) and sent again on every reconnect: the server
+        counts each page once, so resending changes no count."""
+        if not self.follows:
+            return False
+        self.answers[question] = choice
+        if self.client is None:
             return False
         return self.client.send({"type": "answer", "question": question, "choice": choice})
+
+    def _send_answers(self) -> None:
+        client = self.client
+        if client is None:
+            return
+        for question, choice in list(self.answers.items()):
+            client.send({"type": "answer", "question": question, "choice": choice})
 
     def go_live(self) -> None:
         self.live = True
