@@ -8,7 +8,10 @@ The page's address says which (Voilà hands it to the kernel as ``$QUERY_STRING`
 * ``?follow=<name>`` (an attendee), with ``&server=http://host:port`` when the page runs on the
   attendee's own machine: the page builds no Stepper (no Spark) and replays the instructor's
   records as they arrive, phase by phase. Back, the slider and the other controls explore what
-  was shown; the "Live" button returns to the instructor's position.
+  was shown; the "Live" button returns to the instructor's position. Positions are drawn on a
+  thread of their own, the newest first: one that arrives while the page is still drawing an
+  earlier one replaces it (the page skips steps it would show late), and the room's connection
+  is never held up by drawing.
 
 :func:`claim_room` reads the address once per kernel and gives the room to the first stepping
 app that asks (:meth:`LessonApp.live <stepper.pages.kit.app.LessonApp.live>`): one room per page.
@@ -220,6 +223,12 @@ class PageRoom:
         self._published_settings: dict[str, Any] | None = None
         self._publish_lock = threading.Lock()
         self._local = threading.local()  # .applying: this thread moves the page to live
+        self._target: tuple[int, int, float | None, float] | None = None  # newest position
+        self._target_lock = threading.Lock()
+        self._wanted = threading.Event()  # a position to draw
+        self._drawn = threading.Event()  # nothing left to draw
+        self._drawn.set()
+        self._drawer: threading.Thread | None = None
         self.banner = widgets.HTML("")
         self.banner.add_class("stepper-room")
         self.live_button = widgets.Button(description=text("room.live"), button_style="danger",
@@ -372,6 +381,9 @@ class PageRoom:
 
     def go_live(self) -> None:
         self.live = True
+        with self._target_lock:
+            if self._target is not None:
+                self.sent, self.received = self._target[2], self._target[3]
         self._apply_position()
 
     def _message(self, message: dict[str, Any]) -> None:
@@ -441,16 +453,43 @@ class PageRoom:
                 self._local.applying = False
 
     def _position(self, message: dict[str, Any]) -> None:
-        self.instructor_position = (message["iteration"], message["phase"])
-        self.sent, self.received = message.get("sent"), time.time()
-        if self.live:
-            self._apply_position()
-        else:
+        received = time.time()
+        with self._target_lock:
+            self.instructor_position = (message["iteration"], message["phase"])
+            self._target = (message["iteration"], message["phase"], message.get("sent"), received)
+            if self.live:
+                self._drawn.clear()
+                self._wanted.set()
+        if self._drawer is None:
+            self._drawer = threading.Thread(target=self._draw_positions, daemon=True,
+                                            name="room-draw")
+            self._drawer.start()
+        if not self.live:
+            self.sent, self.received = message.get("sent"), received
             self._show_banner()
 
-    def _apply_position(self) -> None:
-        if self.instructor_position is not None:
-            k, phase = self.instructor_position
+    def _draw_positions(self) -> None:
+        """The drawing thread: show the newest position, skip the ones it replaced."""
+        while True:
+            self._wanted.wait()
+            with self._target_lock:
+                self._wanted.clear()
+                target = self._target
+            if target is not None and self.live:
+                k, phase, self.sent, self.received = target
+                self._guarded(self._apply_position)((k, phase))
+            with self._target_lock:
+                if not self._wanted.is_set():
+                    self._drawn.set()
+
+    def wait_drawn(self, timeout: float | None = None) -> bool:
+        """Block until the newest position received is drawn (tests, benchmarks)."""
+        return self._drawn.wait(timeout)
+
+    def _apply_position(self, position: tuple[int, int] | None = None) -> None:
+        position = position or self.instructor_position
+        if position is not None:
+            k, phase = position
             self._local.applying = True
             try:
                 self.app.player.seek(k, phase)
