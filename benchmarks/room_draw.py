@@ -54,9 +54,9 @@ def instructor_records(iterations: int) -> list[dict]:
 def count_draws(views, totals: dict, lock: threading.Lock) -> None:
     """Wrap each view's ``draw`` to add its thread CPU time and count to ``totals``."""
     for view in views:
-        draw = view.draw
+        draw, view_name = view.draw, type(view).__name__
 
-        def timed(frame, draw=draw, name=type(view).__name__):
+        def timed(frame, draw=draw, name=view_name):
             start = time.thread_time()
             try:
                 return draw(frame)

@@ -4,8 +4,9 @@ A :class:`RoomClient` connects to ``<server>/stepper/room/<name>`` (``server`` i
 server that serves the pages, ``http://host:port/base/``), checks every message it receives
 (:func:`stepper.room.protocol.parse`), and hands the good ones to ``on_message`` and anything
 wrong (unreachable server, refused key, malformed message) to ``on_problem`` as a
-:class:`RoomProblem`: a code the page says in its language, and an English line for the logs. It reconnects after a lost connection (and keeps asking, every few seconds, for
-a room that does not exist yet); a refusal that cannot pass (a wrong key) stops it.
+:class:`RoomProblem`: a code the page says in its language, and an English line for the logs.
+It reconnects after a lost connection (and keeps asking, every few seconds, for a room that
+does not exist yet); a refusal that cannot pass (a wrong key) stops it.
 :meth:`RoomClient.send` may be called from any thread; what is sent is checked first, too.
 """
 
@@ -26,7 +27,8 @@ from stepper.room import protocol
 
 RETRY_SECONDS = (1.0, 2.0, 5.0)
 CLIENT_CODES = ("unreachable", "lost", "malformed_received", "show_failed")
-"""What the client itself may report, besides the server's :data:`~stepper.room.protocol.ERROR_CODES`."""
+"""What the client itself reports, besides the server's
+:data:`~stepper.room.protocol.ERROR_CODES`."""
 
 
 @dataclass(frozen=True)

@@ -233,15 +233,17 @@ def garbling_server():
     import asyncio
     import threading
 
+    from conftest import free_port
     from tornado import httpserver, web
     from tornado import websocket as tornado_websocket
 
-    from conftest import free_port
+    from stepper.room import protocol
 
     class Garbling(tornado_websocket.WebSocketHandler):
         def open(self, name):
             self.write_message('{"type": "records", "start": 0, "records": [{"iteration": 1}]}')
-            self.write_message('{"type": "welcome", "role": "follower", "room": "%s"}' % name)
+            self.write_message(protocol.encode({"type": "welcome", "role": "follower",
+                                                "room": name}))
 
     port = free_port()
     started = threading.Event()

@@ -3,8 +3,9 @@
 Each figure draws its static part once (axes, ticks, contours, data points), keeps that picture
 (``copy_from_bbox``), and for each update restores it and draws only the moving artists
 (``draw_artist``), then encodes PNG with fast compression (:func:`encode_png`: the "Sub" row
-filter in numpy, zlib level 1): about 10–25 ms per update instead of 60–250 ms for a full draw. Axis limits are fixed; they change (and the static part is redrawn)
-only when a value leaves them.
+filter in numpy, zlib level 1): about 10–25 ms per update instead of 60–250 ms for a full draw.
+Axis limits are fixed; they change (and the static part is redrawn) only when a value leaves
+them.
 
 Not thread-safe: one figure is drawn by one thread at a time (the player holds a lock).
 """
