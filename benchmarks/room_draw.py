@@ -10,8 +10,9 @@ instructor's pace; 0 = back to back).
 
 It prints the process's CPU time (every thread: the room's, the prerendering one) per phase
 step, the CPU time of showing the positions alone (the room's thread and the drawing one: what
-stands between a position's arrival and the page showing it), and per view the number of draws
-and their CPU time. CPU time does not
+stands between a position's arrival and the page showing it), the wall time from handing a
+position over to the page showing it (noisy; it includes waiting for the prerendering), and per
+view the number of draws and their CPU time. CPU time does not
 depend on the machine's load, wall time does: the figures are comparable between runs on the
 shared machine.
 
@@ -121,10 +122,12 @@ def main() -> int:
                    {"iteration": 0, "phase": 0, "sent": time.time()}, "states": {},
                    "instructor": True})
     prerenders_done()
+    if hasattr(room, "wait_drawn"):
+        room.wait_drawn(60)
     for view in totals.values():
         view[:] = [0, 0.0]
     profile = cProfile.Profile() if args.profile else None
-    steps, position_cpu, worst = 0, 0.0, 0.0
+    steps, position_cpu, worst, walls = 0, 0.0, 0.0, []
     cpu0, wall0 = time.process_time(), time.monotonic()
     for k, record in enumerate(records, start=1):
         room._message({"type": "records", "start": k - 1, "records": [record],
@@ -133,7 +136,7 @@ def main() -> int:
             if args.gap:
                 time.sleep(args.gap)
             drawer = getattr(room, "_drawer", None)
-            start = time.thread_time() + thread_cpu(drawer)
+            start, handed = time.thread_time() + thread_cpu(drawer), time.monotonic()
             if profile is not None:
                 profile.enable()
             room._message({"type": "position", "iteration": k, "phase": phase,
@@ -142,6 +145,7 @@ def main() -> int:
                 room.wait_drawn(60)
             if profile is not None:
                 profile.disable()
+            walls.append(time.monotonic() - handed)
             drawer = drawer or getattr(room, "_drawer", None)
             spent = time.thread_time() + thread_cpu(drawer) - start
             position_cpu += spent
@@ -156,6 +160,9 @@ def main() -> int:
           f"(total {cpu:.2f} s; wall {wall:.2f} s)")
     print(f"showing the positions:      {1000 * position_cpu / steps:.1f} ms CPU per step, "
           f"worst {1000 * worst:.0f} ms")
+    walls.sort()
+    print(f"position handed → shown, wall (noisy): p50 {1000 * walls[len(walls) // 2]:.0f} ms, "
+          f"p95 {1000 * walls[round(0.95 * (len(walls) - 1))]:.0f} ms")
     print("draws per view (all threads):")
     for name, (count, seconds) in sorted(totals.items(), key=lambda kv: -kv[1][1]):
         print(f"  {name:<14} {count:4d} draws  {1000 * seconds:8.0f} ms CPU  "
