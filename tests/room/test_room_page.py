@@ -363,3 +363,38 @@ def test_answers_given_while_disconnected_are_sent_on_reconnect(room_server, rep
     assert lead_room.followers == 1
     room.client.close()
     lead_room.client.close()
+
+
+def test_positions_arriving_during_a_draw_skip_to_the_newest(replay):
+    """A follower draws positions on a thread of its own: the room's thread hands them over
+    at once, and the ones that arrive while a draw is running are replaced by the newest."""
+    import threading
+
+    from stepper.pages.kit.app import LessonApp
+
+    room = PageRoom(read_address("follow=x"))
+    room.server = None  # no connection: the messages are handed over here, as the client would
+    app = LessonApp(room.follower_source(3), views=("loss",))
+    room.attach(app)
+    records = [record.to_dict() for record in replay.recorded]
+    room._message({"type": "snapshot", "settings": {"algorithm": "gd"}, "records": records,
+                   "position": None, "states": {}, "instructor": True})
+    shown: list[int] = []
+    gate = threading.Event()
+
+    def listener(frame):
+        shown.append(frame.iteration)
+        if len(shown) == 1:
+            gate.wait(10)  # the first draw takes its time
+
+    app.frame_listeners.append(listener)
+    room._message({"type": "position", "iteration": 1, "phase": 0, "sent": time.time()})
+    until(lambda: shown == [1], "the first draw")
+    started = time.monotonic()
+    for k in range(2, 7):
+        room._message({"type": "position", "iteration": k, "phase": 0, "sent": time.time()})
+    assert time.monotonic() - started < 1  # not held up by the draw in progress
+    gate.set()
+    assert room.wait_drawn(15)
+    assert shown == [1, 6] and at(app) == (6, 0)
+    assert 'data-iteration="6"' in room.banner.value
