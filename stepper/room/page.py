@@ -213,6 +213,7 @@ class PageRoom:
         self.instructor_position: tuple[int, int] | None = None
         self.sent: float | None = None
         self.received: float | None = None  # this kernel's clock when the position arrived
+        self.drawn: float | None = None  # … and when the page had drawn it (before the bar)
         self.states: dict[str, dict[str, Any]] = {}
         self.settings: dict[str, Any] = {}
         self.counts: dict[str, dict[str, int]] = {}
@@ -382,9 +383,8 @@ class PageRoom:
     def go_live(self) -> None:
         self.live = True
         with self._target_lock:
-            if self._target is not None:
-                self.sent, self.received = self._target[2], self._target[3]
-        self._apply_position()
+            target = self._target
+        self._apply_position(target)
 
     def _message(self, message: dict[str, Any]) -> None:
         kind = message["type"]
@@ -476,8 +476,7 @@ class PageRoom:
                 self._wanted.clear()
                 target = self._target
             if target is not None and self.live:
-                k, phase, self.sent, self.received = target
-                self._guarded(self._apply_position)((k, phase))
+                self._guarded(self._apply_position)(target)
             with self._target_lock:
                 if not self._wanted.is_set():
                     self._drawn.set()
@@ -486,15 +485,17 @@ class PageRoom:
         """Block until the newest position received is drawn (tests, benchmarks)."""
         return self._drawn.wait(timeout)
 
-    def _apply_position(self, position: tuple[int, int] | None = None) -> None:
-        position = position or self.instructor_position
-        if position is not None:
-            k, phase = position
+    def _apply_position(self, target: tuple[int, int, float | None, float] | None) -> None:
+        """Show ``target`` (iteration, phase, the instructor's and this kernel's clocks when it
+        was sent and received); the bar's stamps change with the page, after the views."""
+        if target is not None:
+            k, phase, sent, received = target
             self._local.applying = True
             try:
                 self.app.player.seek(k, phase)
             finally:
                 self._local.applying = False
+            self.sent, self.received, self.drawn = sent, received, time.time()
         self._show_banner()
 
     def _state(self, state: dict[str, Any]) -> None:
@@ -539,6 +540,8 @@ class PageRoom:
             stamp = f' data-sent="{self.sent:.6f}"' if self.sent is not None else ""
             if self.received is not None:
                 stamp += f' data-received="{self.received:.6f}"'
+            if self.drawn is not None:
+                stamp += f' data-drawn="{self.drawn:.6f}"'
             self.banner.value = (
                 f'<span class="stepper-room-follow" data-live="{int(self.live)}"{shown}{stamp}>'
                 + inline_html(text("room.follow.bar", name=name, at=at, where=where))
