@@ -382,9 +382,7 @@ class PageRoom:
 
     def go_live(self) -> None:
         self.live = True
-        with self._target_lock:
-            target = self._target
-        self._apply_position(target)
+        self._apply_position()
 
     def _message(self, message: dict[str, Any]) -> None:
         kind = message["type"]
@@ -485,9 +483,13 @@ class PageRoom:
         """Block until the newest position received is drawn (tests, benchmarks)."""
         return self._drawn.wait(timeout)
 
-    def _apply_position(self, target: tuple[int, int, float | None, float] | None) -> None:
+    def _apply_position(self, target: tuple[int, int, float | None, float] | None = None) -> None:
         """Show ``target`` (iteration, phase, the instructor's and this kernel's clocks when it
-        was sent and received); the bar's stamps change with the page, after the views."""
+        was sent and received; default: the newest position received); the bar's stamps change
+        with the page, after the views."""
+        if target is None:
+            with self._target_lock:
+                target = self._target
         if target is not None:
             k, phase, sent, received = target
             self._local.applying = True
