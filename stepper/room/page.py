@@ -8,14 +8,22 @@ The page's address says which (Voilà hands it to the kernel as ``$QUERY_STRING`
 * ``?follow=<name>`` (an attendee), with ``&server=http://host:port`` when the page runs on the
   attendee's own machine: the page builds no Stepper (no Spark) and replays the instructor's
   records as they arrive, phase by phase. Back, the slider and the other controls explore what
-  was shown; the "Live" button returns to the instructor's position.
+  was shown; the "Live" button returns to the instructor's position. Positions are drawn on a
+  thread of their own, the newest first: one that arrives while the page is still drawing an
+  earlier one replaces it (the page skips steps it would show late), and the room's connection
+  is never held up by drawing.
 
 :func:`claim_room` reads the address once per kernel and gives the room to the first stepping
 app that asks (:meth:`LessonApp.live <stepper.pages.kit.app.LessonApp.live>`), or to a lesson page
 whose app is rebuilt on a setting change (lesson 1's explorer attaches each new app; its
 followers rebuild theirs in ``on_settings``): one room per page.
 Anything wrong (no such room, a wrong key, an unreachable server, a malformed message, the
-instructor's page closed) is one line in the page's message box; the page keeps working.
+instructor's page closed) is one line in the page's message box, in the page's language (the
+server and the client report codes, :func:`problem_line` says them; the English details go to
+the kernel's log); the page keeps working.
+
+A follower's answers are kept (the latest per question) and sent again each time the page
+(re)connects: an answer given while the connection is down is counted when it comes back.
 
 Questions use :meth:`PageRoom.publish_state` (the instructor's page: ``{"question": id,
 "state": "open" | "revealed", "counts": {…}}``), :meth:`PageRoom.answer` (a follower's page),
@@ -28,6 +36,7 @@ from __future__ import annotations
 
 import html
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -39,16 +48,25 @@ import ipywidgets as widgets
 import numpy as np
 
 from stepper.errors import StepperError
-from stepper.pages.i18n import text
+from stepper.pages.i18n import CATALOGUES, DEFAULT, text
 from stepper.pages.prose import inline_html
 from stepper.room import protocol
-from stepper.room.client import RoomClient
+from stepper.room.client import RoomClient, RoomProblem
 from stepper.trace import IterationRecord
 
 
 def room_heading() -> str:
     """The heading of the room's lines in the page's message box (``Room:``)."""
     return text("room.heading")
+
+
+def problem_line(code: str, **values: Any) -> str:
+    """The page's line for a room problem's ``code`` (catalogue key ``room.error.<code>``), in
+    the page's language; a code this page does not know gets a generic line naming it."""
+    key = f"room.error.{code}"
+    if key not in CATALOGUES[DEFAULT]:
+        return text("room.error.unknown", code=code)
+    return text(key, **values)
 
 
 @dataclass
@@ -82,7 +100,8 @@ def read_address(query: str | None = None) -> RoomAddress:
         try:
             setattr(address, key, check(value.strip()))
         except protocol.RoomMessageError as exc:
-            address.problems.append(text("room.setting_ignored", setting=key, problem=exc))
+            problem = problem_line(exc.code, value=repr(value.strip()[:80]))
+            address.problems.append(text("room.setting_ignored", setting=key, problem=problem))
     if address.room and address.follow:
         address.problems.append(text("room.both"))
         address.room = None
@@ -92,7 +111,8 @@ def read_address(query: str | None = None) -> RoomAddress:
 def _check_server(value: str) -> str:
     parts = urlsplit(value if "://" in value else f"http://{value}")
     if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > 300:
-        raise protocol.RoomMessageError(text("room.bad_server", value=repr(value[:80])))
+        raise protocol.RoomMessageError(f"{value[:80]!r} is not a server address such as "
+                                        "http://192.168.1.10:8888", "bad_server")
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
@@ -195,9 +215,11 @@ class PageRoom:
         self.instructor_position: tuple[int, int] | None = None
         self.sent: float | None = None
         self.received: float | None = None  # this kernel's clock when the position arrived
+        self.drawn: float | None = None  # … and when the page had drawn it (before the bar)
         self.states: dict[str, dict[str, Any]] = {}
         self.settings: dict[str, Any] = {}
         self.counts: dict[str, dict[str, int]] = {}
+        self.answers: dict[str, str] = {}  # a follower's latest answer per question
         self.on_state: list[Callable[[dict[str, Any]], None]] = []
         self.on_counts: list[Callable[[str, dict[str, int]], None]] = []
         self.on_settings: list[Callable[[dict[str, Any]], None]] = []
@@ -210,6 +232,12 @@ class PageRoom:
         self._published_settings: dict[str, Any] | None = None
         self._publish_lock = threading.Lock()
         self._local = threading.local()  # .applying: this thread moves the page to live
+        self._target: tuple[int, int, float | None, float] | None = None  # newest position
+        self._target_lock = threading.Lock()
+        self._wanted = threading.Event()  # a position to draw
+        self._drawn = threading.Event()  # nothing left to draw
+        self._drawn.set()
+        self._drawer: threading.Thread | None = None
         self.banner = widgets.HTML("")
         self.banner.add_class("stepper-room")
         self.live_button = widgets.Button(description=text("room.live"), button_style="danger",
@@ -253,10 +281,10 @@ class PageRoom:
         role = "follower" if self.follows else "instructor"
         try:
             self.client = RoomClient(self.server, self.name, role, self.key,
-                                     on_message=self._message, on_problem=self._problem,
+                                     on_message=self._message, on_problem=self._report,
                                      on_connected=self._connected)
         except protocol.RoomMessageError as exc:
-            self._problem(str(exc))
+            self._report(RoomProblem(exc.code, str(exc), {"value": repr(self.server)}))
             return
         self._show_banner()
         self.client.start()
@@ -281,7 +309,7 @@ class PageRoom:
                 import traceback
 
                 traceback.print_exc()
-                self._problem(f"{type(exc).__name__}: {exc}")
+                self._problem(text("room.error.show_failed", error=type(exc).__name__))
                 return None
         return run
 
@@ -289,9 +317,16 @@ class PageRoom:
         if self.app is not None:
             self.app.show_error(line, heading=room_heading())
 
+    def _report(self, problem: RoomProblem) -> None:
+        """A problem's line in the page's language; its English details in the kernel's log."""
+        print(f"room {self.name}: {problem.code}: {problem.detail}", file=sys.stderr)
+        self._problem(problem_line(problem.code, name=self.name, server=self.server,
+                                   **problem.values))
+
     # -- the instructor's page -------------------------------------------------------------------
     def _connected(self) -> None:
         if self.follows:
+            self._send_answers()
             return
         with self._publish_lock:
             self._published = None  # the server may hold an earlier run: send ours in full
@@ -356,10 +391,22 @@ class PageRoom:
 
     # -- a follower's page ----------------------------------------------------------------------
     def answer(self, question: str, choice: str) -> bool:
-        """Send this follower's answer to ``question``; True when it went out."""
-        if not self.follows or self.client is None:
+        """Send this follower's answer to ``question``; True when it went out. It is kept
+        either way (the latest per question) and sent again on every reconnect: the server
+        counts each page once, so resending changes no count."""
+        if not self.follows:
+            return False
+        self.answers[question] = choice
+        if self.client is None:
             return False
         return self.client.send({"type": "answer", "question": question, "choice": choice})
+
+    def _send_answers(self) -> None:
+        client = self.client
+        if client is None:
+            return
+        for question, choice in list(self.answers.items()):
+            client.send({"type": "answer", "question": question, "choice": choice})
 
     def go_live(self) -> None:
         self.live = True
@@ -434,21 +481,53 @@ class PageRoom:
                 self._local.applying = False
 
     def _position(self, message: dict[str, Any]) -> None:
-        self.instructor_position = (message["iteration"], message["phase"])
-        self.sent, self.received = message.get("sent"), time.time()
-        if self.live:
-            self._apply_position()
-        else:
+        received = time.time()
+        with self._target_lock:
+            self.instructor_position = (message["iteration"], message["phase"])
+            self._target = (message["iteration"], message["phase"], message.get("sent"), received)
+            if self.live:
+                self._drawn.clear()
+                self._wanted.set()
+        if self._drawer is None:
+            self._drawer = threading.Thread(target=self._draw_positions, daemon=True,
+                                            name="room-draw")
+            self._drawer.start()
+        if not self.live:
+            self.sent, self.received = message.get("sent"), received
             self._show_banner()
 
-    def _apply_position(self) -> None:
-        if self.instructor_position is not None:
-            k, phase = self.instructor_position
+    def _draw_positions(self) -> None:
+        """The drawing thread: show the newest position, skip the ones it replaced."""
+        while True:
+            self._wanted.wait()
+            with self._target_lock:
+                self._wanted.clear()
+                target = self._target
+            if target is not None and self.live:
+                self._guarded(self._apply_position)(target)
+            with self._target_lock:
+                if not self._wanted.is_set():
+                    self._drawn.set()
+
+    def wait_drawn(self, timeout: float | None = None) -> bool:
+        """Block until the newest position received is drawn (tests, benchmarks)."""
+        return self._drawn.wait(timeout)
+
+    def _apply_position(self, target: tuple[int, int, float | None, float] | None = None) -> None:
+        """Show ``target`` (iteration, phase, the instructor's and this kernel's clocks when it
+        was sent and received; default: the newest position received); the bar's stamps change
+        with the page, after the views."""
+        if target is None:
+            with self._target_lock:
+                target = self._target
+        if target is not None:
+            k, phase, sent, received = target
             self._local.applying = True
             try:
                 self.app.player.seek(k, phase)
             finally:
                 self._local.applying = False
+            self.sent, self.received, self.drawn = sent, received, time.time()
         self._show_banner()
 
     def _state(self, state: dict[str, Any]) -> None:
@@ -493,6 +572,8 @@ class PageRoom:
             stamp = f' data-sent="{self.sent:.6f}"' if self.sent is not None else ""
             if self.received is not None:
                 stamp += f' data-received="{self.received:.6f}"'
+            if self.drawn is not None:
+                stamp += f' data-drawn="{self.drawn:.6f}"'
             self.banner.value = (
                 f'<span class="stepper-room-follow" data-live="{int(self.live)}"{shown}{stamp}>'
                 + inline_html(text("room.follow.bar", name=name, at=at, where=where))

@@ -21,8 +21,13 @@ from the server
   ``snapshot``  ``{"settings", "records", "position", "states", "instructor"}`` the room so far
   ``counts``    ``{"question", "counts": {choice: n}}`` (to the instructor)
   ``presence``  ``{"instructor": bool, "followers": n}``
-  ``error``     ``{"message", "retry": bool}`` one line; ``retry`` when it may pass (no such
-                room yet)
+  ``error``     ``{"code", "message", "retry": bool}``: ``code`` says what went wrong (one of
+                :data:`ERROR_CODES`; a page shows the line its catalogue has for it, in the
+                page's language, keys ``room.error.<code>``), ``message`` says it in English with
+                the details (for logs); ``retry`` when it may pass (no such room yet)
+
+A follower's page connects with ``&session=<id>``, an id its kernel draws once per page: the
+server counts a page's answers and its presence once, whether it reconnects or not.
 
 ``sent`` is the instructor's wall clock (seconds since the epoch) when the record or position
 was ready: a follower page shows it next to its own time (the room benchmark's latency).
@@ -41,6 +46,14 @@ MAX_RECORDS_PER_MESSAGE = 10_000
 MAX_TEXT = 200  # question ids, choices, error lines
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{4,64}$")
+SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+CODE_PATTERN = re.compile(r"^[a-z_]{1,40}$")
+ERROR_CODES = (
+    "bad_name", "bad_key", "bad_session", "bad_role",  # the socket's address
+    "no_room", "room_taken", "wrong_key", "taken_over", "too_many_rooms", "full",  # joining
+    "not_publisher", "malformed", "too_many_questions", "too_many_records",  # a message refused
+)
+"""What the server's ``error`` messages may say (each has a line in the pages' catalogues)."""
 QUESTION_STATES = ("open", "revealed")
 
 INSTRUCTOR_TYPES = frozenset({"settings", "records", "position", "state"})
@@ -51,21 +64,41 @@ RECORD_KEYS = ("iteration", "objective", "grad_norm", "weights", "partitions", "
 
 
 class RoomMessageError(ValueError):
-    """A message that does not follow the room's format (one line saying what is wrong)."""
+    """A message that does not follow the room's format: ``str()`` is one English line saying
+    what is wrong, :attr:`code` what kind of wrong (one of :data:`ERROR_CODES`) for the page to
+    say in its language."""
+
+    def __init__(self, detail: str, code: str = "malformed") -> None:
+        super().__init__(detail)
+        self.code = code
+
+
+def error_message(code: str, detail: str, retry: bool = False) -> dict[str, Any]:
+    """The server's ``error`` message."""
+    return {"type": "error", "code": code, "message": detail[:MAX_TEXT], "retry": retry}
 
 
 def check_name(name: str) -> str:
     """A room's name: 1-40 letters, digits, ``-`` or ``_`` (it goes in addresses)."""
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
         raise RoomMessageError(f"room name {str(name)[:50]!r} is not valid: use 1 to 40 letters, "
-                               "digits, '-' or '_'")
+                               "digits, '-' or '_'", "bad_name")
     return name
 
 
 def check_key(key: str) -> str:
     if not isinstance(key, str) or not KEY_PATTERN.match(key):
-        raise RoomMessageError("the room key is not valid: 4 to 64 letters, digits, '-' or '_'")
+        raise RoomMessageError("the room key is not valid: 4 to 64 letters, digits, '-' or '_'",
+                               "bad_key")
     return key
+
+
+def check_session(session: str) -> str:
+    """A follower page's id: 8 to 64 letters, digits, ``-`` or ``_``."""
+    if not isinstance(session, str) or not SESSION_PATTERN.match(session):
+        raise RoomMessageError("the page's session id is not valid: 8 to 64 letters, digits, "
+                               "'-' or '_'", "bad_session")
+    return session
 
 
 def encode(message: dict[str, Any]) -> str:
@@ -93,7 +126,7 @@ def parse(text: str | bytes, allowed: frozenset[str]) -> dict[str, Any]:
     kind = message.get("type")
     if not isinstance(kind, str) or kind not in allowed:
         raise RoomMessageError(f"a room message of type {str(kind)[:40]!r} is not expected here "
-                               f"(expected {', '.join(sorted(allowed))})")
+                               f"(expected {', '.join(sorted(allowed))})", "unexpected_type")
     CHECKS[kind](message)
     return message
 
@@ -232,6 +265,9 @@ def _presence(message: dict) -> None:
 
 
 def _error(message: dict) -> None:
+    code = _need(message, "code", str, "an error code")
+    if not CODE_PATTERN.match(code):  # a code this page does not know is still shown
+        raise RoomMessageError("error message: 'code' must be 1 to 40 letters a-z or '_'")
     _text(message, "message")
 
 

@@ -7,12 +7,16 @@ Each lesson page's kernel connects once (``stepper.room.client``):
   created and its new key sent back; with a key, the room is created with it or taken back (an
   instructor who reloads the page). A key that does not match is refused: only the page holding
   the key publishes.
-* ``?role=follower``: gets the room so far (``snapshot``), then every message the instructor
-  publishes; may send answers to questions, whose counts go to the instructor.
+* ``?role=follower`` (with ``&session=…``, an id the page's kernel draws once): gets the room so
+  far (``snapshot``), then every message the instructor publishes; may send answers to
+  questions, whose counts go to the instructor. A page is one follower however often it
+  reconnects: its latest answer per question counts once, and a new connection with the same
+  session replaces the old one (which may not have noticed yet that it is gone).
 
 Rooms live in the server's memory; one idle (nobody connected, nothing published) for
 :data:`ROOM_IDLE_SECONDS` is dropped. Every received message is checked
-(:func:`stepper.room.protocol.parse`): a bad one gets an ``error`` line back and changes nothing.
+(:func:`stepper.room.protocol.parse`): a bad one gets an ``error`` back (a code the page says in
+its language, and an English line) and changes nothing.
 
 The socket needs no Jupyter token: the kernels of attendees' own machines (Docker) connect to
 the instructor's server, which they have no token for. Following is read-only; publishing needs
@@ -48,9 +52,9 @@ class Room:
     records: list[dict[str, Any]] = field(default_factory=list)
     position: dict[str, Any] | None = None
     states: dict[str, dict[str, Any]] = field(default_factory=dict)
-    answers: dict[str, dict[int, str]] = field(default_factory=dict)  # question → follower → choice
+    answers: dict[str, dict[str, str]] = field(default_factory=dict)  # question → page → choice
     instructor: RoomSocket | None = None
-    followers: set[RoomSocket] = field(default_factory=set)
+    followers: dict[str, RoomSocket] = field(default_factory=dict)  # page session → socket
     last_active: float = field(default_factory=time.monotonic)
 
     def snapshot(self) -> dict[str, Any]:
@@ -72,7 +76,8 @@ class Room:
         elif kind == "records":
             start = min(message["start"], len(self.records))
             if start + len(message["records"]) > MAX_RECORDS:
-                raise protocol.RoomMessageError(f"a room keeps at most {MAX_RECORDS} records")
+                raise protocol.RoomMessageError(f"a room keeps at most {MAX_RECORDS} records",
+                                                "too_many_records")
             self.records[start:] = message["records"]
         elif kind == "position":
             self.position = {"iteration": message["iteration"], "phase": message["phase"],
@@ -107,7 +112,7 @@ class RoomSocket(websocket.WebSocketHandler):
         self.rooms = rooms
         self.room: Room | None = None
         self.role = "follower"
-        self.number = 0
+        self.session = ""
 
     @property
     def max_message_size(self) -> int:  # tornado closes the socket beyond this
@@ -116,9 +121,9 @@ class RoomSocket(websocket.WebSocketHandler):
     def check_origin(self, origin: str) -> bool:
         return True  # kernels connect, from this machine or an attendee's (see the module)
 
-    def _refuse(self, message: str, retry: bool = False) -> None:
-        self.send({"type": "error", "message": message[:protocol.MAX_TEXT], "retry": retry})
-        self.close(4000 if retry else 4001, message[:100])
+    def _refuse(self, code: str, detail: str, retry: bool = False) -> None:
+        self.send(protocol.error_message(code, detail, retry))
+        self.close(4000 if retry else 4001, code)
 
     def send(self, message: dict[str, Any]) -> None:
         with contextlib.suppress(websocket.WebSocketClosedError):
@@ -131,31 +136,34 @@ class RoomSocket(websocket.WebSocketHandler):
             key = self.get_argument("key", None)
             if key:
                 protocol.check_key(key)
+            session = self.get_argument("session", None)
+            if session:
+                protocol.check_session(session)
         except protocol.RoomMessageError as exc:
-            self._refuse(str(exc))
+            self._refuse(exc.code, str(exc))
             return
         if role == "instructor":
             self._open_instructor(name, key)
         elif role == "follower":
-            self._open_follower(name)
+            self._open_follower(name, session or f"socket-{id(self)}")
         else:
-            self._refuse(f"role {role[:20]!r} is not instructor or follower")
+            self._refuse("bad_role", f"role {role[:20]!r} is not instructor or follower")
 
     def _open_instructor(self, name: str, key: str | None) -> None:
         room = self.rooms.rooms.get(name)
         if room is None:
             if len(self.rooms.rooms) >= MAX_ROOMS and not self.rooms.expire():
-                self._refuse(f"this server already has {MAX_ROOMS} rooms")
+                self._refuse("too_many_rooms", f"this server already has {MAX_ROOMS} rooms")
                 return
             room = Room(name, key or secrets.token_urlsafe(6).replace("-", "x").replace("_", "y"))
             self.rooms.rooms[name] = room
         elif key is None:
-            self._refuse(f"the room {name!r} is already open on another page; its key is shown "
-                         "there (add &key=… to this page's address to take it over)")
+            self._refuse("room_taken", f"the room {name!r} is already open on another page; its "
+                         "key is shown there (add &key=… to this page's address to take it over)")
             return
         elif not secrets.compare_digest(key, room.key):
-            self._refuse(f"wrong key for the room {name!r}: only the page holding its key "
-                         "publishes")
+            self._refuse("wrong_key", f"wrong key for the room {name!r}: only the page holding "
+                         "its key publishes")
             return
         previous = room.instructor
         self.room, self.role = room, "instructor"
@@ -163,24 +171,28 @@ class RoomSocket(websocket.WebSocketHandler):
         room.last_active = time.monotonic()
         if previous is not None:
             previous.room = None
-            previous._refuse("another page took this room over with its key")
+            previous._refuse("taken_over", "another page took this room over with its key")
         self.send({"type": "welcome", "role": "instructor", "room": name, "key": room.key})
         self.send(room.snapshot())
         for question in room.answers:
             self.send({"type": "counts", "question": question, "counts": room.counts(question)})
         self._presence()
 
-    def _open_follower(self, name: str) -> None:
+    def _open_follower(self, name: str, session: str) -> None:
         room = self.rooms.rooms.get(name)
         if room is None:
-            self._refuse(f"there is no room {name!r} on this server (yet): the instructor's page "
-                         f"opens it with ?room={name}", retry=True)
+            self._refuse("no_room", f"there is no room {name!r} on this server (yet): the "
+                         f"instructor's page opens it with ?room={name}", retry=True)
             return
-        if len(room.followers) >= MAX_FOLLOWERS:
-            self._refuse(f"the room {name!r} is full ({MAX_FOLLOWERS} followers)")
+        previous = room.followers.get(session)
+        if previous is None and len(room.followers) >= MAX_FOLLOWERS:
+            self._refuse("full", f"the room {name!r} is full ({MAX_FOLLOWERS} followers)")
             return
-        self.room, self.role, self.number = room, "follower", id(self)
-        room.followers.add(self)
+        self.room, self.role, self.session = room, "follower", session
+        room.followers[session] = self
+        if previous is not None:  # the same page again: its old connection is gone or going
+            previous.room = None
+            previous.close(1000, "replaced")
         self.send({"type": "welcome", "role": "follower", "room": name})
         self.send(room.snapshot())
         self._presence()
@@ -198,24 +210,28 @@ class RoomSocket(websocket.WebSocketHandler):
             else:
                 self._answer(room, message)
         except protocol.RoomMessageError as exc:
-            if self.role == "follower" and "not expected" in str(exc):
-                exc = protocol.RoomMessageError(
-                    "only the page holding the room's key publishes; this page follows")
-            self.send({"type": "error", "message": str(exc)[:protocol.MAX_TEXT], "retry": False})
+            code = exc.code if exc.code in protocol.ERROR_CODES else "malformed"
+            detail = str(exc)
+            if self.role == "follower" and exc.code == "unexpected_type":
+                code, detail = "not_publisher", ("only the page holding the room's key "
+                                                 f"publishes; this page follows ({exc})")
+            self.send(protocol.error_message(code, detail))
             return
         if self.role == "instructor":
             forwarded = protocol.encode(message)
-            for follower in list(room.followers):
+            for session, follower in list(room.followers.items()):
                 try:
                     follower.write_message(forwarded)
                 except websocket.WebSocketClosedError:
-                    room.followers.discard(follower)
+                    if room.followers.get(session) is follower:
+                        del room.followers[session]
 
     def _answer(self, room: Room, message: dict[str, Any]) -> None:
         question = message["question"]
         if question not in room.states and len(room.answers) >= 1000:
-            raise protocol.RoomMessageError("too many questions in this room")
-        room.answers.setdefault(question, {})[self.number] = message["choice"]
+            raise protocol.RoomMessageError("too many questions in this room",
+                                            "too_many_questions")
+        room.answers.setdefault(question, {})[self.session] = message["choice"]
         if room.instructor is not None:
             room.instructor.send({"type": "counts", "question": question,
                                   "counts": room.counts(question)})
@@ -227,7 +243,8 @@ class RoomSocket(websocket.WebSocketHandler):
         room.last_active = time.monotonic()
         if room.instructor is self:
             room.instructor = None
-        room.followers.discard(self)
+        if room.followers.get(self.session) is self:
+            del room.followers[self.session]
         self._presence(room)
 
     def _presence(self, room: Room | None = None) -> None:
@@ -236,7 +253,7 @@ class RoomSocket(websocket.WebSocketHandler):
             return
         message = {"type": "presence", "instructor": room.instructor is not None,
                    "followers": len(room.followers)}
-        for socket in [room.instructor, *room.followers]:
+        for socket in [room.instructor, *room.followers.values()]:
             if socket is not None:
                 socket.send(message)
 

@@ -49,7 +49,7 @@ def test_address():
                                                                   [])
     bad = read_address("room=no%20spaces&server=ftp://x")
     assert bad.name is None and len(bad.problems) == 2
-    assert "room name" in bad.problems[0] and "server address" in bad.problems[1]
+    assert "room's name is not valid" in bad.problems[0] and "server address" in bad.problems[1]
     assert read_address("room=a&follow=b").name == "b"
 
 
@@ -335,3 +335,197 @@ def test_lesson1s_explorer_and_questions_in_a_room(room_server, monkeypatch):
     assert nobody.app.player.step() == "end"
     for lesson in (nobody_page, thief_page, one_page, two_page, late_page, lead_page):
         lesson.room.client.close()
+
+
+# -- errors in the page's language ----------------------------------------------------------------
+LINES = {  # a phrase of each line, per language (from the catalogues)
+    "en": {"no_room": "there is no room", "room_taken": "already open on another page",
+           "wrong_key": "wrong key for the room", "malformed": "malformed message from the room",
+           "closed": "the instructor's page has closed", "bad_name": "name is not valid"},
+    "fr": {"no_room": "pas (encore) de salle", "room_taken": "déjà ouverte sur une autre page",
+           "wrong_key": "mauvaise clé pour la salle", "malformed": "message mal formé de la salle",
+           "closed": "la page de l'enseignant s'est fermée", "bad_name": "nom de la salle n'est"},
+}
+
+
+@pytest.fixture
+def language(request):
+    from stepper.pages import i18n
+
+    i18n.use_language(request.param)
+    yield request.param
+    i18n.use_language("en")
+
+
+@pytest.fixture(scope="module")
+def garbling_server():
+    """A websocket server that answers every room connection with a malformed message, then a
+    good welcome (a room server from another version, or a corrupted line)."""
+    import asyncio
+    import threading
+
+    from conftest import free_port
+    from tornado import httpserver, web
+    from tornado import websocket as tornado_websocket
+
+    from stepper.room import protocol
+
+    class Garbling(tornado_websocket.WebSocketHandler):
+        def open(self, name):
+            self.write_message('{"type": "records", "start": 0, "records": [{"iteration": 1}]}')
+            self.write_message(protocol.encode({"type": "welcome", "role": "follower",
+                                                "room": name}))
+
+    port = free_port()
+    started = threading.Event()
+    box = {}
+
+    def run():
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        server = httpserver.HTTPServer(web.Application([(r"/stepper/room/([^/]+)", Garbling)]))
+        server.listen(port, "127.0.0.1")
+        box["loop"], box["server"] = loop, server
+        started.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    started.wait(10)
+    yield f"http://127.0.0.1:{port}/"
+    box["loop"].call_soon_threadsafe(box["server"].stop)
+    box["loop"].call_soon_threadsafe(box["loop"].stop)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"], indirect=True)
+def test_room_problems_are_one_line_in_the_pages_language(room_server, replay, language,
+                                                          garbling_server):
+    """No such room, a page publishing without the key (none, or a wrong one), a malformed
+    message, the instructor's page closed: one line each, in the page's language; the page
+    keeps working."""
+    from stepper.pages.kit.app import LessonApp
+
+    lines = LINES[language]
+    english = LINES["en"]
+
+    def one_line(app, phrase):
+        until(lambda: phrase in errors(app), repr(phrase))
+        shown = errors(app)
+        assert "\n" not in shown.strip() and shown.count(phrase) == 1
+        if language != "en":
+            assert not any(e in shown for e in english.values())
+
+    missing = PageRoom(read_address(f"follow=none{uuid.uuid4().hex[:6]}&server={room_server}"))
+    app = LessonApp(missing.follower_source(3), views=("loss",))
+    missing.attach(app)
+    one_line(app, lines["no_room"])
+    assert app.player.step() == "end"  # the page still works (nothing to compute)
+    missing.client.close()
+
+    name = "e" + uuid.uuid4().hex[:8]
+    lead_room = PageRoom(read_address(f"room={name}&server={room_server}"))
+    lead = LessonApp.replay(replay, views=("loss",))
+    lead_room.attach(lead)
+    until(lambda: lead_room.key is not None, "the room's key")
+    for query, phrase in ((f"room={name}", lines["room_taken"]),
+                          (f"room={name}&key=wrongkey1", lines["wrong_key"])):
+        thief_room = PageRoom(read_address(f"{query}&server={room_server}"))
+        thief = LessonApp.replay(replay, views=("loss",))
+        thief_room.attach(thief)
+        one_line(thief, phrase)
+        thief.player.step()  # the page keeps working on its own run
+        assert at(thief) != (0, 0)
+        thief_room.client.close()
+
+    garbled = PageRoom(read_address(f"follow=g1&server={garbling_server}"))
+    garbled_app = LessonApp(garbled.follower_source(3), views=("loss",))
+    garbled.attach(garbled_app)
+    one_line(garbled_app, lines["malformed"])
+    until(lambda: garbled.client.connected.is_set(), "the welcome after the bad message")
+    garbled.client.close()
+
+    follower_room = PageRoom(read_address(f"follow={name}&server={room_server}"))
+    follower = LessonApp(follower_room.follower_source(3), views=("loss",))
+    follower_room.attach(follower)
+    until(lambda: len(follower.player.history()) == 8, "the records")
+    lead_room.client.close()
+    one_line(follower, lines["closed"])
+    follower.player.first()
+    follower.player.step()
+    assert at(follower) != (0, 0)
+    follower_room.client.close()
+
+    bad = read_address("follow=no%20spaces")
+    assert len(bad.problems) == 1 and lines["bad_name"] in bad.problems[0]
+
+
+def test_answers_given_while_disconnected_are_sent_on_reconnect(room_server, replay):
+    """A follower's answer while its connection is down is kept (the latest per question) and
+    sent when it reconnects; the instructor counts the page once."""
+    import websocket as websocket_client
+
+    from stepper.pages.kit.app import LessonApp
+    from stepper.room.client import socket_url
+
+    name = "a" + uuid.uuid4().hex[:8]
+    lead_room = PageRoom(read_address(f"room={name}&server={room_server}"))
+    lead = LessonApp.replay(replay, views=("loss",))
+    lead_room.attach(lead)
+    until(lambda: lead_room.key is not None, "the room's key")
+    room = PageRoom(read_address(f"follow={name}&server={room_server}"))
+    app = LessonApp(room.follower_source(3), views=("loss",))
+    room.attach(app)
+    until(lambda: room.client.connected.is_set(), "the follower's connection")
+    assert room.answer("q1", "a")
+    until(lambda: lead_room.counts.get("q1") == {"a": 1}, "the first answer")
+    # the server drops the page's connection (the same page id connects from elsewhere)
+    intruder = websocket_client.create_connection(
+        socket_url(room_server, name, "follower", session=room.client.session), timeout=10)
+    until(lambda: not room.client.connected.is_set(), "the lost connection", seconds=10)
+    assert not room.answer("q1", "b")  # not sent now: kept
+    assert not room.answer("q1", "c")  # the latest answer replaces it
+    assert not room.answer("q2", "x")
+    intruder.close()
+    until(lambda: room.client.connected.is_set(), "the reconnection")
+    until(lambda: lead_room.counts.get("q1") == {"c": 1} and lead_room.counts.get("q2") == {"x": 1},
+          "the kept answers")
+    time.sleep(0.5)
+    assert lead_room.counts["q1"] == {"c": 1}  # counted once
+    assert lead_room.followers == 1
+    room.client.close()
+    lead_room.client.close()
+
+
+def test_positions_arriving_during_a_draw_skip_to_the_newest(replay):
+    """A follower draws positions on a thread of its own: the room's thread hands them over
+    at once, and the ones that arrive while a draw is running are replaced by the newest."""
+    import threading
+
+    from stepper.pages.kit.app import LessonApp
+
+    room = PageRoom(read_address("follow=x"))
+    room.server = None  # no connection: the messages are handed over here, as the client would
+    app = LessonApp(room.follower_source(3), views=("loss",))
+    room.attach(app)
+    records = [record.to_dict() for record in replay.recorded]
+    room._message({"type": "snapshot", "settings": {"algorithm": "gd"}, "records": records,
+                   "position": None, "states": {}, "instructor": True})
+    shown: list[int] = []
+    gate = threading.Event()
+
+    def listener(frame):
+        shown.append(frame.iteration)
+        if len(shown) == 1:
+            gate.wait(10)  # the first draw takes its time
+
+    app.frame_listeners.append(listener)
+    room._message({"type": "position", "iteration": 1, "phase": 0, "sent": time.time()})
+    until(lambda: shown == [1], "the first draw")
+    started = time.monotonic()
+    for k in range(2, 7):
+        room._message({"type": "position", "iteration": k, "phase": 0, "sent": time.time()})
+    assert time.monotonic() - started < 1  # not held up by the draw in progress
+    gate.set()
+    assert room.wait_drawn(15)
+    assert shown == [1, 6] and at(app) == (6, 0)
+    assert 'data-iteration="6"' in room.banner.value

@@ -88,3 +88,27 @@ def test_server_messages():
               protocol.SERVER_TYPES)
     with pytest.raises(RoomMessageError, match="each count"):
         parse(text(type="counts", question="q", counts={"a": -1}), protocol.SERVER_TYPES)
+
+
+def test_errors_carry_a_code_every_page_can_say():
+    """The server's errors are codes (the pages say them in their language) with an English
+    line; every code has a line in both catalogues."""
+    from stepper.pages import i18n
+    from stepper.room.client import CLIENT_CODES
+
+    message = protocol.error_message("no_room", "there is no room 'x'", retry=True)
+    assert parse(protocol.encode(message), protocol.SERVER_TYPES)["code"] == "no_room"
+    with pytest.raises(RoomMessageError, match="'code' must be"):
+        parse(text(type="error", message="no code"), protocol.SERVER_TYPES)
+    with pytest.raises(RoomMessageError, match="'code' must be 1 to 40"):
+        parse(text(type="error", code="Not A Code", message="x"), protocol.SERVER_TYPES)
+    for code in (*protocol.ERROR_CODES, *CLIENT_CODES, "bad_server", "unknown"):
+        for lang in i18n.LANGUAGES:
+            assert f"room.error.{code}" in i18n.CATALOGUES[lang], (lang, code)
+    assert i18n.missing_strings() == []
+    with pytest.raises(RoomMessageError) as caught:
+        protocol.check_name("a b")
+    assert caught.value.code == "bad_name"
+    with pytest.raises(RoomMessageError) as caught:
+        protocol.check_session("short")
+    assert caught.value.code == "bad_session"

@@ -16,8 +16,9 @@ from stepper.room import protocol
 from stepper.room.client import RoomClient, socket_url
 
 
-def connect(server: str, room: str, role: str, key: str | None = None):
-    ws = websocket.create_connection(socket_url(server, room, role, key), timeout=10)
+def connect(server: str, room: str, role: str, key: str | None = None,
+            session: str | None = None):
+    ws = websocket.create_connection(socket_url(server, room, role, key, session), timeout=10)
     return ws
 
 
@@ -78,12 +79,14 @@ def test_a_follower_cannot_publish_and_a_bad_message_changes_nothing(room_server
     receive(follower), receive(follower)
     follower.send(protocol.encode({"type": "position", "iteration": 9, "phase": 0}))
     error = receive_until(follower, "error")
+    assert error["code"] == "not_publisher"
     assert "only the page holding the room's key publishes" in error["message"]
     lead.send('{"type": "records", "start": 0, "records": [{"iteration": 1}]}')
     error = receive_until(lead, "error")
-    assert "lacks" in error["message"]
+    assert error["code"] == "malformed" and "lacks" in error["message"]
     lead.send("{not json")
-    assert "not JSON" in receive_until(lead, "error")["message"]
+    error = receive_until(lead, "error")
+    assert error["code"] == "malformed" and "not JSON" in error["message"]
     late = connect(room_server, name, "follower")
     receive(late)
     snapshot = receive(late)
@@ -96,9 +99,11 @@ def test_keys(room_server):
     name, lead, key = open_room(room_server)
     thief = connect(room_server, name, "instructor")
     error = receive(thief)
-    assert error["type"] == "error" and "already open on another page" in error["message"]
+    assert error["type"] == "error" and error["code"] == "room_taken"
+    assert "already open on another page" in error["message"]
     wrong = connect(room_server, name, "instructor", "wrongkey")
-    assert "wrong key" in receive(wrong)["message"]
+    error = receive(wrong)
+    assert error["code"] == "wrong_key" and "wrong key" in error["message"]
     lead.send(protocol.encode({"type": "position", "iteration": 0, "phase": 0}))
     lead.close()
     # the instructor reloads the page: the key gets the room back, with its state
@@ -111,7 +116,7 @@ def test_keys(room_server):
 def test_no_such_room_and_instructor_gone(room_server):
     missing = connect(room_server, new_room(), "follower")
     error = receive(missing)
-    assert error["type"] == "error" and error["retry"] is True
+    assert error["type"] == "error" and error["retry"] is True and error["code"] == "no_room"
     assert "there is no room" in error["message"]
     name, lead, _key = open_room(room_server)
     follower = connect(room_server, name, "follower")
@@ -187,9 +192,47 @@ def test_the_kernels_client_follows_and_reports_problems(room_server):
     nowhere = RoomClient("http://127.0.0.1:9", name, "follower", on_message=got.append,
                          on_problem=problems.append).start()
     deadline = time.monotonic() + 10
-    while not any("cannot reach the room server" in p for p in problems):
+    while not any(p.code == "unreachable" for p in problems):
         assert time.monotonic() < deadline
         time.sleep(0.05)
     nowhere.close()
-    assert all("\n" not in p for p in problems)
+    assert all("\n" not in p.detail for p in problems)
     json.dumps(got)  # plain JSON values only
+
+
+def test_a_follower_that_reconnects_is_counted_once(room_server):
+    """A page's session id: its answer replaces its earlier one whichever connection it comes
+    on, and a new connection replaces the old one in the presence count."""
+    name, lead, _key = open_room(room_server)
+    session, other = uuid.uuid4().hex, uuid.uuid4().hex
+    first = connect(room_server, name, "follower", session=session)
+    receive(first), receive(first)
+    first.send(protocol.encode({"type": "answer", "question": "q1", "choice": "a"}))
+    assert receive_until(lead, "counts")["counts"] == {"a": 1}
+    first.close()  # the connection drops; the page reconnects with the same session
+    again = connect(room_server, name, "follower", session=session)
+    receive(again), receive(again)
+    again.send(protocol.encode({"type": "answer", "question": "q1", "choice": "b"}))
+    assert receive_until(lead, "counts")["counts"] == {"b": 1}
+    again.send(protocol.encode({"type": "answer", "question": "q1", "choice": "b"}))  # resent
+    assert receive_until(lead, "counts")["counts"] == {"b": 1}
+    # the same page connects while the server still holds its old connection: replaced
+    third = connect(room_server, name, "follower", session=session)
+    receive(third), receive(third)
+    presence = receive_until(third, "presence")
+    assert presence["followers"] == 1
+    with pytest.raises((websocket.WebSocketException, OSError)):  # the old one is closed
+        for _ in range(5):
+            again.recv()
+    # another page counts apart
+    second_page = connect(room_server, name, "follower", session=other)
+    receive(second_page), receive(second_page)
+    second_page.send(protocol.encode({"type": "answer", "question": "q1", "choice": "a"}))
+    assert receive_until(lead, "counts")["counts"] == {"a": 1, "b": 1}
+    assert receive_until(second_page, "presence")["followers"] == 2
+    bad = connect(room_server, name, "follower")
+    bad.close()
+    with pytest.raises(protocol.RoomMessageError):
+        socket_url(room_server, name, "follower", session="no spaces here")
+    for ws in (lead, third, second_page):
+        ws.close()

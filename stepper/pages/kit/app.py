@@ -93,6 +93,8 @@ class LessonApp:
         """Called with each frame the page shows (after the views): text that follows the run."""
         self.settings = list(settings)
         self._render_lock = threading.RLock()
+        self._renders_waiting = 0  # page renders waiting for the lock: prerendering yields
+        self._waiting_lock = threading.Lock()
         self._syncing = False
         self._failed_on_purpose = False
         self.errors = ErrorBox()
@@ -418,14 +420,26 @@ class LessonApp:
     def prerender(self, iteration: int) -> None:
         """Draw every phase of ``iteration`` into the views' caches (call it off the main
         thread): moving there later only swaps bytes already made. A room's follower does this
-        as the instructor's records arrive."""
+        as the instructor's records arrive. It gives way, phase by phase, to the page's own
+        renders: a position to show never waits for more than one phase's drawing."""
         for phase in range(len(self.player.phase_list(iteration))):
+            while self._renders_waiting:
+                time.sleep(0.005)
             with self._render_lock:
                 frame = self.frame_at(Position(iteration, phase))
                 for view in self.views:
                     view.render(frame)
 
     def _render(self) -> None:
+        with self._waiting_lock:
+            self._renders_waiting += 1
+        try:
+            self._render_locked()
+        finally:
+            with self._waiting_lock:
+                self._renders_waiting -= 1
+
+    def _render_locked(self) -> None:
         with self._render_lock:
             frame = self.frame()
             c = self.controls

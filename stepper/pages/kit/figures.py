@@ -2,9 +2,10 @@
 
 Each figure draws its static part once (axes, ticks, contours, data points), keeps that picture
 (``copy_from_bbox``), and for each update restores it and draws only the moving artists
-(``draw_artist``), then encodes PNG with fast compression: about 15–30 ms per update instead of
-60–250 ms for a full draw. Axis limits are fixed; they change (and the static part is redrawn)
-only when a value leaves them.
+(``draw_artist``), then encodes PNG with fast compression (:func:`encode_png`: the "Sub" row
+filter in numpy, zlib level 1): about 10–25 ms per update instead of 60–250 ms for a full draw.
+Axis limits are fixed; they change (and the static part is redrawn) only when a value leaves
+them.
 
 Not thread-safe: one figure is drawn by one thread at a time (the player holds a lock).
 """
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import struct
 import threading
+import zlib
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +29,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
-from PIL import Image
 
 from stepper.problems import Problem
 
@@ -72,6 +74,30 @@ def png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return (struct.pack(">I", len(data)) + kind + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+
+def encode_png(rgba: Any, width: int, height: int) -> bytes:
+    """PNG bytes (8-bit RGB, lossless) of an RGBA buffer of ``height`` rows of ``width`` pixels,
+    its alpha dropped (the canvas is opaque).
+
+    Each row is stored with PNG's "Sub" filter (byte − the same byte one pixel to the left,
+    modulo 256), computed in numpy, then compressed by zlib at level 1: the same pixels as
+    Pillow's PNG at ``compress_level=1``, in about half the CPU time (Pillow tries every row
+    filter on every row)."""
+    pixels = np.frombuffer(rgba, dtype=np.uint8).reshape(height, width, 4)[:, :, :3]
+    rows = np.empty((height, 3 * width + 1), dtype=np.uint8)
+    rows[:, 0] = 1  # the filter type: Sub
+    flat = pixels.reshape(height, 3 * width)
+    rows[:, 1:4] = flat[:, :3]
+    np.subtract(flat[:, 3:], flat[:, :-3], out=rows[:, 4:])  # uint8: modulo 256
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
+            + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _chunk(b"IEND", b""))
+
+
 class BlitFigure:
     """A figure whose static part is drawn once; :meth:`render` draws the moving artists."""
 
@@ -102,11 +128,7 @@ class BlitFigure:
         for artist in artists:
             artist.axes.draw_artist(artist) if artist.axes is not None else None
         width, height = self.canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw",
-                                 "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, "PNG", compress_level=1)
-        return buffer.getvalue()
+        return encode_png(self.canvas.buffer_rgba(), width, height)
 
 
 def _widen(low: float, high: float, margin: float = 0.08) -> tuple[float, float]:
@@ -260,9 +282,15 @@ class ContourFigure(BlitFigure):
         self.arrows: list = []
 
     def _arrow(self, start, end, color, width=2.5, head=16):
+        """An arrow drawn in the axes (their transform and clip, as ``add_patch`` sets) but not
+        added to them: the limits are fixed, and updating the data limits for every arrow cost
+        more than drawing it."""
         arrow = FancyArrowPatch(tuple(start), tuple(end), arrowstyle="-|>", mutation_scale=head,
                                 color=color, lw=width, animated=True, shrinkA=0, shrinkB=0)
-        self.ax.add_patch(arrow)
+        arrow.set_figure(self.figure)
+        arrow.axes = self.ax
+        arrow.set_transform(self.ax.transData)
+        arrow.set_clip_path(self.ax.patch)
         return arrow
 
     def magnification(self, step: np.ndarray) -> float:
@@ -285,8 +313,6 @@ class ContourFigure(BlitFigure):
         (w before, w after) of the step, drawn in red. Arrows are ``magnify`` times longer than
         the steps they show (said in the corner)."""
         i, j = self.axes_index
-        for arrow in self.arrows:
-            arrow.remove()
         self.arrows = []
         path = np.asarray(path, dtype=float)
         shown = path[: current + 1]

@@ -722,7 +722,38 @@ STRINGS: dict[str, str] = {
     "room.heading": "Room:",
     "room.setting_ignored": "address setting {setting}= ignored: {problem}",
     "room.both": "the address has both room= and follow=: this page follows",
-    "room.bad_server": "{value} is not a server address such as http://192.168.1.10:8888",
+    "room.error.bad_name": "the room's name is not valid: use 1 to 40 letters, digits, - or _",
+    "room.error.bad_key": "the room's key is not valid: 4 to 64 letters, digits, - or _",
+    "room.error.bad_server": "{value} is not a server address such as http://192.168.1.10:8888",
+    "room.error.bad_session": "the room server refused this page's id; reload the page",
+    "room.error.bad_role": "the room server was asked for a role it does not know; reload the "
+                           "page",
+    "room.error.no_room": "there is no room {name} on the server (yet): the instructor's page "
+                          "opens it with ?room={name}; this page keeps asking",
+    "room.error.room_taken": "the room {name} is already open on another page, which shows its "
+                             "key: add &key=… to this page's address to take it over",
+    "room.error.wrong_key": "wrong key for the room {name}: only the page holding its key "
+                            "publishes",
+    "room.error.taken_over": "another page took the room {name} over with its key; this page no "
+                             "longer publishes",
+    "room.error.too_many_rooms": "the room server has too many rooms open; close one and reload",
+    "room.error.full": "the room {name} is full",
+    "room.error.not_publisher": "only the page holding the room's key publishes; this page "
+                                "follows",
+    "room.error.malformed": "the room server refused a malformed message from this page (the "
+                            "details are in the kernel's log)",
+    "room.error.too_many_questions": "the room has too many questions; this answer was not "
+                                     "counted",
+    "room.error.too_many_records": "the room keeps at most 20 000 iterations; the later ones do "
+                                   "not reach the attendees",
+    "room.error.unreachable": "cannot reach the room server at {server}; trying again",
+    "room.error.lost": "the connection to the room {name} was lost; trying again",
+    "room.error.malformed_received": "a malformed message from the room was ignored (the "
+                                     "details are in the kernel's log)",
+    "room.error.show_failed": "a message from the room could not be shown ({error}); the page "
+                              "goes on",
+    "room.error.unknown": "the room server reported a problem ({code}); the details are in the "
+                          "kernel's log",
     "room.no_server": "no room server is known for this page: add &server=http://host:port "
                       "(the instructor's Jupyter server) to the address",
     "room.live": "● Live",

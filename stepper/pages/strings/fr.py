@@ -779,8 +779,42 @@ STRINGS: dict[str, str] = {
     "room.heading": "Salle :",
     "room.setting_ignored": "réglage {setting}= de l'adresse ignoré : {problem}",
     "room.both": "l'adresse a à la fois room= et follow= : cette page suit",
-    "room.bad_server": "{value} n'est pas une adresse de serveur comme "
-                       "http://192.168.1.10:8888",
+    "room.error.bad_name": "le nom de la salle n'est pas valide : de 1 à 40 lettres, chiffres, "
+                           "- ou _",
+    "room.error.bad_key": "la clé de la salle n'est pas valide : de 4 à 64 lettres, chiffres, "
+                          "- ou _",
+    "room.error.bad_server": "{value} n'est pas une adresse de serveur comme "
+                             "http://192.168.1.10:8888",
+    "room.error.bad_session": "le serveur de salle a refusé l'identifiant de cette page ; "
+                              "rechargez la page",
+    "room.error.bad_role": "le serveur de salle ne connaît pas le rôle demandé ; rechargez la "
+                           "page",
+    "room.error.no_room": "il n'y a pas (encore) de salle {name} sur le serveur : la page de "
+                          "l'enseignant l'ouvre avec ?room={name} ; cette page redemande",
+    "room.error.room_taken": "la salle {name} est déjà ouverte sur une autre page, qui affiche "
+                             "sa clé : ajoutez &key=… à l'adresse de cette page pour la reprendre",
+    "room.error.wrong_key": "mauvaise clé pour la salle {name} : seule la page qui a sa clé "
+                            "publie",
+    "room.error.taken_over": "une autre page a repris la salle {name} avec sa clé ; cette page ne "
+                             "publie plus",
+    "room.error.too_many_rooms": "le serveur de salle a trop de salles ouvertes ; fermez-en une "
+                                 "et rechargez",
+    "room.error.full": "la salle {name} est pleine",
+    "room.error.not_publisher": "seule la page qui a la clé de la salle publie ; cette page suit",
+    "room.error.malformed": "le serveur de salle a refusé un message mal formé de cette page "
+                            "(le détail est dans le journal du noyau)",
+    "room.error.too_many_questions": "la salle a trop de questions ; cette réponse n'a pas été "
+                                     "comptée",
+    "room.error.too_many_records": "la salle garde au plus 20 000 itérations ; les suivantes "
+                                   "n'arrivent pas aux participants",
+    "room.error.unreachable": "impossible de joindre le serveur de salle {server} ; nouvel essai",
+    "room.error.lost": "la connexion à la salle {name} a été perdue ; nouvel essai",
+    "room.error.malformed_received": "un message mal formé de la salle a été ignoré (le détail "
+                                     "est dans le journal du noyau)",
+    "room.error.show_failed": "un message de la salle n'a pas pu être affiché ({error}) ; la page "
+                              "continue",
+    "room.error.unknown": "le serveur de salle signale un problème ({code}) ; le détail est dans "
+                          "le journal du noyau",
     "room.no_server": "aucun serveur de salle n'est connu pour cette page : ajoutez "
                       "&server=http://hôte:port (le serveur Jupyter de l'enseignant) à l'adresse",
     "room.live": "● Direct",

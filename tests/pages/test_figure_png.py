@@ -1,0 +1,46 @@
+"""The figures' PNG encoder (numpy's "Sub" row filter, zlib) against Pillow's decoder: the same
+pixels as the canvas, every time."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+from stepper.pages.kit.data import load_2d, optimum
+from stepper.pages.kit.figures import ContourFigure, LossFigure, encode_png
+from stepper.problems import Problem
+
+
+def decoded(png: bytes) -> np.ndarray:
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.mode == "RGB"
+    return np.asarray(image)
+
+
+def test_random_pixels_come_back_exactly():
+    rng = np.random.default_rng(7)
+    for width, height in ((1, 1), (2, 3), (37, 11)):
+        rgba = rng.integers(0, 256, size=(height, width, 4), dtype=np.uint8)
+        png = encode_png(rgba.tobytes(), width, height)
+        assert np.array_equal(decoded(png), rgba[:, :, :3])
+
+
+def test_figures_show_their_canvas():
+    """A contour with arrows and a loss curve: the PNG is the canvas's pixels (alpha dropped),
+    and the arrows change the picture (they are drawn)."""
+    data = load_2d()
+    problem = Problem("logistic")
+    w_star = optimum(problem, data.X, data.y)
+    contour = ContourFigure(problem, data.X, data.y, w_star, dpi=60)
+    path = np.vstack([np.zeros(3), 0.5 * w_star])
+    plain = contour.show(path, 1)
+    shares = [np.array([0.0, 0.2, -0.1]), np.array([0.0, -0.05, 0.3])]
+    arrows = contour.show(path, 1, shares, (path[0], path[1]), magnify=2.0)
+    canvas = np.asarray(contour.canvas.buffer_rgba())[:, :, :3]
+    assert np.array_equal(decoded(arrows), canvas)
+    assert not np.array_equal(decoded(plain), decoded(arrows))
+    loss = LossFigure(dpi=60)
+    png = loss.show([1.0, 0.5, 0.3], 1)
+    assert np.array_equal(decoded(png), np.asarray(loss.canvas.buffer_rgba())[:, :, :3])
