@@ -83,6 +83,12 @@ def text(key: str, lang: str | None = None, **values: object) -> str:
         return template
 
 
+def decimal(value: float, digits: int = 1, lang: str | None = None) -> str:
+    """``value`` with ``digits`` decimals as the page's language writes it (``93,5`` in French)."""
+    written = f"{value:.{digits}f}"
+    return written.replace(".", ",") if (lang or _current) == "fr" else written
+
+
 def placeholders(template: str) -> set[str]:
     """The ``{names}`` a template expects."""
     return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template)

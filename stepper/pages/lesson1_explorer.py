@@ -74,7 +74,7 @@ class Explorer:
         self._contours: dict = {}
         d = lab.data
         with big_fonts():
-            self.gap_figure = LossFigure("J(w_k) − J*  (log scale)", ylabel=None, name="J − J*",
+            self.gap_figure = LossFigure(text("lesson1.figure.gap_title"), ylabel=None, name="J − J*",
                                          log=True, width=6.4, height=4.6)
         self.run: Run | None = None
         self.app: LessonApp | None = None
@@ -135,8 +135,9 @@ class Explorer:
         if penalty in REGULARIZATION_LABELS:
             self.regularization.value = penalty
         elif penalty is not None:
-            problems.append(f"URL setting penalty={penalty!r} ignored (one of "
-                            f"{', '.join(REGULARIZATION_LABELS)})")
+            problems.append(text("error.url_setting", key="penalty", value=penalty,
+                                 reason=text("url.reason.algorithm",
+                                             choices=", ".join(REGULARIZATION_LABELS))))
         if state.algorithm in ALGORITHM_LABELS:
             self.algorithm.value = state.algorithm
         if state.seed is not None:

@@ -93,7 +93,8 @@ class ControlBar:
                                             tooltip=text("control.presenter.tip"),
                                             layout=widgets.Layout(width="auto"))
         self.present.add_class("stepper-present-toggle")
-        self.speed = widgets.Dropdown(options=list(SPEEDS), value="normal",
+        self.speed = widgets.Dropdown(options=[(text(f"control.speed.{name}"), name)
+                                               for name in SPEEDS], value="normal",
                                       description=text("control.speed").capitalize(),
                                       layout=widgets.Layout(width="13em"),
                                       style={"description_width": "3.5em"})

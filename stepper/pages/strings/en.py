@@ -545,6 +545,11 @@ STRINGS: dict[str, str] = {
     "error.note": "Note:",
     "error.prefix": "Problem while {action}: {message}",
     "error.starting_spark": "Starting Spark and loading the data…",
+    "url.reason.algorithm": "one of {choices}",
+    "url.reason.penalty": "a penalty name such as ridge or lasso",
+    "url.reason.lr": "a positive number or one of {rules}",
+    "url.reason.positive": "a whole number ≥ 1",
+    "url.reason.non_negative": "a whole number ≥ 0",
     "error.url_setting": "URL setting {key}={value!r} ignored ({reason})",
 
     # -- lesson 0's cards -------------------------------------------------------------------------
@@ -662,6 +667,9 @@ STRINGS: dict[str, str] = {
                              "spectral step 1/λmax(∇²J(0)) is just as safe and {ratio:.0f}× "
                              "larger",
     "lesson1.newton.caption": "Newton's method from w = 0: w ← w − [∇²J(w)]⁻¹ ∇J(w)",
+    "lesson1.figure.label": "label {sign}",
+    "lesson1.figure.data": "Training data: {rows} rows, {positives} labelled +1",
+    "lesson1.figure.gap_title": "J(w_k) − J*  (log scale)",
     "lesson1.figure.iteration": "iteration k",
     "lesson1.figure.first30": "J(w_k), first 30 iterations",
     "lesson1.figure.gap200": "J(w_k) − J*, 200 iterations",
@@ -710,6 +718,10 @@ STRINGS: dict[str, str] = {
     "control.help.tip": "Keys and buttons (?)",
     "control.presenter": "Presenter",
     "control.presenter.tip": "Presenter mode: large text, fewer controls",
+    "control.speed.slow": "slow",
+    "control.speed.normal": "normal",
+    "control.speed.fast": "fast",
+    "control.speed.fastest": "fastest",
     "control.speed": "speed",
     "control.iteration": "Iteration",
 
@@ -739,4 +751,89 @@ STRINGS: dict[str, str] = {
     "room.lead.bar": "Room **{name}** · {follow} (on their own machine, add {own}) · "
                      "key `{room_key}` (reload with `&key={room_key}` to keep the room) · "
                      "{followers} following{counts}",
+
+    # -- the views' diagrams and figures (drawn in the page's language) ------------------------
+    "view.flow.label": "data flow of one iteration",
+    "view.flow.driver": "Driver",
+    "view.flow.driver.sub": "holds w",
+    "view.flow.broadcast": "Broadcast",
+    "view.flow.broadcast.sub": "w → executors",
+    "view.flow.map": "Map",
+    "view.flow.map.sub": "{count} partitions",
+    "view.flow.map.one_machine": "one machine",
+    "view.flow.reduce": "Reduce",
+    "view.flow.reduce.sub": "treeAggregate",
+    "view.flow.update": "Update",
+    "view.flow.update.sub": "on the driver",
+    "view.flow.loop": "the new w starts the next iteration",
+    "view.tree.label": "reduce tree",
+    "view.tree.title": "The reduce tree Spark built (partial sums Σℓ)",
+    "view.tree.step_once": "Step once: the tree appears as recorded by treeAggregate's combine.",
+    "view.tree.one_machine": "One machine: no partitions, no reduce tree.",
+    "view.tree.driver": "driver",
+    "view.tree.task": "task {number}",
+    "view.tree.map": "map",
+    "view.tree.output": "output",
+    "view.tree.level": "level {level}",
+    "view.tree.depth": "depth = {depth}, fan-in scale = {scale}",
+    "view.timeline.label": "task timeline",
+    "view.timeline.title": "Task timeline: the last task sets the pace",
+    "view.timeline.step_once": "Step once: each task of the iteration appears here.",
+    "view.timeline.last": "last",
+    "view.timeline.driver": "driver",
+    "view.timeline.reduce": "reduce",
+    "view.timeline.update": "update",
+    "view.timeline.barrier": "barrier at {ms} ms",
+    "view.timeline.scale": "tasks to scale; after the barrier (scheduling, reduce, update) not "
+                           "to scale",
+    "view.confusion.test_set": "Test set",
+    "view.confusion.waiting": "{title}: appears once the data is loaded.",
+    "view.confusion.accuracy": "{title}: accuracy {accuracy} ({right} of {total})",
+    "view.confusion.predicted": "predicted {label}",
+    "view.confusion.true": "true {label}",
+    "figure.loss.title": "Loss J(w) per iteration",
+    "figure.iteration": "iteration k",
+    "figure.contour.title": "Loss contour and the path of w",
+    "figure.contour.zoom": "arrows × {factor} (to be seen)",
+    "figure.boundary.title": "Data and decision boundary",
+    "figure.boundary.x1": "x1 (standardized)",
+    "figure.boundary.x2": "x2 (standardized)",
+    "figure.bars.xlabel": "partition (and Σ)",
+
+    # -- the player's and the app's status lines ------------------------------------------------
+    "status.prefetch": "Spark is preparing iteration {iteration} ahead…",
+    "status.queued.free": "Step queued: it runs once Spark is free…",
+    "status.queued.starting": "Step queued: Spark is starting…",
+    "status.working": "Spark is working…",
+    "status.starting_again": "Starting again…",
+    "status.starting_spark": "Starting Spark and loading the data (the JVM takes about 10 s)…",
+    "status.starting_spark.short": "Starting Spark…",
+    "status.drawing": "Drawing…",
+    "status.computing": "Spark is computing iteration {iteration}…",
+    "status.loading_first": "Loading the data on Spark first (the first time only)…",
+    "status.link": "Link to this state:",
+    "error.still_starting": "Spark is still starting: try again in a few seconds",
+    "error.recorded_run": "this is a recorded run: there is nothing more to compute",
+    "error.failed_on_purpose": "iteration {iteration} failed on purpose: the page address asked "
+                               "for it (fail_on_step={wanted}). Press Step again to go on.",
+    "error.url_settings_ignored": "URL settings ignored: {message}",
+
+    # -- the engine's errors as a page shows them (keyed by exception type and parameter) ------
+    "engine.divergence.driver": "iteration {iteration}: {quantity} is not finite on the driver; "
+                                "the step was not applied (the weights stay at the last good "
+                                "state). Try a smaller step size.",
+    "engine.divergence.partition": "iteration {iteration}: {quantity} is not finite in partition "
+                                   "{partition}; the step was not applied (the weights stay at "
+                                   "the last good state). Try a smaller step size.",
+    "engine.config": "{parameter}={value} is not valid: {expected}",
+    "engine.config.lr": "step size {value} is not valid: a positive number, '1/L', 'spectral', "
+                        "'armijo' or 'wolfe'",
+    "engine.config.lr.line_search": "step size {value} is not valid for {method}: a number, "
+                                    "'1/L' or 'spectral' (a line search needs a full-batch "
+                                    "method)",
+    "engine.config.algorithm": "algorithm {value} is not valid: one of {choices}",
+    "engine.config.partitions": "partitions={value} is not valid: a whole number ≥ 1",
+    "engine.config.momentum": "momentum={value} is not valid: a number in [0, 1)",
+    "engine.spark_failed": "Spark failed: {message}",
+    "engine.spark_gone": "the Spark JVM stopped or cannot be reached",
 }

@@ -589,6 +589,11 @@ STRINGS: dict[str, str] = {
     "error.note": "Remarque :",
     "error.prefix": "Problème en {action} : {message}",
     "error.starting_spark": "Démarrage de Spark et chargement des données…",
+    "url.reason.algorithm": "l'un de {choices}",
+    "url.reason.penalty": "un nom de pénalité comme ridge ou lasso",
+    "url.reason.lr": "un nombre positif ou l'un de {rules}",
+    "url.reason.positive": "un entier ≥ 1",
+    "url.reason.non_negative": "un entier ≥ 0",
     "error.url_setting": "Réglage d'adresse {key}={value!r} ignoré ({reason})",
 
     # -- les cartes de la leçon 0 ---------------------------------------------------------------
@@ -718,6 +723,9 @@ STRINGS: dict[str, str] = {
                              "spectral 1/λmax(∇²J(0)) est tout aussi sûr et {ratio:.0f}× plus "
                              "grand",
     "lesson1.newton.caption": "La méthode de Newton depuis w = 0 : w ← w − [∇²J(w)]⁻¹ ∇J(w)",
+    "lesson1.figure.label": "étiquette {sign}",
+    "lesson1.figure.data": "Données d'entraînement : {rows} lignes, {positives} étiquetées +1",
+    "lesson1.figure.gap_title": "J(w_k) − J*  (échelle log)",
     "lesson1.figure.iteration": "itération k",
     "lesson1.figure.first30": "J(w_k), 30 premières itérations",
     "lesson1.figure.gap200": "J(w_k) − J*, 200 itérations",
@@ -766,6 +774,10 @@ STRINGS: dict[str, str] = {
     "control.help.tip": "Touches et boutons (?)",
     "control.presenter": "Présentation",
     "control.presenter.tip": "Mode présentation : grand texte, moins de commandes",
+    "control.speed.slow": "lente",
+    "control.speed.normal": "normale",
+    "control.speed.fast": "rapide",
+    "control.speed.fastest": "maximale",
     "control.speed": "vitesse",
     "control.iteration": "Itération",
 
@@ -798,4 +810,94 @@ STRINGS: dict[str, str] = {
     "room.lead.bar": "Salle **{name}** · {follow} (sur leur propre machine, ajouter {own}) · "
                      "clé `{room_key}` (rechargez avec `&key={room_key}` pour garder la salle) · "
                      "{followers} participant(s){counts}",
+
+    # -- les schémas et figures des vues (dessinés dans la langue de la page) ------------------
+    "view.flow.label": "flux de données d'une itération",
+    "view.flow.driver": "Driver",
+    "view.flow.driver.sub": "détient w",
+    "view.flow.broadcast": "Broadcast",
+    "view.flow.broadcast.sub": "w → exécuteurs",
+    "view.flow.map": "Map",
+    "view.flow.map.sub": "{count} partitions",
+    "view.flow.map.one_machine": "une seule machine",
+    "view.flow.reduce": "Reduce",
+    "view.flow.reduce.sub": "treeAggregate",
+    "view.flow.update": "Mise à jour",
+    "view.flow.update.sub": "sur le driver",
+    "view.flow.loop": "le nouveau w lance l'itération suivante",
+    "view.tree.label": "arbre de reduce",
+    "view.tree.title": "L'arbre de reduce construit par Spark (sommes partielles Σℓ)",
+    "view.tree.step_once": "Faites un pas : l'arbre apparaît tel que l'enregistre la "
+                           "combinaison de treeAggregate.",
+    "view.tree.one_machine": "Une seule machine : ni partitions, ni arbre de reduce.",
+    "view.tree.driver": "driver",
+    "view.tree.task": "tâche {number}",
+    "view.tree.map": "map",
+    "view.tree.output": "sortie",
+    "view.tree.level": "niveau {level}",
+    "view.tree.depth": "profondeur = {depth}, regroupement par niveau = {scale}",
+    "view.timeline.label": "chronologie des tâches",
+    "view.timeline.title": "Chronologie des tâches : la dernière impose le rythme",
+    "view.timeline.step_once": "Faites un pas : chaque tâche de l'itération apparaît ici.",
+    "view.timeline.last": "dernière",
+    "view.timeline.driver": "driver",
+    "view.timeline.reduce": "reduce",
+    "view.timeline.update": "mise à jour",
+    "view.timeline.barrier": "barrière à {ms} ms",
+    "view.timeline.scale": "tâches à l'échelle ; après la barrière (ordonnancement, reduce, "
+                           "mise à jour), hors échelle",
+    "view.confusion.test_set": "Jeu de test",
+    "view.confusion.waiting": "{title} : apparaît une fois les données chargées.",
+    "view.confusion.accuracy": "{title} : exactitude {accuracy} ({right} sur {total})",
+    "view.confusion.predicted": "prédit {label}",
+    "view.confusion.true": "réel {label}",
+    "figure.loss.title": "Perte J(w) par itération",
+    "figure.iteration": "itération k",
+    "figure.contour.title": "Lignes de niveau de la perte et chemin de w",
+    "figure.contour.zoom": "flèches × {factor} (pour être visibles)",
+    "figure.boundary.title": "Données et frontière de décision",
+    "figure.boundary.x1": "x1 (centré réduit)",
+    "figure.boundary.x2": "x2 (centré réduit)",
+    "figure.bars.xlabel": "partition (et Σ)",
+
+    # -- les messages d'état du lecteur et de l'application --------------------------------------
+    "status.prefetch": "Spark prépare d'avance l'itération {iteration}…",
+    "status.queued.free": "Pas en attente : il partira dès que Spark sera libre…",
+    "status.queued.starting": "Pas en attente : Spark démarre…",
+    "status.working": "Spark travaille…",
+    "status.starting_again": "On recommence…",
+    "status.starting_spark": "Démarrage de Spark et chargement des données (la JVM met environ "
+                             "10 s)…",
+    "status.starting_spark.short": "Démarrage de Spark…",
+    "status.drawing": "Dessin en cours…",
+    "status.computing": "Spark calcule l'itération {iteration}…",
+    "status.loading_first": "Chargement des données sur Spark d'abord (la première fois "
+                            "seulement)…",
+    "status.link": "Lien vers cet état :",
+    "error.still_starting": "Spark démarre encore : réessayez dans quelques secondes",
+    "error.recorded_run": "exécution enregistrée : il n'y a plus rien à calculer",
+    "error.failed_on_purpose": "l'itération {iteration} a échoué exprès : l'adresse de la page "
+                               "le demandait (fail_on_step={wanted}). Appuyez de nouveau sur Pas "
+                               "pour continuer.",
+    "error.url_settings_ignored": "Réglages de l'adresse ignorés : {message}",
+
+    # -- les erreurs du moteur telles qu'une page les montre (par type d'exception et paramètre)
+    "engine.divergence.driver": "itération {iteration} : {quantity} n'est pas fini sur le "
+                                "driver ; le pas n'a pas été appliqué (les poids restent au "
+                                "dernier état valide). Essayez un pas d'apprentissage plus petit.",
+    "engine.divergence.partition": "itération {iteration} : {quantity} n'est pas fini dans la "
+                                   "partition {partition} ; le pas n'a pas été appliqué (les "
+                                   "poids restent au dernier état valide). Essayez un pas "
+                                   "d'apprentissage plus petit.",
+    "engine.config": "{parameter}={value} n'est pas valide : {expected}",
+    "engine.config.lr": "pas d'apprentissage {value} non valide : un nombre positif, '1/L', "
+                        "'spectral', 'armijo' ou 'wolfe'",
+    "engine.config.lr.line_search": "pas d'apprentissage {value} non valide pour {method} : un "
+                                    "nombre, '1/L' ou 'spectral' (une recherche linéaire "
+                                    "demande une méthode sur le lot complet)",
+    "engine.config.algorithm": "algorithme {value} non valide : l'un de {choices}",
+    "engine.config.partitions": "partitions={value} non valide : un entier ≥ 1",
+    "engine.config.momentum": "momentum={value} non valide : un nombre dans [0, 1)",
+    "engine.spark_failed": "Spark a échoué : {message}",
+    "engine.spark_gone": "la JVM de Spark s'est arrêtée ou ne répond plus",
 }
