@@ -135,7 +135,7 @@ class Explorer:
         if penalty in REGULARIZATION_LABELS:
             self.regularization.value = penalty
         elif penalty is not None:
-            problems.append(text("error.url_setting", key="penalty", value=penalty,
+            problems.append(text("error.url_setting", setting="penalty", value=penalty,
                                  reason=text("url.reason.algorithm",
                                              choices=", ".join(REGULARIZATION_LABELS))))
         if state.algorithm in ALGORITHM_LABELS:

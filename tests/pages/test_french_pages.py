@@ -26,7 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 ENGLISH_WORDS = re.compile(
     r"\b(the|of|and|per|each|with|from|once|appears|loss|task|tasks|last|barrier|level|depth|"
-    r"predicted|true|accuracy|arrows|standardized|data|boundary|starts|next|holds|machine|"
+    r"predicted|true|accuracy|arrows|standardized|data|boundary|starts|next|holds|"
     r"computing|loading|starting|queued|link|state|step|steps|iteration|something|went|wrong|"
     r"still|works|press|update|scale|rows|training|labelled|test set|log scale|partial sums|"
     r"ignored|not valid|failed|driver's|fast|fastest|slow)\b", re.IGNORECASE)
@@ -49,6 +49,8 @@ class _Texts(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in self.SKIPPED:
             self._skip += 1
+        if dict(attrs).get("hreflang"):  # the language switch speaks the other language
+            return
         for name, value in attrs:
             if name in ("title", "alt", "aria-label", "placeholder") and value:
                 self.found.append(value)
@@ -200,22 +202,29 @@ def walk_phases(app, steps: int) -> list[str]:
     return out
 
 
-def run_notebook(name: str) -> list[str]:
-    """The notebook's code cells but the last (``page.finish()``: Spark), each cell's value's
-    texts, and every stepping app on the page walked through its recorded phases."""
+def run_notebook(name: str, finish: bool = False) -> list[str]:
+    """The notebook's code cells (``page.finish()`` only with ``finish``: it starts Spark in
+    lesson 2), each cell's value's texts, and every stepping app on the page walked through
+    its recorded phases."""
     with open(os.path.join(ROOT, "lessons", f"{name}.ipynb")) as file:
         cells = [''.join(c["source"]) for c in json.load(file)["cells"]
                  if c["cell_type"] == "code"]
     namespace: dict = {}
     texts: list[str] = []
+    displayed: list = []
     for source in cells:
-        if "finish()" in source:
+        if "finish()" in source and not finish:
             continue
         *body, last = source.strip().splitlines()
         exec("\n".join(body), namespace)  # noqa: S102 - the project's own notebooks
-        texts += shown_texts(eval(last.split("  #")[0], namespace))  # noqa: S307
+        shown = eval(last.split("  #")[0], namespace)  # noqa: S307
+        displayed.append(shown)
     page = namespace["page"]
-    for value in vars(page).values():
+    for shown in displayed:  # after finish(): the sections it filled in
+        texts += shown_texts(shown)
+    apps = [value for value in vars(page).values()]
+    apps += [getattr(value, "app", None) for value in apps]
+    for value in apps:
         if hasattr(value, "player") and hasattr(value, "views"):
             texts += app_texts(value)
             if not value.source.can_compute:
@@ -223,9 +232,10 @@ def run_notebook(name: str) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("notebook", ["01_gradient_methods", "02_distributed_gd"])
-def test_a_french_lesson_shows_no_english(notebook, french):
-    texts = run_notebook(notebook)
+@pytest.mark.parametrize("notebook, finish", [("01_gradient_methods", True),
+                                              ("02_distributed_gd", False)])
+def test_a_french_lesson_shows_no_english(notebook, finish, french):
+    texts = run_notebook(notebook, finish)
     assert len(texts) > 50
     assert english_in(texts + french) == []
 
@@ -283,10 +293,11 @@ def test_engine_errors_are_said_in_french(french):
     with pytest.raises(ConfigError) as bad_number:
         Settings(lr=-1.0)
     lines = [attendee_line(bad_rule.value), attendee_line(bad_number.value),
-             attendee_line(DivergenceError("the gradient", 4, partition=2)),
-             attendee_line(DivergenceError("J", 5))]
+             attendee_line(DivergenceError("the partition's gradient", 4, partition=2)),
+             attendee_line(DivergenceError("the objective", 5))]
     assert "pas d'apprentissage 'armijo' non valide pour momentum" in lines[0]
-    assert "-1.0" in lines[1] and "partition 2" in lines[2] and "driver" in lines[3]
+    assert "-1.0" in lines[1] and "le gradient de la partition" in lines[2]
+    assert "l'objectif sur le driver" in lines[3]
     assert english_in(lines) == []
     assert "is not valid" in str(bad_rule.value)  # the engine's own line stays English
 

@@ -26,14 +26,20 @@ from stepper.pages.i18n import CATALOGUES, DEFAULT
 from stepper.pages.i18n import text as words
 
 SPARK_FAILED = "Spark failed: "
+QUANTITIES = {"the partition's loss": "engine.quantity.loss",
+              "the partition's gradient": "engine.quantity.gradient",
+              "the partition's Hessian": "engine.quantity.hessian",
+              "the objective": "engine.quantity.objective",
+              "the weights after the update": "engine.quantity.weights"}
+"""The non-finite quantities the engine names (:class:`DivergenceError`), as catalogue keys."""
 
 
 def attendee_line(exc: BaseException) -> str:
     """The one line for ``exc`` in the page's language (see the module's docstring)."""
-    if isinstance(exc, DivergenceError):
+    if isinstance(exc, DivergenceError) and exc.quantity in QUANTITIES:
         where = "driver" if exc.partition is None else "partition"
         return words(f"engine.divergence.{where}", iteration=exc.iteration,
-                     quantity=exc.quantity, partition=exc.partition)
+                     quantity=words(QUANTITIES[exc.quantity]), partition=exc.partition)
     if isinstance(exc, ConfigError):
         key = f"engine.config.{exc.code}"
         if key in CATALOGUES[DEFAULT]:

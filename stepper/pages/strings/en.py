@@ -550,7 +550,7 @@ STRINGS: dict[str, str] = {
     "url.reason.lr": "a positive number or one of {rules}",
     "url.reason.positive": "a whole number ≥ 1",
     "url.reason.non_negative": "a whole number ≥ 0",
-    "error.url_setting": "URL setting {key}={value!r} ignored ({reason})",
+    "error.url_setting": "URL setting {setting}={value!r} ignored ({reason})",
 
     # -- lesson 0's cards -------------------------------------------------------------------------
     "lesson0.card.spark.title": "1. Start Spark",
@@ -715,6 +715,15 @@ STRINGS: dict[str, str] = {
     "control.new_seed": "New seed",
     "control.new_seed.tip": "Start again with another seed",
     "control.help": "? Help",
+    "control.help.text": "<div class=\"stepper-help-box\"><b>Keys</b>: <kbd>→</kbd> Step "
+                         "&nbsp; <kbd>←</kbd> Back &nbsp; <kbd>Space</kbd> Play/Pause &nbsp; "
+                         "<kbd>Home</kbd> First &nbsp; <kbd>End</kbd> Last &nbsp; <kbd>R</kbd> "
+                         "Reset &nbsp; <kbd>?</kbd> this help.<br><b>Step</b> shows the next "
+                         "phase (broadcast, each partition's map task, each reduce level, the "
+                         "update); past the last recorded iteration it runs a new one on Spark. "
+                         "<b>Back</b>, <b>First</b>, <b>Last</b> and the slider replay recorded "
+                         "iterations instantly. <b>Reset</b> starts again with the same seed, "
+                         "<b>New seed</b> with another one.</div>",
     "control.help.tip": "Keys and buttons (?)",
     "control.presenter": "Presenter",
     "control.presenter.tip": "Presenter mode: large text, fewer controls",
@@ -825,6 +834,11 @@ STRINGS: dict[str, str] = {
     "engine.divergence.partition": "iteration {iteration}: {quantity} is not finite in partition "
                                    "{partition}; the step was not applied (the weights stay at "
                                    "the last good state). Try a smaller step size.",
+    "engine.quantity.loss": "the partition's loss",
+    "engine.quantity.gradient": "the partition's gradient",
+    "engine.quantity.hessian": "the partition's Hessian",
+    "engine.quantity.objective": "the objective",
+    "engine.quantity.weights": "the weights after the update",
     "engine.config": "{parameter}={value} is not valid: {expected}",
     "engine.config.lr": "step size {value} is not valid: a positive number, '1/L', 'spectral', "
                         "'armijo' or 'wolfe'",

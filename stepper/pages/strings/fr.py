@@ -594,7 +594,7 @@ STRINGS: dict[str, str] = {
     "url.reason.lr": "un nombre positif ou l'un de {rules}",
     "url.reason.positive": "un entier ≥ 1",
     "url.reason.non_negative": "un entier ≥ 0",
-    "error.url_setting": "Réglage d'adresse {key}={value!r} ignoré ({reason})",
+    "error.url_setting": "Réglage d'adresse {setting}={value!r} ignoré ({reason})",
 
     # -- les cartes de la leçon 0 ---------------------------------------------------------------
     "lesson0.card.spark.title": "1. Démarrer Spark",
@@ -684,7 +684,7 @@ STRINGS: dict[str, str] = {
                                  "point est affecté au hasard. Appuyez sur *Redécouper* : même "
                                  "graine, mêmes effectifs.",
     "page.waiting": "En attente de",
-    "page.preparing": "Préparation de",
+    "page.preparing": "En préparation :",
 
     # -- tableaux, verdicts et figures de la leçon 1 -------------------------------------------
     "lesson1.penalty.none": "aucune",
@@ -771,6 +771,16 @@ STRINGS: dict[str, str] = {
     "control.new_seed": "Nouvelle graine",
     "control.new_seed.tip": "Recommencer avec une autre graine",
     "control.help": "? Aide",
+    "control.help.text": "<div class=\"stepper-help-box\"><b>Touches</b> : <kbd>→</kbd> Pas "
+                         "&nbsp; <kbd>←</kbd> Retour &nbsp; <kbd>Espace</kbd> Lecture/Pause "
+                         "&nbsp; <kbd>Origine</kbd> Début &nbsp; <kbd>Fin</kbd> Fin &nbsp; "
+                         "<kbd>R</kbd> Recommencer &nbsp; <kbd>?</kbd> cette aide.<br><b>Pas</b> "
+                         "montre la phase suivante (broadcast, la tâche map de chaque partition, "
+                         "chaque niveau du reduce, la mise à jour) ; après la dernière itération "
+                         "enregistrée, il en calcule une nouvelle sur Spark. <b>Retour</b>, "
+                         "<b>Début</b>, <b>Fin</b> et le curseur rejouent aussitôt les "
+                         "itérations enregistrées. <b>Recommencer</b> repart avec la même "
+                         "graine, <b>Nouvelle graine</b> avec une autre.</div>",
     "control.help.tip": "Touches et boutons (?)",
     "control.presenter": "Présentation",
     "control.presenter.tip": "Mode présentation : grand texte, moins de commandes",
@@ -882,13 +892,18 @@ STRINGS: dict[str, str] = {
     "error.url_settings_ignored": "Réglages de l'adresse ignorés : {message}",
 
     # -- les erreurs du moteur telles qu'une page les montre (par type d'exception et paramètre)
-    "engine.divergence.driver": "itération {iteration} : {quantity} n'est pas fini sur le "
-                                "driver ; le pas n'a pas été appliqué (les poids restent au "
+    "engine.divergence.driver": "itération {iteration} : valeur non finie pour {quantity} "
+                                "sur le driver ; le pas n'a pas été appliqué (les poids restent au "
                                 "dernier état valide). Essayez un pas d'apprentissage plus petit.",
-    "engine.divergence.partition": "itération {iteration} : {quantity} n'est pas fini dans la "
-                                   "partition {partition} ; le pas n'a pas été appliqué (les "
+    "engine.divergence.partition": "itération {iteration} : valeur non finie pour "
+                                   "{quantity} dans la partition {partition} ; le pas n'a pas été appliqué (les "
                                    "poids restent au dernier état valide). Essayez un pas "
                                    "d'apprentissage plus petit.",
+    "engine.quantity.loss": "la perte de la partition",
+    "engine.quantity.gradient": "le gradient de la partition",
+    "engine.quantity.hessian": "la hessienne de la partition",
+    "engine.quantity.objective": "l'objectif",
+    "engine.quantity.weights": "les poids après la mise à jour",
     "engine.config": "{parameter}={value} n'est pas valide : {expected}",
     "engine.config.lr": "pas d'apprentissage {value} non valide : un nombre positif, '1/L', "
                         "'spectral', 'armijo' ou 'wolfe'",
