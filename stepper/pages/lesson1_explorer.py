@@ -167,7 +167,7 @@ class Explorer:
             with big_fonts():
                 self._contours[regularization] = ContourFigure(
                     REGULARIZATIONS[regularization], d.X, d.y, w_star, mask=d.mask,
-                    title="J(b*, w₁, w₂) and the path of (w₁, w₂)")
+                    title=text("lesson1.explorer.contour"))
         return self._contours[regularization]
 
     def _contour_view(self, regularization: str):
@@ -179,7 +179,7 @@ class Explorer:
             with big_fonts():
                 self._contours[key] = ContourView(
                     ContourSpec(REGULARIZATIONS[regularization], d.X, d.y, w_star, mask=d.mask),
-                    arrows=False, title="J(b*, w₁, w₂) and the path of (w₁, w₂)")
+                    arrows=False, title=text("lesson1.explorer.contour"))
         view = self._contours[key]
         view.forget()
         return view

@@ -29,7 +29,11 @@ ENGLISH_WORDS = re.compile(
     r"predicted|true|accuracy|arrows|standardized|data|boundary|starts|next|holds|"
     r"computing|loading|starting|queued|link|state|step|steps|iteration|something|went|wrong|"
     r"still|works|press|update|scale|rows|training|labelled|test set|log scale|partial sums|"
-    r"ignored|not valid|failed|driver's|fast|fastest|slow)\b", re.IGNORECASE)
+    r"ignored|not valid|failed|driver's|fast|fastest|slow|in|yes|no|row|method|methods|"
+    r"measured|noisy|online|learning|order|values|here|is|are|to|by|for|at|it|this|that|"
+    r"which|than|vs|differences|eigenvalues|memory|time|precision reached|label|labels|"
+    r"run|runs|shows|show|click|wait|waiting|preparing|please|try|again|seconds)\b",
+    re.IGNORECASE)
 """Words that are English only (French pages keep 'driver', 'map', 'reduce', 'broadcast')."""
 
 TECHNICAL = re.compile(r"[=?/&_]")  # a URL, a parameter, a file or a Python name: not prose
