@@ -74,7 +74,8 @@ class Explorer:
         self._contours: dict = {}
         d = lab.data
         with big_fonts():
-            self.gap_figure = LossFigure(text("lesson1.figure.gap_title"), ylabel=None, name="J − J*",
+            self.gap_figure = LossFigure(text("lesson1.figure.gap_title"), ylabel=None,
+                                         name="J − J*",
                                          log=True, width=6.4, height=4.6)
         self.run: Run | None = None
         self.app: LessonApp | None = None

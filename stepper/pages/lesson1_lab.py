@@ -211,8 +211,10 @@ def _data_figure(lab: Lab1) -> bytes:
     fig = new_figure(7.5, 5.0)
     ax = fig.add_subplot()
     pos = d.y > 0
-    ax.scatter(d.raw[pos, 0], d.raw[pos, 1], s=14, c="#1f77b4", alpha=0.6, label=text("lesson1.figure.label", sign="+1"))
-    ax.scatter(d.raw[~pos, 0], d.raw[~pos, 1], s=14, c="#ff7f0e", alpha=0.6, label=text("lesson1.figure.label", sign="−1"))
+    ax.scatter(d.raw[pos, 0], d.raw[pos, 1], s=14, c="#1f77b4", alpha=0.6,
+               label=text("lesson1.figure.label", sign="+1"))
+    ax.scatter(d.raw[~pos, 0], d.raw[~pos, 1], s=14, c="#ff7f0e", alpha=0.6,
+               label=text("lesson1.figure.label", sign="−1"))
     xs = np.linspace(d.raw[:, 0].min(), d.raw[:, 0].max(), 2)
     ax.plot(xs, 2 + 3 * xs, color="black", lw=2.5, ls="--", label="2 + 3·x1 − x2 = 0")
     ax.set_ylim(d.raw[:, 1].min() - 1, d.raw[:, 1].max() + 1)
@@ -414,7 +416,7 @@ def tradeoff_html(lab: Lab1) -> str:
     n, dim = d.X.shape
     runs = {key: run for _label, key, run in comparison_runs(lab)}
     m = round(MINIBATCH_FRACTION * n)
-    def t(key: str, **values: object) -> str:
+    def t(key: str, **values: int | str) -> str:
         return text(f"lesson1.tradeoff.{key}", **values)
 
     rows = [

@@ -43,7 +43,7 @@ class _Texts(HTMLParser):
     """The text of an HTML fragment and the attributes a reader sees (title, alt, aria-label),
     without code (``pre``, ``code``), scripts and styles."""
 
-    SKIPPED = {"script", "style", "pre", "code"}
+    SKIPPED = frozenset({"script", "style", "pre", "code"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -220,8 +220,8 @@ def run_notebook(name: str, finish: bool = False) -> list[str]:
         if "finish()" in source and not finish:
             continue
         *body, last = source.strip().splitlines()
-        exec("\n".join(body), namespace)  # noqa: S102 - the project's own notebooks
-        shown = eval(last.split("  #")[0], namespace)  # noqa: S307
+        exec("\n".join(body), namespace)
+        shown = eval(last.split("  #")[0], namespace)
         displayed.append(shown)
     page = namespace["page"]
     for shown in displayed:  # after finish(): the sections it filled in

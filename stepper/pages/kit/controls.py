@@ -103,7 +103,8 @@ class ControlBar:
         self.readout.add_class("stepper-readout")
         self.status = widgets.HTML("")
         self.status.add_class("stepper-status")
-        self.help_box = widgets.HTML(text("control.help.text"), layout=widgets.Layout(display="none"))
+        self.help_box = widgets.HTML(text("control.help.text"),
+                                     layout=widgets.Layout(display="none"))
         self.help_box.add_class("stepper-help")
         if not can_compute:
             self.new_seed.layout.display = "none"

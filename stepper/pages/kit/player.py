@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 
 from stepper.errors import StepperError
-from stepper.pages.kit.errors import attendee_line
 from stepper.pages.i18n import text as words
+from stepper.pages.kit.errors import attendee_line
 from stepper.pages.phases import Phase, Position, phases_of, readout_text
 from stepper.trace import IterationRecord
 

@@ -116,7 +116,8 @@ def read_state(query: str | None = None) -> PageState:
         except ValueError as exc:
             reason = (words(REASONS[key], choices=", ".join(ALGORITHMS),
                             rules=", ".join(STEP_RULES)) if key in REASONS else str(exc))
-            state.problems.append(words("error.url_setting", setting=key, value=text, reason=reason))
+            state.problems.append(words("error.url_setting", setting=key, value=text,
+                                        reason=reason))
     return state
 
 

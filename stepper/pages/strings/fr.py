@@ -921,7 +921,8 @@ STRINGS: dict[str, str] = {
                                 "sur le driver ; le pas n'a pas été appliqué (les poids restent au "
                                 "dernier état valide). Essayez un pas d'apprentissage plus petit.",
     "engine.divergence.partition": "itération {iteration} : valeur non finie pour "
-                                   "{quantity} dans la partition {partition} ; le pas n'a pas été appliqué (les "
+                                   "{quantity} dans la partition {partition} ; le pas n'a pas "
+                                   "été appliqué (les "
                                    "poids restent au dernier état valide). Essayez un pas "
                                    "d'apprentissage plus petit.",
     "engine.quantity.loss": "la perte de la partition",

@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from stepper.pages.i18n import decimal, text as words
+from stepper.pages.i18n import decimal
+from stepper.pages.i18n import text as words
 from stepper.pages.kit.figures import (
     partition_color,
 )
@@ -294,10 +295,11 @@ class TimelineView(View):
                 body.append(_text(x + w / 2, y + lane_h / 2 + 1, f"P{p + 1}", 14,
                                   "bold", color="#ffffff" if lit else INK))
             if p == last and lit:
-                body.append(_text(x + w, y - 1, words("view.timeline.last"), 13, anchor="end", color="#b42318"))
+                body.append(_text(x + w, y - 1, words("view.timeline.last"), 13, anchor="end",
+                                  color="#b42318"))
         driver_y = top + len(lanes) * lane_h
-        body.append(_text(left - 8, driver_y + lane_h / 2 + 6, words("view.timeline.driver"), 15, "bold",
-                          anchor="end"))
+        body.append(_text(left - 8, driver_y + lane_h / 2 + 6, words("view.timeline.driver"),
+                          15, "bold", anchor="end"))
         bx = map_right
         box_w = (width - 20 - map_right - 14) / 2
         for n, (kind, seconds, label) in enumerate((
@@ -318,7 +320,8 @@ class TimelineView(View):
         body.append(f'<line x1="{bx:.1f}" y1="{top - 6}" x2="{bx:.1f}" '
                     f'y2="{driver_y + lane_h}" stroke="#b42318" stroke-width="3" '
                     f'stroke-dasharray="7 4"/>')
-        body.append(_text(bx - 4, driver_y + lane_h + 18, words("view.timeline.barrier", ms=f"{1000 * barrier:.0f}"),
+        body.append(_text(bx - 4, driver_y + lane_h + 18,
+                          words("view.timeline.barrier", ms=f"{1000 * barrier:.0f}"),
                           15, "bold", anchor="end", color="#b42318"))
         body.append(_text(12, height - 10, words("view.timeline.scale"), 14, anchor="start",
                           color="#52606d"))
@@ -373,7 +376,7 @@ class ConfusionView(View):
         strong = 'style="padding:6px 14px;border:1px solid #9aa5b1;text-align:center;' \
                  'background:#dff3e4;font-weight:700"'
         return (
-            f'<div class="stepper-confusion"><div class="stepper-confusion-title">'
+            '<div class="stepper-confusion"><div class="stepper-confusion-title">'
             + words("view.confusion.accuracy", title=html.escape(self.title),
                     accuracy=f"<b>{decimal(100 * accuracy, 1)} %</b>", right=tp + tn,
                     total=len(self.y)) + '</div>'
