@@ -417,7 +417,7 @@ def tradeoff_html(lab: Lab1) -> str:
     runs = {key: run for _label, key, run in comparison_runs(lab)}
     m = round(MINIBATCH_FRACTION * n)
     def t(key: str, **values: int | str) -> str:
-        return text(f"lesson1.tradeoff.{key}", **values)
+        return text(f"lesson1.tradeoff.{key}", None, **values)
 
     rows = [
         [t("newton"), t("reached", gap=f"{runs['newton'].gap[-1]:.0e}",
