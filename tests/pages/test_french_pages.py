@@ -32,7 +32,7 @@ ENGLISH_WORDS = re.compile(
     r"ignored|not valid|failed|driver's|fast|fastest|slow|in|yes|no|row|method|methods|"
     r"measured|noisy|online|learning|order|values|here|is|are|to|by|for|at|it|this|that|"
     r"which|than|vs|differences|eigenvalues|memory|time|precision reached|label|labels|"
-    r"run|runs|shows|show|click|wait|waiting|preparing|please|try|again|seconds)\b",
+    r"run|runs|shows|show|click|wait|waiting|preparing|please|try|again|seconds|mean|std)\b",
     re.IGNORECASE)
 """Words that are English only (French pages keep 'driver', 'map', 'reduce', 'broadcast')."""
 
@@ -240,6 +240,17 @@ def run_notebook(name: str, finish: bool = False) -> list[str]:
                                               ("02_distributed_gd", False)])
 def test_a_french_lesson_shows_no_english(notebook, finish, french):
     texts = run_notebook(notebook, finish)
+    assert len(texts) > 50
+    assert english_in(texts + french) == []
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", ["00_spark_basics", "02_distributed_gd"])
+def test_a_french_lesson_run_on_spark_shows_no_english(notebook, french, sc):
+    """The whole notebook, ``page.finish()`` included: Spark fills lesson 0's cards and runs
+    two iterations of each of lesson 2's apps (the churn's confusion matrix, the runs' curves)."""
+    texts = run_notebook(notebook, finish=True)
     assert len(texts) > 50
     assert english_in(texts + french) == []
 

@@ -612,6 +612,10 @@ STRINGS: dict[str, str] = {
                                      "std = √(Σx²/n − mean²). The driver keeps `mean` and `std`, "
                                      "and a second map rescales every point and puts the "
                                      "constant 1 (the intercept) in front:",
+    "lesson0.card.standardize.mean": "mean",
+    "lesson0.card.standardize.std": "std",
+    "lesson0.card.standardize.mean_gap": "|Δ mean| vs numpy",
+    "lesson0.card.standardize.std_gap": "|Δ std| vs numpy",
     "lesson0.card.standardize.feature": "feature",
     "lesson0.card.standardize.result": "After standardizing (intercept column first): largest "
                                        "|mean| {mean:.1e}, largest |std − 1| {std:.1e}. Why "

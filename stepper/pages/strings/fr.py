@@ -664,6 +664,10 @@ STRINGS: dict[str, str] = {
                                      "driver garde `mean` et `std`, et un second map "
                                      "remet chaque point à l'échelle et place la constante 1 "
                                      "(l'intercept) en tête :",
+    "lesson0.card.standardize.mean": "moyenne",
+    "lesson0.card.standardize.std": "écart-type",
+    "lesson0.card.standardize.mean_gap": "|Δ moyenne| par rapport à numpy",
+    "lesson0.card.standardize.std_gap": "|Δ écart-type| par rapport à numpy",
     "lesson0.card.standardize.feature": "variable",
     "lesson0.card.standardize.result": "Après centrage-réduction (colonne d'intercept en tête) : "
                                        "plus grande |moyenne| {mean:.1e}, plus grand "
