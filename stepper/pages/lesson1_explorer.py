@@ -20,6 +20,7 @@ from html import escape
 import ipywidgets as widgets
 import numpy as np
 
+from stepper.errors import StepperError
 from stepper.pages.i18n import text
 from stepper.pages.kit.app import LessonApp
 from stepper.pages.kit.errors import ErrorBox, guarded
@@ -240,7 +241,7 @@ class Explorer:
     # -- what the views and the readout use ---------------------------------------------
     def check_failure(self, k: int) -> None:
         if self.fail_on is not None and k == self.fail_on:
-            raise RuntimeError(f"deliberate failure at iteration {k} (fail_on_step in the URL)")
+            raise StepperError(text("lesson1.explorer.failed_on_purpose", iteration=k))
 
     def gap_png(self, k: int) -> bytes:
         with big_fonts():

@@ -674,6 +674,8 @@ STRINGS: dict[str, str] = {
     "lesson1.oracles.fd_gradient": "∇J vs finite differences",
     "lesson1.oracles.fd_hessian": "∇²J vs finite differences",
     "lesson1.oracles.eigen": "eigenvalues of ∇²J({at})",
+    "lesson1.explorer.failed_on_purpose": "deliberate failure at iteration {iteration} "
+                                          "(fail_on_step in the URL)",
     "lesson1.explorer.contour": "J(b*, w₁, w₂) and the path of (w₁, w₂)",
     "lesson1.tradeoff.newton": "Newton (2nd order)",
     "lesson1.tradeoff.batch": "batch GD, momentum, Nesterov",

@@ -730,6 +730,8 @@ STRINGS: dict[str, str] = {
     "lesson1.oracles.fd_gradient": "∇J contre différences finies",
     "lesson1.oracles.fd_hessian": "∇²J contre différences finies",
     "lesson1.oracles.eigen": "valeurs propres de ∇²J({at})",
+    "lesson1.explorer.failed_on_purpose": "échec voulu à l'itération {iteration} "
+                                          "(fail_on_step dans l'adresse)",
     "lesson1.explorer.contour": "J(b*, w₁, w₂) et le chemin de (w₁, w₂)",
     "lesson1.tradeoff.newton": "Newton (second ordre)",
     "lesson1.tradeoff.batch": "GD batch, momentum, Nesterov",
