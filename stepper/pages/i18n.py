@@ -85,7 +85,11 @@ def text(key: str, lang: str | None = None, **values: object) -> str:
 
 def decimal(value: float, digits: int = 1, lang: str | None = None) -> str:
     """``value`` with ``digits`` decimals as the page's language writes it (``93,5`` in French)."""
-    written = f"{value:.{digits}f}"
+    return localized(f"{value:.{digits}f}", lang)
+
+
+def localized(written: str, lang: str | None = None) -> str:
+    """A number written by Python (``0.693``, ``1.2e-03``) with the page's decimal mark."""
     return written.replace(".", ",") if (lang or _current) == "fr" else written
 
 

@@ -270,6 +270,7 @@ def test_the_views_before_the_first_step_are_french(french, local_replay, data_2
     bars = LessonApp.replay(local_replay, views=("gradients",), feature_names=["b", "x1", "x2"])
     texts = walk_phases(app, 3) + walk_phases(bars, 2)
     assert "Perte J(w) par itération" not in texts  # the lessons' own title is used
+    assert any(re.fullmatch(r"k = 3   J = 0,\d{4}", t) for t in texts)  # a French decimal mark
     assert any("exactitude" in t for t in texts)
     assert english_in(texts + french) == []
 

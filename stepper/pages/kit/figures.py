@@ -28,6 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from PIL import Image
 
+from stepper.pages.i18n import localized
 from stepper.pages.i18n import text as words
 from stepper.problems import Problem
 
@@ -202,7 +203,7 @@ class LossFigure(BlitFigure):
         if current < len(values):
             self.dot.set_data([current], [values[current]])
             shown = f"{values[current]:.2e}" if self.log else f"{values[current]:.4f}"
-            self.label.set_text(f"k = {current}   {self.name} = {shown}")
+            self.label.set_text(f"k = {current}   {self.name} = {localized(shown)}")
         else:
             self.dot.set_data([], [])
             self.label.set_text(f"k = {current}")

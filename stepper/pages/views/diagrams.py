@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from stepper.pages.i18n import decimal
+from stepper.pages.i18n import decimal, localized
 from stepper.pages.i18n import text as words
 from stepper.pages.kit.figures import (
     partition_color,
@@ -218,7 +218,7 @@ def _short(value: Any) -> str:
     value = float(value)
     if abs(value) >= 1000:
         return f"{value:,.0f}".replace(",", " ")
-    return f"{value:.3g}"
+    return localized(f"{value:.3g}")
 
 
 def _lanes(parts: list[dict]) -> list[tuple[str, int, dict]]:
