@@ -80,5 +80,12 @@ def test_lesson2_in_french_draws_its_diagrams_in_french(browser, voila_url):
             assert english not in svg_text
         link = app.query_selector(".stepper-link").inner_text()
         assert "Lien vers cet état" in link and "Link to this state" not in link
+        # the switch reloads the page in English: a new kernel draws the diagrams in English
+        page.click(".stepper-lang-switch a[hreflang='en']")
+        page.wait_for_selector("svg.stepper-diagram[aria-label='data flow of one iteration']",
+                               timeout=PAGE_TIMEOUT_MS)
+        english = " ".join(t.text_content() or "" for t in page.query_selector_all(
+            "svg.stepper-diagram text"))
+        assert "the new w starts the next iteration" in english and "Mise à jour" not in english
     finally:
         page.close()
