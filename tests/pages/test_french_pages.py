@@ -30,7 +30,7 @@ ENGLISH_WORDS = re.compile(
     r"computing|loading|starting|queued|link|state|step|steps|iteration|something|went|wrong|"
     r"still|works|press|update|scale|rows|training|labelled|test set|log scale|partial sums|"
     r"ignored|not valid|failed|driver's|fast|fastest|slow|in|yes|no|row|method|methods|"
-    r"measured|noisy|online|learning|order|values|here|is|are|to|by|for|at|it|this|that|"
+    r"measured|noisy|online|order|values|here|is|are|to|by|for|at|it|this|that|"
     r"which|than|vs|differences|eigenvalues|memory|time|precision reached|label|labels|"
     r"run|runs|shows|show|click|wait|waiting|preparing|please|try|again|seconds|mean|std)\b",
     re.IGNORECASE)
@@ -223,10 +223,10 @@ def run_notebook(name: str, finish: bool = False) -> list[str]:
         exec("\n".join(body), namespace)
         shown = eval(last.split("  #")[0], namespace)
         displayed.append(shown)
-    page = namespace["page"]
+    page = namespace.get("page")  # the index has none
     for shown in displayed:  # after finish(): the sections it filled in
         texts += shown_texts(shown)
-    apps = [value for value in vars(page).values()]
+    apps = list(vars(page).values()) if page is not None else []
     apps += [getattr(value, "app", None) for value in apps]
     for value in apps:
         if hasattr(value, "player") and hasattr(value, "views"):
@@ -236,11 +236,11 @@ def run_notebook(name: str, finish: bool = False) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("notebook, finish", [("01_gradient_methods", True),
+@pytest.mark.parametrize("notebook, finish", [("index", False), ("01_gradient_methods", True),
                                               ("02_distributed_gd", False)])
 def test_a_french_lesson_shows_no_english(notebook, finish, french):
     texts = run_notebook(notebook, finish)
-    assert len(texts) > 50
+    assert len(texts) > 20
     assert english_in(texts + french) == []
 
 

@@ -70,6 +70,17 @@ STRINGS: dict[str, str] = {
     "index.exercises": "Exercises",
     "index.spark": "Spark",
     "index.credit_title": "Credits",
+    "index.spark.not_installed": "not installed",
+    "index.spark.running": "running now",
+    "index.spark.stopped": "not running now: it starts with a lesson that uses Spark (0 or 2); "
+                           "a second lesson open at the same time gets the next port (4041, …)",
+    "index.spark.version": "Spark {version} (PySpark, local mode unless {variable} says "
+                           "otherwise)",
+    "index.spark.ui": "Spark UI:",
+    "index.exercises.open": "open {folder}/ in JupyterLab",
+    "index.exercises.text": "The exercises, editable in JupyterLab: {link}. Your notebooks are "
+                            "saved in that folder; each task's {check} button (or {cell} cell) "
+                            "gives its points.",
     "index.check_again": "Check the Spark UI again",
     "index.intro": "Each lesson is a page: read it top to bottom, answer the questions before "
                    "the page shows the result, press the buttons, move the sliders. In a room, "

@@ -75,6 +75,18 @@ STRINGS: dict[str, str] = {
     "index.exercises": "Exercices",
     "index.spark": "Spark",
     "index.credit_title": "Crédits",
+    "index.spark.not_installed": "non installé",
+    "index.spark.running": "en marche",
+    "index.spark.stopped": "à l'arrêt : elle démarre avec une leçon qui utilise Spark (0 ou 2) ; "
+                           "une deuxième leçon ouverte en même temps prend le port suivant "
+                           "(4041, …)",
+    "index.spark.version": "Spark {version} (PySpark, en mode local sauf si {variable} dit "
+                           "autre chose)",
+    "index.spark.ui": "Interface web de Spark :",
+    "index.exercises.open": "ouvrir {folder}/ dans JupyterLab",
+    "index.exercises.text": "Les exercices, modifiables dans JupyterLab : {link}. Vos notebooks "
+                            "sont enregistrés dans ce dossier ; le bouton {check} de chaque "
+                            "tâche (ou la cellule {cell}) donne ses points.",
     "index.check_again": "Vérifier à nouveau l'interface Spark",
     "index.intro": "Chaque leçon est une page : lisez-la de haut en bas, répondez aux questions "
                    "avant que la page ne montre le résultat, appuyez sur les boutons, déplacez "
