@@ -64,7 +64,7 @@ def spark_html() -> str:
     running = port_open(port)
     state = (f"<b style='color:#1e7e34'>{escape(text('index.spark.running'))}</b>" if running
              else escape(text("index.spark.stopped")))
-    return (f"<div style='font-size:17px;line-height:1.7'>"
+    return ("<div style='font-size:17px;line-height:1.7'>"
             + text("index.spark.version", version=f"<b>{escape(spark_version())}</b>",
                    variable="<code>STEPPER_MASTER</code>")
             + f"<br>{escape(text('index.spark.ui'))} {spark_ui_link(port)} — {state}</div>")
@@ -81,7 +81,7 @@ def exercises_html() -> str:
     link = (f"<a href='{escape(href)}' target='_blank' rel='noopener' "
             f"style='font-weight:600;color:#0b57d0;text-decoration:underline'>"
             f"{escape(text('index.exercises.open', folder=folder))}</a>")
-    return (f"<div style='font-size:17px;line-height:1.7'>"
+    return ("<div style='font-size:17px;line-height:1.7'>"
             + text("index.exercises.text", link=link, check="<b>Check</b>",
                    cell="<code>check(\"N.M\")</code>") + "</div>")
 
