@@ -49,12 +49,19 @@ class DataError(StepperError):
 
 
 class ConfigError(StepperError):
-    """A bad setting: names the parameter, the value given and what is allowed."""
+    """A bad setting: names the parameter, the value given and what is allowed.
 
-    def __init__(self, parameter: str, value: object, expected: str) -> None:
+    ``code`` (default: the parameter's name) and ``facts`` let another front end (the lesson
+    pages, in French) say the same in its own words without parsing ``expected``.
+    """
+
+    def __init__(self, parameter: str, value: object, expected: str, *,
+                 code: str | None = None, **facts: object) -> None:
         self.parameter = parameter
         self.value = value
         self.expected = expected
+        self.code = code or parameter
+        self.facts = facts
         super().__init__(f"{parameter}={value!r} is not valid: {expected}")
 
 

@@ -76,7 +76,8 @@ class Settings:
                 able = [name for name in algorithm_names()
                         if rule in resolve(name).line_searches]
                 raise ConfigError("lr", rule, f"a number, '1/L' or 'spectral' for {method.name} "
-                                  f"({LINE_SEARCHES[rule]} needs full-batch {_either(able)})")
+                                  f"({LINE_SEARCHES[rule]} needs full-batch {_either(able)})",
+                                  code="lr.line_search", method=method.name)
         elif not (np.isfinite(rule) and rule > 0):
             raise ConfigError("lr", rule, _RULES_IN_WORDS)
 

@@ -5,7 +5,12 @@ page's language (:mod:`stepper.pages.strings.en`, :mod:`stepper.pages.strings.fr
 one dictionary each). ``text(key, **values)`` fills ``{placeholders}`` with figures the page has
 just computed, so that a number in the text is always the code's. :func:`missing_strings` lists
 keys one catalogue has and the other lacks; a test keeps it empty, so that a new lesson is
-bilingual by construction.
+bilingual by construction. The views' diagrams and figures, the player's status lines and the
+errors an attendee sees are looked up the same way (the engine's own errors stay English for the
+command line; :func:`stepper.pages.kit.errors.attendee_line` says them in the page's language);
+:func:`decimal` and :func:`localized` write numbers with the language's decimal mark. A test
+(``tests/pages/test_french_pages.py``) runs every lesson in French and fails on any English
+text it finds.
 
 Voilà hands the page's query string to the kernel as ``$QUERY_STRING``; :func:`language_from_query`
 reads ``lang`` there. An unknown value gives one line (in English, the fallback language) naming
@@ -81,6 +86,16 @@ def text(key: str, lang: str | None = None, **values: object) -> str:
         return template.format(**values)
     except (KeyError, IndexError, ValueError):  # a figure not (yet) given: show the template
         return template
+
+
+def decimal(value: float, digits: int = 1, lang: str | None = None) -> str:
+    """``value`` with ``digits`` decimals as the page's language writes it (``93,5`` in French)."""
+    return localized(f"{value:.{digits}f}", lang)
+
+
+def localized(written: str, lang: str | None = None) -> str:
+    """A number written by Python (``0.693``, ``1.2e-03``) with the page's decimal mark."""
+    return written.replace(".", ",") if (lang or _current) == "fr" else written
 
 
 def placeholders(template: str) -> set[str]:

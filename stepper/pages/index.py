@@ -29,7 +29,7 @@ def spark_version() -> str:
     try:
         import pyspark
     except ImportError:
-        return "not installed"
+        return text("index.spark.not_installed")
     return pyspark.__version__
 
 
@@ -62,12 +62,12 @@ def index_html(lessons_dir: str = LESSONS_DIR) -> str:
 def spark_html() -> str:
     port = ui_port()
     running = port_open(port)
-    state = ("<b style='color:#1e7e34'>running now</b>" if running else
-             "not running now: it starts with a lesson that uses Spark (0 or 2); a second "
-             "lesson open at the same time gets the next port (4041, …)")
-    return (f"<div style='font-size:17px;line-height:1.7'>Spark <b>{escape(spark_version())}"
-            f"</b> (PySpark, local mode unless <code>STEPPER_MASTER</code> says otherwise)<br>"
-            f"Spark UI: {spark_ui_link(port)} — {state}</div>")
+    state = (f"<b style='color:#1e7e34'>{escape(text('index.spark.running'))}</b>" if running
+             else escape(text("index.spark.stopped")))
+    return ("<div style='font-size:17px;line-height:1.7'>"
+            + text("index.spark.version", version=f"<b>{escape(spark_version())}</b>",
+                   variable="<code>STEPPER_MASTER</code>")
+            + f"<br>{escape(text('index.spark.ui'))} {spark_ui_link(port)} — {state}</div>")
 
 
 def exercises_html() -> str:
@@ -78,12 +78,12 @@ def exercises_html() -> str:
     base = os.environ.get("VOILA_BASE_URL", "/") or "/"
     folder = os.environ.get("STEPPER_WORK_DIR", "").strip().strip("/") or "exercises"
     href = base.rstrip("/") + "/lab/tree/" + folder
-    return (f"<div style='font-size:17px;line-height:1.7'>The exercises, editable in JupyterLab: "
-            f"<a href='{escape(href)}' target='_blank' rel='noopener' "
+    link = (f"<a href='{escape(href)}' target='_blank' rel='noopener' "
             f"style='font-weight:600;color:#0b57d0;text-decoration:underline'>"
-            f"open {escape(folder)}/ in JupyterLab</a>. Your notebooks are saved in that "
-            f"folder; each task's <b>Check</b> button (or <code>check(\"N.M\")</code> cell) "
-            f"gives its points.</div>")
+            f"{escape(text('index.exercises.open', folder=folder))}</a>")
+    return ("<div style='font-size:17px;line-height:1.7'>"
+            + text("index.exercises.text", link=link, check="<b>Check</b>",
+                   cell="<code>check(\"N.M\")</code>") + "</div>")
 
 
 def index_page() -> widgets.Widget:

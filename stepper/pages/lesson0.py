@@ -242,8 +242,8 @@ class Lesson0Page:
                      f"{abs(m - rm):.1e}", f"{abs(s - rs):.1e}"]
                     for name, m, s, rm, rs in zip(names[2:], mean, std, ref_mean, ref_std,
                                                   strict=True)]
-            return (table_html([text("lesson0.card.standardize.feature"), "mean", "std",
-                                "|Δ mean| vs numpy", "|Δ std| vs numpy"], rows)
+            return (table_html([text(f"lesson0.card.standardize.{column}") for column in
+                                ("feature", "mean", "std", "mean_gap", "std_gap")], rows)
                     + inline_html(text("lesson0.card.standardize.result",
                                        mean=np.max(np.abs(check_mean[1:])),
                                        std=np.max(np.abs(check_std[1:] - 1)))))

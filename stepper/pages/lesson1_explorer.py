@@ -27,6 +27,7 @@ from html import escape
 import ipywidgets as widgets
 import numpy as np
 
+from stepper.errors import StepperError
 from stepper.local import LocalPath
 from stepper.pages.i18n import text
 from stepper.pages.kit.app import LessonApp
@@ -89,7 +90,8 @@ class Explorer:
         self._contours: dict = {}
         d = lab.data
         with big_fonts():
-            self.gap_figure = LossFigure("J(w_k) − J*  (log scale)", ylabel=None, name="J − J*",
+            self.gap_figure = LossFigure(text("lesson1.figure.gap_title"), ylabel=None,
+                                         name="J − J*",
                                          log=True, width=6.4, height=4.6)
         self.run: Run | None = None
         self.app: LessonApp | None = None
@@ -161,8 +163,9 @@ class Explorer:
         if penalty in REGULARIZATION_LABELS:
             self.regularization.value = penalty
         elif penalty is not None:
-            problems.append(f"URL setting penalty={penalty!r} ignored (one of "
-                            f"{', '.join(REGULARIZATION_LABELS)})")
+            problems.append(text("error.url_setting", setting="penalty", value=penalty,
+                                 reason=text("url.reason.algorithm",
+                                             choices=", ".join(REGULARIZATION_LABELS))))
         if state.algorithm in ALGORITHM_LABELS:
             self.algorithm.value = state.algorithm
         if state.seed is not None:
@@ -192,7 +195,7 @@ class Explorer:
             with big_fonts():
                 self._contours[regularization] = ContourFigure(
                     REGULARIZATIONS[regularization], d.X, d.y, w_star, mask=d.mask,
-                    title="J(b*, w₁, w₂) and the path of (w₁, w₂)")
+                    title=text("lesson1.explorer.contour"))
         return self._contours[regularization]
 
     def _contour_view(self, regularization: str):
@@ -204,7 +207,7 @@ class Explorer:
             with big_fonts():
                 self._contours[key] = ContourView(
                     ContourSpec(REGULARIZATIONS[regularization], d.X, d.y, w_star, mask=d.mask),
-                    arrows=False, title="J(b*, w₁, w₂) and the path of (w₁, w₂)")
+                    arrows=False, title=text("lesson1.explorer.contour"))
         view = self._contours[key]
         view.forget()
         return view
@@ -380,7 +383,7 @@ class Explorer:
     # -- what the views and the readout use ---------------------------------------------
     def check_failure(self, k: int) -> None:
         if self.fail_on is not None and k == self.fail_on:
-            raise RuntimeError(f"deliberate failure at iteration {k} (fail_on_step in the URL)")
+            raise StepperError(text("lesson1.explorer.failed_on_purpose", iteration=k))
 
     def gap_png(self, k: int) -> bytes:
         with big_fonts():

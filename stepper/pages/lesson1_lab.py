@@ -211,14 +211,16 @@ def _data_figure(lab: Lab1) -> bytes:
     fig = new_figure(7.5, 5.0)
     ax = fig.add_subplot()
     pos = d.y > 0
-    ax.scatter(d.raw[pos, 0], d.raw[pos, 1], s=14, c="#1f77b4", alpha=0.6, label="label +1")
-    ax.scatter(d.raw[~pos, 0], d.raw[~pos, 1], s=14, c="#ff7f0e", alpha=0.6, label="label −1")
+    ax.scatter(d.raw[pos, 0], d.raw[pos, 1], s=14, c="#1f77b4", alpha=0.6,
+               label=text("lesson1.figure.label", sign="+1"))
+    ax.scatter(d.raw[~pos, 0], d.raw[~pos, 1], s=14, c="#ff7f0e", alpha=0.6,
+               label=text("lesson1.figure.label", sign="−1"))
     xs = np.linspace(d.raw[:, 0].min(), d.raw[:, 0].max(), 2)
     ax.plot(xs, 2 + 3 * xs, color="black", lw=2.5, ls="--", label="2 + 3·x1 − x2 = 0")
     ax.set_ylim(d.raw[:, 1].min() - 1, d.raw[:, 1].max() + 1)
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
-    ax.set_title(f"Training data: {len(d.y)} rows, {int(pos.sum())} labelled +1")
+    ax.set_title(text("lesson1.figure.data", rows=len(d.y), positives=int(pos.sum())))
     ax.legend(loc="upper left", markerscale=1.5)
     ax.grid(alpha=0.3)
     return png(fig)
@@ -250,13 +252,13 @@ def oracles_html(lab: Lab1, regularization: str = "none") -> str:
         ["w*", fmt(w_star), text("lesson1.oracles.newton")],
         ["J(w*)", f"{j_star:.6f}",
          f"‖∇J(w*)‖ = {np.linalg.norm(lab.gradient(regularization, w_star)):.1e}"],
-        ["∇J vs finite differences",
+        [text("lesson1.oracles.fd_gradient"),
          f"{np.max(np.abs(g - g_num)):.1e}", text("lesson1.oracles.fd")],
-        ["∇²J vs finite differences",
+        [text("lesson1.oracles.fd_hessian"),
          f"{np.max(np.abs(H - H_num)):.1e}", text("lesson1.oracles.fd")],
-        ["eigenvalues of ∇²J(0)", fmt(eig0),
+        [text("lesson1.oracles.eigen", at="0"), fmt(eig0),
          text("lesson1.oracles.condition", kappa=eig0[-1] / eig0[0])],
-        ["eigenvalues of ∇²J(w*)", fmt(eig_star, 5),
+        [text("lesson1.oracles.eigen", at="w*"), fmt(eig_star, 5),
          text("lesson1.oracles.condition", kappa=eig_star[-1] / eig_star[0])],
         ["L = ¼·maxᵢ‖xᵢ‖²", f"{L:.3f}",
          text("lesson1.oracles.bound", step=1 / L, ratio=L / eig0[-1])],
@@ -414,18 +416,21 @@ def tradeoff_html(lab: Lab1) -> str:
     n, dim = d.X.shape
     runs = {key: run for _label, key, run in comparison_runs(lab)}
     m = round(MINIBATCH_FRACTION * n)
+    def t(key: str, **values: int | str) -> str:
+        return text(f"lesson1.tradeoff.{key}", None, **values)
+
     rows = [
-        ["Newton (2nd order)", f"{runs['newton'].gap[-1]:.0e} in {runs['newton'].steps}",
+        [t("newton"), t("reached", gap=f"{runs['newton'].gap[-1]:.0e}",
+                        steps=runs["newton"].steps),
          "O(n·d² + d³)", f"{1e6 * gradient_seconds(lab, None, True):.0f} µs",
-         "all rows + the d×d Hessian", "no"],
-        ["batch GD, momentum, Nesterov", f"{runs['nesterov'].gap[-1]:.0e} (Nesterov) in 200",
-         "O(n·d)", f"{1e6 * gradient_seconds(lab, None):.0f} µs", "all rows", "no"],
-        ["stochastic (SGD)", f"{runs['sgd'].gap[-1]:.0e} in 200 (noisy)", "O(d)",
-         f"{1e6 * gradient_seconds(lab, 1):.0f} µs", "one row", "yes"],
-        [f"mini-batch (m ≈ {m})", f"{runs['minibatch'].gap[-1]:.0e} in 200 (noisy)", "O(m·d)",
-         f"{1e6 * gradient_seconds(lab, m):.0f} µs", "m rows", "yes"],
+         t("memory.hessian"), t("no")],
+        [t("batch"), t("reached.nesterov", gap=f"{runs['nesterov'].gap[-1]:.0e}", steps=200),
+         "O(n·d)", f"{1e6 * gradient_seconds(lab, None):.0f} µs", t("memory.all"), t("no")],
+        [t("sgd"), t("reached.noisy", gap=f"{runs['sgd'].gap[-1]:.0e}", steps=200), "O(d)",
+         f"{1e6 * gradient_seconds(lab, 1):.0f} µs", t("memory.one"), t("yes")],
+        [t("minibatch", m=m), t("reached.noisy", gap=f"{runs['minibatch'].gap[-1]:.0e}",
+                                steps=200), "O(m·d)",
+         f"{1e6 * gradient_seconds(lab, m):.0f} µs", t("memory.m"), t("yes")],
     ]
-    return table_html(["method", "precision J − J* reached (iterations)", "time per iteration",
-                       f"measured here (n = {n}, d = {dim})", "memory per iteration",
-                       "online learning"], rows,
-                      caption="Trade-offs (measured on this machine, so numbers vary a little)")
+    return table_html([t("method"), t("precision"), t("time"), t("measured", n=n, d=dim),
+                       t("memory"), t("online")], rows, caption=t("caption"))

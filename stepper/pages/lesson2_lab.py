@@ -20,6 +20,7 @@ from stepper.errors import StepperError
 from stepper.pages.catalog import method_label
 from stepper.pages.i18n import text
 from stepper.pages.kit.app import Setting
+from stepper.pages.kit.errors import attendee_line
 from stepper.problems import Problem
 
 
@@ -134,7 +135,7 @@ def settings_from_state(state: Any, **defaults: Any) -> tuple[Settings, int]:
     try:
         settings = Settings(**chosen)
     except StepperError as exc:
-        state.problems.append(f"URL settings ignored: {exc}")
+        state.problems.append(text("error.url_settings_ignored", message=attendee_line(exc)))
         settings = Settings(**defaults_without_partitions(defaults))
         partitions = int(defaults.get("partitions", 8))
     if state.partitions is not None:

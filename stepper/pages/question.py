@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stepper.pages.i18n import text
+from stepper.pages.kit.errors import attendee_line
 from stepper.pages.prose import inline_html
 
 Listener = Callable[["Question", str, dict[str, Any]], None]
@@ -199,7 +200,8 @@ class Question:
             return
         except Exception as error:  # the page keeps working; the line says what failed
             self.state.reveal()
-            self.result.value = html.escape(text("question.unavailable", error=error))
+            self.result.value = html.escape(text("question.unavailable",
+                                                 error=attendee_line(error)))
             self._show_hidden()
             self._emit("reveal", {"correct": None})
             return

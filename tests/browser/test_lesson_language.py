@@ -48,3 +48,44 @@ def test_a_question_locks_the_answer_then_reveals_the_result(opened):
     assert result.get_attribute("data-verdict") == "right"
     assert "71.5" in result.inner_text()
     assert question.query_selector("button:has-text('Commit')").is_disabled()
+
+
+def test_lesson2_in_french_draws_its_diagrams_in_french(browser, voila_url):
+    """After one Step on Spark, the data flow, the reduce tree and the task timeline (SVG text
+    nodes and their accessible names) and the status line are French."""
+    from test_lesson_pages import app_of, click, wait_idle, wait_readout
+
+    page = open_page(browser, lesson_url(voila_url, "02_distributed_gd", "lang=fr"))
+    try:
+        app = app_of(page)
+        wait_idle(page, app)
+        click(app, "step")
+        wait_readout(page, app, "Itération 1")
+        page.wait_for_selector(".stepper-diagram[aria-label='chronologie des tâches'] rect",
+                               timeout=PAGE_TIMEOUT_MS)
+        labels = [e.get_attribute("aria-label")
+                  for e in app.query_selector_all("svg.stepper-diagram")]
+        assert {"flux de données d'une itération", "arbre de reduce",
+                "chronologie des tâches"} <= set(labels)
+        svg_text = " ".join(t.text_content() or "" for t in app.query_selector_all(
+            "svg.stepper-diagram text"))
+        for french in ("Mise à jour", "détient w", "sur le driver",
+                       "le nouveau w lance l'itération suivante",
+                       "L'arbre de reduce construit par Spark",
+                       "Chronologie des tâches : la dernière impose le rythme", "barrière à",
+                       "tâches à l'échelle", "profondeur = 2"):
+            assert french in svg_text
+        for english in ("Update", "holds w", "on the driver", "Task timeline", "barrier at",
+                        "The reduce tree", "depth =", "Step once"):
+            assert english not in svg_text
+        link = app.query_selector(".stepper-link").inner_text()
+        assert "Lien vers cet état" in link and "Link to this state" not in link
+        # the switch reloads the page in English: a new kernel draws the diagrams in English
+        page.click(".stepper-lang-switch a[hreflang='en']")
+        page.wait_for_selector("svg.stepper-diagram[aria-label='data flow of one iteration']",
+                               timeout=PAGE_TIMEOUT_MS)
+        english = " ".join(t.text_content() or "" for t in page.query_selector_all(
+            "svg.stepper-diagram text"))
+        assert "the new w starts the next iteration" in english and "Mise à jour" not in english
+    finally:
+        page.close()

@@ -18,10 +18,10 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from stepper.errors import StepperError, one_line
+from stepper.errors import StepperError
 from stepper.pages.i18n import text
 from stepper.pages.kit.controls import KEYBOARD_JS, ControlBar
-from stepper.pages.kit.errors import ErrorBox, guard
+from stepper.pages.kit.errors import ErrorBox, attendee_line, guard
 from stepper.pages.kit.player import LiveSource, Player, RecordedSource
 from stepper.pages.kit.state_url import PageState, state_query
 from stepper.pages.kit.style import set_page_presenter, set_present_class, style_widget
@@ -42,6 +42,16 @@ from stepper.pages.views import (
 DEFAULT_VIEWS = ("flow", "gradients", "tree", "timeline", "loss")
 PLAIN_VIEWS: dict[str, Callable[[], View]] = {"flow": FlowView, "tree": TreeView,
                                               "timeline": TimelineView, "loss": LossView}
+
+
+WAITING = ("status.starting_spark", "status.starting_spark.short", "status.loading_first",
+           "status.starting_again", "status.queued.free", "status.queued.starting")
+"""The busy notices of a wait of some seconds: the page counts the seconds after them."""
+
+
+def waiting_messages() -> set[str]:
+    """The :data:`WAITING` notices in the page's language."""
+    return {text(key) for key in WAITING}
 
 
 @dataclass
@@ -155,9 +165,8 @@ class LessonApp:
         if not isinstance(source, LiveSource) or source.ready or getattr(self, "_started", False):
             return
         self._started = True
-        self.player.run_task(source.build, message="Starting Spark and loading the data "
-                             "(the JVM takes about 10 s)…")
-        self.player.run_task(self._render, message="Drawing…")
+        self.player.run_task(source.build, message=text("status.starting_spark"))
+        self.player.run_task(self._render, message=text("status.drawing"))
 
     @classmethod
     def replay(cls, records: Any, *, algorithm: str | None = None, **options: Any) -> LessonApp:
@@ -276,7 +285,7 @@ class LessonApp:
 
     def _guard(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         """``fn`` with any exception turned into a message in the page."""
-        return guard(fn, lambda exc: self.show_error(one_line(exc)))
+        return guard(fn, lambda exc: self.show_error(attendee_line(exc)))
 
     def _slid(self, change: dict) -> None:
         if self._syncing:
@@ -294,8 +303,7 @@ class LessonApp:
         wanted = self.state.fail_on_step
         if wanted is not None and number == wanted and not self._failed_on_purpose:
             self._failed_on_purpose = True
-            raise StepperError(f"iteration {number} failed on purpose: the page address asked "
-                               f"for it (fail_on_step={wanted}). Press Step again to go on.")
+            raise StepperError(text("error.failed_on_purpose", iteration=number, wanted=wanted))
 
     def run_in_background(self, fn: Callable[[], Any],
                           undo: Callable[[], None] | None = None) -> threading.Thread:
@@ -312,7 +320,7 @@ class LessonApp:
         would show an error: what a notebook run headlessly (nbclient, nbconvert) does instead
         of waiting for clicks."""
         if isinstance(self.source, LiveSource) and not self.source.ready:
-            self.player.run_task(self.source.build, message="Starting Spark…")
+            self.player.run_task(self.source.build, message=text("status.starting_spark.short"))
         self.wait()
         for _ in range(100 * iterations):
             if len(self.player.history()) >= iterations:
@@ -359,7 +367,7 @@ class LessonApp:
         self.errors.clear()
 
     # -- rendering --------------------------------------------------------------------------------
-    def _busy(self, busy: bool, text: str | None = None) -> None:
+    def _busy(self, busy: bool, message: str | None = None) -> None:
         if not hasattr(self, "_status_lock"):
             self._status_lock, self._status_turn = threading.Lock(), 0
         with self._status_lock:
@@ -369,11 +377,12 @@ class LessonApp:
                 self.controls.status.value = ""
                 return
             k = len(self.player.history()) + 1
-            message = text or f"Spark is computing iteration {k}…"
-            if isinstance(self.source, LiveSource) and not self.source.ready and not text:
-                message = "Loading the data on Spark first (the first time only)…"
+            given = message
+            message = given or text("status.computing", iteration=k)
+            if isinstance(self.source, LiveSource) and not self.source.ready and not given:
+                message = text("status.loading_first")
             self.controls.status.value = f'<span class="stepper-busy">{message}</span>'
-        if message.startswith(("Starting", "Loading", "Step queued")):  # show the seconds
+        if message in waiting_messages():  # a wait of some seconds: show them
             threading.Thread(target=self._tick_elapsed, args=(turn, message), daemon=True,
                              name="stepper-elapsed").start()
 
@@ -478,7 +487,7 @@ class LessonApp:
             for name, value in self.link_settings().items():
                 setattr(state, name, value)
         query = state_query(state)
-        self.link.value = (f'<span class="stepper-link">Link to this state: '
+        self.link.value = (f'<span class="stepper-link">{html.escape(text("status.link"))} '
                            f'<a href="?{html.escape(query)}">?{html.escape(query)}</a></span>')
 
     # -- display ----------------------------------------------------------------------------------

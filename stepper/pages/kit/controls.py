@@ -14,16 +14,6 @@ from stepper.pages.i18n import text
 
 SPEEDS = {"slow": 1.2, "normal": 0.5, "fast": 0.2, "fastest": 0.0}
 
-HELP_HTML = """
-<div class="stepper-help-box"><b>Keys</b>:
-<kbd>→</kbd> Step &nbsp; <kbd>←</kbd> Back &nbsp; <kbd>Space</kbd> Play/Pause &nbsp;
-<kbd>Home</kbd> First &nbsp; <kbd>End</kbd> Last &nbsp; <kbd>R</kbd> Reset &nbsp;
-<kbd>?</kbd> this help.<br>
-<b>Step</b> shows the next phase (broadcast, each partition's map task, each reduce level,
-the update); past the last recorded iteration it runs a new one on Spark.
-<b>Back</b>, <b>First</b>, <b>Last</b> and the slider replay recorded iterations instantly.
-<b>Reset</b> starts again with the same seed, <b>New seed</b> with another one.</div>
-"""
 
 # The key handler: acts on the app the pointer last touched (else the first one on the page);
 # ignores keys typed into inputs; registered once per page.
@@ -93,7 +83,8 @@ class ControlBar:
                                             tooltip=text("control.presenter.tip"),
                                             layout=widgets.Layout(width="auto"))
         self.present.add_class("stepper-present-toggle")
-        self.speed = widgets.Dropdown(options=list(SPEEDS), value="normal",
+        self.speed = widgets.Dropdown(options=[(text(f"control.speed.{name}"), name)
+                                               for name in SPEEDS], value="normal",
                                       description=text("control.speed").capitalize(),
                                       layout=widgets.Layout(width="13em"),
                                       style={"description_width": "3.5em"})
@@ -112,7 +103,8 @@ class ControlBar:
         self.readout.add_class("stepper-readout")
         self.status = widgets.HTML("")
         self.status.add_class("stepper-status")
-        self.help_box = widgets.HTML(HELP_HTML, layout=widgets.Layout(display="none"))
+        self.help_box = widgets.HTML(text("control.help.text"),
+                                     layout=widgets.Layout(display="none"))
         self.help_box.add_class("stepper-help")
         if not can_compute:
             self.new_seed.layout.display = "none"

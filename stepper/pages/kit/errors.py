@@ -4,7 +4,11 @@
   traceback printed to the kernel's log) instead of escaping into the widget machinery;
 * :class:`ErrorBox` and :func:`guarded`: an exception raised in a widget callback becomes a
   readable message (:func:`stepper.errors.one_line`) in the page, the full traceback folded
-  under it; the message goes away at the next callback that succeeds.
+  under it; the message goes away at the next callback that succeeds;
+* :func:`attendee_line`: that line in the page's language. The engine raises English errors
+  (the command line shows them as they are); the page maps the ones an attendee can meet, by
+  exception type and ``code``, to catalogue keys (``engine.*``) filled with the exception's
+  fields, and shows any other as :func:`stepper.errors.one_line` does.
 """
 
 from __future__ import annotations
@@ -17,8 +21,39 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from stepper.errors import one_line
+from stepper.errors import ConfigError, DivergenceError, one_line, spark_error_line
+from stepper.pages.i18n import CATALOGUES, DEFAULT
 from stepper.pages.i18n import text as words
+
+SPARK_FAILED = "Spark failed: "
+QUANTITIES = {"the partition's loss": "engine.quantity.loss",
+              "the partition's gradient": "engine.quantity.gradient",
+              "the partition's Hessian": "engine.quantity.hessian",
+              "the objective": "engine.quantity.objective",
+              "the weights after the update": "engine.quantity.weights"}
+"""The non-finite quantities the engine names (:class:`DivergenceError`), as catalogue keys."""
+
+
+def attendee_line(exc: BaseException) -> str:
+    """The one line for ``exc`` in the page's language (see the module's docstring)."""
+    if isinstance(exc, DivergenceError) and exc.quantity in QUANTITIES:
+        where = "driver" if exc.partition is None else "partition"
+        return words(f"engine.divergence.{where}", iteration=exc.iteration,
+                     quantity=words(QUANTITIES[exc.quantity]), partition=exc.partition)
+    if isinstance(exc, ConfigError):
+        key = f"engine.config.{exc.code}"
+        if key in CATALOGUES[DEFAULT]:
+            from stepper.algorithms import algorithm_names
+
+            return words(key, value=repr(exc.value), choices=", ".join(algorithm_names()),
+                         **{name: str(value) for name, value in exc.facts.items()})
+        return one_line(exc)
+    spark = spark_error_line(exc)
+    if spark is not None:
+        if spark.startswith(SPARK_FAILED):
+            return words("engine.spark_failed", message=spark[len(SPARK_FAILED):])
+        return words("engine.spark_gone")
+    return one_line(exc)
 
 
 def guard(fn: Callable[..., Any],
@@ -67,7 +102,7 @@ class ErrorBox:
         """Show ``exc`` as one line, its traceback folded under it."""
         heading = (words("error.heading_doing", action=action) if action
                    else words("error.heading"))
-        self.show_line(one_line(exc), heading,
+        self.show_line(attendee_line(exc), heading,
                        "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
 
     @property

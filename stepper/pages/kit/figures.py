@@ -28,6 +28,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from PIL import Image
 
+from stepper.pages.i18n import localized
+from stepper.pages.i18n import text as words
 from stepper.problems import Problem
 
 if TYPE_CHECKING:
@@ -120,13 +122,13 @@ class LossFigure(BlitFigure):
     ``log=True`` and :meth:`set_whole`, the gap J(w_k) − J* of a whole run known in advance
     (lesson 1's explorer: the limits fit that run)."""
 
-    def __init__(self, title: str = "Loss J(w) per iteration", *, ylabel: str | None = "J(w)",
+    def __init__(self, title: str | None = None, *, ylabel: str | None = "J(w)",
                  name: str = "J", log: bool = False, **kw) -> None:
         super().__init__(**kw)
         self.name, self.log = name, log
         self.ax = self.figure.add_subplot()
-        self.ax.set_title(title)
-        self.ax.set_xlabel("iteration k")
+        self.ax.set_title(words("figure.loss.title") if title is None else title)
+        self.ax.set_xlabel(words("figure.iteration"))
         if ylabel:
             self.ax.set_ylabel(ylabel)
         if log:
@@ -201,7 +203,7 @@ class LossFigure(BlitFigure):
         if current < len(values):
             self.dot.set_data([current], [values[current]])
             shown = f"{values[current]:.2e}" if self.log else f"{values[current]:.4f}"
-            self.label.set_text(f"k = {current}   {self.name} = {shown}")
+            self.label.set_text(f"k = {current}   {self.name} = {localized(shown)}")
         else:
             self.dot.set_data([], [])
             self.label.set_text(f"k = {current}")
@@ -218,7 +220,7 @@ class ContourFigure(BlitFigure):
 
     def __init__(self, problem: Problem, X: np.ndarray, y: np.ndarray, w_star: np.ndarray,
                  axes: tuple[int, int] = (1, 2), mask: np.ndarray | None = None,
-                 title: str = "Loss contour and the path of w", **kw) -> None:
+                 title: str | None = None, **kw) -> None:
         super().__init__(**kw)
         self.axes_index = axes
         self.w_star = np.asarray(w_star, dtype=float)
@@ -249,7 +251,7 @@ class ContourFigure(BlitFigure):
         self.ax.set_ylim(gj[0], gj[-1])
         self.ax.set_xlabel(f"w{i}")
         self.ax.set_ylabel(f"w{j}")
-        self.ax.set_title(title)
+        self.ax.set_title(words("figure.contour.title") if title is None else title)
         self.span = float(min(gi[-1] - gi[0], gj[-1] - gj[0]))
         self.zoom_label = self.ax.text(0.02, 0.02, "", transform=self.ax.transAxes, fontsize=14,
                                        ha="left", va="bottom", animated=True,
@@ -309,7 +311,8 @@ class ContourFigure(BlitFigure):
                 end = point + magnify * np.asarray(share, dtype=float)[[i, j]]
                 self.arrows.append(self._arrow(point, end, partition_color(p), 2.5, 11))
                 point = end
-        text = f"arrows × {magnify:g} (to be seen)" if magnify > 1 and self.arrows else ""
+        text = (words("figure.contour.zoom", factor=f"{magnify:g}")
+                if magnify > 1 and self.arrows else "")
         self.zoom_label.set_text(text)
         artists = [self.path, self.current, *self.arrows]  # arrows over the dot
         if text:
@@ -320,7 +323,7 @@ class ContourFigure(BlitFigure):
 class BoundaryFigure(BlitFigure):
     """The 2-D data (standardized) and the decision boundary b + w₁x₁ + w₂x₂ = 0."""
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, title: str = "Data and decision boundary",
+    def __init__(self, X: np.ndarray, y: np.ndarray, title: str | None = None,
                  **kw) -> None:
         super().__init__(**kw)
         self.ax = self.figure.add_subplot()
@@ -331,9 +334,9 @@ class BoundaryFigure(BlitFigure):
         self.ylim = _widen(float(X[:, 2].min()), float(X[:, 2].max()), 0.03)
         self.ax.set_xlim(*self.xlim)
         self.ax.set_ylim(*self.ylim)
-        self.ax.set_xlabel("x1 (standardized)")
-        self.ax.set_ylabel("x2 (standardized)")
-        self.ax.set_title(title)
+        self.ax.set_xlabel(words("figure.boundary.x1"))
+        self.ax.set_ylabel(words("figure.boundary.x2"))
+        self.ax.set_title(words("figure.boundary.title") if title is None else title)
         self.ax.legend(loc="lower right", markerscale=2)
         self.line = Line2D([], [], color="#222222", lw=3, animated=True)
         self.ax.add_line(self.line)
@@ -355,12 +358,12 @@ class PartitionBars(BlitFigure):
     one bar per weight (the partition's ∇J_p / n), plus the total."""
 
     def __init__(self, partitions: int, features: int, names: Sequence[str] = (),
-                 title: str = "Each partition's gradient ∇J_p / n", **kw) -> None:
+                 title: str | None = None, **kw) -> None:
         super().__init__(**kw)
         self.ax = self.figure.add_subplot()
         self.partitions, self.features = partitions, features
-        self.ax.set_title(title)
-        self.ax.set_xlabel("partition (and Σ)")
+        self.ax.set_title(words("view.bars.title") if title is None else title)
+        self.ax.set_xlabel(words("figure.bars.xlabel"))
         self.ax.set_xticks(range(partitions + 1),  # numbered from 1, as the pages number them
                            [f"P{p + 1}" for p in range(partitions)] + ["Σ"])
         self.ax.axhline(0, color="black", lw=1)

@@ -24,7 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from stepper.errors import StepperError, one_line
+from stepper.errors import StepperError
+from stepper.pages.i18n import text as words
+from stepper.pages.kit.errors import attendee_line
 from stepper.pages.phases import Phase, Position, phases_of, readout_text
 from stepper.trace import IterationRecord
 
@@ -65,7 +67,7 @@ class LiveSource:
     @property
     def stepper(self) -> Any:
         if self._stepper is None:
-            raise StepperError("Spark is still starting: try again in a few seconds")
+            raise StepperError(words("error.still_starting"))
         return self._stepper
 
     @property
@@ -114,7 +116,7 @@ class RecordedSource:
         return self._records
 
     def compute(self) -> IterationRecord:
-        raise StepperError("this is a recorded run: there is nothing more to compute")
+        raise StepperError(words("error.recorded_run"))
 
     def truncate(self, iteration: int) -> None:
         return None
@@ -221,7 +223,7 @@ class Player:
                 self._report(exc)
 
     def _report(self, exc: BaseException) -> None:
-        self.last_error = one_line(exc)
+        self.last_error = attendee_line(exc)
         traceback.print_exc()  # the kernel log keeps the details; the page shows one line
         if self.on_error is not None:
             self.on_error(self.last_error)
@@ -277,7 +279,7 @@ class Player:
         self._worker = threading.Thread(target=self._compute, args=(self._moves, prefetch),
                                         daemon=True, name="stepper-compute")
         k = len(self.history()) + 1
-        self._set_busy(True, f"Spark is preparing iteration {k} ahead…" if prefetch else None)
+        self._set_busy(True, words("status.prefetch", iteration=k) if prefetch else None)
         self._worker.start()
 
     def _set_busy(self, busy: bool, message: str | None = None) -> None:
@@ -289,8 +291,8 @@ class Player:
 
     def _queued_message(self) -> str:
         if getattr(self.source, "ready", True):
-            return "Step queued: it runs once Spark is free…"
-        return "Step queued: Spark is starting…"
+            return words("status.queued.free")
+        return words("status.queued.starting")
 
     def _run_queued_step(self) -> None:
         """After the last task: the Step pressed meanwhile, if any."""
@@ -301,7 +303,7 @@ class Player:
         self.step(queue=False)
 
     def run_task(self, fn: Callable[[], None], on_error: Callable[[], None] | None = None,
-                 message: str = "Spark is working…") -> threading.Thread:
+                 message: str | None = None) -> threading.Thread:
         """Run ``fn`` off the main thread, after any running computation, as the only work:
         Step is ignored meanwhile. Errors are reported; ``on_error`` may undo a change."""
         self.pause()
@@ -311,7 +313,8 @@ class Player:
             def work() -> None:
                 if previous is not None:
                     previous.join()
-                self._set_busy(True, self._queued_message() if self._queued else message)
+                self._set_busy(True, self._queued_message() if self._queued
+                               else message or words("status.working"))
                 try:
                     fn()
                 except Exception as exc:
@@ -347,7 +350,7 @@ class Player:
             with self._lock:
                 defer = prefetch and not self._pending_jump
                 if defer:  # nobody asked for it yet: tell when they do
-                    self._deferred = one_line(exc)
+                    self._deferred = attendee_line(exc)
                     traceback.print_exc()
             if not defer:
                 self._playing = False
@@ -416,7 +419,7 @@ class Player:
                 self._moves += 1
             self._notify_change()
 
-        self.run_task(work, message="Starting again…")
+        self.run_task(work, message=words("status.starting_again"))
 
     def settings_changed(self) -> None:
         """Settings changed at the current position: later iterations will be recomputed."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from urllib.parse import parse_qsl, urlencode
 
 from stepper.algorithms import ALGORITHMS, STEP_RULES
+from stepper.pages.i18n import text as words
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 
@@ -81,6 +82,12 @@ def _penalty(text: str) -> str:
     return text
 
 
+REASONS = {"algorithm": "url.reason.algorithm", "penalty": "url.reason.penalty",
+           "lr": "url.reason.lr", "partitions": "url.reason.positive",
+           "depth": "url.reason.positive", "fail_on_step": "url.reason.positive",
+           "seed": "url.reason.non_negative", "iteration": "url.reason.non_negative"}
+"""What each setting accepts, as a catalogue key (the page says why a value was ignored)."""
+
 PARSERS = {
     "present": lambda text: text.lower() in TRUE_WORDS,
     "lang": lambda text: text.lower()[:40],
@@ -107,7 +114,10 @@ def read_state(query: str | None = None) -> PageState:
         try:
             setattr(state, key, parser(text.strip()))
         except ValueError as exc:
-            state.problems.append(f"URL setting {key}={text!r} ignored ({exc})")
+            reason = (words(REASONS[key], choices=", ".join(ALGORITHMS),
+                            rules=", ".join(STEP_RULES)) if key in REASONS else str(exc))
+            state.problems.append(words("error.url_setting", setting=key, value=text,
+                                        reason=reason))
     return state
 
 

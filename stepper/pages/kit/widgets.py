@@ -24,9 +24,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from stepper.errors import one_line
 from stepper.pages.kit.environment import in_voila
-from stepper.pages.kit.errors import ErrorBox
+from stepper.pages.kit.errors import ErrorBox, attendee_line
 from stepper.pages.kit.state_url import presenting
 from stepper.pages.kit.style import CSS, mark_page
 
@@ -97,7 +96,7 @@ class CodeCard:
 
     def set_error(self, exc: BaseException) -> None:
         self.result.value = (f"<div class='stepper-error' role='alert'>This step failed: "
-                             f"{escape(one_line(exc))}</div>")
+                             f"{escape(attendee_line(exc))}</div>")
 
 
 def code_card(title: str, text: str, code: str) -> CodeCard:
@@ -171,7 +170,7 @@ class LazyPage:
                 try:
                     content = build()
                 except Exception as exc:
-                    self.failures.append(f"{what}: {one_line(exc)}")
+                    self.failures.append(f"{what}: {attendee_line(exc)}")
                     error = ErrorBox()
                     error.show(exc, what)
                     box.children = (error.widget,)

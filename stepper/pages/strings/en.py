@@ -70,6 +70,17 @@ STRINGS: dict[str, str] = {
     "index.exercises": "Exercises",
     "index.spark": "Spark",
     "index.credit_title": "Credits",
+    "index.spark.not_installed": "not installed",
+    "index.spark.running": "running now",
+    "index.spark.stopped": "not running now: it starts with a lesson that uses Spark (0 or 2); "
+                           "a second lesson open at the same time gets the next port (4041, …)",
+    "index.spark.version": "Spark {version} (PySpark, local mode unless {variable} says "
+                           "otherwise)",
+    "index.spark.ui": "Spark UI:",
+    "index.exercises.open": "open {folder}/ in JupyterLab",
+    "index.exercises.text": "The exercises, editable in JupyterLab: {link}. Your notebooks are "
+                            "saved in that folder; each task's {check} button (or {cell} cell) "
+                            "gives its points.",
     "index.check_again": "Check the Spark UI again",
     "index.intro": "Each lesson is a page: read it top to bottom, answer the questions before "
                    "the page shows the result, press the buttons, move the sliders. In a room, "
@@ -545,7 +556,12 @@ STRINGS: dict[str, str] = {
     "error.note": "Note:",
     "error.prefix": "Problem while {action}: {message}",
     "error.starting_spark": "Starting Spark and loading the data…",
-    "error.url_setting": "URL setting {key}={value!r} ignored ({reason})",
+    "url.reason.algorithm": "one of {choices}",
+    "url.reason.penalty": "a penalty name such as ridge or lasso",
+    "url.reason.lr": "a positive number or one of {rules}",
+    "url.reason.positive": "a whole number ≥ 1",
+    "url.reason.non_negative": "a whole number ≥ 0",
+    "error.url_setting": "URL setting {setting}={value!r} ignored ({reason})",
 
     # -- lesson 0's cards -------------------------------------------------------------------------
     "lesson0.card.spark.title": "1. Start Spark",
@@ -607,6 +623,10 @@ STRINGS: dict[str, str] = {
                                      "std = √(Σx²/n − mean²). The driver keeps `mean` and `std`, "
                                      "and a second map rescales every point and puts the "
                                      "constant 1 (the intercept) in front:",
+    "lesson0.card.standardize.mean": "mean",
+    "lesson0.card.standardize.std": "std",
+    "lesson0.card.standardize.mean_gap": "|Δ mean| vs numpy",
+    "lesson0.card.standardize.std_gap": "|Δ std| vs numpy",
     "lesson0.card.standardize.feature": "feature",
     "lesson0.card.standardize.result": "After standardizing (intercept column first): largest "
                                        "|mean| {mean:.1e}, largest |std − 1| {std:.1e}. Why "
@@ -662,6 +682,35 @@ STRINGS: dict[str, str] = {
                              "spectral step 1/λmax(∇²J(0)) is just as safe and {ratio:.0f}× "
                              "larger",
     "lesson1.newton.caption": "Newton's method from w = 0: w ← w − [∇²J(w)]⁻¹ ∇J(w)",
+    "lesson1.oracles.fd_gradient": "∇J vs finite differences",
+    "lesson1.oracles.fd_hessian": "∇²J vs finite differences",
+    "lesson1.oracles.eigen": "eigenvalues of ∇²J({at})",
+    "lesson1.explorer.failed_on_purpose": "deliberate failure at iteration {iteration} "
+                                          "(fail_on_step in the URL)",
+    "lesson1.explorer.contour": "J(b*, w₁, w₂) and the path of (w₁, w₂)",
+    "lesson1.tradeoff.newton": "Newton (2nd order)",
+    "lesson1.tradeoff.batch": "batch GD, momentum, Nesterov",
+    "lesson1.tradeoff.sgd": "stochastic (SGD)",
+    "lesson1.tradeoff.minibatch": "mini-batch (m ≈ {m})",
+    "lesson1.tradeoff.reached": "{gap} in {steps}",
+    "lesson1.tradeoff.reached.nesterov": "{gap} (Nesterov) in {steps}",
+    "lesson1.tradeoff.reached.noisy": "{gap} in {steps} (noisy)",
+    "lesson1.tradeoff.memory.hessian": "all rows + the d×d Hessian",
+    "lesson1.tradeoff.memory.all": "all rows",
+    "lesson1.tradeoff.memory.one": "one row",
+    "lesson1.tradeoff.memory.m": "m rows",
+    "lesson1.tradeoff.yes": "yes",
+    "lesson1.tradeoff.no": "no",
+    "lesson1.tradeoff.method": "method",
+    "lesson1.tradeoff.precision": "precision J − J* reached (iterations)",
+    "lesson1.tradeoff.time": "time per iteration",
+    "lesson1.tradeoff.measured": "measured here (n = {n}, d = {d})",
+    "lesson1.tradeoff.memory": "memory per iteration",
+    "lesson1.tradeoff.online": "online learning",
+    "lesson1.tradeoff.caption": "Trade-offs (measured on this machine, so numbers vary a little)",
+    "lesson1.figure.label": "label {sign}",
+    "lesson1.figure.data": "Training data: {rows} rows, {positives} labelled +1",
+    "lesson1.figure.gap_title": "J(w_k) − J*  (log scale)",
     "lesson1.figure.iteration": "iteration k",
     "lesson1.figure.first30": "J(w_k), first 30 iterations",
     "lesson1.figure.gap200": "J(w_k) − J*, 200 iterations",
@@ -710,9 +759,22 @@ STRINGS: dict[str, str] = {
     "control.new_seed": "New seed",
     "control.new_seed.tip": "Start again with another seed",
     "control.help": "? Help",
+    "control.help.text": "<div class=\"stepper-help-box\"><b>Keys</b>: <kbd>→</kbd> Step "
+                         "&nbsp; <kbd>←</kbd> Back &nbsp; <kbd>Space</kbd> Play/Pause &nbsp; "
+                         "<kbd>Home</kbd> First &nbsp; <kbd>End</kbd> Last &nbsp; <kbd>R</kbd> "
+                         "Reset &nbsp; <kbd>?</kbd> this help.<br><b>Step</b> shows the next "
+                         "phase (broadcast, each partition's map task, each reduce level, the "
+                         "update); past the last recorded iteration it runs a new one on Spark. "
+                         "<b>Back</b>, <b>First</b>, <b>Last</b> and the slider replay recorded "
+                         "iterations instantly. <b>Reset</b> starts again with the same seed, "
+                         "<b>New seed</b> with another one.</div>",
     "control.help.tip": "Keys and buttons (?)",
     "control.presenter": "Presenter",
     "control.presenter.tip": "Presenter mode: large text, fewer controls",
+    "control.speed.slow": "slow",
+    "control.speed.normal": "normal",
+    "control.speed.fast": "fast",
+    "control.speed.fastest": "fastest",
     "control.speed": "speed",
     "control.iteration": "Iteration",
 
@@ -773,4 +835,94 @@ STRINGS: dict[str, str] = {
     "room.lead.bar": "Room **{name}** · {follow} (on their own machine, add {own}) · "
                      "key `{room_key}` (reload with `&key={room_key}` to keep the room) · "
                      "{followers} following{counts}",
+
+    # -- the views' diagrams and figures (drawn in the page's language) ------------------------
+    "view.flow.label": "data flow of one iteration",
+    "view.flow.driver": "Driver",
+    "view.flow.driver.sub": "holds w",
+    "view.flow.broadcast": "Broadcast",
+    "view.flow.broadcast.sub": "w → executors",
+    "view.flow.map": "Map",
+    "view.flow.map.sub": "{count} partitions",
+    "view.flow.map.one_machine": "one machine",
+    "view.flow.reduce": "Reduce",
+    "view.flow.reduce.sub": "treeAggregate",
+    "view.flow.update": "Update",
+    "view.flow.update.sub": "on the driver",
+    "view.flow.loop": "the new w starts the next iteration",
+    "view.tree.label": "reduce tree",
+    "view.tree.title": "The reduce tree Spark built (partial sums Σℓ)",
+    "view.tree.step_once": "Step once: the tree appears as recorded by treeAggregate's combine.",
+    "view.tree.one_machine": "One machine: no partitions, no reduce tree.",
+    "view.tree.driver": "driver",
+    "view.tree.task": "task {number}",
+    "view.tree.map": "map",
+    "view.tree.output": "output",
+    "view.tree.level": "level {level}",
+    "view.tree.depth": "depth = {depth}, fan-in scale = {scale}",
+    "view.timeline.label": "task timeline",
+    "view.timeline.title": "Task timeline: the last task sets the pace",
+    "view.timeline.step_once": "Step once: each task of the iteration appears here.",
+    "view.timeline.last": "last",
+    "view.timeline.driver": "driver",
+    "view.timeline.reduce": "reduce",
+    "view.timeline.update": "update",
+    "view.timeline.barrier": "barrier at {ms} ms",
+    "view.timeline.scale": "tasks to scale; after the barrier (scheduling, reduce, update) not "
+                           "to scale",
+    "view.confusion.test_set": "Test set",
+    "view.confusion.waiting": "{title}: appears once the data is loaded.",
+    "view.confusion.accuracy": "{title}: accuracy {accuracy} ({right} of {total})",
+    "view.confusion.predicted": "predicted {label}",
+    "view.confusion.true": "true {label}",
+    "figure.loss.title": "Loss J(w) per iteration",
+    "figure.iteration": "iteration k",
+    "figure.contour.title": "Loss contour and the path of w",
+    "figure.contour.zoom": "arrows × {factor} (to be seen)",
+    "figure.boundary.title": "Data and decision boundary",
+    "figure.boundary.x1": "x1 (standardized)",
+    "figure.boundary.x2": "x2 (standardized)",
+    "figure.bars.xlabel": "partition (and Σ)",
+
+    # -- the player's and the app's status lines ------------------------------------------------
+    "status.prefetch": "Spark is preparing iteration {iteration} ahead…",
+    "status.queued.free": "Step queued: it runs once Spark is free…",
+    "status.queued.starting": "Step queued: Spark is starting…",
+    "status.working": "Spark is working…",
+    "status.starting_again": "Starting again…",
+    "status.starting_spark": "Starting Spark and loading the data (the JVM takes about 10 s)…",
+    "status.starting_spark.short": "Starting Spark…",
+    "status.drawing": "Drawing…",
+    "status.computing": "Spark is computing iteration {iteration}…",
+    "status.loading_first": "Loading the data on Spark first (the first time only)…",
+    "status.link": "Link to this state:",
+    "error.still_starting": "Spark is still starting: try again in a few seconds",
+    "error.recorded_run": "this is a recorded run: there is nothing more to compute",
+    "error.failed_on_purpose": "iteration {iteration} failed on purpose: the page address asked "
+                               "for it (fail_on_step={wanted}). Press Step again to go on.",
+    "error.url_settings_ignored": "URL settings ignored: {message}",
+
+    # -- the engine's errors as a page shows them (keyed by exception type and parameter) ------
+    "engine.divergence.driver": "iteration {iteration}: {quantity} is not finite on the driver; "
+                                "the step was not applied (the weights stay at the last good "
+                                "state). Try a smaller step size.",
+    "engine.divergence.partition": "iteration {iteration}: {quantity} is not finite in partition "
+                                   "{partition}; the step was not applied (the weights stay at "
+                                   "the last good state). Try a smaller step size.",
+    "engine.quantity.loss": "the partition's loss",
+    "engine.quantity.gradient": "the partition's gradient",
+    "engine.quantity.hessian": "the partition's Hessian",
+    "engine.quantity.objective": "the objective",
+    "engine.quantity.weights": "the weights after the update",
+    "engine.config": "{parameter}={value} is not valid: {expected}",
+    "engine.config.lr": "step size {value} is not valid: a positive number, '1/L', 'spectral', "
+                        "'armijo' or 'wolfe'",
+    "engine.config.lr.line_search": "step size {value} is not valid for {method}: a number, "
+                                    "'1/L' or 'spectral' (a line search needs a full-batch "
+                                    "method)",
+    "engine.config.algorithm": "algorithm {value} is not valid: one of {choices}",
+    "engine.config.partitions": "partitions={value} is not valid: a whole number ≥ 1",
+    "engine.config.momentum": "momentum={value} is not valid: a number in [0, 1)",
+    "engine.spark_failed": "Spark failed: {message}",
+    "engine.spark_gone": "the Spark JVM stopped or cannot be reached",
 }

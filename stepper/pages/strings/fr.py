@@ -75,6 +75,18 @@ STRINGS: dict[str, str] = {
     "index.exercises": "Exercices",
     "index.spark": "Spark",
     "index.credit_title": "Crédits",
+    "index.spark.not_installed": "non installé",
+    "index.spark.running": "en marche",
+    "index.spark.stopped": "à l'arrêt : elle démarre avec une leçon qui utilise Spark (0 ou 2) ; "
+                           "une deuxième leçon ouverte en même temps prend le port suivant "
+                           "(4041, …)",
+    "index.spark.version": "Spark {version} (PySpark, en mode local sauf si {variable} dit "
+                           "autre chose)",
+    "index.spark.ui": "Interface web de Spark :",
+    "index.exercises.open": "ouvrir {folder}/ dans JupyterLab",
+    "index.exercises.text": "Les exercices, modifiables dans JupyterLab : {link}. Vos notebooks "
+                            "sont enregistrés dans ce dossier ; le bouton {check} de chaque "
+                            "tâche (ou la cellule {cell}) donne ses points.",
     "index.check_again": "Vérifier à nouveau l'interface Spark",
     "index.intro": "Chaque leçon est une page : lisez-la de haut en bas, répondez aux questions "
                    "avant que la page ne montre le résultat, appuyez sur les boutons, déplacez "
@@ -589,7 +601,12 @@ STRINGS: dict[str, str] = {
     "error.note": "Remarque :",
     "error.prefix": "Problème en {action} : {message}",
     "error.starting_spark": "Démarrage de Spark et chargement des données…",
-    "error.url_setting": "Réglage d'adresse {key}={value!r} ignoré ({reason})",
+    "url.reason.algorithm": "l'un de {choices}",
+    "url.reason.penalty": "un nom de pénalité comme ridge ou lasso",
+    "url.reason.lr": "un nombre positif ou l'un de {rules}",
+    "url.reason.positive": "un entier ≥ 1",
+    "url.reason.non_negative": "un entier ≥ 0",
+    "error.url_setting": "Réglage d'adresse {setting}={value!r} ignoré ({reason})",
 
     # -- les cartes de la leçon 0 ---------------------------------------------------------------
     "lesson0.card.spark.title": "1. Démarrer Spark",
@@ -659,6 +676,10 @@ STRINGS: dict[str, str] = {
                                      "driver garde `mean` et `std`, et un second map "
                                      "remet chaque point à l'échelle et place la constante 1 "
                                      "(l'intercept) en tête :",
+    "lesson0.card.standardize.mean": "moyenne",
+    "lesson0.card.standardize.std": "écart-type",
+    "lesson0.card.standardize.mean_gap": "|Δ moyenne| par rapport à numpy",
+    "lesson0.card.standardize.std_gap": "|Δ écart-type| par rapport à numpy",
     "lesson0.card.standardize.feature": "variable",
     "lesson0.card.standardize.result": "Après centrage-réduction (colonne d'intercept en tête) : "
                                        "plus grande |moyenne| {mean:.1e}, plus grand "
@@ -679,7 +700,7 @@ STRINGS: dict[str, str] = {
                                  "point est affecté au hasard. Appuyez sur *Redécouper* : même "
                                  "graine, mêmes effectifs.",
     "page.waiting": "En attente de",
-    "page.preparing": "Préparation de",
+    "page.preparing": "En préparation :",
 
     # -- tableaux, verdicts et figures de la leçon 1 -------------------------------------------
     "lesson1.penalty.none": "aucune",
@@ -718,6 +739,36 @@ STRINGS: dict[str, str] = {
                              "spectral 1/λmax(∇²J(0)) est tout aussi sûr et {ratio:.0f}× plus "
                              "grand",
     "lesson1.newton.caption": "La méthode de Newton depuis w = 0 : w ← w − [∇²J(w)]⁻¹ ∇J(w)",
+    "lesson1.oracles.fd_gradient": "∇J contre différences finies",
+    "lesson1.oracles.fd_hessian": "∇²J contre différences finies",
+    "lesson1.oracles.eigen": "valeurs propres de ∇²J({at})",
+    "lesson1.explorer.failed_on_purpose": "échec voulu à l'itération {iteration} "
+                                          "(fail_on_step dans l'adresse)",
+    "lesson1.explorer.contour": "J(b*, w₁, w₂) et le chemin de (w₁, w₂)",
+    "lesson1.tradeoff.newton": "Newton (second ordre)",
+    "lesson1.tradeoff.batch": "GD batch, momentum, Nesterov",
+    "lesson1.tradeoff.sgd": "stochastique (SGD)",
+    "lesson1.tradeoff.minibatch": "mini-lot (m ≈ {m})",
+    "lesson1.tradeoff.reached": "{gap} en {steps}",
+    "lesson1.tradeoff.reached.nesterov": "{gap} (Nesterov) en {steps}",
+    "lesson1.tradeoff.reached.noisy": "{gap} en {steps} (bruité)",
+    "lesson1.tradeoff.memory.hessian": "toutes les lignes + la hessienne d×d",
+    "lesson1.tradeoff.memory.all": "toutes les lignes",
+    "lesson1.tradeoff.memory.one": "une ligne",
+    "lesson1.tradeoff.memory.m": "m lignes",
+    "lesson1.tradeoff.yes": "oui",
+    "lesson1.tradeoff.no": "non",
+    "lesson1.tradeoff.method": "méthode",
+    "lesson1.tradeoff.precision": "précision J − J* atteinte (itérations)",
+    "lesson1.tradeoff.time": "temps par itération",
+    "lesson1.tradeoff.measured": "mesuré ici (n = {n}, d = {d})",
+    "lesson1.tradeoff.memory": "mémoire par itération",
+    "lesson1.tradeoff.online": "apprentissage en ligne",
+    "lesson1.tradeoff.caption": "Compromis (mesurés sur cette machine : les chiffres varient "
+                                "un peu)",
+    "lesson1.figure.label": "étiquette {sign}",
+    "lesson1.figure.data": "Données d'entraînement : {rows} lignes, {positives} étiquetées +1",
+    "lesson1.figure.gap_title": "J(w_k) − J*  (échelle log)",
     "lesson1.figure.iteration": "itération k",
     "lesson1.figure.first30": "J(w_k), 30 premières itérations",
     "lesson1.figure.gap200": "J(w_k) − J*, 200 itérations",
@@ -766,9 +817,23 @@ STRINGS: dict[str, str] = {
     "control.new_seed": "Nouvelle graine",
     "control.new_seed.tip": "Recommencer avec une autre graine",
     "control.help": "? Aide",
+    "control.help.text": "<div class=\"stepper-help-box\"><b>Touches</b> : <kbd>→</kbd> Pas "
+                         "&nbsp; <kbd>←</kbd> Retour &nbsp; <kbd>Espace</kbd> Lecture/Pause "
+                         "&nbsp; <kbd>Origine</kbd> Début &nbsp; <kbd>Fin</kbd> Fin &nbsp; "
+                         "<kbd>R</kbd> Recommencer &nbsp; <kbd>?</kbd> cette aide.<br><b>Pas</b> "
+                         "montre la phase suivante (broadcast, la tâche map de chaque partition, "
+                         "chaque niveau du reduce, la mise à jour) ; après la dernière itération "
+                         "enregistrée, il en calcule une nouvelle sur Spark. <b>Retour</b>, "
+                         "<b>Début</b>, <b>Fin</b> et le curseur rejouent aussitôt les "
+                         "itérations enregistrées. <b>Recommencer</b> repart avec la même "
+                         "graine, <b>Nouvelle graine</b> avec une autre.</div>",
     "control.help.tip": "Touches et boutons (?)",
     "control.presenter": "Présentation",
     "control.presenter.tip": "Mode présentation : grand texte, moins de commandes",
+    "control.speed.slow": "lente",
+    "control.speed.normal": "normale",
+    "control.speed.fast": "rapide",
+    "control.speed.fastest": "maximale",
     "control.speed": "vitesse",
     "control.iteration": "Itération",
 
@@ -835,4 +900,100 @@ STRINGS: dict[str, str] = {
     "room.lead.bar": "Salle **{name}** · {follow} (sur leur propre machine, ajouter {own}) · "
                      "clé `{room_key}` (rechargez avec `&key={room_key}` pour garder la salle) · "
                      "{followers} participant(s){counts}",
+
+    # -- les schémas et figures des vues (dessinés dans la langue de la page) ------------------
+    "view.flow.label": "flux de données d'une itération",
+    "view.flow.driver": "Driver",
+    "view.flow.driver.sub": "détient w",
+    "view.flow.broadcast": "Broadcast",
+    "view.flow.broadcast.sub": "w → exécuteurs",
+    "view.flow.map": "Map",
+    "view.flow.map.sub": "{count} partitions",
+    "view.flow.map.one_machine": "une seule machine",
+    "view.flow.reduce": "Reduce",
+    "view.flow.reduce.sub": "treeAggregate",
+    "view.flow.update": "Mise à jour",
+    "view.flow.update.sub": "sur le driver",
+    "view.flow.loop": "le nouveau w lance l'itération suivante",
+    "view.tree.label": "arbre de reduce",
+    "view.tree.title": "L'arbre de reduce construit par Spark (sommes partielles Σℓ)",
+    "view.tree.step_once": "Faites un pas : l'arbre apparaît tel que l'enregistre la "
+                           "combinaison de treeAggregate.",
+    "view.tree.one_machine": "Une seule machine : ni partitions, ni arbre de reduce.",
+    "view.tree.driver": "driver",
+    "view.tree.task": "tâche {number}",
+    "view.tree.map": "map",
+    "view.tree.output": "sortie",
+    "view.tree.level": "niveau {level}",
+    "view.tree.depth": "profondeur = {depth}, regroupement par niveau = {scale}",
+    "view.timeline.label": "chronologie des tâches",
+    "view.timeline.title": "Chronologie des tâches : la dernière impose le rythme",
+    "view.timeline.step_once": "Faites un pas : chaque tâche de l'itération apparaît ici.",
+    "view.timeline.last": "dernière",
+    "view.timeline.driver": "driver",
+    "view.timeline.reduce": "reduce",
+    "view.timeline.update": "mise à jour",
+    "view.timeline.barrier": "barrière à {ms} ms",
+    "view.timeline.scale": "tâches à l'échelle ; après la barrière (ordonnancement, reduce, "
+                           "mise à jour), hors échelle",
+    "view.confusion.test_set": "Jeu de test",
+    "view.confusion.waiting": "{title} : apparaît une fois les données chargées.",
+    "view.confusion.accuracy": "{title} : exactitude {accuracy} ({right} sur {total})",
+    "view.confusion.predicted": "prédit {label}",
+    "view.confusion.true": "réel {label}",
+    "figure.loss.title": "Perte J(w) par itération",
+    "figure.iteration": "itération k",
+    "figure.contour.title": "Lignes de niveau de la perte et chemin de w",
+    "figure.contour.zoom": "flèches × {factor} (pour être visibles)",
+    "figure.boundary.title": "Données et frontière de décision",
+    "figure.boundary.x1": "x1 (centré réduit)",
+    "figure.boundary.x2": "x2 (centré réduit)",
+    "figure.bars.xlabel": "partition (et Σ)",
+
+    # -- les messages d'état du lecteur et de l'application --------------------------------------
+    "status.prefetch": "Spark prépare d'avance l'itération {iteration}…",
+    "status.queued.free": "Pas en attente : il partira dès que Spark sera libre…",
+    "status.queued.starting": "Pas en attente : Spark démarre…",
+    "status.working": "Spark travaille…",
+    "status.starting_again": "On recommence…",
+    "status.starting_spark": "Démarrage de Spark et chargement des données (la JVM met environ "
+                             "10 s)…",
+    "status.starting_spark.short": "Démarrage de Spark…",
+    "status.drawing": "Dessin en cours…",
+    "status.computing": "Spark calcule l'itération {iteration}…",
+    "status.loading_first": "Chargement des données sur Spark d'abord (la première fois "
+                            "seulement)…",
+    "status.link": "Lien vers cet état :",
+    "error.still_starting": "Spark démarre encore : réessayez dans quelques secondes",
+    "error.recorded_run": "exécution enregistrée : il n'y a plus rien à calculer",
+    "error.failed_on_purpose": "l'itération {iteration} a échoué exprès : l'adresse de la page "
+                               "le demandait (fail_on_step={wanted}). Appuyez de nouveau sur Pas "
+                               "pour continuer.",
+    "error.url_settings_ignored": "Réglages de l'adresse ignorés : {message}",
+
+    # -- les erreurs du moteur telles qu'une page les montre (par type d'exception et paramètre)
+    "engine.divergence.driver": "itération {iteration} : valeur non finie pour {quantity} "
+                                "sur le driver ; le pas n'a pas été appliqué (les poids restent au "
+                                "dernier état valide). Essayez un pas d'apprentissage plus petit.",
+    "engine.divergence.partition": "itération {iteration} : valeur non finie pour "
+                                   "{quantity} dans la partition {partition} ; le pas n'a pas "
+                                   "été appliqué (les "
+                                   "poids restent au dernier état valide). Essayez un pas "
+                                   "d'apprentissage plus petit.",
+    "engine.quantity.loss": "la perte de la partition",
+    "engine.quantity.gradient": "le gradient de la partition",
+    "engine.quantity.hessian": "la hessienne de la partition",
+    "engine.quantity.objective": "l'objectif",
+    "engine.quantity.weights": "les poids après la mise à jour",
+    "engine.config": "{parameter}={value} n'est pas valide : {expected}",
+    "engine.config.lr": "pas d'apprentissage {value} non valide : un nombre positif, '1/L', "
+                        "'spectral', 'armijo' ou 'wolfe'",
+    "engine.config.lr.line_search": "pas d'apprentissage {value} non valide pour {method} : un "
+                                    "nombre, '1/L' ou 'spectral' (une recherche linéaire "
+                                    "demande une méthode sur le lot complet)",
+    "engine.config.algorithm": "algorithme {value} non valide : l'un de {choices}",
+    "engine.config.partitions": "partitions={value} non valide : un entier ≥ 1",
+    "engine.config.momentum": "momentum={value} non valide : un nombre dans [0, 1)",
+    "engine.spark_failed": "Spark a échoué : {message}",
+    "engine.spark_gone": "la JVM de Spark s'est arrêtée ou ne répond plus",
 }

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from stepper.pages.i18n import decimal, localized
+from stepper.pages.i18n import text as words
 from stepper.pages.kit.figures import (
     partition_color,
 )
@@ -78,9 +80,10 @@ class FlowView(View):
         if frame.record is not None and not frame.record.partitions:
             count = 0
         width, height = 1200, 196
-        boxes = [("driver", "Driver", "holds w"), ("broadcast", "Broadcast", "w → executors"),
-                 ("map", "Map", f"{count} partitions" if count else "one machine"),
-                 ("reduce", "Reduce", "treeAggregate"), ("update", "Update", "on the driver")]
+        boxes = [(kind, words(f"view.flow.{kind}"), words(f"view.flow.{kind}.sub", count=count))
+                 for kind in ("driver", "broadcast", "map", "reduce", "update")]
+        if not count:
+            boxes[2] = ("map", words("view.flow.map"), words("view.flow.map.one_machine"))
         body: list[str] = []
         box_w, top, box_h = 196, 14, 112
         gap = (width - 24 - len(boxes) * box_w) / (len(boxes) - 1)
@@ -107,10 +110,10 @@ class FlowView(View):
         body.append(f'<path d="M {last_x:.0f} {top + box_h + 4} V {y_loop} H {12 + box_w / 2} '
                     f'V {top + box_h + 8}" fill="none" stroke="#52606d" stroke-width="2" '
                     f'stroke-dasharray="6 5" marker-end="url(#stepper-head)"/>')
-        body.append(_text((12 + last_x) / 2, y_loop + 24, "the new w starts the next iteration",
+        body.append(_text((12 + last_x) / 2, y_loop + 24, words("view.flow.loop"),
                           18, color="#52606d"))
         narration = (f'<div class="stepper-narration">{html.escape(phase.narration)}</div>')
-        return _svg(width, height, body, "data flow of one iteration") + narration
+        return _svg(width, height, body, words("view.flow.label")) + narration
 
     @staticmethod
     def _partition_squares(x: float, y: float, box_w: float, count: int,
@@ -142,12 +145,12 @@ class TreeView(View):
     def draw(self, frame: Frame) -> str:
         width = 640
         record, phase = frame.record, frame.phase
-        title = _text(width / 2, 30, "The reduce tree Spark built (partial sums Σℓ)", 20, "bold")
+        title = _text(width / 2, 30, words("view.tree.title"), 20, "bold")
         if record is None or not record.reduce.get("levels"):
-            note = ("Step once: the tree appears as recorded by treeAggregate's combine."
-                    if record is None or record.partitions else
-                    "One machine: no partitions, no reduce tree.")
-            return _svg(width, 120, [title, _text(width / 2, 80, note, 16)], "reduce tree")
+            note = (words("view.tree.step_once") if record is None or record.partitions else
+                    words("view.tree.one_machine"))
+            return _svg(width, 120, [title, _text(width / 2, 80, note, 16)],
+                        words("view.tree.label"))
         levels = record.reduce["levels"]
         rows = len(levels)
         row_h = 92
@@ -175,7 +178,8 @@ class TreeView(View):
                     color = "#ffffff" if lit else INK
                 else:
                     where = level.get("where", "executors")
-                    label = "driver" if where == "driver" else f"task {g_index + 1}"
+                    label = (words("view.tree.driver") if where == "driver"
+                             else words("view.tree.task", number=g_index + 1))
                     done = (phase.kind == "update" or
                             (active_level is not None and level_number <= active_level))
                     current = active_level == level_number
@@ -194,16 +198,18 @@ class TreeView(View):
                     if child is not None:
                         body.append(_arrow(child[0], child[1] - 2, cx, y + 58, "#52606d", 1.8))
             where = level.get("where", "executors")
-            first, second = (("map", "output") if level_number == 0 else
-                             (f"level {level_number}", "driver" if where == "driver"
-                              else "executors"))
+            first, second = ((words("view.tree.map"), words("view.tree.output"))
+                             if level_number == 0 else
+                             (words("view.tree.level", level=level_number),
+                              words("phase.where.driver") if where == "driver"
+                              else words("phase.where.executors")))
             body.append(_text(width - 56, y + 24, first, 15, "bold", color="#52606d"))
             body.append(_text(width - 56, y + 44, second, 15, color="#52606d"))
         depth = record.reduce.get("depth")
         scale = record.reduce.get("scale")
-        body.append(_text(10, height - 6, f"depth = {depth}, fan-in scale = {scale}", 14,
+        body.append(_text(10, height - 6, words("view.tree.depth", depth=depth, scale=scale), 14,
                           anchor="start", color="#52606d"))
-        return _svg(width, height, body, "reduce tree")
+        return _svg(width, height, body, words("view.tree.label"))
 
 
 def _short(value: Any) -> str:
@@ -212,7 +218,7 @@ def _short(value: Any) -> str:
     value = float(value)
     if abs(value) >= 1000:
         return f"{value:,.0f}".replace(",", " ")
-    return f"{value:.3g}"
+    return localized(f"{value:.3g}")
 
 
 def _lanes(parts: list[dict]) -> list[tuple[str, int, dict]]:
@@ -251,11 +257,12 @@ class TimelineView(View):
 
     def draw(self, frame: Frame) -> str:
         width = 640
-        title = _text(width / 2, 30, "Task timeline: the last task sets the pace", 20, "bold")
+        title = _text(width / 2, 30, words("view.timeline.title"), 20, "bold")
         record, phase = frame.record, frame.phase
         if record is None or not record.partitions or "start" not in record.partitions[0]:
-            return _svg(width, 120, [title, _text(width / 2, 80, "Step once: each task of the "
-                                                  "iteration appears here.", 16)], "timeline")
+            return _svg(width, 120, [title, _text(width / 2, 80,
+                                                  words("view.timeline.step_once"), 16)],
+                        words("view.timeline.label"))
         placed = _lanes(record.partitions)
         lanes = sorted({(e, s) for e, s, _ in placed})
         lane_index = {lane: n for n, lane in enumerate(lanes)}
@@ -288,14 +295,16 @@ class TimelineView(View):
                 body.append(_text(x + w / 2, y + lane_h / 2 + 1, f"P{p + 1}", 14,
                                   "bold", color="#ffffff" if lit else INK))
             if p == last and lit:
-                body.append(_text(x + w, y - 1, "last", 13, anchor="end", color="#b42318"))
+                body.append(_text(x + w, y - 1, words("view.timeline.last"), 13, anchor="end",
+                                  color="#b42318"))
         driver_y = top + len(lanes) * lane_h
-        body.append(_text(left - 8, driver_y + lane_h / 2 + 6, "driver", 15, "bold",
-                          anchor="end"))
+        body.append(_text(left - 8, driver_y + lane_h / 2 + 6, words("view.timeline.driver"),
+                          15, "bold", anchor="end"))
         bx = map_right
         box_w = (width - 20 - map_right - 14) / 2
         for n, (kind, seconds, label) in enumerate((
-                ("reduce", reduce_s, "reduce"), ("update", driver_s, "update"))):
+                ("reduce", reduce_s, words("view.timeline.reduce")),
+                ("update", driver_s, words("view.timeline.update")))):
             # "reduce" here is the job's time after the last task: scheduling, the shuffle
             # stages of a deep tree and the driver's combine
             x = map_right + 8 + n * (box_w + 6)
@@ -311,11 +320,12 @@ class TimelineView(View):
         body.append(f'<line x1="{bx:.1f}" y1="{top - 6}" x2="{bx:.1f}" '
                     f'y2="{driver_y + lane_h}" stroke="#b42318" stroke-width="3" '
                     f'stroke-dasharray="7 4"/>')
-        body.append(_text(bx - 4, driver_y + lane_h + 18, f"barrier at {1000 * barrier:.0f} ms",
+        body.append(_text(bx - 4, driver_y + lane_h + 18,
+                          words("view.timeline.barrier", ms=f"{1000 * barrier:.0f}"),
                           15, "bold", anchor="end", color="#b42318"))
-        body.append(_text(12, height - 10, "tasks to scale; after the barrier (scheduling, "
-                          "reduce, update) not to scale", 14, anchor="start", color="#52606d"))
-        return _svg(width, height, body, "task timeline")
+        body.append(_text(12, height - 10, words("view.timeline.scale"), 14, anchor="start",
+                          color="#52606d"))
+        return _svg(width, height, body, words("view.timeline.label"))
 
 
 class ConfusionView(View):
@@ -326,10 +336,11 @@ class ConfusionView(View):
     name = "confusion"
 
     def __init__(self, X: np.ndarray | None = None, y: np.ndarray | None = None,
-                 title: str = "Test set", labels: tuple[str, str] = ("+1", "−1"),
+                 title: str | None = None, labels: tuple[str, str] = ("+1", "−1"),
                  width: str = "49%") -> None:
         super().__init__(svg_widget(width))
-        self.title, self.labels = title, labels
+        self.title = words("view.confusion.test_set") if title is None else title
+        self.labels = labels
         self._version = 0
         self.X: np.ndarray | None = None
         self.y: np.ndarray | None = None
@@ -346,23 +357,32 @@ class ConfusionView(View):
     def draw(self, frame: Frame) -> str:
         if self.X is None or self.y is None:
             return (f'<div class="stepper-confusion"><div class="stepper-confusion-title">'
-                    f'{html.escape(self.title)}: appears once the data is loaded.</div></div>')
+                    f'{html.escape(words("view.confusion.waiting", title=self.title))}'
+                    '</div></div>')
         w = frame.weights()
         if w is None:
             w = np.zeros(self.X.shape[1])
         (tp, fn), (fp, tn) = confusion_matrix(self.y, predict(self.X, w), labels=(1.0, -1.0))
         accuracy = (tp + tn) / max(len(self.y), 1)
         pos, neg = self.labels
+
+        def predicted(label: str) -> str:
+            return html.escape(words("view.confusion.predicted", label=label))
+
+        def true(label: str) -> str:
+            return html.escape(words("view.confusion.true", label=label))
+
         cell = 'style="padding:6px 14px;border:1px solid #9aa5b1;text-align:center"'
         strong = 'style="padding:6px 14px;border:1px solid #9aa5b1;text-align:center;' \
                  'background:#dff3e4;font-weight:700"'
         return (
-            f'<div class="stepper-confusion"><div class="stepper-confusion-title">'
-            f'{html.escape(self.title)}: accuracy <b>{100 * accuracy:.1f} %</b> '
-            f'({tp + tn} of {len(self.y)})</div>'
+            '<div class="stepper-confusion"><div class="stepper-confusion-title">'
+            + words("view.confusion.accuracy", title=html.escape(self.title),
+                    accuracy=f"<b>{decimal(100 * accuracy, 1)} %</b>", right=tp + tn,
+                    total=len(self.y)) + '</div>'
             f'<table style="border-collapse:collapse;margin-top:6px">'
-            f'<tr><td {cell}></td><th {cell}>predicted {pos}</th>'
-            f'<th {cell}>predicted {neg}</th></tr>'
-            f'<tr><th {cell}>true {pos}</th><td {strong}>{tp}</td><td {cell}>{fn}</td></tr>'
-            f'<tr><th {cell}>true {neg}</th><td {cell}>{fp}</td><td {strong}>{tn}</td></tr>'
+            f'<tr><td {cell}></td><th {cell}>{predicted(pos)}</th>'
+            f'<th {cell}>{predicted(neg)}</th></tr>'
+            f'<tr><th {cell}>{true(pos)}</th><td {strong}>{tp}</td><td {cell}>{fn}</td></tr>'
+            f'<tr><th {cell}>{true(neg)}</th><td {cell}>{fp}</td><td {strong}>{tn}</td></tr>'
             f'</table></div>')

@@ -1,0 +1,367 @@
+"""A French page shows no English: each lesson notebook's cells run headlessly with
+``?lang=fr``, every text an attendee can see is collected (widget descriptions, tooltips,
+options, HTML text and its titles, Markdown, matplotlib titles, axis labels, legends and
+annotations), and none may be an English catalogue text that French says otherwise, nor contain
+an English-only word. The stepping app is walked phase by phase (on one machine here; on Spark
+partitions in the test marked ``spark``), so that the diagrams' texts of every phase are seen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import string
+from html.parser import HTMLParser
+
+import ipywidgets as widgets
+import matplotlib.text
+import pytest
+from matplotlib.figure import Figure
+
+from stepper.pages import i18n
+from stepper.pages.strings import en, fr
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+ENGLISH_WORDS = re.compile(
+    r"\b(the|of|and|per|each|with|from|once|appears|loss|task|tasks|last|barrier|level|depth|"
+    r"predicted|true|accuracy|arrows|standardized|data|boundary|starts|next|holds|"
+    r"computing|loading|starting|queued|link|state|step|steps|iteration|something|went|wrong|"
+    r"still|works|press|update|scale|rows|training|labelled|test set|log scale|partial sums|"
+    r"ignored|not valid|failed|driver's|fast|fastest|slow|in|yes|no|row|method|methods|"
+    r"measured|noisy|online|order|values|here|is|are|to|by|for|at|it|this|that|"
+    r"which|than|vs|differences|eigenvalues|memory|time|precision reached|label|labels|"
+    r"run|runs|shows|show|click|wait|waiting|preparing|please|try|again|seconds|mean|std)\b",
+    re.IGNORECASE)
+"""Words that are English only (French pages keep 'driver', 'map', 'reduce', 'broadcast')."""
+
+TECHNICAL = re.compile(r"[=?/&_]")  # a URL, a parameter, a file or a Python name: not prose
+
+
+class _Texts(HTMLParser):
+    """The text of an HTML fragment and the attributes a reader sees (title, alt, aria-label),
+    without code (``pre``, ``code``), scripts and styles."""
+
+    SKIPPED = frozenset({"script", "style", "pre", "code"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self._skip += 1
+        if dict(attrs).get("hreflang"):  # the language switch speaks the other language
+            return
+        for name, value in attrs:
+            if name in ("title", "alt", "aria-label", "placeholder") and value:
+                self.found.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.found.append(data.strip())
+
+
+def html_texts(value: str) -> list[str]:
+    parser = _Texts()
+    parser.feed(value)
+    return parser.found
+
+
+def markdown_texts(value: str) -> list[str]:
+    value = re.sub(r"```.*?```", " ", value, flags=re.DOTALL)
+    value = re.sub(r"`[^`]*`", " ", value)
+    return html_texts(value)
+
+
+def figure_texts(figure: Figure) -> list[str]:
+    return [t.get_text() for t in figure.findobj(matplotlib.text.Text) if t.get_text().strip()]
+
+
+def widget_texts(widget) -> list[str]:
+    """Every text ``widget`` and its children show (PNG figures aside: see the figures)."""
+    out: list[str] = []
+    seen: set[int] = set()
+
+    def walk(w) -> None:
+        if id(w) in seen:
+            return
+        seen.add(id(w))
+        for attr in ("description", "tooltip", "placeholder"):
+            value = getattr(w, attr, None)
+            if isinstance(value, str) and value.strip():
+                out.append(value)
+        if isinstance(w, (widgets.HTML, widgets.HTMLMath, widgets.Label)):
+            out.extend(html_texts(w.value))
+        out.extend(str(label) for label in getattr(w, "_options_labels", ()))
+        if isinstance(w, widgets.Output):
+            for item in w.outputs:
+                data = item.get("data", {})
+                out.extend(html_texts(data.get("text/html", "")))
+                out.extend(markdown_texts(data.get("text/markdown", "")))
+        for child in getattr(w, "children", ()):
+            walk(child)
+
+    walk(widget)
+    return out
+
+
+def shown_texts(value) -> list[str]:
+    """The texts of what a notebook cell displays."""
+    if isinstance(value, widgets.Widget):
+        return widget_texts(value)
+    widget = getattr(value, "widget", None)  # a LessonApp, a Question
+    if isinstance(widget, widgets.Widget):
+        return widget_texts(widget)
+    data = getattr(value, "data", None)  # IPython.display.Markdown / HTML
+    if isinstance(data, str):
+        return markdown_texts(data)
+    return []
+
+
+def _template_pattern(template: str) -> re.Pattern | None:
+    """A regular expression matching ``template`` filled with any figures."""
+    parts, literal = [], 0
+    for text, name, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(text))
+        literal += len(text.strip())
+        if name is not None:
+            parts.append(".+?")
+    if literal < 4:
+        return None
+    return re.compile("".join(parts))
+
+
+ENGLISH_TEMPLATES = [(key, pattern) for key in en.STRINGS
+                     if en.STRINGS[key] != fr.STRINGS.get(key)
+                     and (pattern := _template_pattern(en.STRINGS[key])) is not None]
+FRENCH_VALUES = set(fr.STRINGS.values())
+
+
+def english_in(texts: list[str]) -> list[str]:
+    """``text  ← reason`` for each text that is English."""
+    problems = []
+    for text in dict.fromkeys(t.strip() for t in texts if t.strip()):
+        prose = " ".join(token for token in text.split() if not TECHNICAL.search(token))
+        word = ENGLISH_WORDS.search(prose)
+        if word:
+            problems.append(f"{text[:120]!r}  ← English word {word.group(0)!r}")
+            continue
+        if text in FRENCH_VALUES:
+            continue
+        for key, pattern in ENGLISH_TEMPLATES:
+            if pattern.fullmatch(text) or (len(pattern.pattern) > 24 and pattern.search(text)):
+                problems.append(f"{text[:120]!r}  ← en.{key}")
+                break
+    return problems
+
+
+def test_the_detector_finds_english():
+    assert english_in(["Task timeline: the last task sets the pace"])
+    assert english_in(["Spark is computing iteration 3…"])
+    assert english_in(["Itération 2 · mise à jour", "dernière", "driver"]) == []
+
+
+@pytest.fixture()
+def french(monkeypatch):
+    """``?lang=fr``, and every whole figure a page saves as PNG read for its texts."""
+    monkeypatch.setenv("QUERY_STRING", "lang=fr")
+    saved: list[str] = []
+    savefig = Figure.savefig
+
+    def reading_savefig(self, *args, **kwargs):
+        saved.extend(figure_texts(self))
+        return savefig(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", reading_savefig)
+    i18n.use_language("fr")
+    yield saved
+    i18n.use_language("en")
+
+
+def app_texts(app) -> list[str]:
+    """The app's widgets and its views' figures (titles, labels, legends, annotations)."""
+    out = widget_texts(app.widget)
+    for view in app.views:
+        figure = getattr(getattr(view, "figure", None), "figure", None)
+        if isinstance(figure, Figure):
+            out += figure_texts(figure)
+    return out
+
+
+def walk_phases(app, steps: int) -> list[str]:
+    """Step ``steps`` times (waiting for Spark when it computes), the texts of each position."""
+    out = app_texts(app)
+    for _ in range(steps):
+        app.controls.step.click()
+        app.wait(120)
+        out += app_texts(app)
+        out += [app.controls.status.value]
+    return out
+
+
+def run_notebook(name: str, finish: bool = False) -> list[str]:
+    """The notebook's code cells (``page.finish()`` only with ``finish``: it starts Spark in
+    lesson 2), each cell's value's texts, and every stepping app on the page walked through
+    its recorded phases."""
+    with open(os.path.join(ROOT, "lessons", f"{name}.ipynb")) as file:
+        cells = [''.join(c["source"]) for c in json.load(file)["cells"]
+                 if c["cell_type"] == "code"]
+    namespace: dict = {}
+    texts: list[str] = []
+    displayed: list = []
+    for source in cells:
+        if "finish()" in source and not finish:
+            continue
+        *body, last = source.strip().splitlines()
+        exec("\n".join(body), namespace)
+        shown = eval(last.split("  #")[0], namespace)
+        displayed.append(shown)
+    page = namespace.get("page")  # the index has none
+    for shown in displayed:  # after finish(): the sections it filled in
+        texts += shown_texts(shown)
+    apps = list(vars(page).values()) if page is not None else []
+    apps += [getattr(value, "app", None) for value in apps]
+    for value in apps:
+        if hasattr(value, "player") and hasattr(value, "views"):
+            texts += app_texts(value)
+            if not value.source.can_compute:
+                texts += walk_phases(value, 6)
+    return texts
+
+
+@pytest.mark.parametrize("notebook, finish", [("index", False), ("01_gradient_methods", True),
+                                              ("02_distributed_gd", False)])
+def test_a_french_lesson_shows_no_english(notebook, finish, french):
+    texts = run_notebook(notebook, finish)
+    assert len(texts) > 20
+    assert english_in(texts + french) == []
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", ["00_spark_basics", "02_distributed_gd"])
+def test_a_french_lesson_run_on_spark_shows_no_english(notebook, french, sc):
+    """The whole notebook, ``page.finish()`` included: Spark fills lesson 0's cards and runs
+    two iterations of each of lesson 2's apps (the churn's confusion matrix, the runs' curves)."""
+    texts = run_notebook(notebook, finish=True)
+    assert len(texts) > 50
+    assert english_in(texts + french) == []
+
+
+def test_the_views_before_the_first_step_are_french(french, local_replay, data_2d):
+    from stepper.pages.kit.app import LessonApp
+    from stepper.pages.kit.data import optimum
+    from stepper.pages.views import ConfusionView, ContourSpec
+    from stepper.problems import Problem
+
+    X, y = data_2d
+    problem = Problem("logistic")
+    app = LessonApp.replay(local_replay, views=("flow", "tree", "timeline", "loss", "contour",
+                                                "boundary", ConfusionView(X, y)),
+                           contour=ContourSpec(problem, X, y, optimum(problem, X, y)),
+                           boundary=(X, y))
+    bars = LessonApp.replay(local_replay, views=("gradients",), feature_names=["b", "x1", "x2"])
+    texts = walk_phases(app, 3) + walk_phases(bars, 2)
+    assert "Perte J(w) par itération" not in texts  # the lessons' own title is used
+    assert any(re.fullmatch(r"k = 3   J = 0,\d{4}", t) for t in texts)  # a French decimal mark
+    assert any("exactitude" in t for t in texts)
+    assert english_in(texts + french) == []
+
+
+@pytest.mark.spark
+def test_every_phase_of_a_distributed_iteration_is_french(french, sc, data_2d):
+    from stepper.algorithms import Settings
+    from stepper.pages.kit.app import LessonApp
+    from stepper.pages.kit.data import optimum
+    from stepper.pages.kit.state_url import PageState
+    from stepper.pages.lesson2_lab import make_stepper
+    from stepper.pages.views import ContourSpec
+    from stepper.problems import Problem
+
+    X, y = data_2d
+    problem = Problem("logistic")
+    run = make_stepper(X, y, 8, problem, Settings(algorithm="gd", lr=1.0, depth=2), sc=sc)
+    app = LessonApp.live(run, views=("flow", "gradients", "tree", "timeline", "loss"),
+                         contour=ContourSpec(problem, X, y, optimum(problem, X, y)),
+                         state=PageState(lang="fr"))
+    texts = walk_phases(app, 14)  # broadcast, 8 maps, 2 reduce levels, update, the next one
+    joined = " ".join(texts)
+    for french_text in ("barrière à", "tâche 1", "niveau 1", "dernière",
+                        "Chronologie des tâches", "La partition 3 somme"):
+        assert french_text in joined
+    assert english_in(texts + french) == []
+
+
+def test_engine_errors_are_said_in_french(french):
+    from stepper.algorithms import Settings
+    from stepper.errors import ConfigError, DivergenceError
+    from stepper.pages.kit.errors import attendee_line
+
+    with pytest.raises(ConfigError) as bad_rule:
+        Settings(algorithm="momentum", lr="armijo")
+    with pytest.raises(ConfigError) as bad_number:
+        Settings(lr=-1.0)
+    lines = [attendee_line(bad_rule.value), attendee_line(bad_number.value),
+             attendee_line(DivergenceError("the partition's gradient", 4, partition=2)),
+             attendee_line(DivergenceError("the objective", 5))]
+    assert "pas d'apprentissage 'armijo' non valide pour momentum" in lines[0]
+    assert "-1.0" in lines[1] and "le gradient de la partition" in lines[2]
+    assert "l'objectif sur le driver" in lines[3]
+    assert english_in(lines) == []
+    assert "is not valid" in str(bad_rule.value)  # the engine's own line stays English
+
+
+def test_a_bad_address_setting_is_said_in_french(french):
+    from stepper.pages import lesson2_lab
+    from stepper.pages.kit.state_url import read_state
+
+    state = read_state("lang=fr&partitions=zero&algorithm=momentum&lr=armijo")
+    lesson2_lab.settings_from_state(state, algorithm="gd", lr="1/L", partitions=8)
+    assert len(state.problems) == 2
+    assert english_in(state.problems) == []
+
+
+def test_spark_going_away_is_said_in_french(french):
+    from py4j.protocol import Py4JNetworkError
+
+    from stepper.pages.kit.errors import attendee_line
+
+    line = attendee_line(Py4JNetworkError("Answer from Java side is empty"))
+    assert line == "la JVM de Spark s'est arrêtée ou ne répond plus"
+
+
+def test_the_status_line_while_spark_starts_is_french_and_counts_seconds(french):
+    """The player's and the app's notices come from the catalogue; the seconds still tick
+    after a French notice of a wait, and a Step pressed meanwhile says it is queued."""
+    import threading
+    import time
+
+    from stepper.pages.kit.app import LessonApp
+
+    gate = threading.Event()
+
+    def slow_start():
+        gate.wait(120)
+        raise RuntimeError("no Spark in this test")
+
+    app = LessonApp.live(slow_start, features=3, views=("loss",))
+    status = app.controls.status
+    deadline = time.monotonic() + 60
+    while "stepper-elapsed" not in status.value and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "Démarrage de Spark et chargement des données" in status.value
+    assert re.search(r'class="stepper-elapsed">\d+ s<', status.value), status.value
+    assert app.player.step() == "queued"
+    assert "Pas en attente : Spark démarre…" in status.value
+    shown = [status.value]
+    gate.set()
+    app.wait(60)
+    assert english_in(html_texts("".join(shown)) + french) == []
+    assert "Lien vers cet état" in app.link.value
