@@ -20,6 +20,7 @@ the value and the choices, and the page goes on in English.
 from __future__ import annotations
 
 import html as html_escape
+import numbers
 import os
 import string
 from dataclasses import dataclass
@@ -72,18 +73,35 @@ def current_language() -> str:
     return _current
 
 
+class _NumberFormatter(string.Formatter):
+    """``str.format`` that writes non-integer numbers with the language's decimal mark."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        written = super().format_field(value, format_spec)
+        if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+            return localized(written, self.lang)
+        return written
+
+
 def text(key: str, lang: str | None = None, **values: object) -> str:
     """The catalogue's text for ``key`` in ``lang`` (default: the page's), ``{names}`` filled.
 
-    A key missing in ``lang`` falls back to English (a test keeps that from happening); a key
-    missing everywhere is shown as ``⟨key⟩`` so that the page still draws.
+    Non-integer numbers are written with the language's decimal mark (``0,693`` in French);
+    integers and texts are filled as given. A key missing in ``lang`` falls back to English (a
+    test keeps that from happening); a key missing everywhere is shown as ``⟨key⟩`` so that
+    the page still draws.
     """
-    catalogue = CATALOGUES.get(lang or _current, CATALOGUES[DEFAULT])
+    code = lang or _current
+    catalogue = CATALOGUES.get(code, CATALOGUES[DEFAULT])
     template = catalogue.get(key, CATALOGUES[DEFAULT].get(key))
     if template is None:
         return f"⟨{key}⟩"
     try:
-        return template.format(**values)
+        return _NumberFormatter(code).format(template, **values)
     except (KeyError, IndexError, ValueError):  # a figure not (yet) given: show the template
         return template
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
+import numpy as np
 import pytest
 
 from stepper.algorithms import REGISTRY
@@ -80,3 +81,17 @@ def test_every_registered_method_has_a_label_and_a_rule(code):
     missing = [name for name in REGISTRY
                for part in ("label", "rule") if f"method.{name}.{part}" not in catalogue]
     assert missing == []
+
+
+def test_french_texts_write_decimal_commas_and_leave_integers_and_texts_alone():
+    key = next(k for k, v in fr.STRINGS.items() if "{kappa:.1f}" in v)
+    french = i18n.text(key, lang="fr", **{name: 71.53 for name in i18n.placeholders(
+        fr.STRINGS[key])})
+    assert "71,5" in french and "71.5" not in french
+    english = i18n.text(key, lang="en", **{name: 71.53 for name in i18n.placeholders(
+        en.STRINGS[key])})
+    assert "71.5" in english
+    assert i18n.text("room.lead.add", lang="fr", name="pau.2").count("pau.2") == 1
+    written = i18n.text("engine.config.partitions", lang="fr", value=np.int64(3))
+    assert "partitions=3 " in written
+    assert "0,25" in i18n.text("engine.config.momentum", lang="fr", value=np.float32(0.25))

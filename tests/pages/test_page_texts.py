@@ -67,5 +67,5 @@ def test_lesson1_names_the_spectral_step_with_the_computed_ratio(lang):
                      ratio=found.ratio)
     hessian_at_zero = 0.25 * X.T @ X / len(X)
     expected_ratio = 0.25 * np.max(np.sum(X * X, 1)) / np.linalg.eigvalsh(hessian_at_zero)[-1]
-    assert f"{expected_ratio:.1f}" in page  # 11.6 on the lesson data
+    assert i18n.decimal(expected_ratio, 1, lang) in page  # 11.6 on the lesson data (11,6)
     assert ("exact global" in page) if lang == "en" else ("globale exacte" in page)
