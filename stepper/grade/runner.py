@@ -3,7 +3,8 @@
 A submission is one notebook or a folder of notebooks (one per exercise set) from one attendee.
 :func:`grade_submission` reads each notebook as JSON only (the attendee's code is never parsed
 or compiled here), tells its exercise set from its metadata, its file name or the names it
-defines, and runs :mod:`stepper.grade.child` — the trusted side: tests, references, results —
+defines, and its language from its metadata (``"stepper": {"lang": "fr"}``) or its folder
+(``…/fr/…``), and runs :mod:`stepper.grade.child` — the trusted side: tests, references, results —
 which starts the attendee's sandbox (:mod:`stepper.grade.jail`). The child's JSON-lines records
 are read back; tests it never reported get a clear status. One bad submission never raises.
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 from stepper.grade import catalog
 from stepper.grade.extract import NotebookError, read_notebook
 from stepper.grade.plugin import STATUS_CRASH, STATUS_ERROR, STATUS_MISSING, STATUS_TIMEOUT
+from stepper.grade.say import DEFAULT, known, say
 
 ROOT = Path(__file__).resolve().parents[2]
 SPARK_STARTUP = 90.0
@@ -47,6 +49,7 @@ class SubmissionResult(catalog.ScoredTests):
     level: str = ""
     protections: list[str] = field(default_factory=list)
     missing_protections: list[str] = field(default_factory=list)
+    lang: str = DEFAULT
 
 
 def notebooks_of(path: Path) -> list[Path]:
@@ -98,6 +101,17 @@ def set_of_notebook(nb: dict, path: Path) -> str | None:
     return best
 
 
+def language_of_notebook(nb: dict, path: Path) -> str:
+    """The language a notebook is in: its metadata ``"stepper": {"lang"}``, else a ``fr``
+    folder on its path (``exercises/fr/01_oracles.ipynb``), else English."""
+    meta = nb.get("metadata", {}).get("stepper", {}) if isinstance(nb, dict) else {}
+    lang = known(meta.get("lang")) if isinstance(meta, dict) else None
+    if lang is not None:
+        return lang
+    folders = {part.lower() for part in Path(path).parent.parts}
+    return next((code for code in ("fr",) if code in folders), DEFAULT)
+
+
 def _outside(notebook: Path, base: Path) -> bool:
     """Whether ``notebook`` resolves (through symlinks) outside the submission's folder."""
     try:
@@ -124,9 +138,12 @@ def _collect(path: Path, result: SubmissionResult) -> tuple[dict[str, Path], dic
     base = path if path.is_dir() else path.parent
     notebooks: dict[str, Path] = {}
     unreadable: dict[str, str] = {}
+    languages: list[str] = []
     for notebook in notebooks_of(path):
         try:
-            number = set_of_notebook(_read(notebook, base), notebook)
+            nb = _read(notebook, base)
+            number = set_of_notebook(nb, notebook)
+            languages.append(language_of_notebook(nb, notebook))
         except (NotebookError, OSError) as exc:
             result.problems.append(f"{notebook.name} {exc}")
             guess = _guess_set(notebook)
@@ -142,6 +159,8 @@ def _collect(path: Path, result: SubmissionResult) -> tuple[dict[str, Path], dic
             notebook = kept
         notebooks[number] = notebook
         unreadable.pop(number, None)
+    if languages:  # the attendee's language: the one most of their notebooks are in
+        result.lang = max(dict.fromkeys(languages), key=languages.count)
     return notebooks, unreadable
 
 
@@ -182,28 +201,30 @@ def grade_submission(
     wanted = sets if sets is not None else sorted((set(notebooks) | set(unreadable)) - {"?"})
     if not notebooks_of(path):
         result.problems.append("no notebook found in this submission")
-    specs = catalog.enumerate_tests(wanted, include_hidden, tasks)
+    specs = catalog.enumerate_tests(wanted, include_hidden, tasks, lang=result.lang)
     graded = {n: p for n, p in notebooks.items() if n in wanted}
     records: dict[str, dict] = {}
     if graded:
         records = _run_child(graded, specs, result, tasks, include_hidden, timeout_cap,
                              max_seconds, master)
     for spec in specs:
-        result.tests.append(records.get(spec.key) or _missing(spec, notebooks, unreadable))
+        result.tests.append(records.get(spec.key)
+                            or _missing(spec, notebooks, unreadable, result.lang))
     result.seconds = time.monotonic() - start
     return result
 
 
-def _missing(spec: catalog.TestSpec, notebooks: dict, unreadable: dict) -> dict:
-    """The record of a test the child never reported."""
+def _missing(spec: catalog.TestSpec, notebooks: dict, unreadable: dict,
+             lang: str = DEFAULT) -> dict:
+    """The record of a test the child never reported (its output in ``lang``)."""
     number = spec.info.set_number
     if number in unreadable or (number not in notebooks and "?" in unreadable):
         text = unreadable.get(number, unreadable.get("?"))
-        return _blank(spec, STATUS_ERROR, f"your notebook {text}")
+        return _blank(spec, STATUS_ERROR, say("your notebook {problem}", lang, problem=text))
     if number not in notebooks:
-        return _blank(spec, STATUS_MISSING, f"not submitted: no notebook for set "
-                                            f"{catalog.SETS[number]}")
-    return _blank(spec, STATUS_CRASH, "not graded")
+        return _blank(spec, STATUS_MISSING, say("not submitted: no notebook for set {name}",
+                                                lang, name=catalog.SETS[number]))
+    return _blank(spec, STATUS_CRASH, say("not graded", lang))
 
 
 def _preferred(first: Path, second: Path, number: str) -> tuple[Path, Path]:
@@ -251,7 +272,8 @@ def _run_child(notebooks, specs, result, tasks, include_hidden, timeout_cap, max
         if not left:
             break
         records, killed, returncode, budget, log_tail = _attempt(
-            notebooks, left, set(out), tasks, include_hidden, timeout_cap, max_seconds, master)
+            notebooks, left, set(out), tasks, include_hidden, timeout_cap, max_seconds, master,
+            result.lang)
         done = _absorb(records, out, result)
         if done:
             break
@@ -267,7 +289,8 @@ def _run_child(notebooks, specs, result, tasks, include_hidden, timeout_cap, max
         result.problems.append(reason)
         status = STATUS_TIMEOUT if killed else STATUS_CRASH
         for spec in left:
-            out.setdefault(spec.key, _blank(spec, status, f"not run: {reason}."))
+            out.setdefault(spec.key, _blank(spec, status, say("not run: {reason}.", result.lang,
+                                                              reason=reason)))
     return out
 
 
@@ -290,7 +313,7 @@ def _absorb(records: list[dict], out: dict, result: SubmissionResult) -> bool:
 
 
 def _attempt(notebooks, specs, skip, tasks, include_hidden, timeout_cap, max_seconds,
-             master) -> tuple[list[dict], bool, int | None, float, str]:
+             master, lang=DEFAULT) -> tuple[list[dict], bool, int | None, float, str]:
     """One trusted child over ``specs``: its records, whether it was killed, its exit code,
     its time budget and the end of its log."""
     budget = sum(min(s.info.timeout, timeout_cap or s.info.timeout) + 5.0 for s in specs)
@@ -313,6 +336,7 @@ def _attempt(notebooks, specs, skip, tasks, include_hidden, timeout_cap, max_sec
             "include_hidden": include_hidden,
             "timeout_cap": timeout_cap,
             "level": os.environ.get("STEPPER_GRADE_LEVEL") or None,
+            "lang": lang,
         }
         (work / "spec.json").write_text(json.dumps(spec))
         env = dict(os.environ)

@@ -32,7 +32,7 @@ def test_balance_larger_positive_class(sub):
     fractions = {label: min(sizes.values()) / size for label, size in sizes.items()}
     want = sample_by_key(slices(rows, 4), False, fractions, 3)
     if not isinstance(out, RddResult):
-        fail(f"balance should return an RDD; got {type(out).__name__}")
+        fail("balance should return an RDD; got {kind}", kind=type(out).__name__)
     got = out.rows
     expect_equal(sorted(float(r[1][0]) for r in got), sorted(float(r[1][0]) for r in want),
                  what="the first feature of the sampled points",

@@ -16,12 +16,12 @@ def test_partition_partials_empty_partition(sub):
     X, y, w = small(3, 3, seed=51)
     out = sub.partition_partials(Rdd(ref.rows_of(X, y), 5), w, Fn("partition_oracle"))
     if not isinstance(out, RddResult):
-        fail(f"partition_partials should return the RDD from mapPartitions; got "
-             f"{type(out).__name__}")
+        fail("partition_partials should return the RDD from mapPartitions; got {kind}",
+             kind=type(out).__name__)
     got = out.collect()
     if len(got) != 5:
-        fail(f"3 rows in 5 partitions: expected 5 partials (zeros for an empty partition), "
-             f"got {len(got)}")
+        fail("3 rows in 5 partitions: expected 5 partials (zeros for an empty partition), "
+             "got {got}", got=len(got))
     total = sum(float(r[0]) for r in got)
     expect_close(total, ref.loss_sum(X, y, w), what="the sum of the loss sums",
                  example="3 rows in 5 partitions (two are empty)")

@@ -19,8 +19,8 @@ def raw_points(n: int = 40, seed: int = 5):
 
 def is_rdd(value, name: str) -> None:
     if not isinstance(value, RddResult):
-        fail(f"{name} should return an RDD (a transformation, not collected); got "
-             f"{type(value).__name__}")
+        fail("{name} should return an RDD (a transformation, not collected); got {kind}",
+             name=name, kind=type(value).__name__)
 
 
 @task("0.1", points=1, uses="count_classes", spark=True)
@@ -30,7 +30,8 @@ def test_count_classes(sub):
     points = Rdd(ref.rows_of(X, y), 3)
     result = sub.count_classes(points)
     if not isinstance(result, dict):
-        fail(f"count_classes should return a dict {{label: count}}; got {type(result).__name__}")
+        fail("count_classes should return a dict {{label: count}}; got {kind}",
+             kind=type(result).__name__)
     actual = {float(k): int(v) for k, v in result.items()}
     expected = {-1.0: int(np.sum(y < 0)), 1.0: int(np.sum(y > 0))}
     expect_equal(actual, expected, what="count_classes(points)",
@@ -76,7 +77,8 @@ def test_min_max_scale(sub):
     is_rdd(out, "min_max_scale")
     rows = out.collect()
     if len(rows) != n:
-        fail(f"min_max_scale should keep every point: {n} expected, {len(rows)} returned")
+        fail("min_max_scale should keep every point: {n} expected, {got} returned",
+             n=n, got=len(rows))
     labels = np.array([r[0] for r in rows], dtype=float)
     Z = np.array([np.asarray(r[1], dtype=float) for r in rows])
     expect_close(labels, y, what="the labels", example="the labels must be kept as they are")
@@ -125,4 +127,4 @@ def test_balance(sub):
     firsts = sorted(float(r[1][0]) for r in out.collect())
     if firsts != sorted(float(r[1][0]) for r in want):
         fail("the sample is not the seeded sampleByKey(False, fractions, seed) with fractions "
-             "{smaller class: 1, larger class: smaller size / larger size}")
+             "{{smaller class: 1, larger class: smaller size / larger size}}")

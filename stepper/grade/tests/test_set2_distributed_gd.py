@@ -32,18 +32,19 @@ def test_partition_partials(sub):
     rows = ref.rows_of(X, y)
     out = sub.partition_partials(Rdd(rows, 3), w, Fn("partition_oracle"))
     if not isinstance(out, RddResult):
-        fail(f"partition_partials should return the RDD from mapPartitions; got "
-             f"{type(out).__name__}")
+        fail("partition_partials should return the RDD from mapPartitions; got {kind}",
+             kind=type(out).__name__)
     got = out.collect()
     parts = slices(rows, 3)
     if len(got) == len(y):
         fail("one record per row: use mapPartitions (one record per partition), not map")
     if len(got) != len(parts):
-        fail(f"expected one partial per partition ({len(parts)}), got {len(got)}")
+        fail("expected one partial per partition ({expected}), got {got}",
+             expected=len(parts), got=len(got))
     for index, (part, record) in enumerate(zip(parts, got, strict=True)):
         if not isinstance(record, (tuple, list)) or len(record) != 3:
-            fail(f"partition {index}: yield a triple (loss_sum, grad_sum, count); got "
-                 f"{record!r:.200}")
+            fail("partition {index}: yield a triple (loss_sum, grad_sum, count); got {record}",
+                 index=index, record=f"{record!r:.200}")
         Xp = np.array([r[1] for r in part])
         yp = np.array([r[0] for r in part])
         want = partial_of(Xp, yp, w)
@@ -178,10 +179,12 @@ def test_minibatch_oracle(sub):
     got_J, got_g = pair(sub.minibatch_oracle(Rdd(rows, 3), w, lam, fraction, seed,
                                              Fn("partition_oracle")), "(J, grad)")
     example = f"60 points in 3 partitions, fraction={fraction}, seed={seed}, λ={lam}"
-    hints = [(noreplace, "sampled without replacement: use sample(True, fraction, seed)"),
-             (full, "the whole data set was used, not the sample"),
-             (over_n, "divided by the size of the whole data set, not of the sample")]
-    expect_close(got_J, J, what="J on the mini-batch", example=example,
-                 hints=[Hint(h[0], m) for h, m in hints])
-    expect_close(got_g, g, what="∇J on the mini-batch", example=example,
-                 hints=[Hint(h[1], m) for h, m in hints])
+
+    def hints(i: int) -> list[Hint]:
+        return [Hint(noreplace[i], "sampled without replacement: use sample(True, fraction, "
+                                   "seed)"),
+                Hint(full[i], "the whole data set was used, not the sample"),
+                Hint(over_n[i], "divided by the size of the whole data set, not of the sample")]
+
+    expect_close(got_J, J, what="J on the mini-batch", example=example, hints=hints(0))
+    expect_close(got_g, g, what="∇J on the mini-batch", example=example, hints=hints(1))
