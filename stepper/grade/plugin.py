@@ -157,7 +157,7 @@ class GradePlugin:
             return STATUS_CRASH, say("crashed: {problem}", problem=text)
         # the test's own code tripped over the value returned (a wrong type or shape)
         frame = traceback.extract_tb(excinfo.tb)[-1] if excinfo.tb else None
-        where = f" (checking `{(frame.line or '').strip()}`)" if frame and frame.line else ""
-        where = say(" (checking `{line}`)", line=(frame.line or "").strip()) if where else ""
+        line = (frame.line or "").strip() if frame is not None else ""
+        where = say(" (checking `{line}`)", line=line) if line else ""
         return STATUS_ERROR, say("your result could not be checked: {kind}: {problem}{where}",
                                  kind=type(exc).__name__, problem=text, where=where)

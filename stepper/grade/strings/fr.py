@@ -55,7 +55,8 @@ STRINGS: dict[str, str] = {
     "not submitted: no notebook for set {name}": "non rendu : aucun notebook pour la série {name}",
     "not run: {reason}.": "non exécuté : {reason}.",
     # diagnose: the frame of a wrong value, and the generic mistakes
-    "{what} is wrong: likely mistake — {mistake}.": "{what} est faux : erreur probable — {mistake}.",
+    "{what} is wrong: likely mistake — {mistake}.":
+        "{what} est faux : erreur probable — {mistake}.",
     "{what} is wrong.": "{what} est faux.",
     "  expected: {value}": "  attendu : {value}",
     "  actual:   {value}": "  obtenu :  {value}",
@@ -235,7 +236,8 @@ STRINGS: dict[str, str] = {
     "divided by the size of the whole data set, not of the sample":
         "divisé par la taille de tout le jeu de données, pas de l'échantillon",
     "not divided by the total count n": "pas divisé par l'effectif total n",
-    "divided by the number of partitions, not by n": "divisé par le nombre de partitions, pas par n",
+    "divided by the number of partitions, not by n":
+        "divisé par le nombre de partitions, pas par n",
     "a step uphill: w ← w − step·∇J(w)": "un pas vers le haut : w ← w − step·∇J(w)",
     "w0 is missing from the first row": "w0 manque en première ligne",
     "v has the opposite sign of the lesson's convention v ← μv + α∇J(w)":
@@ -267,5 +269,6 @@ STRINGS: dict[str, str] = {
     "the step alone: return w − H⁻¹g": "le pas seul : renvoyez w − H⁻¹g",
     "one too many: count the Newton steps taken, not the oracle calls":
         "un de trop : comptez les pas de Newton effectués, pas les appels à l'oracle",
-    "one too few: count every Newton step taken": "un de moins : comptez chaque pas de Newton effectué",
+    "one too few: count every Newton step taken":
+        "un de moins : comptez chaque pas de Newton effectué",
 }
