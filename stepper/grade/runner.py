@@ -139,11 +139,13 @@ def _collect(path: Path, result: SubmissionResult) -> tuple[dict[str, Path], dic
     notebooks: dict[str, Path] = {}
     unreadable: dict[str, str] = {}
     languages: list[str] = []
+    read: dict[Path, tuple[str, str]] = {}  # notebook -> (language, its code)
     for notebook in notebooks_of(path):
         try:
             nb = _read(notebook, base)
             number = set_of_notebook(nb, notebook)
-            languages.append(language_of_notebook(nb, notebook))
+            read[notebook] = (language_of_notebook(nb, notebook), _code_of(nb))
+            languages.append(read[notebook][0])
         except (NotebookError, OSError) as exc:
             result.problems.append(f"{notebook.name} {exc}")
             guess = _guess_set(notebook)
@@ -153,14 +155,21 @@ def _collect(path: Path, result: SubmissionResult) -> tuple[dict[str, Path], dic
             result.problems.append(f"{notebook.name}: not recognized as one of the exercise sets")
             continue
         if number in notebooks:
-            kept, dropped = _preferred(notebooks[number], notebook, number)
-            result.problems.append(f"two notebooks for set {catalog.SETS[number]}: graded "
-                                   f"{kept.name}, ignored {dropped.name}")
+            first = notebooks[number]
+            if read[first][0] != read[notebook][0]:  # the set in English and in French
+                kept, dropped, quiet = _twin(first, notebook, number, read)
+            else:
+                kept, dropped = _preferred(first, notebook, number)
+                quiet = False
+            if not quiet:
+                result.problems.append(f"two notebooks for set {catalog.SETS[number]}: graded "
+                                       f"{kept.name}, ignored {dropped.name}")
             notebook = kept
         notebooks[number] = notebook
         unreadable.pop(number, None)
-    if languages:  # the attendee's language: the one most of their notebooks are in
-        result.lang = max(dict.fromkeys(languages), key=languages.count)
+    kept_languages = [read[p][0] for p in notebooks.values()] or languages
+    if kept_languages:  # the attendee's language: the one most of their notebooks are in
+        result.lang = max(dict.fromkeys(kept_languages), key=kept_languages.count)
     return notebooks, unreadable
 
 
@@ -225,6 +234,34 @@ def _missing(spec: catalog.TestSpec, notebooks: dict, unreadable: dict,
         return _blank(spec, STATUS_MISSING, say("not submitted: no notebook for set {name}",
                                                 lang, name=catalog.SETS[number]))
     return _blank(spec, STATUS_CRASH, say("not graded", lang))
+
+
+STUB = re.compile(r'raise NotImplementedError\("Task (\d+\.\d+):')
+
+
+def _code_of(nb: dict) -> str:
+    """The code cells' text of a notebook read as JSON (never compiled here)."""
+    out = []
+    for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            out.append("".join(source) if isinstance(source, list) else str(source))
+    return "\n".join(out)
+
+
+def _twin(first: Path, second: Path, number: str,
+          read: dict[Path, tuple[str, str]]) -> tuple[Path, Path, bool]:
+    """(kept, ignored, quiet) of one set's notebooks in two languages (an attendee's folder
+    holds the English and the French copies): the one with fewer untouched stubs, else the
+    newer; quiet when both hold the same code or the ignored one is untouched (every task
+    still a stub), since nothing of the attendee's is then left out."""
+    if read[first][1] == read[second][1]:
+        return first, second, True
+    stubs = {p: len(set(STUB.findall(read[p][1]))) for p in (first, second)}
+    kept = min((first, second), key=lambda p: (stubs[p], -p.stat().st_mtime, p.name))
+    dropped = second if kept is first else first
+    tasks = {spec.info.task for spec in catalog.enumerate_tests([number], False)}
+    return kept, dropped, set(STUB.findall(read[dropped][1])) >= tasks
 
 
 def _preferred(first: Path, second: Path, number: str) -> tuple[Path, Path]:
