@@ -37,7 +37,7 @@ def start(backend, sink) -> None:
     except GradeTimeout:
         backend.fatal = say("your notebook never finishes importing (> 60 s)")
     except SandboxCrashed as exc:
-        backend.fatal = str(exc).replace("while importing your notebook",
+        backend.fatal = str(exc).replace(say("while importing your notebook"),
                                          say("while importing your notebook: a definition in "
                                              "it ends the process"))
     except Exception as exc:  # the grader's own failure to start a sandbox

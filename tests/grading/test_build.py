@@ -9,8 +9,15 @@ from pathlib import Path
 import pytest
 
 from stepper.grade import build
-from stepper.grade.sources import (BEGIN, END, LANGUAGES, SourceError, parse_cells, read_source,
-                                   render)
+from stepper.grade.sources import (
+    BEGIN,
+    END,
+    LANGUAGES,
+    SourceError,
+    parse_cells,
+    read_source,
+    render,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "exercise_sources").glob("[0-9][0-9]_*.py"))
@@ -67,8 +74,8 @@ def test_french_notebooks_share_the_code_and_translate_every_text(source):
 def test_a_markdown_cell_without_its_french_is_an_error():
     english_only = "# %% [markdown]\n# ## Task 9.1: demo\n\n# %%\nx = 1\n"
     assert render(parse_cells(english_only), solved=False)[0][0].text == "## Task 9.1: demo"
-    with pytest.raises(SourceError, match="markdown cell 1 .*Task 9.1.* has no "
-                                          "'# %% \\[markdown\\] fr' cell after it"):
+    with pytest.raises(SourceError, match=r"markdown cell 1 .*Task 9.1.* has no "
+                                          r"'# %% \[markdown\] fr' cell after it"):
         render(parse_cells(english_only), solved=False, lang="fr")
     orphan = "# %%\nx = 1\n\n# %% [markdown] fr\n# texte\n"
     with pytest.raises(SourceError, match="does not follow an English markdown cell"):

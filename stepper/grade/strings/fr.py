@@ -38,6 +38,8 @@ STRINGS: dict[str, str] = {
         "l'import de votre notebook ne se termine jamais (> 60 s)",
     "the grader could not start its sandbox: {problem}":
         "le correcteur n'a pas pu démarrer son bac à sable : {problem}",
+    "importing your notebook": "l'import de votre notebook",
+    "while importing your notebook": "pendant l'import de votre notebook",
     "while importing your notebook: a definition in it ends the process":
         "pendant l'import de votre notebook : une de ses définitions termine le processus",
     "not implemented yet: `{names}` still raises NotImplementedError (Task {task}).":
@@ -54,6 +56,35 @@ STRINGS: dict[str, str] = {
     "your notebook {problem}": "votre notebook {problem}",
     "not submitted: no notebook for set {name}": "non rendu : aucun notebook pour la série {name}",
     "not run: {reason}.": "non exécuté : {reason}.",
+    "your code's result cannot be graded: {problem}":
+        "le résultat de votre code ne peut pas être corrigé : {problem}",
+    "the process running your code ended ({kind}) while {what}: os._exit, a crash, or a limit "
+    "(memory, CPU time)": "le processus qui exécute votre code s'est arrêté ({kind}) pendant "
+                          "{what} : os._exit, un plantage, ou une limite (mémoire, temps CPU)",
+    "not run: the process running your code had to be restarted {times} times (it crashed, or "
+    "ran past time limits)": "non exécuté : le processus qui exécute votre code a dû être "
+                             "redémarré {times} fois (il a planté, ou dépassé les limites de "
+                             "temps)",
+    # the sandbox's messages (said there, in the language the child gives it)
+    "`{name}` is not defined in your notebook (was its cell deleted or the function renamed?)":
+        "`{name}` n'est pas défini dans votre notebook (sa cellule a-t-elle été supprimée, ou "
+        "la fonction renommée ?)",
+    "  note: {note}": "  remarque : {note}",
+    "`{name}` returned something that is not plain data: {problem}":
+        "`{name}` a renvoyé autre chose que des données simples : {problem}",
+    "your code called sys.exit({code}){where}.": "votre code a appelé sys.exit({code}){where}.",
+    "your code raised RecursionError: {problem}{where}":
+        "votre code a levé RecursionError : {problem}{where}",
+    "your code raised a Spark error: {problem}{where}":
+        "votre code a levé une erreur Spark : {problem}{where}",
+    "\n  hint: the grader keeps only imports, functions, classes and simple constants from your "
+    "notebook; define what the function needs inside it or pass it as an argument.":
+        "\n  conseil : le correcteur ne garde de votre notebook que les imports, les fonctions, "
+        "les classes et les constantes simples ; définissez ce dont la fonction a besoin à "
+        "l'intérieur, ou passez-le en argument.",
+    "your code raised {kind}: {problem}{where}{hint}":
+        "votre code a levé {kind} : {problem}{where}{hint}",
+    "cell {cell}, line {line}": "cellule {cell}, ligne {line}",
     # diagnose: the frame of a wrong value, and the generic mistakes
     "{what} is wrong: likely mistake — {mistake}.":
         "{what} est faux : erreur probable — {mistake}.",
