@@ -56,7 +56,9 @@ def say(template: str, lang: str | None = None, **values: object) -> str:
     (a typo in a placeholder) falls back to the English template, so a hint always shows.
     """
     translated = CATALOGUES.get(lang or _current, {}).get(template, template)
-    try:
-        return translated.format(**values)
-    except (KeyError, IndexError, ValueError):
-        return template.format(**values)
+    for text in (translated, template):
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            continue
+    return template

@@ -82,4 +82,5 @@ def test_a_french_solved_notebook_gets_full_marks_in_french(tmp_path):
     result = grade_submission(wrong, attendee="bob", tasks={"1.1"}, include_hidden=False)
     outputs = "\n".join(t["output"] for t in result.tests)
     assert result.lang == "fr" and result.score == 0 < result.max_score
-    assert "loss_one(x, y, w) est faux : erreur probable — le log manque." in outputs, outputs
+    assert "loss_one(x, y, w) : résultat faux, erreur probable — le log manque." in outputs, (
+        outputs)

@@ -87,8 +87,8 @@ STRINGS: dict[str, str] = {
     "cell {cell}, line {line}": "cellule {cell}, ligne {line}",
     # diagnose: the frame of a wrong value, and the generic mistakes
     "{what} is wrong: likely mistake — {mistake}.":
-        "{what} est faux : erreur probable — {mistake}.",
-    "{what} is wrong.": "{what} est faux.",
+        "{what} : résultat faux, erreur probable — {mistake}.",
+    "{what} is wrong.": "{what} : résultat faux.",
     "  expected: {value}": "  attendu : {value}",
     "  actual:   {value}": "  obtenu :  {value}",
     "  on the example: {example}": "  sur l'exemple : {example}",
@@ -99,7 +99,7 @@ STRINGS: dict[str, str] = {
         "  plus grand écart : {diff} (tolérance relative {rtol})",
     "{what} is None: did you forget `return`?": "{what} vaut None : un `return` oublié ?",
     "{what} should be numbers shaped {shape}, got {kind}: {value}":
-        "{what} devrait être des nombres de forme {shape}, obtenu {kind} : {value}",
+        "{what} : des nombres de forme {shape} sont attendus, obtenu {kind} : {value}",
     "the shape is wrong": "la forme est fausse",
     "an overflow (inf or nan): use the stable forms np.logaddexp(0, -m) and the sigmoid "
     "provided": "un dépassement de capacité (inf ou nan) : utilisez les formes stables "
@@ -115,6 +115,49 @@ STRINGS: dict[str, str] = {
     "the result is transposed (wrong axis)": "le résultat est transposé (mauvais axe)",
     "return a pair {what}; got {kind}: {value}":
         "renvoyez une paire {what} ; obtenu {kind} : {value}",
+    # what is checked, and on which example (what=, example=)
+    "the count of partition {index}": "l'effectif de la partition {index}",
+    "the loss sum of partition {index}": "la somme des pertes de la partition {index}",
+    "the gradient sum of partition {index}": "la somme des gradients de la partition {index}",
+    "partition {index} of 3 ({rows} rows), w={w}": "partition {index} sur 3 ({rows} lignes), w={w}",
+    "3 partials (5, 4 and 3 rows), w={w}, λ={lam}": "3 partiels (5, 4 et 3 lignes), w={w}, λ={lam}",
+    "60 points in 3 partitions, fraction={fraction}, seed={seed}, λ={lam}":
+        "60 points dans 3 partitions, fraction={fraction}, seed={seed}, λ={lam}",
+    "20 points in 3 partitions, w={w}, λ={lam}": "20 points dans 3 partitions, w={w}, λ={lam}",
+    "40 points in 3 partitions, labels {labels}…":
+        "40 points dans 3 partitions, étiquettes {labels}…",
+    "100 points in 3 partitions, class sizes {sizes}, seed=7":
+        "100 points dans 3 partitions, tailles des classes {sizes}, seed=7",
+    "80 points in 4 partitions, class sizes {sizes}, seed=3":
+        "80 points dans 4 partitions, tailles des classes {sizes}, seed=3",
+    "3 rows in 5 partitions (two are empty)": "3 lignes dans 5 partitions (deux sont vides)",
+    "30 rows, 3 features": "30 lignes, 3 variables",
+    "40 rows, 6 features": "40 lignes, 6 variables",
+    "8 partials of 2 rows": "8 partiels de 2 lignes",
+    "J on the mini-batch": "J sur le mini-batch",
+    "∇J on the mini-batch": "∇J sur le mini-batch",
+    "loss at large margins": "loss à grandes marges",
+    "loss_one at m = −700": "loss_one en m = −700",
+    "partition_hessian on one row": "partition_hessian sur une ligne",
+    "the final w": "le w final",
+    "the first feature of the sampled points": "la première variable des points tirés",
+    "the labels": "les étiquettes",
+    "the labels must be kept as they are": "les étiquettes doivent rester telles quelles",
+    "the maximum": "le maximum",
+    "the maximum (high)": "le maximum (high)",
+    "the minimum": "le minimum",
+    "the minimum (low)": "le minimum (low)",
+    "the number of steps": "le nombre de pas",
+    "the number of steps with tol=0, max_iter=2": "le nombre de pas avec tol=0, max_iter=2",
+    "the scaled features": "les variables normalisées",
+    "the sum of the loss sums": "la somme des sommes de pertes",
+    "the trajectory": "la trajectoire",
+    "the trajectory for n_iter = 0": "la trajectoire pour n_iter = 0",
+    "tol=0 never stops early": "tol=0 ne s'arrête jamais avant",
+    "two Newton steps from 0": "deux pas de Newton depuis 0",
+    "w after two steps": "w après deux pas",
+    "w_new with μ = 0": "w_new avec μ = 0",
+    "{{label: count}} after balance": "{{étiquette: effectif}} après balance",
     # set 0: Spark basics
     "class counts": "effectifs des classes",
     "minimum and maximum per feature": "minimum et maximum par variable",

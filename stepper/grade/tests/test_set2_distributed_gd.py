@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from stepper.grade import reference as ref
-from stepper.grade.api import Hint, expect_close, fail, task
+from stepper.grade.api import Hint, expect_close, fail, say, task
 from stepper.grade.tests._common import Fn, Rdd, RddResult, pair, sample, slices, small
 
 
@@ -48,11 +48,15 @@ def test_partition_partials(sub):
         Xp = np.array([r[1] for r in part])
         yp = np.array([r[0] for r in part])
         want = partial_of(Xp, yp, w)
-        example = f"partition {index} of 3 ({len(part)} rows), w={w}"
-        expect_close(record[2], want[2], what=f"the count of partition {index}", example=example)
-        expect_close(record[0], want[0], what=f"the loss sum of partition {index}",
+        example = say("partition {index} of 3 ({rows} rows), w={w}", index=index,
+                      rows=len(part), w=w)
+        expect_close(record[2], want[2], what=say("the count of partition {index}", index=index),
+                     example=example)
+        expect_close(record[0], want[0],
+                     what=say("the loss sum of partition {index}", index=index),
                      n=len(part), example=example)
-        expect_close(record[1], want[1], what=f"the gradient sum of partition {index}",
+        expect_close(record[1], want[1],
+                     what=say("the gradient sum of partition {index}", index=index),
                      n=len(part), example=example)
 
 
@@ -67,7 +71,7 @@ def test_combine(sub):
     L, G = ref.loss_sum(X, y, w), ref.grad_sum(X, y, w)
     reg = 0.5 * lam * w @ w
     P = len(blocks)
-    example = f"3 partials (5, 4 and 3 rows), w={w}, λ={lam}"
+    example = say("3 partials (5, 4 and 3 rows), w={w}, λ={lam}", w=w, lam=lam)
     expect_close(J, L / n + reg, what="J(w)", example=example,
                  hints=[Hint(L + reg, "not divided by the total count n"),
                         Hint(L / P + reg, "divided by the number of partitions, not by n"),
@@ -103,7 +107,7 @@ def test_gradient_descent(sub):
     got = sub.gradient_descent(Fn("quadratic_oracle", A_QUAD, B_QUAD), w0, 0.2, 4)
     if not np.array_equal(w0, keep):
         fail("gradient_descent modified w0 in place: start from a copy (w = np.array(w0))")
-    expect_close(got, np.array(path), what="the trajectory", example="J(w) = ½wᵀAw − bᵀw, "
+    expect_close(got, np.array(path), what=say("the trajectory"), example="J(w) = ½wᵀAw − bᵀw, "
                  "A=[[3, .5], [.5, 1]], b=[1, −2], w0=[1, 1], step=0.2, n_iter=4",
                  shape_hints={(4, 2): "4 rows where n_iter + 1 = 5 are needed: the first row "
                                       "is w0"},
@@ -178,7 +182,8 @@ def test_minibatch_oracle(sub):
     over_n = on(batch, len(y))
     got_J, got_g = pair(sub.minibatch_oracle(Rdd(rows, 3), w, lam, fraction, seed,
                                              Fn("partition_oracle")), "(J, grad)")
-    example = f"60 points in 3 partitions, fraction={fraction}, seed={seed}, λ={lam}"
+    example = say("60 points in 3 partitions, fraction={fraction}, seed={seed}, λ={lam}",
+              fraction=fraction, seed=seed, lam=lam)
 
     def hints(i: int) -> list[Hint]:
         return [Hint(noreplace[i], "sampled without replacement: use sample(True, fraction, "
@@ -186,5 +191,5 @@ def test_minibatch_oracle(sub):
                 Hint(full[i], "the whole data set was used, not the sample"),
                 Hint(over_n[i], "divided by the size of the whole data set, not of the sample")]
 
-    expect_close(got_J, J, what="J on the mini-batch", example=example, hints=hints(0))
-    expect_close(got_g, g, what="∇J on the mini-batch", example=example, hints=hints(1))
+    expect_close(got_J, J, what=say("J on the mini-batch"), example=example, hints=hints(0))
+    expect_close(got_g, g, what=say("∇J on the mini-batch"), example=example, hints=hints(1))
