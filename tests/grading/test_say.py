@@ -129,3 +129,15 @@ def test_notebook_language(tmp_path, monkeypatch):
     # relative to the kernel's folder (the notebook's)
     monkeypatch.chdir(french.parent)
     assert notebook_language({"JPY_SESSION_NAME": "renamed/elsewhere/01_oracles.ipynb"}) == "fr"
+
+
+def test_the_batch_grader_reads_a_notebooks_language():
+    from stepper.grade.runner import language_of_notebook
+
+    french = {"metadata": {"stepper": {"lang": "fr", "set": "01_oracles"}}}
+    assert language_of_notebook(french, Path("alice/01_oracles.ipynb")) == "fr"
+    assert language_of_notebook({"metadata": {"stepper": {"lang": "en"}}},
+                                Path("alice/fr/01_oracles.ipynb")) == "en"  # metadata first
+    assert language_of_notebook({}, Path("alice/fr/01_oracles.ipynb")) == "fr"
+    assert language_of_notebook({"metadata": {"stepper": {"lang": "xx"}}},
+                                Path("alice/01_oracles.ipynb")) == "en"
