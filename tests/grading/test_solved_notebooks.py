@@ -50,30 +50,30 @@ def test_solved_notebook_runs_and_matches_the_stepper(path, tmp_path):
         assert gap < 1e-9, closing
 
 
-def test_a_french_solved_notebook_gets_full_marks_in_french(tmp_path):
-    """Graded by the batch grader next to the untouched English copy of the same set (as the
-    server leaves them in an attendee's folder): the French one is graded, with nothing to
-    report, full marks, the report in French; a wrong answer gets its hint in French. Set 1
-    (no Spark) keeps this short; the other French solutions share its code with the English
-    ones graded in test_grading.py (test_build checks the code is identical)."""
+def test_the_french_solved_notebooks_get_full_marks_in_french(tmp_path):
+    """The four French solved notebooks, graded by the batch grader next to the untouched
+    English copies of the same sets (as the server leaves them in an attendee's folder): the
+    French ones are graded, with nothing to report, full marks on every set (one sandbox, one
+    Spark: about 20 s), the report in French; a wrong answer gets its hint in French."""
+    import shutil
+
     from stepper.grade.reports import write_reports
     from stepper.grade.runner import grade_submission
 
     folder = tmp_path / "attendee"
-    (folder / "fr").mkdir(parents=True)
-    (folder / "01_oracles.ipynb").write_bytes((ROOT / "exercises" / "01_oracles.ipynb")
-                                              .read_bytes())
-    solved = (ROOT / "solutions" / "fr" / "01_oracles.ipynb").read_text()
-    (folder / "fr" / "01_oracles.ipynb").write_text(solved)
+    shutil.copytree(ROOT / "exercises", folder, ignore=shutil.ignore_patterns("fr"))
+    shutil.copytree(ROOT / "solutions" / "fr", folder / "fr")
     result = grade_submission(folder, attendee="alice", include_hidden=True)
     assert result.lang == "fr" and result.problems == []
     assert result.score == result.max_score > 0, [(t["name"], t["output"]) for t in result.tests]
-    assert all(t["name"].startswith("Tâche 1.") for t in result.tests)
+    assert {t["task"].split(".")[0] for t in result.tests} == {"0", "1", "2", "3"}
+    assert all(t["name"].startswith("Tâche ") for t in result.tests)
     report = (write_reports([result], tmp_path / "out")["results"].parent / "alice" /
               "report.txt").read_text()
     assert "[OK] Tâche 1.1 : perte d'un exemple d'étiquette +1" in report, report
     assert "bac à sable :" in report
 
+    solved = (ROOT / "solutions" / "fr" / "01_oracles.ipynb").read_text()
     right = "return float(np.logaddexp(0.0, -y * (x @ w)))"
     assert right in solved
     wrong = tmp_path / "wrong" / "01_oracles.ipynb"
