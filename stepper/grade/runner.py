@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,11 +135,13 @@ def _read(notebook: Path, base: Path) -> dict:
 
 
 def _collect(path: Path, result: SubmissionResult) -> tuple[dict[str, Path], dict[str, str]]:
-    """(notebook by set, reason by set for unreadable ones; "?" when the set is unknown)."""
+    """(notebook by set, reason by set for unreadable ones; "?" when the set is unknown); the
+    problems found are said in the submission's language (known once every notebook is read)."""
     base = path if path.is_dir() else path.parent
     notebooks: dict[str, Path] = {}
     unreadable: dict[str, str] = {}
     languages: list[str] = []
+    problems: list[Callable[[str], str]] = []  # each says one problem in a language
     read: dict[Path, tuple[str, str]] = {}  # notebook -> (language, its code)
     for notebook in notebooks_of(path):
         try:
@@ -152,7 +155,10 @@ def _collect(path: Path, result: SubmissionResult) -> tuple[dict[str, Path], dic
             unreadable[guess if guess is not None else "?"] = f"{notebook.name} {exc}"
             continue
         if number is None:
-            result.problems.append(f"{notebook.name}: not recognized as one of the exercise sets")
+            def unrecognized(lang: str, name: str = notebook.name) -> str:
+                return say("{name}: not recognized as one of the exercise sets", lang, name=name)
+
+            problems.append(unrecognized)
             continue
         if number in notebooks:
             first = notebooks[number]
@@ -162,15 +168,29 @@ def _collect(path: Path, result: SubmissionResult) -> tuple[dict[str, Path], dic
                 kept, dropped = _preferred(first, notebook, number)
                 quiet = False
             if not quiet:
-                result.problems.append(f"two notebooks for set {catalog.SETS[number]}: graded "
-                                       f"{kept.name}, ignored {dropped.name}")
+                def twice(lang: str, name: str = catalog.SETS[number],
+                          graded: str = _shown(kept, base),
+                          ignored: str = _shown(dropped, base)) -> str:
+                    return say("two notebooks for set {name}: graded {kept}, ignored {dropped}",
+                               lang, name=name, kept=graded, dropped=ignored)
+
+                problems.append(twice)
             notebook = kept
         notebooks[number] = notebook
         unreadable.pop(number, None)
     kept_languages = [read[p][0] for p in notebooks.values()] or languages
     if kept_languages:  # the attendee's language: the one most of their notebooks are in
         result.lang = max(dict.fromkeys(kept_languages), key=kept_languages.count)
+    result.problems.extend(problem(result.lang) for problem in problems)
     return notebooks, unreadable
+
+
+def _shown(notebook: Path, base: Path) -> str:
+    """The notebook's path in the submission (``fr/01_oracles.ipynb``), else its name."""
+    try:
+        return str(notebook.relative_to(base))
+    except ValueError:
+        return notebook.name
 
 
 def grade_submission(

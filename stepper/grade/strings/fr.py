@@ -56,6 +56,10 @@ STRINGS: dict[str, str] = {
     "your notebook {problem}": "votre notebook {problem}",
     "not submitted: no notebook for set {name}": "non rendu : aucun notebook pour la série {name}",
     "not run: {reason}.": "non exécuté : {reason}.",
+    "{name}: not recognized as one of the exercise sets":
+        "{name} : ne correspond à aucune des séries d'exercices",
+    "two notebooks for set {name}: graded {kept}, ignored {dropped}":
+        "deux notebooks pour la série {name} : {kept} corrigé, {dropped} ignoré",
     "your code's result cannot be graded: {problem}":
         "le résultat de votre code ne peut pas être corrigé : {problem}",
     "the process running your code ended ({kind}) while {what}: os._exit, a crash, or a limit "
