@@ -94,10 +94,16 @@ def in_language(cells: list[Cell], lang: str) -> list[tuple[Cell, Cell]]:
     pairs: list[tuple[Cell, Cell]] = []
     for index, cell in enumerate(cells):
         if cell.lang != "en":
-            previous = cells[index - 1] if index else None
-            if previous is None or previous.kind != "markdown" or previous.lang != "en":
+            before = index - 1  # past the other translations of the same English cell
+            while before >= 0 and cells[before].kind == "markdown" and cells[before].lang != "en":
+                before -= 1
+            previous = cells[before] if before >= 0 else None
+            if previous is None or previous.kind != "markdown":
                 raise SourceError(f"the [markdown] {cell.lang} cell {index + 1} does not follow "
                                   "an English markdown cell")
+            if any(c.lang == cell.lang for c in cells[before + 1:index]):
+                raise SourceError(f"the [markdown] {cell.lang} cell {index + 1} is a second "
+                                  f"{cell.lang} translation of cell {before + 1}")
             continue
         shown = cell
         if cell.kind == "markdown" and lang != "en":

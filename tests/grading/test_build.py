@@ -80,6 +80,9 @@ def test_a_markdown_cell_without_its_french_is_an_error():
     orphan = "# %%\nx = 1\n\n# %% [markdown] fr\n# texte\n"
     with pytest.raises(SourceError, match="does not follow an English markdown cell"):
         render(parse_cells(orphan), solved=False, lang="fr")
+    twice = "# %% [markdown]\n# Text\n\n# %% [markdown] fr\n# Texte\n\n# %% [markdown] fr\n# Bis\n"
+    with pytest.raises(SourceError, match="cell 3 is a second fr translation of cell 1"):
+        render(parse_cells(twice), solved=False, lang="fr")
     with pytest.raises(SourceError, match="unknown language 'de'"):
         parse_cells("# %% [markdown] de\n# Text\n")
 
