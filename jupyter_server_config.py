@@ -38,7 +38,11 @@ if _work:
     _root = c.ServerApp.root_dir
     _work = os.path.join(_root, _work)
     os.makedirs(_work, exist_ok=True)
-    _exercises = os.path.join(_root, "exercises")
-    for _name in sorted(os.listdir(_exercises)) if os.path.isdir(_exercises) else []:
-        if _name.endswith(".ipynb") and not os.path.exists(os.path.join(_work, _name)):
-            shutil.copyfile(os.path.join(_exercises, _name), os.path.join(_work, _name))
+    # the French notebooks (exercises/fr/) go to the attendee's fr/ folder, as in exercises/
+    for _sub in ("", "fr"):
+        _exercises = os.path.join(_root, "exercises", _sub)
+        _into = os.path.join(_work, _sub)
+        for _name in sorted(os.listdir(_exercises)) if os.path.isdir(_exercises) else []:
+            if _name.endswith(".ipynb") and not os.path.exists(os.path.join(_into, _name)):
+                os.makedirs(_into, exist_ok=True)
+                shutil.copyfile(os.path.join(_exercises, _name), os.path.join(_into, _name))

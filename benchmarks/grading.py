@@ -85,7 +85,8 @@ def make_class(folder: Path, n: int) -> dict[str, int]:
     for i, kind in enumerate(kinds):
         target = folder / f"attendee{i:03d}"
         source = ROOT / ("exercises" if kind == "untouched" else "solutions")
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*"))
+        # an English class: the French copies (fr/) left out
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*", "fr"))
         case = None
         if kind == "wrong":
             case = WRONG_ANSWERS[(seen["wrong"] * 4 + 3) % len(WRONG_ANSWERS)]

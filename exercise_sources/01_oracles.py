@@ -10,6 +10,18 @@
 # Use numerically stable formulas: `np.logaddexp(0, -m)` is log(1 + exp(−m)) without overflow,
 # and `sigmoid` below never overflows either.
 
+# %% [markdown] fr
+# # Exercices 1 : les oracles de la régression logistique
+#
+# Les étiquettes valent ±1. Pour un exemple, la marge est m = y wᵀx et la perte
+# log(1 + exp(−m)). Sur n exemples, avec une régularisation ridge,
+#
+# J(w) = (1/n) Σᵢ log(1 + exp(−yᵢ wᵀxᵢ)) + (λ/2)‖w‖²
+#
+# Un algorithme d'optimisation ne demande que trois « oracles » : la valeur J, le gradient ∇J et
+# la hessienne ∇²J. Utilisez des formules numériquement stables : `np.logaddexp(0, -m)` calcule
+# log(1 + exp(−m)) sans dépassement, et la `sigmoid` ci-dessous ne déborde jamais non plus.
+
 # %%
 import numpy as np
 
@@ -33,6 +45,11 @@ w = rng.normal(size=3)
 #
 # log(1 + exp(−y wᵀx)) for one example `x` (a vector) with label `y` (±1). Return a float.
 
+# %% [markdown] fr
+# ## Tâche 1.1 : la perte d'un exemple
+#
+# log(1 + exp(−y wᵀx)) pour un exemple `x` (un vecteur) d'étiquette `y` (±1). Renvoyez un float.
+
 # %%
 def loss_one(x, y, w):
     """log(1 + exp(−y wᵀx))."""
@@ -48,6 +65,11 @@ check("1.1")
 #
 # ∇ log(1 + exp(−y wᵀx)) = −σ(−y wᵀx) · y · x, a vector shaped like `w`.
 
+# %% [markdown] fr
+# ## Tâche 1.2 : le gradient d'un exemple
+#
+# ∇ log(1 + exp(−y wᵀx)) = −σ(−y wᵀx) · y · x, un vecteur de la même forme que `w`.
+
 # %%
 def grad_one(x, y, w):
     """−σ(−y wᵀx) y x."""
@@ -62,6 +84,11 @@ check("1.2")
 # ## Task 1.3: the Hessian of one example
 #
 # σ(m)(1 − σ(m)) · x xᵀ with m = y wᵀx: a d × d matrix (`np.outer`).
+
+# %% [markdown] fr
+# ## Tâche 1.3 : la hessienne d'un exemple
+#
+# σ(m)(1 − σ(m)) · x xᵀ avec m = y wᵀx : une matrice d × d (`np.outer`).
 
 # %%
 def hessian_one(x, y, w):
@@ -80,6 +107,12 @@ check("1.3")
 # J(w) for a matrix `X` (one example per row) and a vector `y`, without a Python loop:
 # the mean of the per-example losses plus (λ/2)‖w‖².
 
+# %% [markdown] fr
+# ## Tâche 1.4 : la perte d'un bloc, vectorisée
+#
+# J(w) pour une matrice `X` (un exemple par ligne) et un vecteur `y`, sans boucle Python :
+# la moyenne des pertes par exemple plus (λ/2)‖w‖².
+
 # %%
 def loss(X, y, w, lam=0.0):
     """J(w) = (1/n) Σ log(1 + exp(−yᵢ wᵀxᵢ)) + (λ/2)‖w‖²."""
@@ -97,6 +130,12 @@ check("1.4")
 # ∇J(w) = −(1/n) Σ σ(−yᵢ wᵀxᵢ) yᵢ xᵢ + λw. Mind the axis: the result is shaped like `w`
 # (one entry per feature), not like `y`.
 
+# %% [markdown] fr
+# ## Tâche 1.5 : le gradient d'un bloc, vectorisé
+#
+# ∇J(w) = −(1/n) Σ σ(−yᵢ wᵀxᵢ) yᵢ xᵢ + λw. Attention à l'axe : le résultat a la forme de `w`
+# (une valeur par variable), pas celle de `y`.
+
 # %%
 def gradient(X, y, w, lam=0.0):
     """∇J(w) = −(1/n) Σ σ(−yᵢ wᵀxᵢ) yᵢ xᵢ + λw."""
@@ -112,6 +151,11 @@ check("1.5")
 # ## Task 1.6: the Hessian of a block, vectorized
 #
 # ∇²J(w) = (1/n) Σ σ(mᵢ)(1 − σ(mᵢ)) xᵢxᵢᵀ + λI, a d × d matrix.
+
+# %% [markdown] fr
+# ## Tâche 1.6 : la hessienne d'un bloc, vectorisée
+#
+# ∇²J(w) = (1/n) Σ σ(mᵢ)(1 − σ(mᵢ)) xᵢxᵢᵀ + λI, une matrice d × d.
 
 # %%
 def hessian(X, y, w, lam=0.0):
@@ -131,6 +175,12 @@ check("1.6")
 # The gradient of the data term is L-Lipschitz with L = ¼·maxᵢ‖xᵢ‖², so gradient descent with
 # step 1/L never overshoots. Return the step 1/L.
 
+# %% [markdown] fr
+# ## Tâche 1.7 : le pas de Lipschitz
+#
+# Le gradient du terme d'attache aux données est L-lipschitzien avec L = ¼·maxᵢ‖xᵢ‖², donc la
+# descente de gradient de pas 1/L ne va jamais trop loin. Renvoyez le pas 1/L.
+
 # %%
 def lipschitz_step(X):
     """1/L with L = ¼·maxᵢ‖xᵢ‖²."""
@@ -149,6 +199,14 @@ check("1.7")
 # with *your* loss and gradient in every partition (this starts Spark). `compare` runs the same
 # iterations with the built-in oracles next to yours; `mine` is a `Stepper`, so the lesson views
 # accept it too.
+
+# %% [markdown] fr
+# ## Vos oracles dans le stepper
+#
+# Une fois les tâches 1.4 et 1.5 réussies (ou 1.1 et 1.2), le stepper peut lancer la descente de
+# gradient sur Spark avec *votre* perte et *votre* gradient dans chaque partition (cela démarre
+# Spark). `compare` exécute les mêmes itérations avec les oracles intégrés à côté des vôtres ;
+# `mine` est un `Stepper`, donc les vues des leçons l'acceptent aussi.
 
 # %%
 X_big = np.hstack([np.ones((400, 1)), rng.normal(size=(400, 2))])

@@ -9,6 +9,19 @@
 #
 # One synchronization barrier per iteration, a one-to-all broadcast and an all-to-one reduce.
 
+# %% [markdown] fr
+# # Exercices 2 : descente de gradient distribuée sur Spark
+#
+# Le TP 2 de l'atelier. Les données sont un RDD de points étiquetés `(y, x)`. À chaque
+# itération, le driver diffuse (broadcast) les poids w, chaque partition calcule les sommes de
+# ses pertes et de ses gradients (un *partiel*), les partiels sont réduits en un seul, et le
+# driver fait le pas :
+#
+# J(w) = (1/n) Σᵢ log(1 + exp(−yᵢ wᵀxᵢ)) + (λ/2)‖w‖²,   w ← w − α∇J(w).
+#
+# Une barrière de synchronisation par itération, une diffusion d'un vers tous et une réduction
+# de tous vers un.
+
 # %%
 import numpy as np
 
@@ -39,6 +52,16 @@ points = sc.parallelize(list(zip(y_all, X_all, strict=True)), 4)
 # once. This is exactly the plug-in the stepper accepts (`partition_oracle=`): once it passes,
 # the lesson views can run on your own function.
 
+# %% [markdown] fr
+# ## Tâche 2.1 : l'oracle d'une partition
+#
+# `partition_oracle(X, y, w)` reçoit une partition sous forme de bloc numpy (`X` : un exemple par
+# ligne, `y` : les étiquettes ±1) et renvoie `(loss_sum, grad_sum)` : les **sommes** (pas les
+# moyennes) sur les lignes de log(1 + exp(−yᵢ wᵀxᵢ)) et de son gradient. Pas de régularisation
+# ici : le driver l'ajoute une seule fois. C'est exactement le module que le stepper accepte
+# (`partition_oracle=`) : une fois la tâche réussie, les vues des leçons peuvent tourner avec
+# votre propre fonction.
+
 # %%
 def partition_oracle(X, y, w):
     """(Σᵢ log(1 + exp(−yᵢ wᵀxᵢ)), Σᵢ −σ(−yᵢ wᵀxᵢ) yᵢ xᵢ) over the rows of one block."""
@@ -58,6 +81,13 @@ check("2.1")
 # Broadcast `w`, then with `points.mapPartitions` stack each partition's rows into a block and
 # yield exactly one triple `(loss_sum, grad_sum, count)` per partition, using `oracle` (your
 # `partition_oracle`). An empty partition yields `(0.0, zeros, 0)`.
+
+# %% [markdown] fr
+# ## Tâche 2.2 : un partiel par partition avec `mapPartitions`
+#
+# Diffusez `w`, puis avec `points.mapPartitions` empilez les lignes de chaque partition en un bloc
+# et produisez (`yield`) exactement un triplet `(loss_sum, grad_sum, count)` par partition, avec
+# `oracle` (votre `partition_oracle`). Une partition vide produit `(0.0, zeros, 0)`.
 
 # %%
 def partition_partials(points, w, oracle):
@@ -88,6 +118,13 @@ check("2.2")
 # `treeAggregate(zero, seqOp, combOp, depth=2)`, then return `(J(w), ∇J(w))`: divide by the
 # total count n and add the regularization terms (λ/2)‖w‖² and λw.
 
+# %% [markdown] fr
+# ## Tâche 2.3 : combiner les partiels
+#
+# Réduisez les partiels en un seul triplet `(Σ perte, Σ gradient, n)` avec `reduce` ou
+# `treeAggregate(zero, seqOp, combOp, depth=2)`, puis renvoyez `(J(w), ∇J(w))` : divisez par le
+# nombre total n et ajoutez les termes de régularisation (λ/2)‖w‖² et λw.
+
 # %%
 def combine(partials, w, lam):
     """(J(w), ∇J(w)) from an RDD of (loss_sum, grad_sum, count) partials."""
@@ -109,6 +146,13 @@ check("2.3")
 # `oracle(w)` returns `(J(w), ∇J(w))`. Run `n_iter` steps of w ← w − step·∇J(w) from `w0` and
 # return the trajectory: an array with `n_iter + 1` rows, the first one `w0`. Do not modify
 # `w0` in place.
+
+# %% [markdown] fr
+# ## Tâche 2.4 : la boucle du driver
+#
+# `oracle(w)` renvoie `(J(w), ∇J(w))`. Faites `n_iter` pas w ← w − step·∇J(w) à partir de `w0` et
+# renvoyez la trajectoire : un tableau de `n_iter + 1` lignes, la première étant `w0`. Ne modifiez
+# pas `w0` en place.
 
 # %%
 def gradient_descent(oracle, w0, step, n_iter):
@@ -132,6 +176,12 @@ check("2.4")
 # One step of the heavy ball with `grad_fn(w) = ∇J(w)`: v ← μv + α∇J(w), then w ← w − v.
 # Return `(w_new, v_new)`.
 
+# %% [markdown] fr
+# ## Tâche 2.5 : le moment
+#
+# Un pas de la méthode de la boule pesante (heavy ball) avec `grad_fn(w) = ∇J(w)` :
+# v ← μv + α∇J(w), puis w ← w − v. Renvoyez `(w_new, v_new)`.
+
 # %%
 def momentum_step(w, v, grad_fn, step, mu):
     """v ← μv + α∇J(w); w ← w − v. Returns (w, v)."""
@@ -148,6 +198,12 @@ check("2.5")
 #
 # Like momentum, but the gradient is taken at the look-ahead point w − μv:
 # v ← μv + α∇J(w − μv), then w ← w − v. Return `(w_new, v_new)`.
+
+# %% [markdown] fr
+# ## Tâche 2.6 : Nesterov
+#
+# Comme le moment, mais le gradient est pris au point anticipé w − μv :
+# v ← μv + α∇J(w − μv), puis w ← w − v. Renvoyez `(w_new, v_new)`.
 
 # %%
 def nesterov_step(w, v, grad_fn, step, mu):
@@ -166,6 +222,13 @@ check("2.6")
 # Draw a sample with `points.sample(True, fraction, seed)` (with replacement, as in the
 # workshop), then return `(J, ∇J)` on the sample only, reusing `partition_partials` and
 # `combine`: the mean is over the sampled rows.
+
+# %% [markdown] fr
+# ## Tâche 2.7 : un mini-batch par échantillonnage
+#
+# Tirez un échantillon avec `points.sample(True, fraction, seed)` (avec remise, comme dans
+# l'atelier), puis renvoyez `(J, ∇J)` sur l'échantillon seul, en réutilisant `partition_partials`
+# et `combine` : la moyenne porte sur les lignes tirées.
 
 # %%
 def minibatch_oracle(points, w, lam, fraction, seed, oracle):
@@ -186,6 +249,15 @@ check("2.7")
 # partitions computed to your `nesterov_step` and checks it lands on the same weights. Try
 # `algorithm="momentum"` or `"gd"` too. Last, your whole pipeline — `partition_partials`,
 # `combine` and `gradient_descent` — against the stepper's.
+
+# %% [markdown] fr
+# ## Votre code dans le stepper
+#
+# Votre `partition_oracle` tourne dans chaque partition d'un `Stepper` (`mine` ci-dessous : les
+# vues des leçons l'acceptent), à côté de l'exécution de référence ; `replay_updates` donne
+# ensuite les gradients calculés par les partitions à votre `nesterov_step` et vérifie qu'il
+# aboutit aux mêmes poids. Essayez aussi `algorithm="momentum"` ou `"gd"`. Enfin, toute votre
+# chaîne — `partition_partials`, `combine` et `gradient_descent` — face à celle du stepper.
 
 # %%
 lam = 0.01

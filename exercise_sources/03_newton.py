@@ -7,6 +7,16 @@
 #
 # ∇²J(w) = (1/n) Σᵢ σ(mᵢ)(1 − σ(mᵢ)) xᵢxᵢᵀ + λI,   mᵢ = yᵢ wᵀxᵢ.
 
+# %% [markdown] fr
+# # Exercices 3 : la méthode de Newton avec une hessienne réduite
+#
+# La méthode de Newton fait le pas w ← w − (∇²J(w))⁻¹ ∇J(w). Sur Spark, chaque partition somme ses
+# termes de hessienne d × d ; les sommes sont réduites vers le driver, qui résout un petit
+# système linéaire. Avec peu de variables, cette matrice reste minuscule, quel que soit le nombre
+# de lignes.
+#
+# ∇²J(w) = (1/n) Σᵢ σ(mᵢ)(1 − σ(mᵢ)) xᵢxᵢᵀ + λI,   mᵢ = yᵢ wᵀxᵢ.
+
 # %%
 import numpy as np
 
@@ -34,6 +44,11 @@ points = sc.parallelize(list(zip(y_all, X_all, strict=True)), 4)
 #
 # Σᵢ σ(mᵢ)(1 − σ(mᵢ)) xᵢxᵢᵀ over the rows of one numpy block (a sum, not a mean).
 
+# %% [markdown] fr
+# ## Tâche 3.1 : la somme des hessiennes d'une partition
+#
+# Σᵢ σ(mᵢ)(1 − σ(mᵢ)) xᵢxᵢᵀ sur les lignes d'un bloc numpy (une somme, pas une moyenne).
+
 # %%
 def partition_hessian(X, y, w):
     """Σᵢ σ(mᵢ)(1 − σ(mᵢ)) xᵢxᵢᵀ with mᵢ = yᵢ wᵀxᵢ, over one block."""
@@ -50,6 +65,12 @@ check("3.1")
 #
 # With `mapPartitions`, yield `(partition_hessian(X, y, w), count)` for each non-empty
 # partition, `reduce` the pairs, and return (1/n) Σ + λI.
+
+# %% [markdown] fr
+# ## Tâche 3.2 : réduire la hessienne
+#
+# Avec `mapPartitions`, produisez `(partition_hessian(X, y, w), count)` pour chaque partition non
+# vide, réduisez les paires avec `reduce`, et renvoyez (1/n) Σ + λI.
 
 # %%
 def distributed_hessian(points, w, lam):
@@ -76,6 +97,12 @@ check("3.2")
 #
 # Return w − H⁻¹g. Solve the linear system H d = g (`np.linalg.solve`) rather than inverting H.
 
+# %% [markdown] fr
+# ## Tâche 3.3 : le pas de Newton
+#
+# Renvoyez w − H⁻¹g. Résolvez le système linéaire H d = g (`np.linalg.solve`) plutôt que
+# d'inverser H.
+
 # %%
 def newton_step(w, grad, hess):
     """w − (∇²J)⁻¹ ∇J, by solving a linear system."""
@@ -92,6 +119,13 @@ check("3.3")
 # `oracle(w)` returns `(J, g, H)`. From `w0`, repeat: compute the Newton decrement
 # δ² = gᵀH⁻¹g; stop when δ²/2 ≤ `tol`; otherwise take a Newton step. Stop after `max_iter`
 # steps at most. Return `(w, steps)`, the number of steps taken.
+
+# %% [markdown] fr
+# ## Tâche 3.4 : la méthode de Newton
+#
+# `oracle(w)` renvoie `(J, g, H)`. À partir de `w0`, répétez : calculez le décrément de Newton
+# δ² = gᵀH⁻¹g ; arrêtez-vous quand δ²/2 ≤ `tol` ; sinon faites un pas de Newton. Arrêtez-vous au
+# plus tard après `max_iter` pas. Renvoyez `(w, steps)`, le nombre de pas effectués.
 
 # %%
 def newton_method(oracle, w0, tol=1e-10, max_iter=20):
@@ -117,6 +151,14 @@ check("3.4")
 # is the built-in one here: set 2 is where you wrote it), next to the reference run; then your
 # `newton_step` replayed on the recorded iterations. `mine` is a `Stepper`: the lesson views
 # accept it.
+
+# %% [markdown] fr
+# ## Votre hessienne et votre pas de Newton dans le stepper
+#
+# La méthode de Newton du stepper avec *votre* `partition_hessian` dans chaque partition (le
+# gradient est ici celui intégré : c'est dans la série 2 que vous l'avez écrit), à côté de
+# l'exécution de référence ; puis votre `newton_step` rejoué sur les itérations enregistrées.
+# `mine` est un `Stepper` : les vues des leçons l'acceptent.
 
 # %%
 data = from_numpy(X_all, y_all, partitions=4, sc=sc)

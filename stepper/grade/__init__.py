@@ -11,6 +11,9 @@
   attendee's functions (``my_stepper``), next to the reference (``compare``), and replays their
   update rules on its recorded iterations (``replay_updates``).
 * Test authors: ``@task("1.5", points=2, uses="gradient")`` and ``expect_close(..., hints=[…])``.
+* Languages: the notebooks exist in English and in French (``exercises/fr/``); everything an
+  attendee reads from the grader is said in their notebook's language (:mod:`stepper.grade.say`,
+  the French in :mod:`stepper.grade.strings.fr`).
 * Throughput: ``python benchmarks/grading.py`` prints submissions per minute.
 """
 

@@ -10,7 +10,10 @@ in and out (:mod:`stepper.grade.remote`). A Spark test (``spark=True``) hands ov
 side, and gets an RDD back as :class:`~stepper.grade.wire.RddResult` (its partitions); expected
 values are computed here, without Spark (``tests/_common.py`` reproduces Spark's partitioning
 and sampling). The first line of the docstring is the test's name in the reports. Tests under
-``hidden_tests/`` are hidden.
+``hidden_tests/`` are hidden. Every text an attendee reads is an English template said in their
+language: hints and ``fail`` messages as they are, ``what=``/``example=`` in words through
+``say("the count of partition {index}", index=index)`` (:mod:`stepper.grade.say`; their French
+goes in ``stepper/grade/strings/fr.py``, and ``tests/grading/test_say.py`` checks it is there).
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from stepper.grade.diagnose import GradeFailure, Hint, expect_close, expect_equal, fail
+from stepper.grade.say import say
 
-__all__ = ["GradeFailure", "Hint", "TaskInfo", "expect_close", "expect_equal", "fail", "task"]
+__all__ = ["GradeFailure", "Hint", "TaskInfo", "expect_close", "expect_equal", "fail", "say",
+           "task"]
 
 DEFAULT_TIMEOUT = 10.0
 SPARK_TIMEOUT = 60.0

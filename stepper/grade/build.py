@@ -1,7 +1,10 @@
 """Build the attendee and solved notebooks from ``exercise_sources/``.
 
 ``python -m stepper.grade.build`` writes ``exercises/NN_name.ipynb`` (stubs) and
-``solutions/NN_name.ipynb`` (solved) for every ``exercise_sources/NN_name.py``. The output is a
+``solutions/NN_name.ipynb`` (solved) for every ``exercise_sources/NN_name.py``, and their French
+versions ``exercises/fr/NN_name.ipynb`` and ``solutions/fr/NN_name.ipynb`` (same code, the French
+markdown cells of the source: see :mod:`stepper.grade.sources`); the notebook's metadata
+``"stepper": {"set", "version", "lang"}`` tells the grader its set and language. The output is a
 pure function of the source: stable cell ids (``<set>-<index>``), no outputs, no execution
 counts, no timestamps, sorted JSON keys, so a rebuild into another folder can be compared byte
 for byte (``--check`` does exactly that and exits 1 when a notebook is stale).
@@ -15,22 +18,23 @@ from pathlib import Path
 
 import nbformat
 
-from stepper.grade.sources import read_source, render
+from stepper.grade.sources import LANGUAGES, read_source, render
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "exercise_sources"
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
 
-def notebook_text(source: Path, *, solved: bool) -> str:
-    """The JSON text of one generated notebook."""
-    cells, _ = render(read_source(source), solved=solved)
+def notebook_text(source: Path, *, solved: bool, lang: str = "en") -> str:
+    """The JSON text of one generated notebook, in ``lang``."""
+    cells, _ = render(read_source(source), solved=solved, lang=lang)
     set_name = source.stem
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": KERNELSPEC,
         "language_info": {"name": "python"},
-        "stepper": {"set": set_name, "version": "solutions" if solved else "exercises"},
+        "stepper": {"set": set_name, "version": "solutions" if solved else "exercises",
+                    "lang": lang},
     }
     for index, cell in enumerate(cells):
         cell_id = f"{set_name.replace('_', '-')}-{index:02d}"
@@ -42,27 +46,38 @@ def notebook_text(source: Path, *, solved: bool) -> str:
     return nbformat.writes(nb) + "\n"
 
 
+def notebook_path(root: Path, folder: str, stem: str, lang: str = "en") -> Path:
+    """``<root>/<folder>/NN_name.ipynb`` in English, ``<root>/<folder>/<lang>/NN_name.ipynb``
+    in another language."""
+    base = Path(root) / folder
+    return (base if lang == "en" else base / lang) / f"{stem}.ipynb"
+
+
+def targets(root: Path = ROOT, sources: Path = SOURCES):
+    """(source, solved, lang, path) for every notebook the build writes under ``root``."""
+    for source in sorted(Path(sources).glob("[0-9][0-9]_*.py")):
+        for lang in LANGUAGES:
+            for folder, solved in (("exercises", False), ("solutions", True)):
+                yield source, solved, lang, notebook_path(root, folder, source.stem, lang)
+
+
 def build(out_root: Path = ROOT, sources: Path = SOURCES) -> list[Path]:
     """Write every exercise and solution notebook under ``out_root``; return the paths."""
     written = []
-    for source in sorted(Path(sources).glob("[0-9][0-9]_*.py")):
-        for folder, solved in (("exercises", False), ("solutions", True)):
-            target = Path(out_root) / folder / f"{source.stem}.ipynb"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(notebook_text(source, solved=solved), encoding="utf-8")
-            written.append(target)
+    for source, solved, lang, target in targets(out_root, sources):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(notebook_text(source, solved=solved, lang=lang), encoding="utf-8")
+        written.append(target)
     return written
 
 
 def stale(root: Path = ROOT, sources: Path = SOURCES) -> list[Path]:
     """The generated notebooks under ``root`` that differ from a fresh build (or are missing)."""
     out = []
-    for source in sorted(Path(sources).glob("[0-9][0-9]_*.py")):
-        for folder, solved in (("exercises", False), ("solutions", True)):
-            target = Path(root) / folder / f"{source.stem}.ipynb"
-            fresh = notebook_text(source, solved=solved)
-            if not target.exists() or target.read_text(encoding="utf-8") != fresh:
-                out.append(target)
+    for source, solved, lang, target in targets(root, sources):
+        fresh = notebook_text(source, solved=solved, lang=lang)
+        if not target.exists() or target.read_text(encoding="utf-8") != fresh:
+            out.append(target)
     return out
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stepper.grade.api import TaskInfo
+from stepper.grade.say import say
 
 HERE = Path(__file__).resolve().parent
 VISIBLE_DIR = HERE / "tests"
@@ -67,10 +68,11 @@ def test_files(sets: list[str] | None = None, include_hidden: bool = True) -> li
             for path in sorted(folder.glob(f"test_set{number}_*.py"))]
 
 
-def test_name(func) -> str:
-    """"Task 1.5: <first docstring line>" (or the function name)."""
+def test_name(func, lang: str | None = None) -> str:
+    """"Task 1.5: <first docstring line>" (or the function name), in ``lang`` (default: the
+    current language; the docstring's first line is a template, see :mod:`stepper.grade.say`)."""
     doc = (func.__doc__ or func.__name__).strip().splitlines()[0].rstrip(".")
-    return f"Task {func.grade.task}: {doc}"
+    return say("Task {task}: {name}", lang, task=func.grade.task, name=say(doc, lang))
 
 
 def test_key(path: Path | str, func_name: str) -> str:
@@ -78,8 +80,9 @@ def test_key(path: Path | str, func_name: str) -> str:
 
 
 def enumerate_tests(sets: list[str] | None = None, include_hidden: bool = True,
-                    tasks: set[str] | None = None) -> list[TestSpec]:
-    """Every grading test selected, in run order, read by importing the test modules."""
+                    tasks: set[str] | None = None, lang: str | None = None) -> list[TestSpec]:
+    """Every grading test selected, in run order, read by importing the test modules (names
+    in ``lang``, default the current language)."""
     specs = []
     for path in test_files(sets, include_hidden):
         package = "hidden_tests" if path.parent == HIDDEN_DIR else "tests"
@@ -90,7 +93,7 @@ def enumerate_tests(sets: list[str] | None = None, include_hidden: bool = True,
         for func in funcs:
             if tasks and func.grade.task not in tasks:
                 continue
-            specs.append(TestSpec(test_key(path, func.__name__), test_name(func), func.grade,
+            specs.append(TestSpec(test_key(path, func.__name__), test_name(func, lang), func.grade,
                                   package == "tests"))
     return specs
 

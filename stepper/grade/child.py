@@ -3,7 +3,8 @@
 It holds the graded tests, the references, the plugin and the results file, and never imports
 the attendee's code: that runs in a sandbox (:mod:`stepper.grade.jail`,
 :mod:`stepper.grade.sandbox`) which this process starts, calls with plain data and stops.
-Records are appended, one JSON object per line, to the results file as soon as they are known.
+Records are appended, one JSON object per line, to the results file as soon as they are known;
+their names, hints and messages are in the notebook's language (``spec["lang"]``).
 Events: ``start`` (a test begins), ``result``, ``import`` (a notebook could not be imported),
 ``done`` (with the protections in force, the flags raised and whether Spark started).
 """
@@ -29,17 +30,18 @@ class JsonLines:
 def start(backend, sink) -> None:
     """Start the sandbox and import the notebooks; record what could not be imported."""
     from stepper.grade.remote import GradeTimeout, SandboxCrashed
+    from stepper.grade.say import say
 
     try:
         backend.start()
     except GradeTimeout:
-        backend.fatal = "your notebook never finishes importing (> 60 s)"
+        backend.fatal = say("your notebook never finishes importing (> 60 s)")
     except SandboxCrashed as exc:
-        backend.fatal = str(exc).replace("while importing your notebook",
-                                         "while importing your notebook: a definition in it "
-                                         "ends the process")
+        backend.fatal = str(exc).replace(say("while importing your notebook"),
+                                         say("while importing your notebook: a definition in "
+                                             "it ends the process"))
     except Exception as exc:  # the grader's own failure to start a sandbox
-        backend.fatal = f"the grader could not start its sandbox: {exc}"
+        backend.fatal = say("the grader could not start its sandbox: {problem}", problem=exc)
     if backend.fatal:
         sink({"event": "import", "output": backend.fatal})
         return
@@ -62,6 +64,10 @@ def main(spec_path: str) -> int:
     from stepper.grade.catalog import test_key
     from stepper.grade.plugin import GradePlugin
     from stepper.grade.remote import SandboxBackend
+    from stepper.grade.say import known, use_language
+
+    # the attendee's language (their notebook's metadata): hints, failures and test names
+    use_language(known(spec.get("lang")) or "en")
 
     notebooks = {number: Path(path).read_text(encoding="utf-8", errors="replace")
                  for number, path in spec["notebooks"].items()}

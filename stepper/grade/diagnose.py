@@ -6,15 +6,20 @@ matches — a :class:`Hint` pairs such a variant with the mistake it reveals —
 mistake named, the expected and actual values, and the small example they came from. A few
 generic variants are always tried: the sign flipped, a factor n too many or too few (sum versus
 mean, a missing 1/n) when ``n`` is given, a transposed matrix.
+
+Messages are English templates said in the attendee's language (:mod:`stepper.grade.say`):
+a hint's message is a template, its figures go in ``Hint(value, "… n = {n} …", {"n": n})``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from stepper.grade.say import say
 
 
 class GradeFailure(AssertionError):  # noqa: N818 (a failed test, not an error)
@@ -23,10 +28,15 @@ class GradeFailure(AssertionError):  # noqa: N818 (a failed test, not an error)
 
 @dataclass(frozen=True)
 class Hint:
-    """A known-wrong value and the mistake that produces it."""
+    """A known-wrong value and the mistake that produces it (a template, with its figures)."""
 
     value: Any
     message: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """The message in the current language."""
+        return say(self.message, **self.values)
 
 
 def fmt(value: Any, precision: int = 5) -> str:
@@ -64,10 +74,10 @@ def _generic(expected: np.ndarray, n: int | None) -> list[Hint]:
         hints.append(Hint(-expected, "the sign is flipped (check the minus sign in front of "
                                       "the sum / the direction of the step)"))
     if n and n > 1:
-        hints.append(Hint(expected * n, f"a factor n = {n} too large: you summed where a mean "
-                                        "is expected (a missing 1/n)"))
-        hints.append(Hint(expected / n, f"a factor n = {n} too small: you averaged where a sum "
-                                        "is expected (an extra 1/n)"))
+        hints.append(Hint(expected * n, "a factor n = {n} too large: you summed where a mean "
+                                        "is expected (a missing 1/n)", {"n": n}))
+        hints.append(Hint(expected / n, "a factor n = {n} too small: you averaged where a sum "
+                                        "is expected (an extra 1/n)", {"n": n}))
     if expected.ndim == 2 and (expected.shape[0] != expected.shape[1]
                                or not np.allclose(expected, expected.T)):
         hints.append(Hint(expected.T, "the result is transposed (wrong axis)"))
@@ -76,13 +86,14 @@ def _generic(expected: np.ndarray, n: int | None) -> list[Hint]:
 
 def _report(what: str, mistake: str | None, expected: Any, actual: Any, example: str | None,
             extra: str = "") -> str:
-    lines = [f"{what} is wrong" + (f": likely mistake — {mistake}." if mistake else ".")]
+    lines = [say("{what} is wrong: likely mistake — {mistake}.", what=what, mistake=mistake)
+             if mistake else say("{what} is wrong.", what=what)]
     if extra:
         lines.append(extra)
-    lines.append(f"  expected: {fmt(expected)}")
-    lines.append(f"  actual:   {fmt(actual)}")
+    lines.append(say("  expected: {value}", value=fmt(expected)))
+    lines.append(say("  actual:   {value}", value=fmt(actual)))
     if example:
-        lines.append(f"  on the example: {example}")
+        lines.append(say("  on the example: {example}", example=example))
     return "\n".join(lines)
 
 
@@ -103,37 +114,39 @@ def expect_close(
     ``hints`` are tried first (in order), then the generic variants (sign, factor ``n``,
     transposition). Shapes are compared before values: a shape that matches a hint's variant
     names that mistake, ``shape_hints`` maps other wrong shapes to their mistake (``{(n,): "wrong
-    axis"}``), and any other wrong shape is reported as such.
+    axis"}``, templates too), and any other wrong shape is reported as such.
     """
     hints = list(hints)
     if actual is None:
-        raise GradeFailure(f"{what} is None: did you forget `return`?")
+        raise GradeFailure(say("{what} is None: did you forget `return`?", what=what))
     exp = np.asarray(expected, dtype=float)
     act = _as_array(actual)
     if act is None:
-        raise GradeFailure(f"{what} should be numbers shaped {exp.shape}, got "
-                           f"{type(actual).__name__}: {fmt(actual)}")
+        raise GradeFailure(say("{what} should be numbers shaped {shape}, got {kind}: {value}",
+                               what=what, shape=exp.shape, kind=type(actual).__name__,
+                               value=fmt(actual)))
     if _close(act, exp, rtol, atol):
         return
     if act.shape == exp.shape and not np.all(np.isfinite(act)) and np.all(np.isfinite(exp)):
-        raise GradeFailure(_report(what, "an overflow (inf or nan): use the stable forms "
-                                   "np.logaddexp(0, -m) and the sigmoid provided", exp, act,
-                                   example))
+        raise GradeFailure(_report(what, say("an overflow (inf or nan): use the stable forms "
+                                             "np.logaddexp(0, -m) and the sigmoid provided"),
+                                   exp, act, example))
     for hint in [*hints, *_generic(exp, n)]:
         if _close(act, hint.value, rtol, atol):
-            raise GradeFailure(_report(what, hint.message, exp, act, example))
+            raise GradeFailure(_report(what, hint.text(), exp, act, example))
+    shape = say("  shape: expected {expected}, got {actual}", expected=exp.shape,
+                actual=act.shape)
     if act.shape != exp.shape and shape_hints and act.shape in shape_hints:
-        raise GradeFailure(_report(what, shape_hints[act.shape], exp, act, example,
-                                   f"  shape: expected {exp.shape}, got {act.shape}"))
+        raise GradeFailure(_report(what, say(shape_hints[act.shape]), exp, act, example, shape))
     if act.shape != exp.shape:
         squeezable = act.size == exp.size
-        extra = (f"  shape: expected {exp.shape}, got {act.shape}"
-                 + (" (same numbers, wrong shape: check the axis / use .ravel())"
-                    if squeezable and np.allclose(act.ravel(), exp.ravel(), rtol, atol) else ""))
-        raise GradeFailure(_report(what, "the shape is wrong", exp, act, example, extra))
+        extra = (shape + say(" (same numbers, wrong shape: check the axis / use .ravel())")
+                 if squeezable and np.allclose(act.ravel(), exp.ravel(), rtol, atol) else shape)
+        raise GradeFailure(_report(what, say("the shape is wrong"), exp, act, example, extra))
     diff = float(np.max(np.abs(act - exp))) if act.size else 0.0
     raise GradeFailure(_report(what, None, exp, act, example,
-                               f"  largest difference: {diff:.3g} (tolerance {rtol:g} relative)"))
+                               say("  largest difference: {diff} (tolerance {rtol} relative)",
+                                   diff=f"{diff:.3g}", rtol=f"{rtol:g}")))
 
 
 def expect_equal(actual: Any, expected: Any, *, hints: Sequence[Hint] = (),
@@ -143,12 +156,13 @@ def expect_equal(actual: Any, expected: Any, *, hints: Sequence[Hint] = (),
         return
     for hint in hints:
         if actual == hint.value:
-            raise GradeFailure(_report(what, hint.message, expected, actual, example))
+            raise GradeFailure(_report(what, hint.text(), expected, actual, example))
     if actual is None:
-        raise GradeFailure(f"{what} is None: did you forget `return`?")
+        raise GradeFailure(say("{what} is None: did you forget `return`?", what=what))
     raise GradeFailure(_report(what, None, expected, actual, example))
 
 
-def fail(message: str) -> None:
-    """Fail the current test with ``message`` as the attendee's feedback."""
-    raise GradeFailure(message)
+def fail(message: str, **values: Any) -> None:
+    """Fail the current test with the template ``message`` (``{names}`` filled from
+    ``values``), said in the attendee's language, as the attendee's feedback."""
+    raise GradeFailure(say(message, **values))

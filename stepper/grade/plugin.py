@@ -22,6 +22,7 @@ import pytest
 from stepper.grade.catalog import HIDDEN_DIR, test_key, test_name
 from stepper.grade.diagnose import GradeFailure
 from stepper.grade.remote import AttendeeRaised, GradeTimeout, SandboxCrashed, Submission
+from stepper.grade.say import say
 from stepper.grade.stubs import is_stub
 
 __all__ = ["GradePlugin", "GradeTimeout", "is_stub"]
@@ -138,21 +139,25 @@ class GradePlugin:
         text = str(exc)
         if excinfo.errisinstance(pytest.skip.Exception) and "stepper-todo:" in text:
             names = text.split("stepper-todo:", 1)[1]
-            return STATUS_TODO, (f"not implemented yet: `{names}` still raises "
-                                 f"NotImplementedError (Task {info.task}).")
+            return STATUS_TODO, say("not implemented yet: `{names}` still raises "
+                                    "NotImplementedError (Task {task}).", names=names,
+                                    task=info.task)
         if excinfo.errisinstance(GradeTimeout):
-            return STATUS_TIMEOUT, (f"timed out after {self.limit(info):g} s: an infinite "
-                                    "loop, or far too much work for this small example?")
+            return STATUS_TIMEOUT, say("timed out after {seconds} s: an infinite loop, or far "
+                                       "too much work for this small example?",
+                                       seconds=f"{self.limit(info):g}")
         if excinfo.errisinstance(GradeFailure):
             return STATUS_FAILED, text
         if excinfo.errisinstance(NotImplementedError):
-            return STATUS_TODO, f"not implemented yet: {text or 'NotImplementedError'}."
+            return STATUS_TODO, say("not implemented yet: {problem}.",
+                                    problem=text or "NotImplementedError")
         if excinfo.errisinstance(AttendeeRaised):
             return STATUS_ERROR, text
         if excinfo.errisinstance(SandboxCrashed):
-            return STATUS_CRASH, f"{STATUS_CRASH}: {text}"
+            return STATUS_CRASH, say("crashed: {problem}", problem=text)
         # the test's own code tripped over the value returned (a wrong type or shape)
         frame = traceback.extract_tb(excinfo.tb)[-1] if excinfo.tb else None
-        where = f" (checking `{(frame.line or '').strip()}`)" if frame and frame.line else ""
-        return STATUS_ERROR, (f"your result could not be checked: {type(exc).__name__}: "
-                              f"{text}{where}")
+        line = (frame.line or "").strip() if frame is not None else ""
+        where = say(" (checking `{line}`)", line=line) if line else ""
+        return STATUS_ERROR, say("your result could not be checked: {kind}: {problem}{where}",
+                                 kind=type(exc).__name__, problem=text, where=where)

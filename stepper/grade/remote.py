@@ -25,6 +25,7 @@ from typing import Any
 
 from stepper.grade import jail, wire
 from stepper.grade.diagnose import GradeFailure
+from stepper.grade.say import current_language, say
 
 IMPORT_TIMEOUT = 60.0
 SPARK_STARTUP = 90.0
@@ -123,8 +124,9 @@ class SandboxBackend:
     def start(self) -> None:
         self.box = jail.launch(self.number, self.lvl, self.log, self.cgroup)
         self.starts += 1
-        report = self._request({"op": "init", "notebooks": self.notebooks}, IMPORT_TIMEOUT,
-                               "importing your notebook")
+        report = self._request({"op": "init", "notebooks": self.notebooks,
+                                "lang": current_language()}, IMPORT_TIMEOUT,
+                               say("importing your notebook"))
         if isinstance(report, dict):
             self.import_report = {str(k): v for k, v in report.items() if isinstance(v, dict)}
 
@@ -183,7 +185,8 @@ class SandboxBackend:
             raise GradeTimeout(timeout) from None
         except wire.WireError as exc:
             self.stop(f"sent data that is not plain or too large ({exc})")
-            raise GradeFailure(f"your code's result cannot be graded: {exc}") from None
+            raise GradeFailure(say("your code's result cannot be graded: {problem}",
+                                   problem=exc)) from None
         except (EOFError, OSError):
             code = self.box.process.poll() if self.box else None
             with contextlib.suppress(Exception):
@@ -192,8 +195,9 @@ class SandboxBackend:
             kind = (f"signal {-code}" if code is not None and code < 0
                     else f"exit code {code}" if code is not None else "no exit code")
             self.stop(f"the sandbox ended while {what} ({kind})")
-            raise SandboxCrashed(f"the process running your code ended ({kind}) while {what}: "
-                                 "os._exit, a crash, or a limit (memory, CPU time)") from None
+            raise SandboxCrashed(say("the process running your code ended ({kind}) while "
+                                     "{what}: os._exit, a crash, or a limit (memory, CPU time)",
+                                     kind=kind, what=what)) from None
         for seen in reply.get("seen", [])[:20] if isinstance(reply.get("seen"), list) else []:
             self.flag(str(seen)[:200])
         if "ok" in reply:
@@ -212,8 +216,9 @@ class SandboxBackend:
         if self.fatal:
             raise GradeFailure(self.fatal)
         if self.starts >= MAX_STARTS and (self.box is None or self.box.process.poll() is not None):
-            self.fatal = (f"not run: the process running your code had to be restarted "
-                          f"{MAX_STARTS} times (it crashed, or ran past time limits)")
+            self.fatal = say("not run: the process running your code had to be restarted "
+                             "{times} times (it crashed, or ran past time limits)",
+                             times=MAX_STARTS)
             self.flag("too many sandbox restarts: the remaining tests were not run")
             raise GradeFailure(self.fatal)
         if self.box is None or self.box.process.poll() is not None:

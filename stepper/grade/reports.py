@@ -9,6 +9,10 @@
 * ``report.txt`` per attendee: the score, every test, the protections the attendee's sandbox
   ran under and the attempts it was seen making (``flags``, also in ``results.json``);
 * a readable terminal summary (:func:`summary`).
+
+``report.txt`` is in the attendee's language (their notebook's, ``SubmissionResult.lang``); the
+gradebook, JUnit and the terminal summary are the instructor's, in English. Test names, hints
+and messages in every format are already in the attendee's language (said on the trusted side).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from stepper.grade.runner import SubmissionResult
+from stepper.grade.say import DEFAULT, say
 
 TEST_FIELDS = ("name", "score", "max_score", "output", "visibility")
 
@@ -45,10 +50,13 @@ def gradescope(result: SubmissionResult) -> dict:
 
 def attendee_text(result: SubmissionResult) -> str:
     """The per-attendee text report: score, tests, protections and flags."""
-    lines = [summary([result], detail=True), "", f"sandbox: {result.level or 'not started'}"]
-    lines.extend(f"  in force: {p}" for p in result.protections)
-    lines.extend(f"  missing:  {p}" for p in result.missing_protections)
-    lines.append("flags: " + ("none" if not result.flags else ""))
+    lang = result.lang
+    lines = [summary([result], detail=True, lang=lang), "",
+             say("sandbox: {level}", lang, level=result.level or say("not started", lang))]
+    lines.extend(say("  in force: {protection}", lang, protection=p) for p in result.protections)
+    lines.extend(say("  missing:  {protection}", lang, protection=p)
+                 for p in result.missing_protections)
+    lines.append(say("flags: none", lang) if not result.flags else say("flags:", lang))
     lines.extend(f"  ! {flag}" for flag in result.flags)
     return "\n".join(lines) + "\n"
 
@@ -129,8 +137,10 @@ def write_gradebook(results: Sequence[SubmissionResult], path: Path) -> None:
                              f"{result.score:g}", f"{result.max_score:g}"])
 
 
-def summary(results: Sequence[SubmissionResult], *, detail: bool | None = None) -> str:
-    """A readable report: per attendee the score, and (for one attendee) every test."""
+def summary(results: Sequence[SubmissionResult], *, detail: bool | None = None,
+            lang: str = DEFAULT) -> str:
+    """A readable report: per attendee the score, and (for one attendee) every test; the
+    frame's words in ``lang``."""
     detail = len(results) == 1 if detail is None else detail
     lines = []
     for result in sorted(results, key=lambda r: r.attendee):
@@ -139,10 +149,11 @@ def summary(results: Sequence[SubmissionResult], *, detail: bool | None = None) 
         for problem in result.problems:
             lines.append(f"  ! {problem}")
         for flag in result.flags:
-            lines.append(f"  flag: {flag}")
+            lines.append(say("  flag: {flag}", lang, flag=flag))
         if detail:
             for test in result.tests:
-                mark = "PASS" if test["status"] == "passed" else test["status"].upper()
+                mark = say("pass" if test["status"] == "passed" else test["status"],
+                           lang).upper()
                 lines.append(f"  [{mark}] {test['name']}  {test['score']:g}/"
                              f"{test['max_score']:g}")
                 if test["status"] != "passed":

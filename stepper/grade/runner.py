@@ -3,7 +3,8 @@
 A submission is one notebook or a folder of notebooks (one per exercise set) from one attendee.
 :func:`grade_submission` reads each notebook as JSON only (the attendee's code is never parsed
 or compiled here), tells its exercise set from its metadata, its file name or the names it
-defines, and runs :mod:`stepper.grade.child` — the trusted side: tests, references, results —
+defines, and its language from its metadata (``"stepper": {"lang": "fr"}``) or its folder
+(``…/fr/…``), and runs :mod:`stepper.grade.child` — the trusted side: tests, references, results —
 which starts the attendee's sandbox (:mod:`stepper.grade.jail`). The child's JSON-lines records
 are read back; tests it never reported get a clear status. One bad submission never raises.
 """
@@ -19,12 +20,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stepper.grade import catalog
 from stepper.grade.extract import NotebookError, read_notebook
 from stepper.grade.plugin import STATUS_CRASH, STATUS_ERROR, STATUS_MISSING, STATUS_TIMEOUT
+from stepper.grade.say import DEFAULT, known, say
 
 ROOT = Path(__file__).resolve().parents[2]
 SPARK_STARTUP = 90.0
@@ -47,6 +50,7 @@ class SubmissionResult(catalog.ScoredTests):
     level: str = ""
     protections: list[str] = field(default_factory=list)
     missing_protections: list[str] = field(default_factory=list)
+    lang: str = DEFAULT
 
 
 def notebooks_of(path: Path) -> list[Path]:
@@ -98,6 +102,17 @@ def set_of_notebook(nb: dict, path: Path) -> str | None:
     return best
 
 
+def language_of_notebook(nb: dict, path: Path) -> str:
+    """The language a notebook is in: its metadata ``"stepper": {"lang"}``, else a ``fr``
+    folder on its path (``exercises/fr/01_oracles.ipynb``), else English."""
+    meta = nb.get("metadata", {}).get("stepper", {}) if isinstance(nb, dict) else {}
+    lang = known(meta.get("lang")) if isinstance(meta, dict) else None
+    if lang is not None:
+        return lang
+    folders = {part.lower() for part in Path(path).parent.parts}
+    return next((code for code in ("fr",) if code in folders), DEFAULT)
+
+
 def _outside(notebook: Path, base: Path) -> bool:
     """Whether ``notebook`` resolves (through symlinks) outside the submission's folder."""
     try:
@@ -120,29 +135,62 @@ def _read(notebook: Path, base: Path) -> dict:
 
 
 def _collect(path: Path, result: SubmissionResult) -> tuple[dict[str, Path], dict[str, str]]:
-    """(notebook by set, reason by set for unreadable ones; "?" when the set is unknown)."""
+    """(notebook by set, reason by set for unreadable ones; "?" when the set is unknown); the
+    problems found are said in the submission's language (known once every notebook is read)."""
     base = path if path.is_dir() else path.parent
     notebooks: dict[str, Path] = {}
     unreadable: dict[str, str] = {}
+    languages: list[str] = []
+    problems: list[Callable[[str], str]] = []  # each says one problem in a language
+    read: dict[Path, tuple[str, str]] = {}  # notebook -> (language, its code)
     for notebook in notebooks_of(path):
         try:
-            number = set_of_notebook(_read(notebook, base), notebook)
+            nb = _read(notebook, base)
+            number = set_of_notebook(nb, notebook)
+            read[notebook] = (language_of_notebook(nb, notebook), _code_of(nb))
+            languages.append(read[notebook][0])
         except (NotebookError, OSError) as exc:
             result.problems.append(f"{notebook.name} {exc}")
             guess = _guess_set(notebook)
             unreadable[guess if guess is not None else "?"] = f"{notebook.name} {exc}"
             continue
         if number is None:
-            result.problems.append(f"{notebook.name}: not recognized as one of the exercise sets")
+            def unrecognized(lang: str, name: str = notebook.name) -> str:
+                return say("{name}: not recognized as one of the exercise sets", lang, name=name)
+
+            problems.append(unrecognized)
             continue
         if number in notebooks:
-            kept, dropped = _preferred(notebooks[number], notebook, number)
-            result.problems.append(f"two notebooks for set {catalog.SETS[number]}: graded "
-                                   f"{kept.name}, ignored {dropped.name}")
+            first = notebooks[number]
+            if read[first][0] != read[notebook][0]:  # the set in English and in French
+                kept, dropped, quiet = _twin(first, notebook, number, read)
+            else:
+                kept, dropped = _preferred(first, notebook, number)
+                quiet = False
+            if not quiet:
+                def twice(lang: str, name: str = catalog.SETS[number],
+                          graded: str = _shown(kept, base),
+                          ignored: str = _shown(dropped, base)) -> str:
+                    return say("two notebooks for set {name}: graded {kept}, ignored {dropped}",
+                               lang, name=name, kept=graded, dropped=ignored)
+
+                problems.append(twice)
             notebook = kept
         notebooks[number] = notebook
         unreadable.pop(number, None)
+    kept_languages = [read[p][0] for p in notebooks.values()] or languages
+    if kept_languages:  # the attendee's language: the one most of their notebooks are in
+        result.lang = max(dict.fromkeys(kept_languages), key=kept_languages.count)
+    result.problems.extend(problem(result.lang) for problem in problems)
     return notebooks, unreadable
+
+
+def _shown(notebook: Path, base: Path) -> str:
+    """The notebook's path in the submission (``fr/01_oracles.ipynb``), else its name."""
+    try:
+        return str(notebook.relative_to(base))
+    except ValueError:
+        return notebook.name
 
 
 def grade_submission(
@@ -182,28 +230,58 @@ def grade_submission(
     wanted = sets if sets is not None else sorted((set(notebooks) | set(unreadable)) - {"?"})
     if not notebooks_of(path):
         result.problems.append("no notebook found in this submission")
-    specs = catalog.enumerate_tests(wanted, include_hidden, tasks)
+    specs = catalog.enumerate_tests(wanted, include_hidden, tasks, lang=result.lang)
     graded = {n: p for n, p in notebooks.items() if n in wanted}
     records: dict[str, dict] = {}
     if graded:
         records = _run_child(graded, specs, result, tasks, include_hidden, timeout_cap,
                              max_seconds, master)
     for spec in specs:
-        result.tests.append(records.get(spec.key) or _missing(spec, notebooks, unreadable))
+        result.tests.append(records.get(spec.key)
+                            or _missing(spec, notebooks, unreadable, result.lang))
     result.seconds = time.monotonic() - start
     return result
 
 
-def _missing(spec: catalog.TestSpec, notebooks: dict, unreadable: dict) -> dict:
-    """The record of a test the child never reported."""
+def _missing(spec: catalog.TestSpec, notebooks: dict, unreadable: dict,
+             lang: str = DEFAULT) -> dict:
+    """The record of a test the child never reported (its output in ``lang``)."""
     number = spec.info.set_number
     if number in unreadable or (number not in notebooks and "?" in unreadable):
         text = unreadable.get(number, unreadable.get("?"))
-        return _blank(spec, STATUS_ERROR, f"your notebook {text}")
+        return _blank(spec, STATUS_ERROR, say("your notebook {problem}", lang, problem=text))
     if number not in notebooks:
-        return _blank(spec, STATUS_MISSING, f"not submitted: no notebook for set "
-                                            f"{catalog.SETS[number]}")
-    return _blank(spec, STATUS_CRASH, "not graded")
+        return _blank(spec, STATUS_MISSING, say("not submitted: no notebook for set {name}",
+                                                lang, name=catalog.SETS[number]))
+    return _blank(spec, STATUS_CRASH, say("not graded", lang))
+
+
+STUB = re.compile(r'raise NotImplementedError\("Task (\d+\.\d+):')
+
+
+def _code_of(nb: dict) -> str:
+    """The code cells' text of a notebook read as JSON (never compiled here)."""
+    out = []
+    for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            out.append("".join(source) if isinstance(source, list) else str(source))
+    return "\n".join(out)
+
+
+def _twin(first: Path, second: Path, number: str,
+          read: dict[Path, tuple[str, str]]) -> tuple[Path, Path, bool]:
+    """(kept, ignored, quiet) of one set's notebooks in two languages (an attendee's folder
+    holds the English and the French copies): the one with fewer untouched stubs, else the
+    newer; quiet when both hold the same code or the ignored one is untouched (every task
+    still a stub), since nothing of the attendee's is then left out."""
+    if read[first][1] == read[second][1]:
+        return first, second, True
+    stubs = {p: len(set(STUB.findall(read[p][1]))) for p in (first, second)}
+    kept = min((first, second), key=lambda p: (stubs[p], -p.stat().st_mtime, p.name))
+    dropped = second if kept is first else first
+    tasks = {spec.info.task for spec in catalog.enumerate_tests([number], False)}
+    return kept, dropped, set(STUB.findall(read[dropped][1])) >= tasks
 
 
 def _preferred(first: Path, second: Path, number: str) -> tuple[Path, Path]:
@@ -251,7 +329,8 @@ def _run_child(notebooks, specs, result, tasks, include_hidden, timeout_cap, max
         if not left:
             break
         records, killed, returncode, budget, log_tail = _attempt(
-            notebooks, left, set(out), tasks, include_hidden, timeout_cap, max_seconds, master)
+            notebooks, left, set(out), tasks, include_hidden, timeout_cap, max_seconds, master,
+            result.lang)
         done = _absorb(records, out, result)
         if done:
             break
@@ -267,7 +346,8 @@ def _run_child(notebooks, specs, result, tasks, include_hidden, timeout_cap, max
         result.problems.append(reason)
         status = STATUS_TIMEOUT if killed else STATUS_CRASH
         for spec in left:
-            out.setdefault(spec.key, _blank(spec, status, f"not run: {reason}."))
+            out.setdefault(spec.key, _blank(spec, status, say("not run: {reason}.", result.lang,
+                                                              reason=reason)))
     return out
 
 
@@ -290,7 +370,7 @@ def _absorb(records: list[dict], out: dict, result: SubmissionResult) -> bool:
 
 
 def _attempt(notebooks, specs, skip, tasks, include_hidden, timeout_cap, max_seconds,
-             master) -> tuple[list[dict], bool, int | None, float, str]:
+             master, lang=DEFAULT) -> tuple[list[dict], bool, int | None, float, str]:
     """One trusted child over ``specs``: its records, whether it was killed, its exit code,
     its time budget and the end of its log."""
     budget = sum(min(s.info.timeout, timeout_cap or s.info.timeout) + 5.0 for s in specs)
@@ -313,6 +393,7 @@ def _attempt(notebooks, specs, skip, tasks, include_hidden, timeout_cap, max_sec
             "include_hidden": include_hidden,
             "timeout_cap": timeout_cap,
             "level": os.environ.get("STEPPER_GRADE_LEVEL") or None,
+            "lang": lang,
         }
         (work / "spec.json").write_text(json.dumps(spec))
         env = dict(os.environ)

@@ -34,6 +34,7 @@ import numpy as np
 
 from stepper.grade import wire
 from stepper.grade.builtin import partition_oracle
+from stepper.grade.say import known, say, use_language
 from stepper.grade.stubs import is_stub
 from stepper.grade.watch import Watcher
 
@@ -171,11 +172,11 @@ class Dispatcher:
             return namespace[name] if isinstance(namespace, dict) else getattr(namespace, name)
         except (KeyError, AttributeError, TypeError):
             pass
-        message = (f"`{name}` is not defined in your notebook (was its cell deleted or the "
-                   "function renamed?)")
+        message = say("`{name}` is not defined in your notebook (was its cell deleted or the "
+                      "function renamed?)", name=name)
         notes = self.notes.get(number) or []
         if notes:
-            message += "\n" + "\n".join(f"  note: {note}" for note in notes)
+            message += "\n" + "\n".join(say("  note: {note}", note=note) for note in notes)
         raise AttendeeError("missing", message)
 
     def stubs(self, number: str, names: list[str]) -> list[str]:
@@ -198,28 +199,33 @@ class Dispatcher:
             # made plain here (an RDD collected, anything else refused), read back as values
             return wire.from_plain(wire.to_plain(result, rdd=self.collect_rdd))
         except wire.WireError as exc:
-            raise AttendeeError("notplain", f"`{name}` returned something that is not plain "
-                                            f"data: {exc}") from None
+            raise AttendeeError("notplain", say("`{name}` returned something that is not plain "
+                                                "data: {problem}", name=name,
+                                                problem=exc)) from None
         except NotImplementedError as exc:
             raise AttendeeError("todo", str(exc) or "NotImplementedError") from None
         except SystemExit as exc:
-            raise AttendeeError("raised", f"your code called sys.exit({exc.code!r})"
-                                          f"{self.where(exc)}.") from None
+            raise AttendeeError("raised", say("your code called sys.exit({code}){where}.",
+                                              code=repr(exc.code),
+                                              where=self.where(exc))) from None
         except RecursionError as exc:
-            raise AttendeeError("raised", f"your code raised RecursionError: {exc}"
-                                          f"{self.where(exc)}") from None
+            raise AttendeeError("raised", say("your code raised RecursionError: {problem}"
+                                              "{where}", problem=exc,
+                                              where=self.where(exc))) from None
         except Exception as exc:
             if type(exc).__module__.startswith("py4j") or "Py4J" in type(exc).__name__:
                 text = _spark_error(exc)
-                raise AttendeeError("raised", f"your code raised a Spark error: {text}"
-                                              f"{self.where(exc)}") from None
+                raise AttendeeError("raised", say("your code raised a Spark error: {problem}"
+                                                  "{where}", problem=text,
+                                                  where=self.where(exc))) from None
             hint = ""
             if isinstance(exc, NameError):
-                hint = ("\n  hint: the grader keeps only imports, functions, classes and simple "
-                        "constants from your notebook; define what the function needs inside "
-                        "it or pass it as an argument.")
-            raise AttendeeError("raised", f"your code raised {type(exc).__name__}: {exc}"
-                                          f"{self.where(exc)}{hint}") from None
+                hint = say("\n  hint: the grader keeps only imports, functions, classes and "
+                           "simple constants from your notebook; define what the function needs "
+                           "inside it or pass it as an argument.")
+            raise AttendeeError("raised", say("your code raised {kind}: {problem}{where}{hint}",
+                                              kind=type(exc).__name__, problem=exc,
+                                              where=self.where(exc), hint=hint)) from None
 
     def where(self, exc: BaseException) -> str:
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
@@ -306,7 +312,7 @@ def serve(channel: wire.Channel, folder: str) -> None:
         line_map = line_maps.get(filename)
         if line_map and 1 <= lineno <= len(line_map):
             cell, line = line_map[lineno - 1]
-            return f"cell {cell}, line {line}"
+            return say("cell {cell}, line {line}", cell=cell, line=line)
         return None
 
     dispatcher = Dispatcher({}, {}, locate)
@@ -319,6 +325,7 @@ def serve(channel: wire.Channel, folder: str) -> None:
         op = request.get("op")
         try:
             if op == "init":
+                use_language(known(request.get("lang")) or "en")  # the attendee's feedback
                 report = {}
                 for number, text in request["notebooks"].items():
                     module, notes = _import(number, text, folder, line_maps)

@@ -74,9 +74,14 @@ def exercises_html() -> str:
     """The link to the exercises in JupyterLab, served by the same Jupyter server.
 
     The folder is ``$STEPPER_WORK_DIR`` when set (the image: the attendee's mounted folder, where
-    the server copied the exercises), else ``exercises``."""
+    the server copied the exercises), else ``exercises``; its ``fr/`` sub-folder (the French
+    notebooks) when the page is in French."""
+    from stepper.pages.i18n import current_language
+
     base = os.environ.get("VOILA_BASE_URL", "/") or "/"
     folder = os.environ.get("STEPPER_WORK_DIR", "").strip().strip("/") or "exercises"
+    if current_language() == "fr":
+        folder += "/fr"
     href = base.rstrip("/") + "/lab/tree/" + folder
     link = (f"<a href='{escape(href)}' target='_blank' rel='noopener' "
             f"style='font-weight:600;color:#0b57d0;text-decoration:underline'>"

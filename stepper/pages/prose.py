@@ -64,7 +64,8 @@ def exercise_href(notebook: str) -> str:
 
 
 def exercise_link_html(lesson: str) -> str:
-    """``lesson`` is ``lesson0`` … : the link to its exercise notebook."""
+    """``lesson`` is ``lesson0`` … : the link to its exercise notebook, in the page's language
+    (the catalogue names it: ``fr/01_oracles.ipynb`` in French)."""
     notebook = text(f"{lesson}.exercise")
     label = text("link.exercise", name=notebook)
     return (f'<div class="stepper-exercise-link" style="font-size:17px;margin:6px 0">'

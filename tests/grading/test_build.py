@@ -9,21 +9,82 @@ from pathlib import Path
 import pytest
 
 from stepper.grade import build
-from stepper.grade.sources import BEGIN, END, parse_cells, read_source, render
+from stepper.grade.sources import (
+    BEGIN,
+    END,
+    LANGUAGES,
+    SourceError,
+    parse_cells,
+    read_source,
+    render,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "exercise_sources").glob("[0-9][0-9]_*.py"))
 
 
 def test_generated_notebooks_are_not_stale(tmp_path):
-    build.build(tmp_path)
+    written = build.build(tmp_path)
+    assert len(written) == len(SOURCES) * 2 * len(LANGUAGES)
     for folder in ("exercises", "solutions"):
-        for fresh in sorted((tmp_path / folder).glob("*.ipynb")):
-            committed = ROOT / folder / fresh.name
+        fresh_ones = sorted((tmp_path / folder).rglob("*.ipynb"))
+        assert {p.parent.name for p in fresh_ones} == {folder, "fr"}
+        for fresh in fresh_ones:
+            committed = ROOT / fresh.relative_to(tmp_path)
             assert committed.exists(), f"{committed} is missing: run python -m stepper.grade.build"
             assert committed.read_bytes() == fresh.read_bytes(), (
                 f"{committed} is stale: run python -m stepper.grade.build")
     assert build.stale() == []
+
+
+def test_check_flags_a_stale_french_notebook(tmp_path):
+    build.build(tmp_path)
+    french = tmp_path / "exercises" / "fr" / "01_oracles.ipynb"
+    french.write_text(french.read_text().replace("Tâche 1.1", "Task 1.1"))
+    assert build.stale(tmp_path) == [french]
+    assert build.main(["--check", "--out", str(tmp_path)]) == 1
+    french.unlink()
+    assert build.stale(tmp_path) == [french]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_french_notebooks_share_the_code_and_translate_every_text(source):
+    """Same cells, same code (stubs included), French text in every markdown cell, and the
+    language in the metadata."""
+    for folder in ("exercises", "solutions"):
+        english = json.loads((ROOT / folder / f"{source.stem}.ipynb").read_text())
+        french = json.loads((ROOT / folder / "fr" / f"{source.stem}.ipynb").read_text())
+        assert english["metadata"]["stepper"] == {"set": source.stem, "version": folder,
+                                                  "lang": "en"}
+        assert french["metadata"]["stepper"] == {**english["metadata"]["stepper"], "lang": "fr"}
+        assert [c["cell_type"] for c in french["cells"]] == [
+            c["cell_type"] for c in english["cells"]]
+        assert [c["id"] for c in french["cells"]] == [c["id"] for c in english["cells"]]
+        for en_cell, fr_cell in zip(english["cells"], french["cells"], strict=True):
+            if en_cell["cell_type"] == "code":
+                assert fr_cell["source"] == en_cell["source"]
+            else:
+                assert fr_cell["source"] != en_cell["source"]
+                heading = "".join(en_cell["source"]).splitlines()[0]
+                if heading.startswith("## Task"):
+                    task = heading.split()[2].rstrip(":")
+                    assert "".join(fr_cell["source"]).startswith(f"## Tâche {task} : ")
+
+
+def test_a_markdown_cell_without_its_french_is_an_error():
+    english_only = "# %% [markdown]\n# ## Task 9.1: demo\n\n# %%\nx = 1\n"
+    assert render(parse_cells(english_only), solved=False)[0][0].text == "## Task 9.1: demo"
+    with pytest.raises(SourceError, match=r"markdown cell 1 .*Task 9.1.* has no "
+                                          r"'# %% \[markdown\] fr' cell after it"):
+        render(parse_cells(english_only), solved=False, lang="fr")
+    orphan = "# %%\nx = 1\n\n# %% [markdown] fr\n# texte\n"
+    with pytest.raises(SourceError, match="does not follow an English markdown cell"):
+        render(parse_cells(orphan), solved=False, lang="fr")
+    twice = "# %% [markdown]\n# Text\n\n# %% [markdown] fr\n# Texte\n\n# %% [markdown] fr\n# Bis\n"
+    with pytest.raises(SourceError, match="cell 3 is a second fr translation of cell 1"):
+        render(parse_cells(twice), solved=False, lang="fr")
+    with pytest.raises(SourceError, match="unknown language 'de'"):
+        parse_cells("# %% [markdown] de\n# Text\n")
 
 
 def test_build_is_deterministic(tmp_path):
@@ -37,14 +98,17 @@ def test_build_is_deterministic(tmp_path):
 def test_no_solution_text_in_exercises(source):
     _, solutions = render(read_source(source), solved=False)
     assert solutions, "every set has tasks"
-    exercise = json.loads((ROOT / "exercises" / f"{source.stem}.ipynb").read_text())
-    code = "\n".join("".join(c["source"]) for c in exercise["cells"] if c["cell_type"] == "code")
-    assert BEGIN not in code and END not in code
-    for solution in solutions:
-        for line in solution.lines:
-            text = line.strip()
-            if len(text) >= 12 and not text.startswith(("#", '"""')):
-                assert text not in code, f"Task {solution.task}: solution line leaked: {text}"
+    for path in (ROOT / "exercises" / f"{source.stem}.ipynb",
+                 ROOT / "exercises" / "fr" / f"{source.stem}.ipynb"):
+        exercise = json.loads(path.read_text())
+        code = "\n".join("".join(c["source"]) for c in exercise["cells"]
+                         if c["cell_type"] == "code")
+        assert BEGIN not in code and END not in code
+        for solution in solutions:
+            for line in solution.lines:
+                text = line.strip()
+                if len(text) >= 12 and not text.startswith(("#", '"""')):
+                    assert text not in code, f"{path}: Task {solution.task}: solution leaked"
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
@@ -61,7 +125,7 @@ def test_every_task_has_one_identical_stub(source):
 
 
 def test_cell_ids_are_stable_and_outputs_empty():
-    for path in sorted((ROOT / "exercises").glob("*.ipynb")):
+    for path in sorted((ROOT / "exercises").rglob("*.ipynb")):
         nb = json.loads(path.read_text())
         ids = [c["id"] for c in nb["cells"]]
         assert len(set(ids)) == len(ids)
@@ -79,3 +143,9 @@ def test_percent_parser_and_markers():
     solved, _ = render(cells, solved=True)
     assert solved[1].text == "def f():\n    return 1"
     assert sols[0].task == "9.1" and sols[0].lines == ("    return 1",)
+    # the French cell replaces the English one; the stub keeps the English heading
+    french = parse_cells(text.replace("\n\n# %%\n", "\n\n# %% [markdown] fr\n"
+                                      "# ## Tâche 9.1 : démo\n\n# %%\n", 1))
+    stubbed_fr, sols_fr = render(french, solved=False, lang="fr")
+    assert [c.text for c in stubbed_fr] == ["## Tâche 9.1 : démo", stubbed[1].text]
+    assert sols_fr == sols

@@ -88,3 +88,35 @@ def test_check_times_out_off_the_main_thread():
     assert "timed out after 1 s" in out["r"].tests[0]["output"]
     # the looping call was interrupted, not left spinning
     assert not [t for t in threading.enumerate() if t.name.startswith("stepper-check-")]
+
+
+def test_check_speaks_the_notebooks_language(monkeypatch, tmp_path, capsys):
+    """In a French notebook (its metadata, named by the kernel's $JPY_SESSION_NAME) the Check
+    prints French: the heading, the statuses, the test names and the hints."""
+    import json
+    from pathlib import Path
+
+    def wrong(X, y, w, lam=0.0):
+        return X.T @ (-y * sigmoid(-y * (X @ w))) + lam * w
+
+    root = Path(__file__).resolve().parents[2]
+    notebook = tmp_path / "copie.ipynb"  # renamed, anywhere: the metadata tells
+    notebook.write_text((root / "exercises" / "fr" / "01_oracles.ipynb").read_text())
+    assert json.loads(notebook.read_text())["metadata"]["stepper"]["lang"] == "fr"
+    monkeypatch.delenv("STEPPER_LANG", raising=False)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(notebook))
+    result = check("1.5", {"gradient": wrong}, show=True)
+    out = capsys.readouterr().out
+    assert result.lang == "fr" and not result.passed
+    assert "Tâche 1.5 : 0 / 3" in out
+    assert "[ÉCHOUÉ] Tâche 1.5 : gradient vectorisé d'un bloc, avec λ" in out, out
+    assert "une somme là où il faut la moyenne (1/n manquant)" in out
+    assert "attendu :" in out and "obtenu :" in out and "sur l'exemple :" in out
+    assert "Tâche 1.5 : 0 / 3" in result._repr_html_()
+    # the English notebook, and $STEPPER_LANG over the notebook
+    monkeypatch.setenv("JPY_SESSION_NAME", str(root / "exercises" / "01_oracles.ipynb"))
+    assert "missing 1/n" in check("1.5", {"gradient": wrong}, show=False).text()
+    monkeypatch.setenv("STEPPER_LANG", "fr")
+    assert "1/n manquant" in check("1.5", {"gradient": wrong}, show=False).text()
+    # the process's language is left as it was
+    assert "missing 1/n" in check("1.5", {"gradient": wrong}, show=False, lang="en").text()

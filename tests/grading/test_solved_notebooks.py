@@ -48,3 +48,39 @@ def test_solved_notebook_runs_and_matches_the_stepper(path, tmp_path):
     if path.stem == "02_distributed_gd":
         gap = float(closing.split("largest gap to the stepper's weights:")[1].split()[0])
         assert gap < 1e-9, closing
+
+
+def test_the_french_solved_notebooks_get_full_marks_in_french(tmp_path):
+    """The four French solved notebooks, graded by the batch grader next to the untouched
+    English copies of the same sets (as the server leaves them in an attendee's folder): the
+    French ones are graded, with nothing to report, full marks on every set (one sandbox, one
+    Spark: about 20 s), the report in French; a wrong answer gets its hint in French."""
+    import shutil
+
+    from stepper.grade.reports import write_reports
+    from stepper.grade.runner import grade_submission
+
+    folder = tmp_path / "attendee"
+    shutil.copytree(ROOT / "exercises", folder, ignore=shutil.ignore_patterns("fr"))
+    shutil.copytree(ROOT / "solutions" / "fr", folder / "fr")
+    result = grade_submission(folder, attendee="alice", include_hidden=True)
+    assert result.lang == "fr" and result.problems == []
+    assert result.score == result.max_score > 0, [(t["name"], t["output"]) for t in result.tests]
+    assert {t["task"].split(".")[0] for t in result.tests} == {"0", "1", "2", "3"}
+    assert all(t["name"].startswith("Tâche ") for t in result.tests)
+    report = (write_reports([result], tmp_path / "out")["results"].parent / "alice" /
+              "report.txt").read_text()
+    assert "[OK] Tâche 1.1 : perte d'un exemple d'étiquette +1" in report, report
+    assert "bac à sable :" in report
+
+    solved = (ROOT / "solutions" / "fr" / "01_oracles.ipynb").read_text()
+    right = "return float(np.logaddexp(0.0, -y * (x @ w)))"
+    assert right in solved
+    wrong = tmp_path / "wrong" / "01_oracles.ipynb"
+    wrong.parent.mkdir()
+    wrong.write_text(solved.replace(right, "return float(np.exp(-y * (x @ w)))"))
+    result = grade_submission(wrong, attendee="bob", tasks={"1.1"}, include_hidden=False)
+    outputs = "\n".join(t["output"] for t in result.tests)
+    assert result.lang == "fr" and result.score == 0 < result.max_score
+    assert "loss_one(x, y, w) : résultat faux, erreur probable — le log manque." in outputs, (
+        outputs)

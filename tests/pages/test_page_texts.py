@@ -35,6 +35,7 @@ def test_the_index_credits_the_original_workshop(language):
     assert "Yann Vernaz" in page and "2017" in page and "Pau" in page
     assert "Optimisation distribuée avec Apache Spark" in page
     assert ("01_gradient_methods.ipynb?lang=fr" in page) == (language == "fr")  # kept
+    assert ("/lab/tree/exercises/fr'" in page) == (language == "fr")  # the French notebooks
 
 
 @pytest.mark.parametrize("lesson", ["lesson0", "lesson1", "lesson2"])
@@ -44,6 +45,10 @@ def test_each_lesson_links_its_exercise_and_says_which_j(lesson, language):
     notebook = i18n.text(f"{lesson}.exercise")
     assert os.path.exists(os.path.join(ROOT, "exercises", notebook))
     assert exercise_href(notebook) in top
+    # the French page links the French notebook (exercises/fr/), the English one the English
+    assert notebook.startswith("fr/") == (language == "fr")
+    with open(os.path.join(ROOT, "exercises", notebook), encoding="utf-8") as handle:
+        assert f'"lang": "{language}"' in handle.read()
     assert ("Which J?" if language == "en" else "Quelle J ?") in top
     assert "intercept" in top
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from stepper.grade import reference as ref
-from stepper.grade.api import expect_close, expect_equal, fail, task
+from stepper.grade.api import expect_close, expect_equal, fail, say, task
 from stepper.grade.tests._common import Rdd, RddResult, pair, sample_by_key, slices
 
 
@@ -16,8 +16,8 @@ def test_feature_ranges_three_features(sub):
     X = rng.normal(loc=[0.0, 10.0, -3.0], scale=[1.0, 5.0, 0.1], size=(30, 3))
     y = np.ones(30)
     low, high = pair(sub.feature_ranges(Rdd(ref.rows_of(X, y), 4)), "(low, high)")
-    expect_close(low, X.min(axis=0), what="the minimum", example="30 rows, 3 features")
-    expect_close(high, X.max(axis=0), what="the maximum", example="30 rows, 3 features")
+    expect_close(low, X.min(axis=0), what=say("the minimum"), example=say("30 rows, 3 features"))
+    expect_close(high, X.max(axis=0), what=say("the maximum"), example=say("30 rows, 3 features"))
 
 
 @task("0.4", points=1, uses="balance", spark=True)
@@ -32,8 +32,8 @@ def test_balance_larger_positive_class(sub):
     fractions = {label: min(sizes.values()) / size for label, size in sizes.items()}
     want = sample_by_key(slices(rows, 4), False, fractions, 3)
     if not isinstance(out, RddResult):
-        fail(f"balance should return an RDD; got {type(out).__name__}")
+        fail("balance should return an RDD; got {kind}", kind=type(out).__name__)
     got = out.rows
     expect_equal(sorted(float(r[1][0]) for r in got), sorted(float(r[1][0]) for r in want),
-                 what="the first feature of the sampled points",
-                 example=f"80 points in 4 partitions, class sizes {sizes}, seed=3")
+                 what=say("the first feature of the sampled points"),
+                 example=say("80 points in 4 partitions, class sizes {sizes}, seed=3", sizes=sizes))

@@ -23,10 +23,11 @@ def small(n: int = 5, d: int = 3, seed: int = 11) -> tuple[np.ndarray, np.ndarra
 
 def pair(value, what: str) -> tuple:
     """``value`` as a 2-tuple, or a failure saying what was expected."""
-    from stepper.grade.diagnose import GradeFailure
+    from stepper.grade.diagnose import fail
 
     if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise GradeFailure(f"return a pair {what}; got {type(value).__name__}: {value!r:.200}")
+        fail("return a pair {what}; got {kind}: {value}", what=what, kind=type(value).__name__,
+             value=f"{value!r:.200}")
     return tuple(value)
 
 

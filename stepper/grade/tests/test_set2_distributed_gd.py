@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from stepper.grade import reference as ref
-from stepper.grade.api import Hint, expect_close, fail, task
+from stepper.grade.api import Hint, expect_close, fail, say, task
 from stepper.grade.tests._common import Fn, Rdd, RddResult, pair, sample, slices, small
 
 
@@ -32,26 +32,31 @@ def test_partition_partials(sub):
     rows = ref.rows_of(X, y)
     out = sub.partition_partials(Rdd(rows, 3), w, Fn("partition_oracle"))
     if not isinstance(out, RddResult):
-        fail(f"partition_partials should return the RDD from mapPartitions; got "
-             f"{type(out).__name__}")
+        fail("partition_partials should return the RDD from mapPartitions; got {kind}",
+             kind=type(out).__name__)
     got = out.collect()
     parts = slices(rows, 3)
     if len(got) == len(y):
         fail("one record per row: use mapPartitions (one record per partition), not map")
     if len(got) != len(parts):
-        fail(f"expected one partial per partition ({len(parts)}), got {len(got)}")
+        fail("expected one partial per partition ({expected}), got {got}",
+             expected=len(parts), got=len(got))
     for index, (part, record) in enumerate(zip(parts, got, strict=True)):
         if not isinstance(record, (tuple, list)) or len(record) != 3:
-            fail(f"partition {index}: yield a triple (loss_sum, grad_sum, count); got "
-                 f"{record!r:.200}")
+            fail("partition {index}: yield a triple (loss_sum, grad_sum, count); got {record}",
+                 index=index, record=f"{record!r:.200}")
         Xp = np.array([r[1] for r in part])
         yp = np.array([r[0] for r in part])
         want = partial_of(Xp, yp, w)
-        example = f"partition {index} of 3 ({len(part)} rows), w={w}"
-        expect_close(record[2], want[2], what=f"the count of partition {index}", example=example)
-        expect_close(record[0], want[0], what=f"the loss sum of partition {index}",
+        example = say("partition {index} of 3 ({rows} rows), w={w}", index=index,
+                      rows=len(part), w=w)
+        expect_close(record[2], want[2], what=say("the count of partition {index}", index=index),
+                     example=example)
+        expect_close(record[0], want[0],
+                     what=say("the loss sum of partition {index}", index=index),
                      n=len(part), example=example)
-        expect_close(record[1], want[1], what=f"the gradient sum of partition {index}",
+        expect_close(record[1], want[1],
+                     what=say("the gradient sum of partition {index}", index=index),
                      n=len(part), example=example)
 
 
@@ -66,7 +71,7 @@ def test_combine(sub):
     L, G = ref.loss_sum(X, y, w), ref.grad_sum(X, y, w)
     reg = 0.5 * lam * w @ w
     P = len(blocks)
-    example = f"3 partials (5, 4 and 3 rows), w={w}, λ={lam}"
+    example = say("3 partials (5, 4 and 3 rows), w={w}, λ={lam}", w=w, lam=lam)
     expect_close(J, L / n + reg, what="J(w)", example=example,
                  hints=[Hint(L + reg, "not divided by the total count n"),
                         Hint(L / P + reg, "divided by the number of partitions, not by n"),
@@ -102,7 +107,7 @@ def test_gradient_descent(sub):
     got = sub.gradient_descent(Fn("quadratic_oracle", A_QUAD, B_QUAD), w0, 0.2, 4)
     if not np.array_equal(w0, keep):
         fail("gradient_descent modified w0 in place: start from a copy (w = np.array(w0))")
-    expect_close(got, np.array(path), what="the trajectory", example="J(w) = ½wᵀAw − bᵀw, "
+    expect_close(got, np.array(path), what=say("the trajectory"), example="J(w) = ½wᵀAw − bᵀw, "
                  "A=[[3, .5], [.5, 1]], b=[1, −2], w0=[1, 1], step=0.2, n_iter=4",
                  shape_hints={(4, 2): "4 rows where n_iter + 1 = 5 are needed: the first row "
                                       "is w0"},
@@ -177,11 +182,14 @@ def test_minibatch_oracle(sub):
     over_n = on(batch, len(y))
     got_J, got_g = pair(sub.minibatch_oracle(Rdd(rows, 3), w, lam, fraction, seed,
                                              Fn("partition_oracle")), "(J, grad)")
-    example = f"60 points in 3 partitions, fraction={fraction}, seed={seed}, λ={lam}"
-    hints = [(noreplace, "sampled without replacement: use sample(True, fraction, seed)"),
-             (full, "the whole data set was used, not the sample"),
-             (over_n, "divided by the size of the whole data set, not of the sample")]
-    expect_close(got_J, J, what="J on the mini-batch", example=example,
-                 hints=[Hint(h[0], m) for h, m in hints])
-    expect_close(got_g, g, what="∇J on the mini-batch", example=example,
-                 hints=[Hint(h[1], m) for h, m in hints])
+    example = say("60 points in 3 partitions, fraction={fraction}, seed={seed}, λ={lam}",
+              fraction=fraction, seed=seed, lam=lam)
+
+    def hints(i: int) -> list[Hint]:
+        return [Hint(noreplace[i], "sampled without replacement: use sample(True, fraction, "
+                                   "seed)"),
+                Hint(full[i], "the whole data set was used, not the sample"),
+                Hint(over_n[i], "divided by the size of the whole data set, not of the sample")]
+
+    expect_close(got_J, J, what=say("J on the mini-batch"), example=example, hints=hints(0))
+    expect_close(got_g, g, what=say("∇J on the mini-batch"), example=example, hints=hints(1))

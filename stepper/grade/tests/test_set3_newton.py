@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from stepper.grade import reference as ref
-from stepper.grade.api import Hint, expect_close, expect_equal, task
+from stepper.grade.api import Hint, expect_close, expect_equal, say, task
 from stepper.grade.tests._common import Fn, Rdd, pair, small
 
 
@@ -32,7 +32,7 @@ def test_distributed_hessian(sub):
     H = ref.hessian_sum(X, y, w)
     expect_close(sub.distributed_hessian(points, w, lam), H / n + lam * np.eye(d),
                  what="distributed_hessian(points, w, λ)",
-                 example=f"20 points in 3 partitions, w={w}, λ={lam}",
+                 example=say("20 points in 3 partitions, w={w}, λ={lam}", w=w, lam=lam),
                  hints=[Hint(H + lam * np.eye(d), "not divided by the total count n"),
                         Hint(H / n, "the regularization λI is missing"),
                         Hint(H / 3 + lam * np.eye(d), "divided by the number of partitions, "
@@ -81,8 +81,8 @@ def test_newton_method(sub):
     got_w, got_steps = pair(sub.newton_method(Fn("logistic_oracle", X, y, 0.1), w0, 1e-10, 20),
                             "(w, steps)")
     example = "logistic loss on 30 rows, λ=0.1, w0=0, tol=1e-10"
-    expect_close(got_w, w_star, rtol=1e-5, atol=1e-7, what="the final w", example=example)
-    expect_equal(int(got_steps), steps, what="the number of steps", example=example,
+    expect_close(got_w, w_star, rtol=1e-5, atol=1e-7, what=say("the final w"), example=example)
+    expect_equal(int(got_steps), steps, what=say("the number of steps"), example=example,
                  hints=[Hint(steps + 1, "one too many: count the Newton steps taken, not the "
                                         "oracle calls"),
                         Hint(steps - 1, "one too few: count every Newton step taken")])

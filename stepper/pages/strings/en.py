@@ -86,7 +86,7 @@ STRINGS: dict[str, str] = {
                    "the page shows the result, press the buttons, move the sliders. In a room, "
                    "add `?present=1` to a lesson's address for the projector layout, and "
                    "`?lang=fr` for French. The exercises that go with the lessons are in the "
-                   "`exercises/` folder.",
+                   "`exercises/` folder (in French: `exercises/fr/`).",
     "index.credit": "Based on the workshop *« Optimisation distribuée avec Apache Spark »* by "
                     "**Yann Vernaz**, given at the Pau machine-learning meetup in 2017 "
                     "(labs 0–2 and the slides: machine-learning-pau/distributed-optimization).",

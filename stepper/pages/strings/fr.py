@@ -92,7 +92,8 @@ STRINGS: dict[str, str] = {
                    "avant que la page ne montre le résultat, appuyez sur les boutons, déplacez "
                    "les curseurs. En salle, ajoutez `?present=1` à l'adresse d'une leçon pour "
                    "la mise en page du vidéoprojecteur, et `?lang=en` pour l'anglais. Les "
-                   "exercices qui accompagnent les leçons sont dans le dossier `exercises/`.",
+                   "exercices qui accompagnent les leçons sont dans le dossier `exercises/fr/` (en "
+                   "anglais : `exercises/`).",
     "index.credit": "D'après l'atelier *« Optimisation distribuée avec Apache Spark »* de "
                     "**Yann Vernaz**, présenté au meetup machine learning de Pau en 2017 "
                     "(labs 0 à 2 et diapositives : machine-learning-pau/distributed-optimization).",
@@ -154,7 +155,7 @@ STRINGS: dict[str, str] = {
                                 "carte.",
     "lesson0.glossary.no_picture": "(L'image de l'interface Spark manque : lancez "
                                    "`python tools/spark_ui_screenshot.py` pour la produire.)",
-    "lesson0.exercise": "00_spark_basics.ipynb",
+    "lesson0.exercise": "fr/00_spark_basics.ipynb",
     "lesson0.q.lazy.prompt": "`sc.textFile(path)` vient de rendre la main. Combien de lignes du "
                              "fichier Spark a-t-il lues jusqu'ici ?",
     "lesson0.q.lazy.none": "aucune",
@@ -185,7 +186,7 @@ STRINGS: dict[str, str] = {
                      "les pénalités (ridge, lasso, elastic net), les gradients stochastiques et "
                      "par mini-lots, et l'effet du pas d'apprentissage. Tout tourne ici sur une "
                      "machine avec numpy ; la leçon 2 exécute les mêmes mises à jour sur Spark.",
-    "lesson1.exercise": "01_oracles.ipynb",
+    "lesson1.exercise": "fr/01_oracles.ipynb",
     "lesson1.data": "## 1. Les données\n\n1000 lignes d'apprentissage et 300 de test tirées "
                     "d'une règle linéaire : x₁ ~ N(1, 2²), x₂ ~ N(4, 4²), "
                     "v = 2 + 3·x₁ − x₂ + bruit, étiquette +1 quand σ(v) > ½ (sinon −1). Les "
@@ -338,7 +339,7 @@ STRINGS: dict[str, str] = {
     "lesson2.title": "Leçon 2 · La descente de gradient distribuée, pas à pas",
     "lesson2.subtitle": "Le Lab 2 de l'atelier : la même descente de gradient sur "
                         "Spark, une phase à la fois.",
-    "lesson2.exercise": "02_distributed_gd.ipynb",
+    "lesson2.exercise": "fr/02_distributed_gd.ipynb",
     "lesson2.intro": "Une itération de descente de gradient batch sur Spark est un "
                      "**map-reduce**. Les lignes sont découpées en *partitions* ; le gradient de "
                      "la perte logistique est une somme sur les lignes, donc une somme sur les "
