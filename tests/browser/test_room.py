@@ -31,18 +31,30 @@ def live_flag(page) -> str:
     return page.get_attribute(".stepper-room-follow", "data-live")
 
 
+def open_room(browser, voila_url, lesson: str, name: str, opened: list) -> tuple:
+    """The instructor's page of ``lesson`` in room ``name`` (once it shows the room's key) and
+    two followers' pages (once they show the room's bar); every page opened goes to
+    ``opened``, so that the caller closes them even when one fails to show up."""
+    lead = open_page(browser, lesson_url(voila_url, lesson, f"room={name}"))
+    opened.append(lead)
+    lead.wait_for_selector(".stepper-room-lead[data-key]:not([data-key='…'])",
+                           timeout=PAGE_TIMEOUT_MS)
+    followers = []
+    for _ in range(2):
+        followers.append(open_page(browser, lesson_url(voila_url, lesson, f"follow={name}")))
+        opened.append(followers[-1])
+    for page in followers:
+        page.wait_for_selector(".stepper-room-follow", timeout=PAGE_TIMEOUT_MS)
+    return lead, followers
+
+
 @pytest.fixture(scope="module")
 def room(browser, voila_url):
     name = "test-" + uuid.uuid4().hex[:8]
-    lead = open_page(browser, lesson_url(voila_url, LESSON, f"room={name}"))
-    lead.wait_for_selector(".stepper-room-lead[data-key]:not([data-key='…'])",
-                           timeout=PAGE_TIMEOUT_MS)
-    followers = [open_page(browser, lesson_url(voila_url, LESSON, f"follow={name}"))
-                 for _ in range(2)]
-    for page in followers:
-        page.wait_for_selector(".stepper-room-follow", timeout=PAGE_TIMEOUT_MS)
+    opened: list = []
+    lead, followers = open_room(browser, voila_url, LESSON, name, opened)
     yield name, lead, followers
-    for page in (lead, *followers):
+    for page in opened:
         page.close()
 
 
@@ -130,15 +142,10 @@ VERDICT = ".stepper-lesson1 > div:nth-child(2)"
 
 def test_lesson1_in_the_room(browser, voila_url):
     name = "one-" + uuid.uuid4().hex[:8]
-    lead = open_page(browser, lesson_url(voila_url, LESSON1, f"room={name}"))
-    followers = []
+    opened: list = []
     try:
-        lead.wait_for_selector(".stepper-room-lead[data-key]:not([data-key='…'])",
-                               timeout=PAGE_TIMEOUT_MS)
-        followers = [open_page(browser, lesson_url(voila_url, LESSON1, f"follow={name}"))
-                     for _ in range(2)]
+        lead, followers = open_room(browser, voila_url, LESSON1, name, opened)
         for page in followers:
-            page.wait_for_selector(".stepper-room-follow", timeout=PAGE_TIMEOUT_MS)
             assert page.is_disabled(".stepper-lesson1 select")  # the instructor's settings
         for _ in range(2):
             click(app_of(lead), "step")
@@ -196,5 +203,5 @@ def test_lesson1_in_the_room(browser, voila_url):
             assert visible_errors(page) == []
             assert "Traceback" not in page.inner_text("body")
     finally:
-        for page in (lead, *followers):
+        for page in opened:
             page.close()

@@ -44,3 +44,26 @@ def spark_records(sc, data_2d):
     records = run.run(3)
     return run, records
 
+
+
+@pytest.fixture()
+def starting_app():
+    """A live app whose start (the JVM's, in a page) waits until ``gate`` is set, then fails
+    with "no Spark in this test"; returned once its status shows the seconds waited."""
+    import threading
+    import time
+
+    from stepper.pages.kit.app import LessonApp
+
+    gate = threading.Event()
+
+    def slow_start():
+        gate.wait(120)
+        raise RuntimeError("no Spark in this test")
+
+    app = LessonApp.live(slow_start, features=3, views=("loss",))
+    deadline = time.monotonic() + 60
+    while "stepper-elapsed" not in app.controls.status.value and time.monotonic() < deadline:
+        time.sleep(0.1)
+    yield app, gate
+    gate.set()

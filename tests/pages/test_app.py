@@ -224,23 +224,13 @@ def test_the_address_opens_an_iteration(local_replay):
     assert "iteration=5" in app.link.value
 
 
-def test_starting_spark_shows_the_seconds_waited(local_replay):
+def test_starting_spark_shows_the_seconds_waited(starting_app):
     """While the Stepper is being built (the JVM start), the notice counts the seconds; once
     the start ends, the count stops and the notice goes."""
-    import threading
     import time
 
-    gate = threading.Event()
-
-    def slow_start():
-        gate.wait(120)
-        raise RuntimeError("no Spark in this test")
-
-    app = LessonApp.live(slow_start, features=3, views=("loss",))
+    app, gate = starting_app
     status = app.controls.status
-    deadline = time.monotonic() + 60
-    while "stepper-elapsed" not in status.value and time.monotonic() < deadline:
-        time.sleep(0.1)
     assert "Starting Spark" in status.value
     assert re.search(r'class="stepper-elapsed">\d+ s<', status.value), status.value
     gate.set()

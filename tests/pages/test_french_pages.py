@@ -337,25 +337,12 @@ def test_spark_going_away_is_said_in_french(french):
     assert line == "la JVM de Spark s'est arrêtée ou ne répond plus"
 
 
-def test_the_status_line_while_spark_starts_is_french_and_counts_seconds(french):
+def test_the_status_line_while_spark_starts_is_french_and_counts_seconds(french,
+                                                                          starting_app):
     """The player's and the app's notices come from the catalogue; the seconds still tick
     after a French notice of a wait, and a Step pressed meanwhile says it is queued."""
-    import threading
-    import time
-
-    from stepper.pages.kit.app import LessonApp
-
-    gate = threading.Event()
-
-    def slow_start():
-        gate.wait(120)
-        raise RuntimeError("no Spark in this test")
-
-    app = LessonApp.live(slow_start, features=3, views=("loss",))
+    app, gate = starting_app
     status = app.controls.status
-    deadline = time.monotonic() + 60
-    while "stepper-elapsed" not in status.value and time.monotonic() < deadline:
-        time.sleep(0.1)
     assert "Démarrage de Spark et chargement des données" in status.value
     assert re.search(r'class="stepper-elapsed">\d+ s<', status.value), status.value
     assert app.player.step() == "queued"
