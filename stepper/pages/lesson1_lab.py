@@ -23,7 +23,7 @@ from stepper.algorithms import Settings, resolve
 from stepper.local import LocalPath, lipschitz_step, run_local
 from stepper.pages.catalog import method_label
 from stepper.pages.i18n import text
-from stepper.pages.kit.data import Data2D, load_2d
+from stepper.pages.kit.data import Data2D, load_2d, optimum_and_value
 from stepper.pages.kit.figures import big_fonts, new_figure, png
 from stepper.pages.kit.metrics import accuracy, confusion_matrix, predict
 from stepper.pages.kit.widgets import table_html
@@ -138,10 +138,8 @@ class Lab1:
     def optimum(self, regularization: str) -> tuple[np.ndarray, float]:
         """w* and J* by Newton's method (30 full steps; the gradient norm ends near 1e-15)."""
         if regularization not in self._optima:
-            d = self.data
-            path = run_local(self.problem(regularization),
-                             Settings(algorithm="newton", lr=1.0), d.X, d.y, 30, intercept=True)
-            self._optima[regularization] = (path.weights[-1], float(path.objective[-1]))
+            self._optima[regularization] = optimum_and_value(self.problem(regularization),
+                                                             self.data.X, self.data.y, steps=30)
         return self._optima[regularization]
 
     def safe_step(self, regularization: str) -> float:

@@ -73,7 +73,14 @@ def load_2d(train: str | None = None, test: str | None = None) -> Data2D:
                   raw, raw_test, mean, std)
 
 
+def optimum_and_value(problem: Problem, X: np.ndarray, y: np.ndarray,
+                      steps: int = 25) -> tuple[np.ndarray, float]:
+    """(w*, J*) by ``steps`` full Newton steps in numpy (no Spark), the intercept (column 0)
+    unpenalized: w_{k+1} = w_k − [∇²J(w_k)]⁻¹ ∇J(w_k), quadratic near w*."""
+    path = run_local(problem, Settings(algorithm="newton", lr=1.0), X, y, steps, intercept=True)
+    return path.weights[-1], float(path.objective[-1])
+
+
 def optimum(problem: Problem, X: np.ndarray, y: np.ndarray, steps: int = 25) -> np.ndarray:
     """w* by Newton's method in numpy (no Spark), the intercept (column 0) unpenalized."""
-    path = run_local(problem, Settings(algorithm="newton", lr=1.0), X, y, steps, intercept=True)
-    return path.weights[-1]
+    return optimum_and_value(problem, X, y, steps)[0]
