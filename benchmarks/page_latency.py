@@ -30,18 +30,23 @@ import glob
 import itertools
 import json
 import os
-import signal
 import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LESSONS = os.path.join(ROOT, "lessons")
 sys.path.insert(0, os.path.join(ROOT, "tests", "browser"))
-from browser_pages import TOKEN, chromium, lesson_url, server_command  # noqa: E402
+from browser_pages import (  # noqa: E402
+    TOKEN,
+    chromium,
+    lesson_url,
+    server_command,
+    start_server,
+    stop_server,
+)
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -100,30 +105,17 @@ def free_port() -> int:
 
 
 def start_voila(port: int) -> subprocess.Popen:
+    """make lessons' Jupyter server (Voilà as its extension) on ``port``, once it answers."""
     env = dict(os.environ, STEPPER_UI_PORT="")
     env.pop("STEPPER_WORK_DIR", None)
-    server = subprocess.Popen(  # make lessons' Jupyter server (Voilà as its extension)
-        server_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={TOKEN}",
-                                        timeout=5):
-                return server
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("the Jupyter server did not start")
+    try:
+        return start_server(server_command(port), f"http://127.0.0.1:{port}", TOKEN, env=env)
+    except RuntimeError:
+        raise SystemExit("the Jupyter server did not start") from None
 
 
 def stop_voila(server: subprocess.Popen) -> None:
-    server.send_signal(signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+    stop_server(server)
 
 
 def percentile(values: list[float], q: float) -> float | None:

@@ -4,10 +4,15 @@ with Voilà as a server extension, as ``make lessons`` runs it), Chromium, page 
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LESSONS = os.path.join(ROOT, "lessons")
@@ -68,6 +73,42 @@ def server_command(port: int, root_dir: str | None = None) -> list[str]:
     if os.geteuid() == 0:
         command.append("--allow-root")
     return command
+
+
+def start_server(command: list[str], url: str, token: str, log_path: str | None = None,
+                 env: dict | None = None, timeout: float = 120) -> subprocess.Popen:
+    """Start a Jupyter server (``command``, in its own session, from the repository's root) and
+    return once ``url`` answers ``/api/status``; its output goes to ``log_path`` (else nowhere).
+    A server that exits or does not answer within ``timeout`` seconds raises RuntimeError with
+    its log."""
+    with open(log_path or os.devnull, "w") as log:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url.rstrip('/')}/api/status?token={token}",
+                                        timeout=5) as answer:
+                if answer.status == 200:
+                    return server
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            log_text = Path(log_path).read_text() if log_path else "(not kept)"
+            raise RuntimeError(f"Jupyter did not start; its log:\n{log_text}")
+        time.sleep(0.3)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """SIGTERM (Jupyter shuts its kernels down, then stops); after 30 s, SIGKILL to the server's
+    whole session (Voilà and its kernels)."""
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
 
 
 def lesson_url(server: str, name: str, query: str = "") -> str:

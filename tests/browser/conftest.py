@@ -12,10 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import time
-import urllib.request
 
 import pytest
 from browser_pages import (
@@ -26,6 +22,8 @@ from browser_pages import (
     lesson_url,
     open_page,
     server_command,
+    start_server,
+    stop_server,
 )
 
 
@@ -47,33 +45,10 @@ def voila_url(tmp_path_factory, server_root):
     env = dict(os.environ, STEPPER_UI_PORT="", PYTHONUNBUFFERED="1")
     env.setdefault("STEPPER_MASTER", "local[2]")
     env.pop("STEPPER_WORK_DIR", None)
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(server_command(port, str(server_root)), cwd=ROOT, env=env,
-                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=5) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            raise RuntimeError(f"Jupyter did not start; its log:\n{log_path.read_text()}")
-        time.sleep(0.5)
+    server = start_server(server_command(port, str(server_root)), url, TOKEN, str(log_path), env)
     yield url
-    server.send_signal(signal.SIGTERM)  # Jupyter shuts its kernels down, then stops
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)  # our own session: voila and its kernels
-            server.wait()
+    stop_server(server)
 
 
 @pytest.fixture(scope="session")

@@ -4,16 +4,15 @@ the room's websocket), started once for the room's tests."""
 from __future__ import annotations
 
 import os
-import signal
 import socket
-import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "browser"))  # browser_pages: start/stop a server
+from browser_pages import start_server, stop_server  # noqa: E402
+
 TOKEN = "stepper-room-tests"
 
 
@@ -36,26 +35,7 @@ def room_server(tmp_path_factory):
         command.append("--allow-root")
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     env.pop("STEPPER_WORK_DIR", None)
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}api/status?token={TOKEN}", timeout=5) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            raise RuntimeError(f"Jupyter did not start; its log:\n{log_path.read_text()}")
-        time.sleep(0.3)
+    server = start_server(command, url, TOKEN, str(log_path), env, timeout=90)
     yield url
-    server.send_signal(signal.SIGTERM)
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+    stop_server(server)
