@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 
 from stepper.pages.i18n import text
+from stepper.pages.kit.figures import localize_ticks
 
 
 @dataclass
@@ -74,5 +75,6 @@ class RunHistory:
                     transform=ax.transAxes)
         ax.grid(alpha=0.3, which="both")
         buffer = io.BytesIO()
+        localize_ticks(figure)
         figure.savefig(buffer, format="png", dpi=90)
         return buffer.getvalue()

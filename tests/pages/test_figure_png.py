@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from stepper.pages.kit.data import load_2d, optimum
@@ -35,3 +36,22 @@ def test_figures_show_their_canvas():
     loss = LossFigure(dpi=60)
     png = loss.show([1.0, 0.5, 0.3], 1)
     assert np.array_equal(decoded(png), np.asarray(loss.canvas.buffer_rgba())[:, :, :3])
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("en", "."), ("fr", ",")])
+def test_tick_labels_use_the_pages_decimal_mark(lang, mark):
+    """A linear axis with fractional ticks: 0.5 in English, 0,5 in French."""
+    from stepper.pages import i18n
+
+    previous = i18n.current_language()
+    i18n.use_language(lang)
+    try:
+        loss = LossFigure(dpi=60)
+        loss.ax.set_yscale("linear")
+        loss.show([1.5, 1.0, 0.5], 2)
+        labels = [label.get_text() for label in loss.ax.get_yticklabels()]
+    finally:
+        i18n.use_language(previous)
+    fractional = [label for label in labels if any(c in label for c in ".,")]
+    assert fractional, labels
+    assert all(mark in label for label in fractional), labels

@@ -26,6 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.ticker import ScalarFormatter
 from PIL import Image
 
 from stepper.pages.i18n import localized
@@ -67,8 +68,30 @@ def big_fonts() -> Iterator[None]:
         yield
 
 
+class DecimalMarkFormatter(ScalarFormatter):
+    """Matplotlib's plain tick labels, written with the page's decimal mark (``0,5`` in
+    French)."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return localized(super().__call__(x, pos))
+
+    def get_offset(self) -> str:
+        return localized(super().get_offset())
+
+
+def localize_ticks(figure: Figure) -> None:
+    """Give every axis of ``figure`` that uses plain number labels the page's decimal mark
+    (log-scale labels, powers of ten, have none)."""
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if type(formatter) is ScalarFormatter:
+                axis.set_major_formatter(DecimalMarkFormatter())
+
+
 def png(figure: Figure) -> bytes:
     """PNG bytes of a whole figure: one draw (the layout is constrained), fast compression."""
+    localize_ticks(figure)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
@@ -91,6 +114,7 @@ class BlitFigure:
         self.figure.set_layout_engine("constrained")
 
     def _draw_static(self) -> None:
+        localize_ticks(self.figure)
         with matplotlib.rc_context(FONT):
             self.canvas.draw()
             self.figure.set_layout_engine("none")  # keep the layout fixed from now on
