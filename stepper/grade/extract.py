@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 
 from stepper.grade.catalog import SETS
+from stepper.grade.say import say
 
 KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 SAFE_VALUES = (ast.Constant, ast.Name, ast.Attribute, ast.Lambda, ast.Tuple, ast.List,
@@ -27,7 +28,20 @@ SAFE_VALUES = (ast.Constant, ast.Name, ast.Attribute, ast.Lambda, ast.Tuple, ast
 
 
 class NotebookError(Exception):
-    """A submission that cannot be read as a notebook: the message says why."""
+    """A submission that cannot be read as a notebook: the message says why.
+
+    ``NotebookError("is larger than {mb} MB: not read", mb=20)``: an English template with
+    its figures (:func:`stepper.grade.say.say`), so that :meth:`said` gives it in the
+    attendee's language; ``str()`` is the English."""
+
+    def __init__(self, template: str, **values: object) -> None:
+        super().__init__(say(template, "en", **values))
+        self.template = template
+        self.values = values
+
+    def said(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return say(self.template, lang, **self.values)
 
 
 @dataclass
@@ -52,18 +66,19 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise NotebookError(f"cannot be read: {exc}") from None
+        raise NotebookError("cannot be read: {problem}", problem=exc) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise NotebookError(f"does not parse as a notebook (invalid JSON at line {exc.lineno}, "
-                            f"column {exc.colno}: {exc.msg}); was it saved completely?") from None
+        raise NotebookError("does not parse as a notebook (invalid JSON at line {line}, column "
+                            "{column}: {problem}); was it saved completely?", line=exc.lineno,
+                            column=exc.colno, problem=exc.msg) from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise NotebookError("does not parse as a notebook (no list of cells)")
     try:
         return nbformat.from_dict(data)
     except Exception as exc:  # nbformat raises many kinds
-        raise NotebookError(f"does not parse as a notebook ({exc})") from None
+        raise NotebookError("does not parse as a notebook ({problem})", problem=exc) from None
 
 
 def _safe_value(node: ast.AST | None, bound: set[str]) -> bool:

@@ -127,7 +127,7 @@ def _read(notebook: Path, base: Path) -> dict:
     if _outside(notebook, base):
         raise NotebookError("is a symbolic link pointing outside the submission: not read")
     if notebook.stat().st_size > MAX_NOTEBOOK_BYTES:
-        raise NotebookError(f"is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB: not read")
+        raise NotebookError("is larger than {mb} MB: not read", mb=MAX_NOTEBOOK_BYTES // 2**20)
     try:
         return dict(read_notebook(notebook))
     except RecursionError:
@@ -139,7 +139,7 @@ def _collect(path: Path, result: SubmissionResult) -> tuple[dict[str, Path], dic
     problems found are said in the submission's language (known once every notebook is read)."""
     base = path if path.is_dir() else path.parent
     notebooks: dict[str, Path] = {}
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Callable[[str], str]] = {}  # set → its notebook's problem, said
     languages: list[str] = []
     problems: list[Callable[[str], str]] = []  # each says one problem in a language
     read: dict[Path, tuple[str, str]] = {}  # notebook -> (language, its code)
@@ -150,9 +150,15 @@ def _collect(path: Path, result: SubmissionResult) -> tuple[dict[str, Path], dic
             read[notebook] = (language_of_notebook(nb, notebook), _code_of(nb))
             languages.append(read[notebook][0])
         except (NotebookError, OSError) as exc:
-            result.problems.append(f"{notebook.name} {exc}")
+            def unreadable_line(lang: str, name: str = notebook.name,
+                                error: Exception = exc) -> str:
+                why = error.said(lang) if isinstance(error, NotebookError) else str(error)
+                return f"{name} {why}"
+
+            problems.append(unreadable_line)
+            languages.append(language_of_notebook({}, notebook))  # its folder's, if any
             guess = _guess_set(notebook)
-            unreadable[guess if guess is not None else "?"] = f"{notebook.name} {exc}"
+            unreadable[guess if guess is not None else "?"] = unreadable_line
             continue
         if number is None:
             def unrecognized(lang: str, name: str = notebook.name) -> str:
@@ -182,7 +188,7 @@ def _collect(path: Path, result: SubmissionResult) -> tuple[dict[str, Path], dic
     if kept_languages:  # the attendee's language: the one most of their notebooks are in
         result.lang = max(dict.fromkeys(kept_languages), key=kept_languages.count)
     result.problems.extend(problem(result.lang) for problem in problems)
-    return notebooks, unreadable
+    return notebooks, {number: said(result.lang) for number, said in unreadable.items()}
 
 
 def _shown(notebook: Path, base: Path) -> str:

@@ -240,3 +240,15 @@ def test_import_of_a_non_json_notebook_is_that_attendees_error(tmp_path):
     result = grade_submission(broken, tasks={"1.1"}, include_hidden=False)
     assert result.score == 0 and result.tests
     assert all("does not parse" in t["output"] for t in result.tests)
+
+
+def test_a_french_attendees_unreadable_notebook_is_said_in_french(tmp_path):
+    """A notebook in fr/ that is not JSON: the problem line and the tests' output in French
+    (the language comes from the folder, since the metadata cannot be read)."""
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "fr" / "01_oracles.ipynb").write_text('{"cells": [')
+    result = grade_submission(tmp_path, tasks={"1.1"}, include_hidden=False)
+    assert result.score == 0 and result.tests
+    assert any("n'est pas un notebook lisible (JSON invalide ligne 1" in line
+               for line in result.problems), result.problems
+    assert all("n'est pas un notebook lisible" in t["output"] for t in result.tests)

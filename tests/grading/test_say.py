@@ -1,9 +1,9 @@
 """Every message an attendee reads from the grader exists in every language (stepper.grade.say).
 
 The templates are read from the source (an AST walk over stepper/grade, its visible and hidden
-tests): the first argument of ``say``, ``fail``, a ``Hint``'s message, the values of
-``shape_hints``, the first docstring line of every ``@task`` test, and the statuses the plugin
-reports. Each must have its French, every French entry must still be used, with the same
+tests): the first argument of ``say``, ``fail``, ``NotebookError``, a ``Hint``'s message, the
+values of ``shape_hints``, the first docstring line of every ``@task`` test, and the statuses
+the plugin reports. Each must have its French, every French entry must still be used, with the same
 placeholders, and both must format.
 """
 
@@ -52,7 +52,7 @@ def templates() -> dict[str, str]:
             if not isinstance(node, ast.Call):
                 continue
             name = ast.unparse(node.func)
-            if name in ("say", "fail") and node.args:
+            if name in ("say", "fail", "NotebookError") and node.args:
                 add(_literal(node.args[0]), where)
             if name == "Hint" and len(node.args) > 1:
                 message = node.args[1]

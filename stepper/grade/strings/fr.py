@@ -349,4 +349,18 @@ STRINGS: dict[str, str] = {
         "un de trop : comptez les pas de Newton effectués, pas les appels à l'oracle",
     "one too few: count every Newton step taken":
         "un de moins : comptez chaque pas de Newton effectué",
+    # notebooks that cannot be read (extract.read_notebook, runner._read)
+    "cannot be read: {problem}": "ne peut pas être lu : {problem}",
+    "does not parse as a notebook (invalid JSON at line {line}, column {column}: {problem}); "
+    "was it saved completely?":
+        "n'est pas un notebook lisible (JSON invalide ligne {line}, colonne {column} : "
+        "{problem}) ; a-t-il été enregistré entièrement ?",
+    "does not parse as a notebook (no list of cells)":
+        "n'est pas un notebook lisible (pas de liste de cellules)",
+    "does not parse as a notebook ({problem})": "n'est pas un notebook lisible ({problem})",
+    "does not parse as a notebook (nested too deeply)":
+        "n'est pas un notebook lisible (imbrication trop profonde)",
+    "is a symbolic link pointing outside the submission: not read":
+        "est un lien symbolique qui pointe hors du rendu : non lu",
+    "is larger than {mb} MB: not read": "dépasse {mb} Mo : non lu",
 }
