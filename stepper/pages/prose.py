@@ -21,11 +21,12 @@ from stepper.pages.i18n import (
     use_language,
 )
 
-_MARKDOWN = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+_MARKDOWN = mistune.create_markdown(escape=True, plugins=["table", "strikethrough", "subscript"])
 
 
 def markdown_html(source: str) -> str:
-    """Markdown (the catalogue's) as HTML; raw HTML in the source is escaped."""
+    """Markdown (the catalogue's) as HTML, with tables, ~~strike~~ and subscripts (``Σ~i∈p~``);
+    raw HTML in the source is escaped."""
     return str(_MARKDOWN(source))
 
 

@@ -86,8 +86,8 @@ class ControlBar:
         self.speed = widgets.Dropdown(options=[(text(f"control.speed.{name}"), name)
                                                for name in SPEEDS], value="normal",
                                       description=text("control.speed").capitalize(),
-                                      layout=widgets.Layout(width="13em"),
-                                      style={"description_width": "3.5em"})
+                                      layout=widgets.Layout(width="auto"),
+                                      style={"description_width": "initial"})
         self.speed.add_class("stepper-secondary")
         self.phases = widgets.Checkbox(value=phases, description=text("control.phase_by_phase"),
                                        indent=False, layout=widgets.Layout(width="10em"))

@@ -319,7 +319,7 @@ STRINGS: dict[str, str] = {
     "lesson2.intro": "One iteration of batch gradient descent on Spark is a **map-reduce**. The "
                      "rows are cut into *partitions*; the gradient of the logistic loss is a sum "
                      "over rows, so it is a sum over partitions:\n\n"
-                     "∇J(w) = (1/n) Σₚ [ Σ_{{i ∈ p}} ∇ℓᵢ(w) ]  (the bracket is partition p's "
+                     "∇J(w) = (1/n) Σₚ [ Σ~i∈p~ ∇ℓᵢ(w) ]  (the bracket is partition p's "
                      "task; this page has no penalty, λ = 0)\n\n"
                      "1. **broadcast**: the driver sends the current weights w to the tasks "
                      "(once per iteration);\n"

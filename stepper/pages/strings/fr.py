@@ -344,7 +344,7 @@ STRINGS: dict[str, str] = {
                      "**map-reduce**. Les lignes sont découpées en *partitions* ; le gradient de "
                      "la perte logistique est une somme sur les lignes, donc une somme sur les "
                      "partitions :\n\n"
-                     "∇J(w) = (1/n) Σₚ [ Σ_{{i ∈ p}} ∇ℓᵢ(w) ]  (le crochet est la tâche de la "
+                     "∇J(w) = (1/n) Σₚ [ Σ~i∈p~ ∇ℓᵢ(w) ]  (le crochet est la tâche de la "
                      "partition p ; cette page est sans pénalité, λ = 0)\n\n"
                      "1. **broadcast** : le driver envoie les poids courants w aux tâches (une "
                      "fois par itération) ;\n"
