@@ -24,6 +24,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from stepper.pages.i18n import text as text_of
 from stepper.pages.kit.environment import in_voila
 from stepper.pages.kit.errors import ErrorBox, attendee_line
 from stepper.pages.kit.state_url import presenting
@@ -86,7 +87,7 @@ class CodeCard:
         self.title = widgets.HTML(f"<h3 style='margin:6px 0'>{escape(title)}</h3>")
         self.text = widgets.HTML(f"<div style='font-size:16px;max-width:60em'>{text}</div>")
         self.code = widgets.HTML(highlight(code))
-        self.result = widgets.HTML("<i style='color:#666'>waiting…</i>")
+        self.result = widgets.HTML(f"<i style='color:#666'>{escape(text_of('card.waiting'))}</i>")
         self.result.add_class("stepper-result")
         self.widget = widgets.VBox([self.title, self.text, self.code, self.result],
                                    layout=widgets.Layout(margin="0 0 18px 0"))

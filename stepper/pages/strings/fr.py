@@ -700,6 +700,7 @@ STRINGS: dict[str, str] = {
     "lesson0.card.split.result": "Les tailles sont proches de 70/30, pas exactement : chaque "
                                  "point est affecté au hasard. Appuyez sur *Redécouper* : même "
                                  "graine, mêmes effectifs.",
+    "card.waiting": "en attente…",
     "page.waiting": "En attente de",
     "page.preparing": "En préparation :",
 
