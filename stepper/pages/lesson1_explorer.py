@@ -178,6 +178,16 @@ class Explorer:
                 escape(p) for p in problems) + "</div>"
             self.errors.widget.layout.display = None
 
+    def _next_app_state(self) -> PageState:
+        """The state a rebuilt app starts from: the page's language, and presenter mode as the
+        current app has it (the old app is paused)."""
+        state = PageState(present=bool(getattr(self.state, "present", False)),
+                          lang=getattr(self.state, "lang", None))
+        if self.app is not None:
+            self.app.player.pause()
+            state.present = bool(self.app.controls.present.value)
+        return state
+
     def link_settings(self) -> dict:
         """The explorer's settings as page-address keys, for the "Link to this state"."""
         settings = {"algorithm": self.algorithm.value, "penalty": self.regularization.value,
@@ -251,10 +261,7 @@ class Explorer:
                                    algorithm=run.algorithm)
         for view in (self.gap_view, self.boundary_view, self.confusion_view):
             view.forget()
-        state = PageState(present=bool(getattr(self.state, "present", False)))
-        if self.app is not None:
-            self.app.player.pause()
-            state.present = bool(self.app.controls.present.value)
+        state = self._next_app_state()
         views = [self.gap_view, self._contour_view(run.regularization), self.boundary_view,
                  self.confusion_view]
         with big_fonts():
@@ -320,14 +327,11 @@ class Explorer:
                     self._contours[key] = ContourView(
                         ContourSpec(REGULARIZATIONS[followed["penalty"]], d.X, d.y,
                                     np.asarray(followed["w_star"]), mask=d.mask),
-                        arrows=False, title="J(b*, w₁, w₂) and the path of (w₁, w₂)")
+                        arrows=False, title=text("lesson1.explorer.contour"))
             contour = self._contours[key]
             contour.forget()
             views = [self.gap_view, contour, *views]
-        state = PageState(present=bool(getattr(self.state, "present", False)))
-        if self.app is not None:
-            self.app.player.pause()
-            state.present = bool(self.app.controls.present.value)
+        state = self._next_app_state()
         with big_fonts():
             app = LessonApp(source, views=views, phases=False, state=state,
                             link_settings=self.link_settings)

@@ -301,7 +301,7 @@ def test_explorer_link_opens_the_same_state(lab):
     from stepper.pages.kit.state_url import read_state
     from stepper.pages.lesson1_explorer import Explorer
 
-    explorer = Explorer(lab)
+    explorer = Explorer(lab, read_state("lang=fr"))
     explorer.regularization.value = "lasso"
     explorer.algorithm.value = "nesterov"
     explorer.multiple.value = 2.0
@@ -310,8 +310,8 @@ def test_explorer_link_opens_the_same_state(lab):
     link = explorer.app.link.value
     query = link.split('href="?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     state = read_state(query)
-    assert (state.algorithm, state.penalty, state.seed, state.iteration) == (
-        "nesterov", "lasso", 7, 12)
+    assert (state.algorithm, state.penalty, state.seed, state.iteration, state.lang) == (
+        "nesterov", "lasso", 7, 12, "fr")  # the language too: the link opens the same page
     again = Explorer(lab, state)
     again.app.wait()
     assert (again.algorithm.value, again.regularization.value, again.seed.value) == (
