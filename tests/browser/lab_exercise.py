@@ -28,7 +28,9 @@ def answer() -> str:
     cells = json.loads((SOLUTIONS / NOTEBOOK).read_text(encoding="utf-8"))["cells"]
     source = cells[TASK_CELL]["source"]
     return "".join(source) if isinstance(source, list) else source
-POINTS = re.compile(r"Task 1\.1: (\d+(?:\.\d+)?) / (\d+(?:\.\d+)?)")
+POINTS = {"en": re.compile(r"Task 1\.1: (\d+(?:\.\d+)?) / (\d+(?:\.\d+)?)"),
+          "fr": re.compile(r"Tâche 1\.1 : (\d+(?:[.,]\d+)?) / (\d+(?:[.,]\d+)?)")}
+CHECK_BUTTON = {"en": "Check", "fr": "Vérifier"}
 PANEL = ".jp-NotebookPanel:visible"
 
 
@@ -57,8 +59,9 @@ def open_notebook(browser, server: str, path: str, token: str):
     return page
 
 
-def answer_task_and_check(page) -> str:
-    """Run the set-up cell, type Task 1.1's answer, run it and ``check``: the check's text."""
+def answer_task_and_check(page, lang: str = "en") -> str:
+    """Run the set-up cell, type Task 1.1's answer, run it and ``check``: the check's text (in
+    the notebook's language ``lang``)."""
     cells = page.locator(f"{PANEL} .jp-Notebook .jp-Cell")
     setup = cells.nth(SETUP_CELL)
     run_cell(page, setup)
@@ -76,15 +79,16 @@ def answer_task_and_check(page) -> str:
     run_cell(page, check)
     result = check.locator(".stepper-check")
     result.wait_for(state="visible")
-    assert result.locator("button:has-text('Check')").is_visible()  # the widget rendered
+    button = CHECK_BUTTON[lang]
+    assert result.locator(f"button:has-text('{button}')").is_visible()  # the widget rendered
     return result.inner_text()
 
 
-def points(text: str) -> tuple[float, float]:
-    """``(score, max score)`` of Task 1.1 as the check cell shows them."""
-    match = POINTS.search(text)
+def points(text: str, lang: str = "en") -> tuple[float, float]:
+    """``(score, max score)`` of Task 1.1 as the check cell shows them (in ``lang``)."""
+    match = POINTS[lang].search(text)
     assert match, text
-    return float(match[1]), float(match[2])
+    return float(match[1].replace(",", ".")), float(match[2].replace(",", "."))
 
 
 def save(page) -> None:

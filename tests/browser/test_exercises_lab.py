@@ -45,6 +45,19 @@ def test_an_attendee_answers_a_task_and_checks_it_in_jupyterlab(browser, voila_u
     assert wait_saved(saved) == answer()
 
 
+def test_a_french_notebook_checks_in_french_in_jupyterlab(browser, voila_url):
+    """exercises/fr/: the same code, the Check button and its lines in French (the kernel learns
+    the notebook's language from the server, $JPY_SESSION_NAME)."""
+    page = open_notebook(browser, voila_url, f"exercises/fr/{NOTEBOOK}", TOKEN)
+    try:
+        text = answer_task_and_check(page, lang="fr")
+        score, max_score = points(text, lang="fr")
+        assert max_score > 0 and score == max_score, text
+        assert "Task" not in text and "passed" not in text, text
+    finally:
+        page.close()
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
