@@ -211,7 +211,7 @@ class Lesson0Page:
                                      continuous_update=False,
                                      layout=widgets.Layout(width="40em"))
 
-            @guarded(errors, "filtering on recency")
+            @guarded(errors, text("action.recency"))
             def update(_change=None):
                 v = lesson0_lab.recency_filter(self.values["points"], days.value)
                 card.set_result(inline_html(text(
@@ -271,7 +271,7 @@ class Lesson0Page:
                                    layout=widgets.Layout(width="10em"))
             history: list[list[str]] = []
 
-            @guarded(errors, "splitting")
+            @guarded(errors, text("action.split"))
             def update(_change=None):
                 train, test = lesson0_lab.split(self.values["scaled"], fraction.value, seed.value)
                 v = lesson0_lab.split_counts(train, test)

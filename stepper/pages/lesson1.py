@@ -155,7 +155,7 @@ class Lesson1Page:
                 value="none", description=text("control.penalty"),
                 style={"button_width": "auto", "description_width": "5em"})
 
-            @guarded(errors, "redrawing the comparison")
+            @guarded(errors, text("action.comparison"))
             def redraw(change):
                 image.value = lesson1_lab.comparison_figure(self.lab, change["new"])
 

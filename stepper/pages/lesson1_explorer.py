@@ -121,7 +121,7 @@ class Explorer:
         self.readout.add_class("stepper-readout")
         if state is not None:
             self._apply_state(state)
-        on_settings = guarded(self.errors, "computing the run")(lambda _change: self.recompute())
+        on_settings = guarded(self.errors, text("action.run"))(lambda _change: self.recompute())
         for control in (self.algorithm, self.regularization, self.multiple, self.seed):
             if self.follows:  # the instructor's settings, shown
                 control.disabled = True

@@ -644,6 +644,10 @@ STRINGS: dict[str, str] = {
     "lesson0.card.split.result": "The sizes are close to, not exactly, 70/30: each point is "
                                  "assigned at random. Press *Split again*: same seed, same "
                                  "counts.",
+    "action.recency": "filtering on recency",
+    "action.split": "splitting",
+    "action.run": "computing the run",
+    "action.comparison": "redrawing the comparison",
     "card.waiting": "waiting…",
     "page.waiting": "Waiting for",
     "page.preparing": "Preparing",

@@ -700,6 +700,10 @@ STRINGS: dict[str, str] = {
     "lesson0.card.split.result": "Les tailles sont proches de 70/30, pas exactement : chaque "
                                  "point est affecté au hasard. Appuyez sur *Redécouper* : même "
                                  "graine, mêmes effectifs.",
+    "action.recency": "le filtrage sur la récence",
+    "action.split": "le découpage",
+    "action.run": "le calcul de la trajectoire",
+    "action.comparison": "le nouveau tracé de la comparaison",
     "card.waiting": "en attente…",
     "page.waiting": "En attente de",
     "page.preparing": "En préparation :",
