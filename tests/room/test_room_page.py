@@ -529,3 +529,49 @@ def test_positions_arriving_during_a_draw_skip_to_the_newest(replay):
     assert room.wait_drawn(15)
     assert shown == [1, 6] and at(app) == (6, 0)
     assert 'data-iteration="6"' in room.banner.value
+
+
+def test_a_french_lesson1_follower_shows_no_english(room_server, monkeypatch):
+    """A French follower of a French instructor's lesson 1: after a Step and a setting change,
+    every text of the follower's explorer (room bar, controls, readout, verdict, the figures'
+    titles and labels) is French."""
+    import os
+    import sys
+
+    import stepper.room.page as page
+    from stepper.pages import i18n
+    from stepper.pages.lesson1 import Lesson1Page
+    from stepper.pages.lesson1_explorer import Explorer
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "pages"))
+    from french_detector import app_texts, english_in, widget_texts
+
+    name = "fr" + uuid.uuid4().hex[:8]
+
+    def open_page(query: str) -> tuple[Lesson1Page, Explorer]:
+        monkeypatch.setattr(page, "_claimed", False)  # one room per kernel: this page's turn
+        monkeypatch.setenv("QUERY_STRING", f"{query}&lang=fr&server={room_server}")
+        lesson = Lesson1Page()
+        return lesson, Explorer(lesson.lab, lesson.state, lesson.room)
+
+    try:
+        lead_page, lead = open_page(f"room={name}")
+        until(lambda: lead_page.room.key is not None, "the room's key")
+        follower_page, follower = open_page(f"follow={name}")
+        until(lambda: follower.followed is not None and at(follower.app) == at(lead.app),
+              "the instructor's run")
+        lead.app.player.step()
+        lead.algorithm.value = "momentum"
+        until(lambda: (follower.followed or {}).get("algorithm") == "momentum"
+              and at(follower.app) == at(lead.app), "the new run")
+        lead.app.player.step()
+        until(lambda: at(follower.app) == at(lead.app) == (1, 0), "the step")
+        texts = widget_texts(follower.widget) + app_texts(follower.app)
+        assert any("Salle" in text for text in texts), texts  # the room's bar is there
+        assert english_in(texts) == []
+    finally:
+        i18n.use_language("en")
+        for lesson in ("lead_page", "follower_page"):
+            room = getattr(locals().get(lesson), "room", None)
+            if room is not None:
+                room.client.close()
