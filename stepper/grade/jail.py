@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stepper.grade import wire
+from stepper.grade.say import say
 from stepper.session import CDS_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,35 +108,38 @@ class Protections:
 
 
 def describe(lvl: str, cgroup: Path | None) -> Protections:
+    """The protections in force and missing at level ``lvl``, said in the attendee's language
+    (:func:`stepper.grade.say.say`)."""
     p = Protections(lvl)
-    common = ["separate process; only plain data crosses (JSON + numpy arrays, ≤ 10 MB)",
-              "time limits enforced from outside (the grader kills the sandbox)",
-              "rlimits: CPU time, address space, open files, file size"
-              + ("" if lvl == "userns" else ", processes")]
-    p.in_force.extend(common)
+    p.in_force.extend([
+        say("separate process; only plain data crosses (JSON + numpy arrays, ≤ 10 MB)"),
+        say("time limits enforced from outside (the grader kills the sandbox)"),
+        say("rlimits: CPU time, address space, open files, file size") if lvl == "userns"
+        else say("rlimits: CPU time, address space, open files, file size, processes")])
     if lvl in ("root", "userns"):
         p.in_force.extend([
-            "new PID namespace (every process of the sandbox ends with it)",
-            "new network namespace (loopback only)",
-            "private file tree: system, Python, venv, Java and stepper read-only; tests, "
-            "hidden tests and references hidden; no solutions, submissions or grading output",
-            f"private tmpfs of {TMPFS_MB} MB as the only writable place"])
+            say("new PID namespace (every process of the sandbox ends with it)"),
+            say("new network namespace (loopback only)"),
+            say("private file tree: system, Python, venv, Java and stepper read-only; tests, "
+                "hidden tests and references hidden; no solutions, submissions or grading "
+                "output"),
+            say("private tmpfs of {mb} MB as the only writable place", mb=TMPFS_MB)])
     if lvl == "root":
-        p.in_force.append("own unprivileged uid/gid per grading slot; the uid's processes "
-                          "swept afterwards")
+        p.in_force.append(say("own unprivileged uid/gid per grading slot; the uid's processes "
+                              "swept afterwards"))
         if cgroup is not None:
-            p.in_force.append(f"memory cgroup ({MEMORY_MB} MB)")
+            p.in_force.append(say("memory cgroup ({mb} MB)", mb=MEMORY_MB))
         else:
-            p.missing.append("memory cgroup (not writable here): the address-space limit "
-                             "stands in")
+            p.missing.append(say("memory cgroup (not writable here): the address-space limit "
+                                 "stands in"))
     if lvl == "userns":
-        p.missing.extend(["separate uid (user namespaces only map the grader's own user)",
-                          "memory cgroup (needs root): the address-space limit stands in",
-                          "RLIMIT_NPROC (would count the grader's own processes)"])
+        p.missing.extend([say("separate uid (user namespaces only map the grader's own user)"),
+                          say("memory cgroup (needs root): the address-space limit stands in"),
+                          say("RLIMIT_NPROC (would count the grader's own processes)")])
     if lvl == "basic":
-        p.missing.extend(["namespaces, separate uid, private file tree, network isolation, "
-                          "memory cgroup: a determined attendee can read the grader's files "
-                          "(hidden tests, references) and reach the network"])
+        p.missing.append(say("namespaces, separate uid, private file tree, network isolation, "
+                             "memory cgroup: a determined attendee can read the grader's files "
+                             "(hidden tests, references) and reach the network"))
     return p
 
 

@@ -116,7 +116,10 @@ class SandboxBackend:
     def protections(self) -> jail.Protections:
         return jail.describe(self.lvl, self.cgroup)
 
-    def flag(self, text: str) -> None:
+    def flag(self, template: str, **values: Any) -> None:
+        """Note what the sandbox was seen doing, said in the attendee's language (``template``
+        and its ``values``, :func:`stepper.grade.say.say`)."""
+        text = say(template, **values)
         if text not in self.flags:
             self.flags.append(text)
 
@@ -130,7 +133,7 @@ class SandboxBackend:
         if isinstance(report, dict):
             self.import_report = {str(k): v for k, v in report.items() if isinstance(v, dict)}
 
-    def stop(self, why: str | None = None) -> None:
+    def stop(self, why: str | None = None, **values: Any) -> None:
         if self.box is None:
             return
         box, self.box = self.box, None
@@ -138,8 +141,8 @@ class SandboxBackend:
         self._daemons(box)
         strays = jail.stop(box)
         if strays:
-            self.flag(f"{strays} process(es) of the sandbox's user were still running after it "
-                      "ended (a detached daemon?) and were killed")
+            self.flag("{count} process(es) of the sandbox's user were still running after it "
+                      "ended (a detached daemon?) and were killed", count=strays)
         if code is not None and code < 0 and -code == 24:  # SIGXCPU
             self.flag("killed at the CPU-time limit")
         used = jail.memory_events(self.cgroup)
@@ -147,12 +150,13 @@ class SandboxBackend:
             self.flag("hit the memory limit")
             self._memory_seen = used
         if why:
-            self.flag(why)
+            self.flag(why, **values)
 
     def _daemons(self, box: jail.Sandbox) -> None:
         daemons = jail.detached(box)
         if daemons:
-            self.flag(f"started {daemons} detached process(es) (setsid); ended with the sandbox")
+            self.flag("started {count} detached process(es) (setsid); ended with the sandbox",
+                      count=daemons)
 
     def close(self) -> None:
         if self.box is not None:
@@ -181,10 +185,10 @@ class SandboxBackend:
             if channel.skipped:
                 self.flag("wrote stray data into the grader's channel (skipped)")
         except TimeoutError:
-            self.stop(f"killed at a time limit while {what}")
+            self.stop("killed at a time limit while {what}", what=what)
             raise GradeTimeout(timeout) from None
         except wire.WireError as exc:
-            self.stop(f"sent data that is not plain or too large ({exc})")
+            self.stop("sent data that is not plain or too large ({problem})", problem=exc)
             raise GradeFailure(say("your code's result cannot be graded: {problem}",
                                    problem=exc)) from None
         except (EOFError, OSError):
@@ -194,12 +198,14 @@ class SandboxBackend:
                     code = self.box.process.wait(timeout=2)
             kind = (f"signal {-code}" if code is not None and code < 0
                     else f"exit code {code}" if code is not None else "no exit code")
-            self.stop(f"the sandbox ended while {what} ({kind})")
+            self.stop("the sandbox ended while {what} ({kind})", what=what, kind=kind)
             raise SandboxCrashed(say("the process running your code ended ({kind}) while "
                                      "{what}: os._exit, a crash, or a limit (memory, CPU time)",
                                      kind=kind, what=what)) from None
         for seen in reply.get("seen", [])[:20] if isinstance(reply.get("seen"), list) else []:
-            self.flag(str(seen)[:200])
+            text = str(seen)[:200]  # the sandbox's watcher said it, in the attendee's language
+            if text not in self.flags:
+                self.flags.append(text)
         if "ok" in reply:
             return reply["ok"]
         kind, text = str(reply.get("error")), str(reply.get("message"))[:4000]

@@ -1,10 +1,10 @@
 """Every message an attendee reads from the grader exists in every language (stepper.grade.say).
 
 The templates are read from the source (an AST walk over stepper/grade, its visible and hidden
-tests): the first argument of ``say``, ``fail``, ``NotebookError``, a ``Hint``'s message, the
-values of ``shape_hints``, the first docstring line of every ``@task`` test, and the statuses
-the plugin reports. Each must have its French, every French entry must still be used, with the same
-placeholders, and both must format.
+tests): the first argument of ``say``, ``fail``, ``NotebookError``, a sandbox's ``flag`` and
+``stop``, a ``Hint``'s message, the values of ``shape_hints``, the first docstring line of
+every ``@task`` test, and the statuses the plugin reports. Each must have its French, every
+French entry must still be used, with the same placeholders, and both must format.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def templates() -> dict[str, str]:
             if not isinstance(node, ast.Call):
                 continue
             name = ast.unparse(node.func)
-            if name in ("say", "fail", "NotebookError") and node.args:
+            if name in ("say", "fail", "NotebookError", "self.flag", "self.stop") and node.args:
                 add(_literal(node.args[0]), where)
             if name == "Hint" and len(node.args) > 1:
                 message = node.args[1]

@@ -72,6 +72,8 @@ def test_the_french_solved_notebooks_get_full_marks_in_french(tmp_path):
               "report.txt").read_text()
     assert "[OK] Tâche 1.1 : perte d'un exemple d'étiquette +1" in report, report
     assert "bac à sable :" in report
+    if result.level in ("root", "userns"):  # the protections in force, in French too
+        assert "nouvel espace de noms réseau (boucle locale seulement)" in report, report
 
     solved = (ROOT / "solutions" / "fr" / "01_oracles.ipynb").read_text()
     right = "return float(np.logaddexp(0.0, -y * (x @ w)))"

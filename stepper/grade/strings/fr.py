@@ -363,4 +363,66 @@ STRINGS: dict[str, str] = {
     "is a symbolic link pointing outside the submission: not read":
         "est un lien symbolique qui pointe hors du rendu : non lu",
     "is larger than {mb} MB: not read": "dépasse {mb} Mo : non lu",
+    # the sandbox's protections (jail.describe) and what it was seen doing (remote flags)
+    "separate process; only plain data crosses (JSON + numpy arrays, ≤ 10 MB)":
+        "processus séparé ; seules des données simples passent (JSON + tableaux numpy, ≤ 10 Mo)",
+    "time limits enforced from outside (the grader kills the sandbox)":
+        "limites de temps appliquées de l'extérieur (le correcteur arrête le bac à sable)",
+    "rlimits: CPU time, address space, open files, file size":
+        "rlimits : temps CPU, espace d'adressage, fichiers ouverts, taille des fichiers",
+    "rlimits: CPU time, address space, open files, file size, processes":
+        "rlimits : temps CPU, espace d'adressage, fichiers ouverts, taille des fichiers, "
+        "processus",
+    "new PID namespace (every process of the sandbox ends with it)":
+        "nouvel espace de noms PID (chaque processus du bac à sable se termine avec lui)",
+    "new network namespace (loopback only)":
+        "nouvel espace de noms réseau (boucle locale seulement)",
+    "private file tree: system, Python, venv, Java and stepper read-only; tests, hidden tests and "
+    "references hidden; no solutions, submissions or grading output":
+        "arborescence privée : système, Python, venv, Java et stepper en lecture seule ; tests, "
+        "tests cachés et références masqués ; ni solutions, ni rendus, ni résultats de correction",
+    "private tmpfs of {mb} MB as the only writable place":
+        "tmpfs privé de {mb} Mo, seul endroit où écrire",
+    "own unprivileged uid/gid per grading slot; the uid's processes swept afterwards":
+        "uid/gid non privilégiés propres à chaque place de correction ; les processus de cet "
+        "uid sont arrêtés ensuite",
+    "memory cgroup ({mb} MB)": "cgroup mémoire ({mb} Mo)",
+    "memory cgroup (not writable here): the address-space limit stands in":
+        "cgroup mémoire (non modifiable ici) : la limite d'espace d'adressage le remplace",
+    "separate uid (user namespaces only map the grader's own user)":
+        "uid séparé (les espaces de noms utilisateur ne font correspondre que l'utilisateur du "
+        "correcteur)",
+    "memory cgroup (needs root): the address-space limit stands in":
+        "cgroup mémoire (demande root) : la limite d'espace d'adressage le remplace",
+    "RLIMIT_NPROC (would count the grader's own processes)":
+        "RLIMIT_NPROC (compterait les processus du correcteur lui-même)",
+    "namespaces, separate uid, private file tree, network isolation, memory cgroup: a determined "
+    "attendee can read the grader's files (hidden tests, references) and reach the network":
+        "espaces de noms, uid séparé, arborescence privée, isolement réseau, cgroup mémoire : un "
+        "participant déterminé peut lire les fichiers du correcteur (tests cachés, références) "
+        "et accéder au réseau",
+    "{count} process(es) of the sandbox's user were still running after it ended (a detached "
+    "daemon?) and were killed":
+        "{count} processus de l'utilisateur du bac à sable tournaient encore après sa fin (un "
+        "démon détaché ?) et ont été arrêtés",
+    "killed at the CPU-time limit": "arrêté à la limite de temps CPU",
+    "hit the memory limit": "a atteint la limite de mémoire",
+    "started {count} detached process(es) (setsid); ended with the sandbox":
+        "a lancé {count} processus détaché(s) (setsid) ; arrêté(s) avec le bac à sable",
+    "returned data that is not plain": "a renvoyé des données qui ne sont pas simples",
+    "hit the memory limit (MemoryError)": "a atteint la limite de mémoire (MemoryError)",
+    "hit the disk limit (file size or the private tmpfs)":
+        "a atteint la limite de disque (taille de fichier ou tmpfs privé)",
+    "too many sandbox restarts: the remaining tests were not run":
+        "trop de redémarrages du bac à sable : les tests restants n'ont pas été lancés",
+    "printed text that looks like grading records (ignored)":
+        "a affiché du texte qui ressemble à des résultats de correction (ignoré)",
+    "wrote stray data into the grader's channel (skipped)":
+        "a écrit des données parasites dans le canal du correcteur (ignorées)",
+    "killed at a time limit while {what}": "arrêté à une limite de temps pendant : {what}",
+    "sent data that is not plain or too large ({problem})":
+        "a envoyé des données qui ne sont pas simples ou trop grandes ({problem})",
+    "the sandbox ended while {what} ({kind})":
+        "le bac à sable s'est terminé pendant : {what} ({kind})",
+    "the sandbox ended between tests": "le bac à sable s'est terminé entre deux tests",
 }
