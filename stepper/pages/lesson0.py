@@ -96,6 +96,36 @@ class Lesson0Page:
         box.children = (card.widget,)
         return box
 
+    def _card_with_controls(self, key: str, function, row: widgets.Widget,
+                            controls: list[widgets.Widget], compute,
+                            button: widgets.Button | None = None,
+                            opening: int = 1) -> widgets.Widget:
+        """A card (``lesson0.card.<key>.*`` texts, ``function``'s body) whose result
+        ``compute()`` redraws each time one of ``controls`` (shown in ``row``) changes or
+        ``button`` is pressed; ``opening`` times when the card opens. A failure is one line in
+        the card's own error box."""
+        def build():
+            card = CodeCard(text(f"lesson0.card.{key}.title"),
+                            inline_html(text(f"lesson0.card.{key}.text")),
+                            source_of(function, body_only=True))
+            errors = ErrorBox()
+
+            @guarded(errors, text(f"action.{key}"))
+            def update(_change=None):
+                card.set_result(compute())
+
+            for control in controls:
+                control.observe(update, names="value")
+            if button is not None:
+                button.on_click(update)
+            for _ in range(opening):
+                update()
+            card.widget.children = (*card.widget.children[:3], row, errors.widget, card.result)
+            return card.widget
+
+        return self.lazy.section(build, text(f"lesson0.card.{key}.title"),
+                                 waiting=text("page.waiting"))
+
     def _numpy(self):
         if self.table is None:
             self.names, self.table = lesson0_lab.read_numpy()
@@ -201,32 +231,19 @@ class Lesson0Page:
         return self._hidden_until_answered(box, "share")
 
     def recency(self) -> widgets.Widget:
-        def build():
-            card = CodeCard(text("lesson0.card.recency.title"),
-                            inline_html(text("lesson0.card.recency.text")),
-                            source_of(lesson0_lab.recency_filter, body_only=True))
-            errors = ErrorBox()
-            days = widgets.IntSlider(value=30, min=0, max=180, step=5,
-                                     description=text("lesson0.card.recency.days"),
-                                     continuous_update=False,
-                                     layout=widgets.Layout(width="40em"))
+        days = widgets.IntSlider(value=30, min=0, max=180, step=5,
+                                 description=text("lesson0.card.recency.days"),
+                                 continuous_update=False, layout=widgets.Layout(width="40em"))
 
-            @guarded(errors, text("action.recency"))
-            def update(_change=None):
-                v = lesson0_lab.recency_filter(self.values["points"], days.value)
-                card.set_result(inline_html(text(
-                    "lesson0.card.recency.result", clients=lesson0_lab.number(v["clients"]),
-                    days=days.value, churners=lesson0_lab.number(v["churners"]),
-                    share=_pct(v["churners"], v["clients"]))))
+        def compute() -> str:
+            v = lesson0_lab.recency_filter(self.values["points"], days.value)
+            return inline_html(text(
+                "lesson0.card.recency.result", clients=lesson0_lab.number(v["clients"]),
+                days=days.value, churners=lesson0_lab.number(v["churners"]),
+                share=_pct(v["churners"], v["clients"])))
 
-            days.observe(update, names="value")
-            update()
-            card.widget.children = (*card.widget.children[:3], days, errors.widget,
-                                    card.result)
-            return card.widget
-
-        return self.lazy.section(build, text("lesson0.card.recency.title"),
-                                 waiting=text("page.waiting"))
+        return self._card_with_controls("recency", lesson0_lab.recency_filter, days, [days],
+                                        compute)
 
     def standardize(self) -> widgets.Widget:
         def fill():
@@ -253,53 +270,36 @@ class Lesson0Page:
                           inline_html(text("lesson0.card.standardize.text")), code, fill)
 
     def split(self) -> widgets.Widget:
-        def build():
-            card = CodeCard(text("lesson0.card.split.title"),
-                            inline_html(text("lesson0.card.split.text")),
-                            source_of(lesson0_lab.split, body_only=True))
-            errors = ErrorBox()
-            fraction = widgets.FloatSlider(value=0.7, min=0.5, max=0.95, step=0.05,
-                                           description=text("lesson0.card.split.train_share"),
-                                           readout_format=".2f",
-                                           continuous_update=False,
-                                           layout=widgets.Layout(width="30em"))
-            seed = widgets.BoundedIntText(value=42, min=0, max=2**31 - 1,
-                                          description=text("lesson0.card.split.seed"),
-                                          layout=widgets.Layout(width="14em"))
-            again = widgets.Button(description=text("lesson0.card.split.again"),
-                                   button_style="primary",
-                                   layout=widgets.Layout(width="10em"))
-            history: list[list[str]] = []
+        fraction = widgets.FloatSlider(value=0.7, min=0.5, max=0.95, step=0.05,
+                                       description=text("lesson0.card.split.train_share"),
+                                       readout_format=".2f", continuous_update=False,
+                                       layout=widgets.Layout(width="30em"))
+        seed = widgets.BoundedIntText(value=42, min=0, max=2**31 - 1,
+                                      description=text("lesson0.card.split.seed"),
+                                      layout=widgets.Layout(width="14em"))
+        again = widgets.Button(description=text("lesson0.card.split.again"),
+                               button_style="primary", layout=widgets.Layout(width="10em"))
+        history: list[list[str]] = []
 
-            @guarded(errors, text("action.split"))
-            def update(_change=None):
-                train, test = lesson0_lab.split(self.values["scaled"], fraction.value, seed.value)
-                v = lesson0_lab.split_counts(train, test)
-                history.append([
-                    f"{fraction.value:.2f}", str(seed.value),
-                    lesson0_lab.number(v["train"]["rows"]),
-                    lesson0_lab.number(v["test"]["rows"]),
-                    f"{_pct(v['train']['churners'], v['train']['rows'])} / "
-                    f"{_pct(v['test']['churners'], v['test']['rows'])}"])
-                del history[:-6]
-                card.set_result(
-                    table_html([text(f"lesson0.card.split.{key}") for key in
+        def compute() -> str:
+            train, test = lesson0_lab.split(self.values["scaled"], fraction.value, seed.value)
+            v = lesson0_lab.split_counts(train, test)
+            history.append([
+                f"{fraction.value:.2f}", str(seed.value),
+                lesson0_lab.number(v["train"]["rows"]),
+                lesson0_lab.number(v["test"]["rows"]),
+                f"{_pct(v['train']['churners'], v['train']['rows'])} / "
+                f"{_pct(v['test']['churners'], v['test']['rows'])}"])
+            del history[:-6]
+            return (table_html([text(f"lesson0.card.split.{key}") for key in
                                 ("train_share", "seed", "train_rows", "test_rows", "churners")],
                                history)
                     + inline_html(text("lesson0.card.split.result")))
 
-            for control in (fraction, seed):
-                control.observe(update, names="value")
-            again.on_click(update)
-            update()
-            update()
-            card.widget.children = (*card.widget.children[:3],
-                                    widgets.HBox([fraction, seed, again]), errors.widget,
-                                    card.result)
-            return card.widget
-
-        return self.lazy.section(build, text("lesson0.card.split.title"),
-                                 waiting=text("page.waiting"))
+        # computed twice on opening: the same seed, the same rows
+        return self._card_with_controls("split", lesson0_lab.split,
+                                        widgets.HBox([fraction, seed, again]),
+                                        [fraction, seed], compute, button=again, opening=2)
 
     def finish(self) -> None:
         self.lazy.finish()
