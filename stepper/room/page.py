@@ -42,13 +42,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import ipywidgets as widgets
 import numpy as np
 
 from stepper.errors import StepperError
 from stepper.pages.i18n import CATALOGUES, DEFAULT, text
+from stepper.pages.kit.state_url import read_query
 from stepper.pages.prose import inline_html
 from stepper.room import protocol
 from stepper.room.client import RoomClient, RoomProblem
@@ -87,21 +88,16 @@ class RoomAddress:
 def read_address(query: str | None = None) -> RoomAddress:
     """``room``, ``key``, ``follow`` and ``server`` from ``query`` (default ``$QUERY_STRING``);
     a bad value is left out with a line in ``problems``."""
-    if query is None:
-        query = os.environ.get("QUERY_STRING", "")
+    def problem(key: str, value: str, exc: ValueError) -> str:
+        code = exc.code if isinstance(exc, protocol.RoomMessageError) else "malformed"
+        line = problem_line(code, value=repr(value.strip()[:80]))
+        return text("room.setting_ignored", setting=key, problem=line)
+
     address = RoomAddress()
     checks: dict[str, Callable[[str], str]] = {
         "room": protocol.check_name, "follow": protocol.check_name, "key": protocol.check_key,
         "server": _check_server}
-    for key, value in parse_qsl(query.lstrip("?"), keep_blank_values=True):
-        check = checks.get(key)
-        if check is None:
-            continue
-        try:
-            setattr(address, key, check(value.strip()))
-        except protocol.RoomMessageError as exc:
-            problem = problem_line(exc.code, value=repr(value.strip()[:80]))
-            address.problems.append(text("room.setting_ignored", setting=key, problem=problem))
+    read_query(address, checks, query, problem)
     if address.room and address.follow:
         address.problems.append(text("room.both"))
         address.room = None

@@ -4,7 +4,6 @@ the room's websocket), started once for the room's tests."""
 from __future__ import annotations
 
 import os
-import socket
 import sys
 
 import pytest
@@ -12,14 +11,9 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "browser"))  # browser_pages: start/stop a server
 from browser_pages import start_server, stop_server  # noqa: E402
+from room_helpers import free_port  # noqa: E402
 
 TOKEN = "stepper-room-tests"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

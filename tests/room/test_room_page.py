@@ -364,7 +364,7 @@ def garbling_server():
     import asyncio
     import threading
 
-    from conftest import free_port
+    from room_helpers import free_port
     from tornado import httpserver, web
     from tornado import websocket as tornado_websocket
 

@@ -12,7 +12,9 @@ are reported (``PageState.problems``) instead of breaking the page.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from stepper.algorithms import ALGORITHMS, STEP_RULES
@@ -102,22 +104,33 @@ PARSERS = {
 }
 
 
-def read_state(query: str | None = None) -> PageState:
-    """Parse ``query`` (default: ``$QUERY_STRING``, set by Voilà) into a :class:`PageState`."""
+def read_query(target: Any, parsers: Mapping[str, Callable[[str], Any]], query: str | None,
+               problem: Callable[[str, str, ValueError], str]) -> None:
+    """Set ``target.<key>`` to ``parsers[key](value)`` for each ``key=value`` of ``query``
+    (default ``$QUERY_STRING``, set by Voilà) that has a parser; a value its parser refuses
+    (ValueError) is left out, and ``problem(key, value, error)``, one line, goes to
+    ``target.problems``."""
     if query is None:
         query = os.environ.get("QUERY_STRING", "")
-    state = PageState()
-    for key, text in parse_qsl(query.lstrip("?"), keep_blank_values=True):
-        parser = PARSERS.get(key)
+    for key, value in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+        parser = parsers.get(key)
         if parser is None:
             continue
         try:
-            setattr(state, key, parser(text.strip()))
+            setattr(target, key, parser(value.strip()))
         except ValueError as exc:
-            reason = (words(REASONS[key], choices=", ".join(ALGORITHMS),
-                            rules=", ".join(STEP_RULES)) if key in REASONS else str(exc))
-            state.problems.append(words("error.url_setting", setting=key, value=text,
-                                        reason=reason))
+            target.problems.append(problem(key, value, exc))
+
+
+def read_state(query: str | None = None) -> PageState:
+    """Parse ``query`` (default: ``$QUERY_STRING``, set by Voilà) into a :class:`PageState`."""
+    def problem(key: str, value: str, exc: ValueError) -> str:
+        reason = (words(REASONS[key], choices=", ".join(ALGORITHMS),
+                        rules=", ".join(STEP_RULES)) if key in REASONS else str(exc))
+        return words("error.url_setting", setting=key, value=value, reason=reason)
+
+    state = PageState()
+    read_query(state, PARSERS, query, problem)
     return state
 
 
