@@ -149,3 +149,36 @@ def test_percent_parser_and_markers():
     stubbed_fr, sols_fr = render(french, solved=False, lang="fr")
     assert [c.text for c in stubbed_fr] == ["## Tâche 9.1 : démo", stubbed[1].text]
     assert sols_fr == sols
+
+
+ATTENDEE_IMAGE_DROPS = ("solutions/", "exercise_sources/", "stepper/grade/hidden_tests/",
+                        "tests/fixtures/submissions/")
+"""What the Dockerfile removes from the attendee image (the rest of the repository ships)."""
+
+
+def test_no_solution_in_the_files_the_attendee_image_ships():
+    """The repository's tracked files that the attendee image keeps (tests, lessons, docs,
+    exercises…) hold no solution block: the image test searches the built image, this one the
+    same files in seconds, so that a test that writes a solution out is caught by `make test`
+    before any image is built."""
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "image"))
+    try:
+        from leaks import split_blocks, texts
+    finally:
+        sys.path.pop(0)
+    listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout: the image test searches the built image instead")
+    blocks, _toolkit = split_blocks(ROOT)
+    assert blocks, "no solution block found in exercise_sources/"
+    found = []
+    shipped = [name for name in listed.stdout.splitlines()
+               if not name.startswith(ATTENDEE_IMAGE_DROPS) and (ROOT / name).is_file()]
+    for name in shipped:
+        for where, text in texts(name, (ROOT / name).read_bytes()):
+            found += [f"{where}: {block.source} task {block.task}" for block in blocks
+                      if block.text in text]
+    assert len(shipped) > 100 and found == [], found

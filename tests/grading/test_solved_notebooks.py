@@ -75,12 +75,13 @@ def test_the_french_solved_notebooks_get_full_marks_in_french(tmp_path):
     if result.level in ("root", "userns"):  # the protections in force, in French too
         assert "nouvel espace de noms réseau (boucle locale seulement)" in report, report
 
+    # the likely mistake, made from the solved notebook: exp(−y wᵀx) where log(1 + exp(…)) is
+    # meant (the solution itself is never written in a test: tests ship in the attendee image)
     solved = (ROOT / "solutions" / "fr" / "01_oracles.ipynb").read_text()
-    right = "return float(np.logaddexp(0.0, -y * (x @ w)))"
-    assert right in solved
+    assert solved.count("float(np.logaddexp(0.0, -y") == 1
     wrong = tmp_path / "wrong" / "01_oracles.ipynb"
     wrong.parent.mkdir()
-    wrong.write_text(solved.replace(right, "return float(np.exp(-y * (x @ w)))"))
+    wrong.write_text(solved.replace("float(np.logaddexp(0.0, -y", "float(np.exp(-y"))
     result = grade_submission(wrong, attendee="bob", tasks={"1.1"}, include_hidden=False)
     outputs = "\n".join(t["output"] for t in result.tests)
     assert result.lang == "fr" and result.score == 0 < result.max_score
