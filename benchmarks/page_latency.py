@@ -30,7 +30,6 @@ import glob
 import itertools
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LESSONS = os.path.join(ROOT, "lessons")
 sys.path.insert(0, os.path.join(ROOT, "tests", "browser"))
+import browser_pages  # noqa: E402
 from browser_pages import (  # noqa: E402
     TOKEN,
     chromium,
@@ -94,14 +94,11 @@ IDLE = ("(app) => { const s = app.querySelector('.stepper-status');"
 
 
 def free_port() -> int:
-    for port in range(8870, 8880):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise SystemExit("no free port in 8870-8879")
+    """A free port for the server (browser_pages' range), or exit with its one line."""
+    try:
+        return browser_pages.free_port()
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def start_voila(port: int) -> subprocess.Popen:
