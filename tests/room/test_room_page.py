@@ -263,7 +263,8 @@ def test_lesson1s_explorer_and_questions_in_a_room(room_server, monkeypatch):
         lead.app.player.step()
         until(lambda: all(at(f.app) == at(lead.app) for f in (one, two)), "the followers")
     assert at(lead.app) == (3, 0)
-    assert "Iteration 3 of 200" in html.unescape(one.readout.value)
+    # a follower's views (the readout with them) are drawn on its drawing thread, after it moves
+    until(lambda: "Iteration 3 of 200" in html.unescape(one.readout.value), "the readout")
     # a setting change on the instructor's page: a new run, rebuilt on every follower
     lead.algorithm.value = "momentum"
     lead.multiple.value = 2.0
