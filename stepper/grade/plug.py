@@ -308,6 +308,79 @@ def replay_updates(run: Stepper, functions: Mapping[str, Any], *, rtol: float = 
                 return out
         out.lines.append(f"{name}: same weights as the Stepper at all {len(records)} iterations")
         return out
+    if algorithm == "lbfgs":
+        return _replay_lbfgs(run, functions, out, close)
     out.ok = False
     out.lines.append(f"no exercise implements the {algorithm!r} update")
+    return out
+
+
+def _replay_lbfgs(run: Stepper, functions: Mapping[str, Any], out: Replayed,
+                  close: Callable[[Any, Any], bool]) -> Replayed:
+    """``lbfgs_direction`` (Task 5.1) on the pairs the engine kept at each recorded iteration:
+    the pair of step k is completed by iteration k + 1's gradient, stored when it passes the
+    curvature test, the oldest dropped beyond the memory, the memory cleared when the engine
+    fell back to −g (see :mod:`stepper.algorithms.lbfgs`)."""
+    from stepper.algorithms.lbfgs import keeps_pair
+
+    name = "lbfgs_direction"
+    if not _done(functions, name):
+        raise _missing("the L-BFGS direction", [(name,)], [" 5.1"])
+    memory = int(run.method.hyper["memory"])
+    pairs: list[tuple[np.ndarray, np.ndarray]] = []
+    previous = None
+    for r in run.records:
+        u = r.update
+        g = np.asarray(u["gradient"], dtype=float)
+        if previous is not None:
+            s = np.asarray(previous.weights, float) - np.asarray(previous.weights_before, float)
+            y = g - np.asarray(previous.update["gradient"], dtype=float)
+            if keeps_pair(s, y):
+                pairs = [*pairs, (s, y)][-memory:]
+        if int(u.get("memory_used", len(pairs))) < len(pairs):  # the engine started over
+            pairs = []
+        d = len(g)
+        S = np.array([s for s, _ in pairs]).reshape(len(pairs), d)
+        Y = np.array([y for _, y in pairs]).reshape(len(pairs), d)
+        mine = functions[name](g, S, Y)
+        if not close(mine, u["direction"]):
+            out.ok = False
+            out.lines.append(f"{name}: iteration {r.iteration} ({len(pairs)} pair(s)): "
+                             f"d = {np.round(np.asarray(mine, dtype=float), 6)}, the Stepper "
+                             f"has {np.round(np.asarray(u['direction']), 6)}")
+            return out
+        previous = r
+    out.lines.append(f"{name}: same direction as the Stepper at all {len(run.records)} "
+                     "iterations")
+    return out
+
+
+def compare_rounds(mine: Callable[[np.ndarray, int], Any], reference: Stepper, steps: int = 5,
+                   *, rtol: float = 1e-6) -> Comparison:
+    """Your round function next to the engine's method, round for round.
+
+    ``mine(w, t)`` is one round of your method from the weights ``w`` after ``t`` rounds (it
+    returns the new weights; keep any other state, ADMM's duals, in the caller); ``reference``
+    a :class:`Stepper` running the engine's method on the same data and partitions. Both start
+    from the reference's current weights; each round yours gets the weights *it* reached, so a
+    difference shows in the first round that makes it. J of your weights is computed on the
+    reference's rows (collected once, no Spark round).
+    """
+    X, y = reference.collected_rows()
+    label = getattr(mine, "__name__", "your round")
+    out = Comparison(f"{label} next to the engine's {reference.method.name}", rtol=rtol)
+    w = np.array(reference.state.w, dtype=float)
+    for _ in range(steps):
+        t = int(reference.state.t)
+        w = np.asarray(mine(w.copy(), t), dtype=float)
+        b = reference.step()
+        objective = reference.problem.objective(X, y, w, reference.mask) \
+            if w.shape == b.weights.shape else float("nan")
+        reference_objective = reference.problem.objective(X, y, b.weights, reference.mask)
+        gap = float(np.max(np.abs(w - b.weights))) if w.shape == b.weights.shape \
+            else float("inf")
+        scale = float(np.max(np.abs(b.weights))) or 1.0
+        out.rows.append({"iteration": b.iteration, "objective": objective,
+                         "reference_objective": reference_objective, "weight_gap": gap,
+                         "ok": gap <= rtol * scale + 1e-10})
     return out
