@@ -39,19 +39,37 @@ def test_fixture_notebooks_are_up_to_date(tmp_path):
 SPARK_CASES = [c for c in MAKE.WRONG_ANSWERS if c.spark]
 
 
+def spark_folders() -> list[list]:
+    """The Spark wrong answers in as few attendee folders as can hold them: one notebook per
+    set in a folder, so folder i holds the i-th case of every set that has one."""
+    folders: list[list] = []
+    for case in SPARK_CASES:
+        index = sum(c.notebook == case.notebook for c in SPARK_CASES[:SPARK_CASES.index(case)])
+        if index == len(folders):
+            folders.append([])
+        folders[index].append(case)
+    return folders
+
+
+def spark_job(case) -> str:
+    """The name of the grading job that holds ``case``."""
+    index = next(i for i, cases in enumerate(spark_folders()) if case in cases)
+    return "spark_wrong" if index == 0 else f"spark_wrong_{index + 1}"
+
+
 @pytest.fixture(scope="module")
 def graded_with_spark(tmp_path_factory):
     """The solved notebooks (every test), the Spark wrong answers (their tasks only), a loop
     inside mapPartitions and a driver loop around Spark calls, graded two at a time, each in
     its own process with its own Spark session."""
     jobs = {"solutions": (ROOT / "solutions", {"include_hidden": True})}
-    # the Spark wrong answers are of distinct sets: one attendee folder, one Spark session
-    assert len({c.notebook for c in SPARK_CASES}) == len(SPARK_CASES)
-    wrong = tmp_path_factory.mktemp("spark_wrong")
-    for case in SPARK_CASES:
-        (wrong / f"{case.notebook}.ipynb").write_bytes(fixture_path(case).read_bytes())
-    jobs["spark_wrong"] = (wrong, {"tasks": {c.task for c in SPARK_CASES},
-                                   "include_hidden": False})
+    # the Spark wrong answers of distinct sets share an attendee folder (one Spark session)
+    for cases in spark_folders():
+        name = spark_job(cases[0])
+        wrong = tmp_path_factory.mktemp(name)
+        for case in cases:
+            (wrong / f"{case.notebook}.ipynb").write_bytes(fixture_path(case).read_bytes())
+        jobs[name] = (wrong, {"tasks": {c.task for c in cases}, "include_hidden": False})
     jobs["partition_loop"] = (fixture_path(BAD["partition_loop"]),
                               {"tasks": {"2.2", "2.3"}, "include_hidden": False,
                                "timeout_cap": 10})
@@ -84,7 +102,7 @@ def test_solutions_score_full_marks(graded_with_spark):
 @pytest.mark.parametrize("name", [c.name for c in SPARK_CASES])
 def test_spark_wrong_answer_gets_its_hint(name, graded_with_spark):
     case = WRONG[name]
-    result = graded_with_spark["spark_wrong"]
+    result = graded_with_spark[spark_job(case)]
     outputs = "\n".join(t["output"] for t in by_task(result)[case.task])
     assert case.expect in outputs, outputs
     assert "expected:" in outputs and "actual:" in outputs

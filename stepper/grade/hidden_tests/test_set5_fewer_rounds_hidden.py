@@ -1,6 +1,6 @@
 """Hidden tests of exercise set 5: next to the engine's own methods (run here without Spark by
 :func:`stepper.local.run_local`, on the same contiguous partitions Spark makes of these rows),
-empty memory and empty partitions, convergence of ADMM to scikit-learn's lasso."""
+empty memory and empty partitions, ADMM's residuals falling."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from stepper.grade import reference as ref
 from stepper.grade.api import expect_close, expect_equal, fail, say, task
 from stepper.grade.tests._common import Rdd, slices, small
 from stepper.grade.tests.test_set5_fewer_rounds import (
-    lasso_optimum,
     lasso_rows,
     lbfgs_hints,
     local_round,
@@ -93,16 +92,15 @@ def test_local_sgd_round_with_empty_partitions(sub):
 
 
 @task("5.3", points=2, uses="admm_round", spark=True)
-def test_admm_rounds_next_to_the_engine_and_converge(sub):
-    """rounds next to the engine's ADMM: residuals fall, z reaches the lasso optimum"""
+def test_admm_rounds_next_to_the_engine(sub):
+    """rounds next to the engine's ADMM, the residuals falling"""
     from stepper.algorithms.admm import admm
     from stepper.problems import Problem
 
     rows, X, y = lasso_rows(544, 32, 4)
-    rho, lam1, P, steps = 0.3, 0.1, 4, 12
+    rho, lam1, P, steps = 0.2, 0.1, 4, 8
     problem = Problem("squares", l1=lam1, l1_mode="prox")
     path = engine_path(problem, admm(rho=rho), X, y, steps, partitions=P, intercept=True).weights
-    w_star = lasso_optimum(X, y, lam1)
     z, U = np.zeros(4), np.zeros((P, 4))
     primal, dual = [], []
     example = say("32 points in 4 partitions, ρ={rho}, λ₁={lam1}, from z = 0, U = 0", rho=rho,
@@ -116,12 +114,9 @@ def test_admm_rounds_next_to_the_engine_and_converge(sub):
         dual.append(float(out[3]))
         expect_close(z, path[k + 1], atol=1e-7,
                      what=say("z after round {k} (the engine's admm)", k=k + 1), example=example)
-    if not (primal[-1] < 0.1 * primal[0] and dual[-1] < 0.1 * dual[0]):
+    if not (primal[-1] < 0.2 * primal[0] and dual[-1] < 0.2 * dual[0]):
         fail("the residuals do not fall: r = {primal}, s = {dual}",
              primal=np.round(primal, 6).tolist(), dual=np.round(dual, 6).tolist())
-    expect_close(z, w_star, atol=5e-3, rtol=0.0,
-                 what=say("z after {steps} rounds, near the lasso optimum", steps=steps),
-                 example=example)
 
 
 @task("5.4", points=1, uses="rounds_to_tol")

@@ -425,4 +425,139 @@ STRINGS: dict[str, str] = {
     "the sandbox ended while {what} ({kind})":
         "le bac à sable s'est terminé pendant : {what} ({kind})",
     "the sandbox ended between tests": "le bac à sable s'est terminé entre deux tests",
+    # -- exercise set 5: fewer rounds ---
+    "L-BFGS direction against the dense BFGS inverse":
+        "direction de L-BFGS face à l'inverse BFGS dense",
+    "3 pairs (y = A s) on a quadratic in 4 dimensions, {pairs}":
+        "3 paires (y = A s) sur une quadratique en dimension 4, {pairs}",
+    "the first loop runs from the newest pair to the oldest (and the second from the oldest to "
+    "the newest)":
+        "la première boucle va de la paire la plus récente à la plus ancienne (et la seconde de "
+        "la plus ancienne à la plus récente)",
+    "the loops are in the wrong order: the first from the newest pair to the oldest, the second "
+    "back":
+        "les boucles sont dans le mauvais ordre : la première de la paire la plus récente à la "
+        "plus ancienne, la seconde en sens inverse",
+    "the second loop runs from the oldest pair to the newest":
+        "la seconde boucle va de la paire la plus ancienne à la plus récente",
+    "ρᵢ = 1/(yᵢᵀsᵢ) is missing from αᵢ and β": "ρᵢ = 1/(yᵢᵀsᵢ) manque dans αᵢ et β",
+    "the initial scaling γ = sᵀy/yᵀy is missing (H⁰ = γI)":
+        "la mise à l'échelle initiale γ = sᵀy/yᵀy manque (H⁰ = γI)",
+    "γ is inverted: sᵀy/yᵀy, not yᵀy/sᵀy": "γ est inversé : sᵀy/yᵀy, pas yᵀy/sᵀy",
+    "γ from the oldest pair: use the newest":
+        "γ pris sur la paire la plus ancienne : prenez la plus récente",
+    "returned H g: the direction is d = −H g": "H g renvoyé : la direction est d = −H g",
+    "one local step with full local gradients is one gradient step":
+        "un pas local avec des gradients locaux complets est un pas de gradient",
+    "22 points in 4 partitions of {sizes} rows, H=1, full local gradients, η={eta}, λ={lam}, "
+    "w={w}":
+        "22 points en 4 partitions de {sizes} lignes, H=1, gradients locaux complets, η={eta}, "
+        "λ={lam}, w={w}",
+    "the partitions' models are averaged without weights: weight each by its row count n_p":
+        "les modèles des partitions sont moyennés sans poids : pondérez chacun par son nombre "
+        "de lignes n_p",
+    "the regularization λu is missing from the local step":
+        "la régularisation λu manque dans le pas local",
+    "the steps are summed over the partitions, not averaged":
+        "les pas sont sommés sur les partitions, pas moyennés",
+    "H local mini-batch steps with the engine's draws, averaged by rows":
+        "H pas locaux sur mini-batch avec les tirages du moteur, moyennés par lignes",
+    "22 points in 4 partitions, H={H}, batch={batch}, η={eta}, seed={seed}, t={t}, λ={lam}":
+        "22 points en 4 partitions, H={H}, batch={batch}, η={eta}, graine={seed}, t={t}, "
+        "λ={lam}",
+    "rows drawn with replacement: use choice(n_p, size, replace=False)":
+        "lignes tirées avec remise : utilisez choice(n_p, size, replace=False)",
+    "one draw for all H steps: draw a fresh batch at every local step":
+        "un seul tirage pour les H pas : tirez un nouveau lot à chaque pas local",
+    "the round t is not used: draw with local_batches(seed, t, p)":
+        "le tour t n'est pas utilisé : tirez avec local_batches(seed, t, p)",
+    "full local gradients were used: take `batch` rows per step":
+        "des gradients locaux complets ont été utilisés : prenez `batch` lignes par pas",
+    "the intercept (coordinate 0) was soft-thresholded: it is not penalized, it keeps the mean":
+        "l'ordonnée à l'origine (coordonnée 0) a été seuillée : elle n'est pas pénalisée, elle "
+        "garde la moyenne",
+    "the threshold is λ₁/ρ; with P = {P} partitions it is λ₁/(Pρ)":
+        "le seuil est λ₁/ρ ; avec P = {P} partitions, c'est λ₁/(Pρ)",
+    "the threshold is λ₁; it is λ₁/(Pρ)": "le seuil est λ₁ ; c'est λ₁/(Pρ)",
+    "the threshold is λ₁P/ρ; it is λ₁/(Pρ)": "le seuil est λ₁P/ρ ; c'est λ₁/(Pρ)",
+    "no soft-threshold: z⁺ = S_θ(mean(x_p + u_p))":
+        "pas de seuillage doux : z⁺ = S_θ(moyenne(x_p + u_p))",
+    "the mean of the x_p alone: average x_p + u_p":
+        "la moyenne des seuls x_p : moyennez x_p + u_p",
+    "the local problem divides by the partition's n_p: f_p divides by the total n":
+        "le problème local divise par le n_p de la partition : f_p divise par le n total",
+    "return the four values (z⁺, U⁺, r, s); got {value}":
+        "renvoyez les quatre valeurs (z⁺, U⁺, r, s) ; reçu {value}",
+    "z⁺": "z⁺",
+    "U⁺": "U⁺",
+    "U⁺ holds one row u_p per partition (P × d)":
+        "U⁺ contient une ligne u_p par partition (P × d)",
+    "u_p was updated with the old z: u_p⁺ = u_p + x_p − z⁺":
+        "u_p a été mis à jour avec l'ancien z : u_p⁺ = u_p + x_p − z⁺",
+    "the primal residual r": "le résidu primal r",
+    "r measured from the old z: r = √(Σ_p ‖x_p − z⁺‖²)":
+        "r mesuré depuis l'ancien z : r = √(Σ_p ‖x_p − z⁺‖²)",
+    "the dual residual s": "le résidu dual s",
+    "the factor √P is missing: s = ρ√P ‖z⁺ − z‖": "le facteur √P manque : s = ρ√P ‖z⁺ − z‖",
+    "one consensus-ADMM round of the lasso": "un tour d'ADMM de consensus pour le lasso",
+    "24 points in 3 partitions, ρ={rho}, λ₁={lam1}, {state}":
+        "24 points en 3 partitions, ρ={rho}, λ₁={lam1}, {state}",
+    "the lasso optimum is a fixed point of the round":
+        "l'optimum du lasso est un point fixe du tour",
+    "30 points in 3 partitions, ρ={rho}, λ₁={lam1}, from z = the lasso optimum {w} and its duals":
+        "30 points en 3 partitions, ρ={rho}, λ₁={lam1}, à partir de z = l'optimum du lasso {w} "
+        "et de ses variables duales",
+    "the rounds of the record that measured J were counted: its weights were ready before them":
+        "les tours de l'enregistrement qui a mesuré J ont été comptés : ses poids étaient prêts "
+        "avant eux",
+    "iterations were counted, not rounds: add up each record's `rounds`":
+        "les itérations ont été comptées, pas les tours : additionnez les `rounds` de chaque "
+        "enregistrement",
+    "J − J* ≤ tol includes equality: use <=": "J − J* ≤ tol inclut l'égalité : utilisez <=",
+    "rounds to reach a tolerance on several methods' traces":
+        "les tours pour atteindre une tolérance, sur les traces de plusieurs méthodes",
+    "gradient descent with a line search (2 or 3 rounds an iteration)":
+        "la descente de gradient avec recherche linéaire (2 ou 3 tours par itération)",
+    "L-BFGS with a fixed step (1 round an iteration)":
+        "L-BFGS à pas fixe (1 tour par itération)",
+    "a method with a line search that reaches J* + tol exactly, then stalls":
+        "une méthode avec recherche linéaire qui atteint exactement J* + tol, puis stagne",
+    "rounds_to_tol on the trace of {label}": "rounds_to_tol sur la trace de {label}",
+    "J* = {J_star}, tol = {tol}, rounds per record {rounds}":
+        "J* = {J_star}, tol = {tol}, tours par enregistrement {rounds}",
+    "with no pair the direction is −g": "sans paire, la direction est −g",
+    "lbfgs_direction with an empty memory": "lbfgs_direction avec une mémoire vide",
+    "S and Y of shape (0, 3), g={g}": "S et Y de forme (0, 3), g={g}",
+    "the engine's L-BFGS directions on a logistic regression":
+        "les directions de L-BFGS du moteur sur une régression logistique",
+    "the direction of iteration {k}": "la direction de l'itération {k}",
+    "the engine's L-BFGS (m = {m}, unit step) on 40 rows, λ={lam}, {pairs} pair(s) in memory":
+        "le L-BFGS du moteur (m = {m}, pas unité) sur 40 lignes, λ={lam}, {pairs} paire(s) en "
+        "mémoire",
+    "three rounds next to the engine's local SGD":
+        "trois tours à côté du SGD local du moteur",
+    "the weights after round {k}": "les poids après le tour {k}",
+    "the engine's local_sgd on 40 rows in 4 partitions, H={H}, batch={batch}, η={eta}, "
+    "seed={seed}, λ={lam}":
+        "le local_sgd du moteur sur 40 lignes en 4 partitions, H={H}, batch={batch}, η={eta}, "
+        "graine={seed}, λ={lam}",
+    "local_sgd_round with empty partitions": "local_sgd_round avec des partitions vides",
+    "3 rows in 5 partitions (two are empty), H=2":
+        "3 lignes en 5 partitions (deux sont vides), H=2",
+    "rounds next to the engine's ADMM, the residuals falling":
+        "des tours à côté de l'ADMM du moteur, les résidus qui baissent",
+    "32 points in 4 partitions, ρ={rho}, λ₁={lam1}, from z = 0, U = 0":
+        "32 points en 4 partitions, ρ={rho}, λ₁={lam1}, à partir de z = 0, U = 0",
+    "z after round {k} (the engine's admm)": "z après le tour {k} (l'admm du moteur)",
+    "the residuals do not fall: r = {primal}, s = {dual}":
+        "les résidus ne baissent pas : r = {primal}, s = {dual}",
+    "never reached, and reached at the first record":
+        "jamais atteinte, et atteinte dès le premier enregistrement",
+    "rounds_to_tol when no record reaches the tolerance":
+        "rounds_to_tol quand aucun enregistrement n'atteint la tolérance",
+    "J − J* = 2, 1, 0.5 with tol = 0.1": "J − J* = 2, 1, 0,5 avec tol = 0,1",
+    "rounds_to_tol when the first record already qualifies":
+        "rounds_to_tol quand le premier enregistrement convient déjà",
+    "J − J* = 2, 1, 0.5 with tol = 5: w₀ is good enough":
+        "J − J* = 2, 1, 0,5 avec tol = 5 : w₀ suffit",
 }
