@@ -315,10 +315,15 @@ run = Stepper(data, problem, algorithm=REGISTRY["lbfgs"](memory=5), lr=1.0)
 run.run(8)
 print(replay_updates(run, globals()))
 
+
+def my_local_sgd(w, t):
+    """Your local-SGD round t + 1 from w."""
+    return local_sgd_round(points, w, H, eta, seed, batch, lam, t)
+
+
 reference = Stepper(data, problem, algorithm=REGISTRY["local_sgd"](local_steps=H, batch=batch),
                     lr=eta, seed=seed)
-print(compare_rounds(lambda w, t: local_sgd_round(points, w, H, eta, seed, batch, lam, t),
-                     reference, steps=5))
+print(compare_rounds(my_local_sgd, reference, steps=5))
 
 rho, lam1 = 0.3, 0.05
 reg_data = add_intercept(from_numpy(X_reg[:, 1:], y_reg, partitions=4, task="regression",
@@ -327,9 +332,9 @@ duals = np.zeros((4, X_reg.shape[1]))
 
 
 def my_admm(z, t):
-    """Your round, keeping the duals between calls."""
+    """Your ADMM round from z, keeping the duals between calls."""
     global duals
-    z, duals, r, s = admm_round(reg_points, z, duals, rho, lam1)
+    z, duals, _, _ = admm_round(reg_points, z, duals, rho, lam1)
     return z
 
 
@@ -339,12 +344,17 @@ print(compare_rounds(my_admm, admm_run, steps=8))
 
 newton = Stepper(data, problem, algorithm="newton", lr=1.0, trace="none").run(8)
 J_star = min(r.objective for r in newton)
-methods = {"gd (spectral)": ("gd", {}, "spectral", 60), "nesterov": ("nesterov", {}, "spectral", 40),
-           "newton": ("newton", {}, 1.0, 8), "lbfgs (wolfe)": ("lbfgs", {}, "wolfe", 15),
+methods = {"gd (spectral)": ("gd", {}, "spectral", 60),
+           "nesterov": ("nesterov", {}, "spectral", 40),
+           "newton": ("newton", {}, 1.0, 8),
+           "lbfgs (wolfe)": ("lbfgs", {}, "wolfe", 15),
            "local_sgd (H=10)": ("local_sgd", {"local_steps": 10}, 0.5, 20),
            "admm": ("admm", {"rho": 0.01}, None, 30)}
+lines = [f"{'method':<18} rounds to J − J* ≤ 1e-6"]
 for label, (name, hyper, lr, steps) in methods.items():
     records = Stepper(data, problem, algorithm=REGISTRY[name](**hyper), lr=lr,
                       trace="none").run(steps)
     spent = rounds_to_tol([r.to_dict() for r in records], J_star, 1e-6)
-    print(f"{label:<18} {'not within ' + str(steps) + ' iterations' if spent is None else spent}")
+    lines.append(f"{label:<18} " + (f"not within {steps} iterations" if spent is None
+                                    else str(spent)))
+print("\n".join(lines))

@@ -16,7 +16,11 @@ takes a Stepper runs on them):
 * the driver's update rules (Tasks 2.4 ``gradient_descent``, 2.5 ``momentum_step``,
   2.6 ``nesterov_step``, 3.3 ``newton_step``) are replayed on the iterations a Stepper recorded
   (:func:`replay_updates`): your rule gets the very gradient the partitions computed and must
-  land on the weights the Stepper's rule reached.
+  land on the weights the Stepper's rule reached; Task 5.1 ``lbfgs_direction`` is replayed
+  the same way on the pairs an L-BFGS run kept;
+* the rounds of set 5 (Tasks 5.2 ``local_sgd_round`` and 5.3 ``admm_round``, whole rounds with
+  their own Spark jobs) run next to the engine's ``local_sgd`` and ``admm``, round for round
+  (:func:`compare_rounds`).
 
 >>> mine = my_stepper(data, Problem(l2=0.01), globals(), algorithm="momentum", lr=0.5)
 >>> print(compare(mine, steps=10))        # the same run with the built-in oracles, side by side
@@ -224,7 +228,8 @@ def replay_updates(run: Stepper, functions: Mapping[str, Any], *, rtol: float = 
     gd → ``gradient_descent`` (Task 2.4), momentum → ``momentum_step`` (2.5), nesterov →
     ``nesterov_step`` (2.6, whose gradient must be asked at the look-ahead point the Stepper
     used), newton → ``newton_step`` (3.3, given the recorded gradient and a Hessian that maps
-    the recorded step to it). Each record's gradient is the one the partitions computed.
+    the recorded step to it), lbfgs → ``lbfgs_direction`` (5.1, given the pairs the run kept).
+    Each record's gradient is the one the partitions computed.
     """
     records = run.records
     algorithm = run.method.name
@@ -289,29 +294,35 @@ def replay_updates(run: Stepper, functions: Mapping[str, Any], *, rtol: float = 
         out.lines.append(f"{name}: same weights as the Stepper at all {len(records)} iterations")
         return out
     if algorithm == "newton":
-        name = "newton_step"
-        if not _done(functions, name):
-            raise _missing("the Newton step", [(name,)], [" 3.3"])
-        for r in records:
-            u = r.update
-            g, d = np.asarray(u["gradient"]), np.asarray(u["direction"]) * u["step_size"]
-            # H is not recorded; any H with H·(−d) = g gives the same step: use the rank-one
-            # correction of the identity that maps −d to g (symmetric when gᵀd < 0).
-            s = -d
-            H = np.eye(len(g)) + np.outer(g - s, g - s) / float((g - s) @ s) \
-                if abs(float((g - s) @ s)) > 1e-14 else np.eye(len(g))
-            w_new = functions[name](np.asarray(u["weights_before"]), g, H)
-            if not close(w_new, r.weights):
-                out.ok = False
-                out.lines.append(f"{name}: iteration {r.iteration}: w = {np.round(w_new, 6)}, "
-                                 f"the Stepper has {np.round(r.weights, 6)}")
-                return out
-        out.lines.append(f"{name}: same weights as the Stepper at all {len(records)} iterations")
-        return out
+        return _replay_newton(records, functions, out, close)
     if algorithm == "lbfgs":
         return _replay_lbfgs(run, functions, out, close)
     out.ok = False
     out.lines.append(f"no exercise implements the {algorithm!r} update")
+    return out
+
+
+def _replay_newton(records: list, functions: Mapping[str, Any], out: Replayed,
+                   close: Callable[[Any, Any], bool]) -> Replayed:
+    """``newton_step`` (Task 3.3) on the recorded iterations (see :func:`replay_updates`)."""
+    name = "newton_step"
+    if not _done(functions, name):
+        raise _missing("the Newton step", [(name,)], [" 3.3"])
+    for r in records:
+        u = r.update
+        g, d = np.asarray(u["gradient"]), np.asarray(u["direction"]) * u["step_size"]
+        # H is not recorded; any H with H·(−d) = g gives the same step: use the rank-one
+        # correction of the identity that maps −d to g (symmetric when gᵀd < 0).
+        s = -d
+        H = np.eye(len(g)) + np.outer(g - s, g - s) / float((g - s) @ s) \
+            if abs(float((g - s) @ s)) > 1e-14 else np.eye(len(g))
+        w_new = functions[name](np.asarray(u["weights_before"]), g, H)
+        if not close(w_new, r.weights):
+            out.ok = False
+            out.lines.append(f"{name}: iteration {r.iteration}: w = {np.round(w_new, 6)}, "
+                             f"the Stepper has {np.round(r.weights, 6)}")
+            return out
+    out.lines.append(f"{name}: same weights as the Stepper at all {len(records)} iterations")
     return out
 
 

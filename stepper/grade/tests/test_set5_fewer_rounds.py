@@ -4,7 +4,8 @@ tolerance).
 Expected values are computed here with numpy alone: the L-BFGS direction from the dense BFGS
 inverse built from the same pairs, the local-SGD round and the ADMM round on the partitions
 Spark makes (``slices``), and the lasso optimum exactly, by its KKT conditions (checked
-against scikit-learn in tests/grading/test_set5_references.py). The wrong variants the hints name are the same computations with one mistake each.
+against scikit-learn in tests/grading/test_set5_references.py). The wrong variants the hints
+name are the same computations with one mistake each.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def local_round(parts: list[list], w, H: int, eta: float, seed: int, batch, lam:
 
 
 def local_sgd_rows(seed: int, n: int, d: int = 3) -> tuple[list, np.ndarray, np.ndarray]:
-    X, y, w = small(n, d, seed=seed)
+    X, y, _ = small(n, d, seed=seed)
     return ref.rows_of(X, y), X, y
 
 
