@@ -106,3 +106,81 @@ def test_set_0_prepared_rows_become_the_steppers_data(sc):
     block = data.to_numpy()
     np.testing.assert_array_equal(block.X[:, 0], 1.0)
     assert len(Stepper(data, Problem(l2=0.01), lr="1/L").run(2)) == 2
+
+
+@pytest.fixture(scope="module")
+def set5_data(sc):
+    """The logistic rows (121 rows: 40, 40, 41 in 3 partitions, as the Dataset splits them and
+    as sc.parallelize does) and the lasso's regression rows (column 0 the intercept)."""
+    from stepper import add_intercept
+
+    X, y = make_blobs(121, 3, seed=9)
+    rng = np.random.default_rng(10)
+    X_reg = np.hstack([np.ones((90, 1)), rng.normal(size=(90, 3))])
+    y_reg = X_reg @ np.array([0.5, 1.0, 0.0, -2.0]) + 0.3 * rng.normal(size=90)
+    return {"data": from_numpy(X, y, partitions=3, sc=sc),
+            "points": sc.parallelize(list(zip(y, X, strict=True)), 3),
+            "reg_data": add_intercept(from_numpy(X_reg[:, 1:], y_reg, partitions=3,
+                                                 task="regression", sc=sc)),
+            "reg_points": sc.parallelize(list(zip(y_reg, X_reg, strict=True)), 3)}
+
+
+def admm_rounds(functions, points, rho, lam1):
+    """The attendee's admm_round as a round function of z alone (the duals kept here)."""
+    duals = np.zeros((3, 4))
+
+    def round_(z, _t):
+        nonlocal duals
+        z, duals, _, _ = functions["admm_round"](points, z, duals, rho, lam1)
+        return z
+
+    return round_
+
+
+@pytest.mark.spark
+def test_solved_set_5_runs_next_to_the_engines_methods(set5_data):
+    from stepper import Stepper
+    from stepper.algorithms import REGISTRY
+    from stepper.grade.plug import compare_rounds
+
+    functions = namespace(ROOT / "solutions" / "05_fewer_rounds.ipynb")
+    problem = Problem(l2=0.01)
+    run = Stepper(set5_data["data"], problem, algorithm=REGISTRY["lbfgs"](memory=3), lr=1.0)
+    run.run(5)
+    replayed = replay_updates(run, functions)
+    assert replayed.ok and "same direction as the Stepper at all 5" in str(replayed), replayed
+
+    def local_round(w, t):
+        return functions["local_sgd_round"](set5_data["points"], w, 3, 0.5, 7, 5, 0.01, t)
+
+    reference = Stepper(set5_data["data"], problem, lr=0.5, seed=7,
+                        algorithm=REGISTRY["local_sgd"](local_steps=3, batch=5))
+    result = compare_rounds(local_round, reference, steps=2)
+    assert result.ok and "same trajectory as the reference over 2" in str(result), result
+
+    lasso = Problem("squares", l1=0.05, l1_mode="prox")
+    reference = Stepper(set5_data["reg_data"], lasso, algorithm=REGISTRY["admm"](rho=0.3))
+    result = compare_rounds(admm_rounds(functions, set5_data["reg_points"], 0.3, 0.05),
+                            reference, steps=3)
+    assert result.ok, result
+
+
+@pytest.mark.spark
+def test_set_5_wrong_answers_leave_the_engine(set5_data):
+    from stepper import Stepper
+    from stepper.algorithms import REGISTRY
+    from stepper.grade.plug import compare_rounds
+
+    no_rho = namespace(FIXTURES / "05_lbfgs_no_rho.ipynb")
+    run = Stepper(set5_data["data"], Problem(l2=0.01), algorithm=REGISTRY["lbfgs"](memory=3),
+                  lr=1.0)
+    run.run(3)
+    replayed = replay_updates(run, no_rho)
+    assert not replayed.ok and "lbfgs_direction: iteration 2 (1 pair(s))" in str(replayed)
+
+    wrong = namespace(FIXTURES / "05_admm_threshold_no_p.ipynb")
+    lasso = Problem("squares", l1=0.05, l1_mode="prox")
+    reference = Stepper(set5_data["reg_data"], lasso, algorithm=REGISTRY["admm"](rho=0.3))
+    result = compare_rounds(admm_rounds(wrong, set5_data["reg_points"], 0.3, 0.05), reference,
+                            steps=2)
+    assert not result.ok and result.first_difference == 1, result
