@@ -98,7 +98,7 @@ def test_admm_rounds_next_to_the_engine(sub):
     from stepper.problems import Problem
 
     rows, X, y = lasso_rows(544, 32, 4)
-    rho, lam1, P, steps = 0.2, 0.1, 4, 8
+    rho, lam1, P, steps = 0.15, 0.1, 4, 5
     problem = Problem("squares", l1=lam1, l1_mode="prox")
     path = engine_path(problem, admm(rho=rho), X, y, steps, partitions=P, intercept=True).weights
     z, U = np.zeros(4), np.zeros((P, 4))
