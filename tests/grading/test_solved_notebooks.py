@@ -13,7 +13,8 @@ from stepper.grade.catalog import SETS
 pytestmark = [pytest.mark.notebooks, pytest.mark.spark, pytest.mark.slow]
 
 # 01_oracles runs in test_check_notebook.py, with its Check buttons clicked; 03_newton's
-# closing cell makes the calls test_plug.py::test_solved_set_3_newton_runs_on_the_stepper makes
+# closing cell makes the calls test_plug.py::test_solved_set_3_newton_runs_on_the_stepper makes,
+# and 05_fewer_rounds's those of test_plug.py::test_solved_set_5_runs_next_to_the_engines_methods
 # (one Spark start less in the suite)
 NOTEBOOKS = [ROOT / "solutions" / f"{name}.ipynb" for name in ("00_spark_basics",
                                                               "02_distributed_gd")]
