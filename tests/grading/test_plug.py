@@ -184,3 +184,22 @@ def test_set_5_wrong_answers_leave_the_engine(set5_data):
     result = compare_rounds(admm_rounds(wrong, set5_data["reg_points"], 0.3, 0.05), reference,
                             steps=2)
     assert not result.ok and result.first_difference == 1, result
+
+
+@pytest.mark.spark
+def test_unfinished_round_says_what_to_complete(set5_data):
+    from stepper import Stepper
+    from stepper.algorithms import REGISTRY
+    from stepper.grade.plug import compare_rounds
+
+    functions = namespace(ROOT / "exercises" / "05_fewer_rounds.ipynb")
+    reference = Stepper(set5_data["data"], Problem(l2=0.01), lr=0.5,
+                        algorithm=REGISTRY["local_sgd"](local_steps=3))
+
+    def my_round(w, t):
+        return functions["local_sgd_round"](set5_data["points"], w, 3, 0.5, 0, None, 0.01, t)
+
+    with pytest.raises(NotReady, match=r"my_round needs Task 5.2: one round of local SGD: "
+                                       r"complete it first"):
+        compare_rounds(my_round, reference, steps=1)
+    assert reference.records == []  # the reference did not step either
