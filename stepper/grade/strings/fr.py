@@ -458,8 +458,8 @@ STRINGS: dict[str, str] = {
         "de lignes n_p",
     "the regularization λu is missing from the local step":
         "la régularisation λu manque dans le pas local",
-    "the steps are summed over the partitions, not averaged":
-        "les pas sont sommés sur les partitions, pas moyennés",
+    "Σ n_p u_p was not divided by the total row count Σ n_p":
+        "Σ n_p u_p n'a pas été divisé par le nombre total de lignes Σ n_p",
     "H local mini-batch steps with the engine's draws, averaged by rows":
         "H pas locaux sur mini-batch avec les tirages du moteur, moyennés par lignes",
     "22 points in 4 partitions, H={H}, batch={batch}, η={eta}, seed={seed}, t={t}, λ={lam}":

@@ -145,8 +145,8 @@ def test_local_sgd_one_step_is_gradient_descent(sub):
                              "by its row count n_p"),
                         Hint(w - eta * ref.gradient(X, y, w, 0.0), "the regularization λu is "
                                                                    "missing from the local step"),
-                        Hint(w - eta * ref.gradient(X, y, w, lam) * 4, "the steps are summed "
-                             "over the partitions, not averaged")])
+                        Hint(len(y) * (w - eta * ref.gradient(X, y, w, lam)),
+                             "Σ n_p u_p was not divided by the total row count Σ n_p")])
 
 
 @task("5.2", points=2, uses="local_sgd_round", spark=True)
