@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 
 import stepper
-from stepper import Problem, Stepper
-from stepper.data.synthetic import GeneratorSpec, from_generator
+from stepper import GeneratorSpec, Problem, Stepper, from_generator
+from stepper.algorithms import async_sgd
 from stepper.grade import check
 from stepper.grade.plug_async import replay_stale_sgd, tree_widths
 from stepper.session import spark_session
@@ -338,7 +338,8 @@ for depth in (1, 2, 3):
     print(f"depth {depth}: yours {tree_shape(8, depth)[1]}, "
           f"Spark's {tree_widths(Stepper(data, Problem(), lr=0.5, depth=depth).step())}")
 
-run = Stepper(data, Problem(), algorithm="async_sgd", workers=4, jitter=0.0,
-              worker_spread=0.0, stragglers=0.0, updates_per_iteration=1, lr=0.5)
+equal_speeds = async_sgd(workers=4, jitter=0.0, worker_spread=0.0, stragglers=0.0,
+                         updates_per_iteration=1)
+run = Stepper(data, Problem(), algorithm=equal_speeds, lr=0.5)
 run.run(30)
 print(replay_stale_sgd(run, globals()))
