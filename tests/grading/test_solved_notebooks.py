@@ -51,7 +51,7 @@ def test_solved_notebook_runs_and_matches_the_stepper(path, tmp_path):
 
 
 def test_the_french_solved_notebooks_get_full_marks_in_french(tmp_path):
-    """The four French solved notebooks, graded by the batch grader next to the untouched
+    """The French solved notebooks, graded by the batch grader next to the untouched
     English copies of the same sets (as the server leaves them in an attendee's folder): the
     French ones are graded, with nothing to report, full marks on every set (one sandbox, one
     Spark: about 20 s), the report in French; a wrong answer gets its hint in French."""
@@ -66,7 +66,7 @@ def test_the_french_solved_notebooks_get_full_marks_in_french(tmp_path):
     result = grade_submission(folder, attendee="alice", include_hidden=True)
     assert result.lang == "fr" and result.problems == []
     assert result.score == result.max_score > 0, [(t["name"], t["output"]) for t in result.tests]
-    assert {t["task"].split(".")[0] for t in result.tests} == {"0", "1", "2", "3"}
+    assert {t["task"].split(".")[0] for t in result.tests} == {"0", "1", "2", "3", "4"}
     assert all(t["name"].startswith("Tâche ") for t in result.tests)
     report = (write_reports([result], tmp_path / "out")["results"].parent / "alice" /
               "report.txt").read_text()
