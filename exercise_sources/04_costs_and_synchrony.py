@@ -331,7 +331,7 @@ churn = sc.parallelize(list(zip(churn_y, churn_X, strict=True)), 4)
 print("L: yours", lipschitz_bound(churn), "numpy", 0.25 * np.max(np.sum(churn_X**2, axis=1)))
 kept = rebalance(churn, 0.1, 2017).map(lambda p: (p[0], 1)).countByKey()
 print("clients before:", {1.0: int(np.sum(churn_y > 0)), -1.0: int(np.sum(churn_y < 0))},
-      "after:", dict(kept))
+      "after:", {float(label): int(count) for label, count in kept.items()})
 
 data = from_generator(GeneratorSpec(rows=400, features=3, seed=4), partitions=8, sc=sc)
 for depth in (1, 2, 3):
