@@ -324,11 +324,11 @@ check("4.6")
 table = np.loadtxt(Path(stepper.__file__).resolve().parents[1] / "data" / "churn.csv",
                    delimiter=",", skiprows=1)
 churn_y = np.where(table[:, 1] > 0, 1.0, -1.0)
-churn_X = table[:, 2:]
-churn_X = np.hstack([np.ones((len(table), 1)),
-                     (churn_X - churn_X.mean(axis=0)) / churn_X.std(axis=0)])
-churn = sc.parallelize(list(zip(churn_y, churn_X, strict=True)), 4)
-print("L: yours", lipschitz_bound(churn), "numpy", 0.25 * np.max(np.sum(churn_X**2, axis=1)))
+churn_x = table[:, 2:]
+churn_x = np.hstack([np.ones((len(table), 1)),
+                     (churn_x - churn_x.mean(axis=0)) / churn_x.std(axis=0)])
+churn = sc.parallelize(list(zip(churn_y, churn_x, strict=True)), 4)
+print("L: yours", lipschitz_bound(churn), "numpy", 0.25 * np.max(np.sum(churn_x**2, axis=1)))
 kept = rebalance(churn, 0.1, 2017).map(lambda p: (p[0], 1)).countByKey()
 print("clients before:", {1.0: int(np.sum(churn_y > 0)), -1.0: int(np.sum(churn_y < 0))},
       "after:", {float(label): int(count) for label, count in kept.items()})
