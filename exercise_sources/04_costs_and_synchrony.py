@@ -343,3 +343,22 @@ equal_speeds = async_sgd(workers=4, jitter=0.0, worker_spread=0.0, stragglers=0.
 run = Stepper(data, Problem(), algorithm=equal_speeds, lr=0.5)
 run.run(30)
 print(replay_stale_sgd(run, globals()))
+
+# %% [markdown]
+# ## To think about (not graded)
+#
+# Spark's iteration is synchronous: `treeAggregate` returns only when every task has reported,
+# so the slowest task sets the pace (Task 4.3), and the next weights wait for all the partials.
+# What would an asynchronous system need instead, so that each worker's gradient is applied as
+# soon as it arrives (Task 4.4)? Think of where the weights live, who updates them, what a worker
+# reads, and how stale its reading may be before the step η must shrink.
+
+# %% [markdown] fr
+# ## À méditer (non noté)
+#
+# L'itération de Spark est synchrone : `treeAggregate` ne rend la main que lorsque toutes les
+# tâches ont répondu, si bien que la tâche la plus lente impose le rythme (tâche 4.3), et les
+# nouveaux poids attendent tous les partiels. De quoi aurait besoin un système asynchrone, pour
+# que le gradient de chaque travailleur soit appliqué dès son arrivée (tâche 4.4) ? Pensez à
+# l'endroit où vivent les poids, à qui les met à jour, à ce que lit un travailleur, et au retard
+# que peut avoir sa lecture avant que le pas η doive diminuer.
