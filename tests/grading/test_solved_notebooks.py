@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.notebooks, pytest.mark.spark, pytest.mark.slow]
 
 # 01_oracles runs in test_check_notebook.py, with its Check buttons clicked; 03_newton's
 # closing cell makes the calls test_plug.py::test_solved_set_3_newton_runs_on_the_stepper makes
-# (one Spark start less in the suite)
+# (one Spark start less in the suite), and 04_costs_and_synchrony's those of test_plug_async.py
 NOTEBOOKS = [ROOT / "solutions" / f"{name}.ipynb" for name in ("00_spark_basics",
                                                               "02_distributed_gd")]
 
