@@ -187,12 +187,12 @@ check("4.3")
 
 # %% [markdown]
 # A straggler: eight tasks of one second and one of five, on four slots. Launched last, it
-# ends the iteration late; more, smaller partitions soften it.
+# ends the iteration later than launched first: the order of the tasks matters too.
 
 # %% [markdown] fr
 # Un traînard : huit tâches d'une seconde et une de cinq, sur quatre emplacements. Lancé en
-# dernier, il retarde la fin de l'itération ; des partitions plus nombreuses et plus petites
-# l'atténuent.
+# dernier, il termine l'itération plus tard que lancé en premier : l'ordre des tâches compte
+# aussi.
 
 # %%
 print("straggler last: ", makespan([1.0] * 8 + [5.0], 4))
