@@ -473,6 +473,9 @@ STRINGS: dict[str, str] = {
     "the P partitions' partials are missing: counts start with P":
         "les partiels des P partitions manquent : counts commence par P",
     "the scale rounds up: ⌈P^(1/depth)⌉": "l'éventail est arrondi au-dessus : ⌈P^(1/depth)⌉",
+    "c is divided as a float, c ← c / scale, and only the count of partials is rounded down":
+        "c est divisé en flottant, c ← c / scale, et seul le nombre de partiels est arrondi "
+        "à l'entier inférieur",
     "tree_shape({P}, {depth})": "tree_shape({P}, {depth})",
     "P={P} partitions, depth={depth}: the rule of PySpark's treeAggregate":
         "P={P} partitions, profondeur {depth} : la règle du treeAggregate de PySpark",

@@ -49,9 +49,7 @@ def check_iteration_time(sub, P, cores, n, d, t_task, t_row, t_byte) -> None:
                     Hint(n * t_row, "every row one after the other: the tasks of a wave run in "
                                     "parallel, only the slowest counts"),
                     Hint(n / cores * t_row, "no whole numbers: a wave and a task's rows are "
-                                            "whole, ⌈P / cores⌉ · ⌈n / P⌉"),
-                    Hint(P / cores * (n / P) * t_row, "no whole numbers: a wave and a task's "
-                                                      "rows are whole, ⌈P / cores⌉ · ⌈n / P⌉")],
+                                            "whole, ⌈P / cores⌉ · ⌈n / P⌉")],
         "reduce": [Hint(P * d * t_byte, "a float is 8 bytes: P · 8d bytes"),
                    Hint(8 * d * t_byte, "one partial only: the driver receives P of them"),
                    Hint(cores * 8 * d * t_byte, "one partial per core: the driver receives "
@@ -76,6 +74,18 @@ def tree_counts(P: int, depth: int) -> tuple[int, list[int]]:
     return tree_scale(P, depth), [P] + [len(level) for level in expected_tree(P, depth)]
 
 
+def counts_with(P: int, scale: int, whole: bool = False) -> list[int]:
+    """The partials per level with this fan-in (``whole``: c kept a whole number, c //= scale,
+    where PySpark divides floats)."""
+    counts, c = [P], float(P)
+    while c > scale + c / scale:
+        c = float(int(c) // scale) if whole else c / scale
+        counts.append(int(c))
+    if counts[-1] > 1:
+        counts.append(1)
+    return counts
+
+
 def check_tree_shape(sub, P: int, depth: int) -> None:
     scale, counts = pair(sub.tree_shape(P, depth), "(scale, counts)")
     try:
@@ -89,8 +99,12 @@ def check_tree_shape(sub, P: int, depth: int) -> None:
                                            "with 1"),
              Hint((want[0], want[1][1:]), "the P partitions' partials are missing: counts "
                                           "start with P"),
-             Hint((max(int(P ** (1.0 / depth)), 2), want[1]), "the scale rounds up: "
-                                                              "⌈P^(1/depth)⌉")]
+             Hint((max(int(P ** (1.0 / depth)), 2),
+                   counts_with(P, max(int(P ** (1.0 / depth)), 2))),
+                  "the scale rounds up: ⌈P^(1/depth)⌉"),
+             Hint((want[0], counts_with(P, want[0], whole=True)),
+                  "c is divided as a float, c ← c / scale, and only the count of partials "
+                  "is rounded down")]
     if depth > 1:
         hints.insert(1, Hint(tree_counts(P, depth - 1), "the tree of depth − 1: the depth is "
                                                         "off by one"))
