@@ -263,6 +263,14 @@ def test_lesson1s_explorer_and_questions_in_a_room(room_server, monkeypatch):
         lead.app.player.step()
         until(lambda: all(at(f.app) == at(lead.app) for f in (one, two)), "the followers")
     assert at(lead.app) == (3, 0)
+    # a heavy part's result, computed on the instructor's page, reaches the followers
+    arrived: list[tuple[str, dict]] = []
+    one_page.room.on_result.append(lambda name, result: arrived.append((name, result)))
+    sweep = {"partitions": [1, 2, 4], "seconds": [0.5, 0.25, 0.375]}
+    assert lead_page.room.publish_result("sweep", sweep)
+    until(lambda: arrived == [("sweep", sweep)], "the result")
+    until(lambda: two_page.room.results == {"sweep": sweep}, "the other follower's result")
+    assert not one_page.room.publish_result("sweep", {})  # a follower publishes nothing
     # a follower's views (the readout with them) are drawn on its drawing thread, after it moves
     until(lambda: "Iteration 3 of 200" in html.unescape(one.readout.value), "the readout")
     # a setting change on the instructor's page: a new run, rebuilt on every follower
@@ -288,6 +296,7 @@ def test_lesson1s_explorer_and_questions_in_a_room(room_server, monkeypatch):
     # a late follower gets the current run and position
     late_page, late = open_page(f"follow={name}")
     until(lambda: same_run(late, lead) and late.followed["penalty"] == "ridge", "the late run")
+    until(lambda: late_page.room.results == {"sweep": sweep}, "the result in the snapshot")
     check_run(late, lead)
     assert late.seed.value == 3
     # the question: counts on the instructor's page, revealed for everyone
