@@ -39,22 +39,30 @@ def test_fixture_notebooks_are_up_to_date(tmp_path):
 SPARK_CASES = [c for c in MAKE.WRONG_ANSWERS if c.spark]
 
 
-def spark_folders() -> list[list]:
-    """The Spark wrong answers in as few attendee folders as can hold them: one notebook per
-    set in a folder, so folder i holds the i-th case of every set that has one."""
-    folders: list[list] = []
+def spark_folders() -> list[dict[str, list]]:
+    """The Spark wrong answers grouped into attendee folders: a case goes to the first folder
+    where no case of its set breaks the same task (several mistakes of one set then share one
+    notebook, :func:`make_together`)."""
+    folders: list[dict[str, list]] = []
     for case in SPARK_CASES:
-        index = sum(c.notebook == case.notebook for c in SPARK_CASES[:SPARK_CASES.index(case)])
-        if index == len(folders):
-            folders.append([])
-        folders[index].append(case)
+        for folder in folders:
+            if all(c.task != case.task for c in folder.get(case.notebook, [])):
+                folder.setdefault(case.notebook, []).append(case)
+                break
+        else:
+            folders.append({case.notebook: [case]})
     return folders
 
 
-def spark_job(case) -> str:
-    """The name of the grading job that holds ``case``."""
-    index = next(i for i, cases in enumerate(spark_folders()) if case in cases)
+def spark_job(index: int) -> str:
+    """The name of the grading job of folder ``index``."""
     return "spark_wrong" if index == 0 else f"spark_wrong_{index + 1}"
+
+
+def job_of(case) -> str:
+    """The name of the grading job that holds ``case``."""
+    return spark_job(next(i for i, folder in enumerate(spark_folders())
+                          if case in folder.get(case.notebook, [])))
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +71,19 @@ def graded_with_spark(tmp_path_factory):
     inside mapPartitions and a driver loop around Spark calls, graded two at a time, each in
     its own process with its own Spark session."""
     jobs = {"solutions": (ROOT / "solutions", {"include_hidden": True})}
-    # the Spark wrong answers of distinct sets share an attendee folder (one Spark session)
-    for cases in spark_folders():
-        name = spark_job(cases[0])
+    # the Spark wrong answers in as few attendee folders as can hold them (one Spark session
+    # each): one notebook per set in a folder, holding Spark mistakes of that set that each
+    # break their own task
+    for index, folder in enumerate(spark_folders()):
+        name = spark_job(index)
         wrong = tmp_path_factory.mktemp(name)
-        for case in cases:
-            (wrong / f"{case.notebook}.ipynb").write_bytes(fixture_path(case).read_bytes())
-        jobs[name] = (wrong, {"tasks": {c.task for c in cases}, "include_hidden": False})
+        for notebook, cases in folder.items():
+            if len(cases) == 1:
+                (wrong / f"{notebook}.ipynb").write_bytes(fixture_path(cases[0]).read_bytes())
+            else:
+                MAKE.make_together(cases, wrong)
+        jobs[name] = (wrong, {"tasks": {c.task for cases in folder.values() for c in cases},
+                              "include_hidden": False})
     jobs["partition_loop"] = (fixture_path(BAD["partition_loop"]),
                               {"tasks": {"2.2", "2.3"}, "include_hidden": False,
                                "timeout_cap": 10})
@@ -102,7 +116,7 @@ def test_solutions_score_full_marks(graded_with_spark):
 @pytest.mark.parametrize("name", [c.name for c in SPARK_CASES])
 def test_spark_wrong_answer_gets_its_hint(name, graded_with_spark):
     case = WRONG[name]
-    result = graded_with_spark[spark_job(case)]
+    result = graded_with_spark[job_of(case)]
     outputs = "\n".join(t["output"] for t in by_task(result)[case.task])
     assert case.expect in outputs, outputs
     assert "expected:" in outputs and "actual:" in outputs

@@ -13,9 +13,9 @@ from stepper.grade.catalog import SETS
 pytestmark = [pytest.mark.notebooks, pytest.mark.spark, pytest.mark.slow]
 
 # 01_oracles runs in test_check_notebook.py, with its Check buttons clicked; 03_newton's
-# closing cell makes the calls test_plug.py::test_solved_set_3_newton_runs_on_the_stepper makes,
+# closing cell makes the calls test_plug.py::test_solved_set_3_newton_runs_on_the_stepper makes
+# (one Spark start less in the suite), 04_costs_and_synchrony's those of test_plug_async.py,
 # and 05_fewer_rounds's those of test_plug.py::test_solved_set_5_runs_next_to_the_engines_methods
-# (one Spark start less in the suite)
 NOTEBOOKS = [ROOT / "solutions" / f"{name}.ipynb" for name in ("00_spark_basics",
                                                               "02_distributed_gd")]
 
@@ -54,7 +54,7 @@ def test_solved_notebook_runs_and_matches_the_stepper(path, tmp_path):
 
 
 def test_the_french_solved_notebooks_get_full_marks_in_french(tmp_path):
-    """The French solved notebooks (every set), graded by the batch grader next to the untouched
+    """The French solved notebooks, graded by the batch grader next to the untouched
     English copies of the same sets (as the server leaves them in an attendee's folder): the
     French ones are graded, with nothing to report, full marks on every set (one sandbox, one
     Spark: about 20 s), the report in French; a wrong answer gets its hint in French."""
