@@ -72,9 +72,10 @@ class Lesson3Page:
         with self._sc_lock:
             if self.sc is None:
                 self.sc = lesson3_lab.spark_context(ui_port())
-                self.ui_link.value = section_html(
+                self.ui_link.value = (section_html(
                     "lesson3.ui_link", link=spark_ui_link(_ui_port_of(self.sc)),
-                    master=self.sc.master)
+                    master=self.sc.master) if self.sc.uiWebUrl
+                    else section_html("lesson3.ui_off", master=self.sc.master))
             return self.sc
 
     def _build_stepper(self) -> Any:

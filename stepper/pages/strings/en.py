@@ -1214,4 +1214,5 @@ STRINGS: dict[str, str] = {
                                "{stepping:.3f} s per Step ({ratio:.1f} ×). A Spark job per "
                                "iteration is the floor either way; the record adds the tasks' "
                                "details and the tree.",
+    "lesson3.ui_off": "This page's Spark (master `{master}`) runs without its UI here.",
 }

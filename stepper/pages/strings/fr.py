@@ -1313,4 +1313,5 @@ STRINGS: dict[str, str] = {
                                "{stepping:.3f} s par pas ({ratio:.1f} ×). Un job Spark par "
                                "itération est le plancher dans les deux cas ; l'enregistrement "
                                "ajoute le détail des tâches et l'arbre.",
+    "lesson3.ui_off": "Le Spark de cette page (maître `{master}`) tourne ici sans son interface.",
 }
