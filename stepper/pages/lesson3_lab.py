@@ -141,7 +141,7 @@ def cost_sweep(sc: Any, size: SweepSize, *, progress: Progress = no_progress,
     their rows), then ``repeats`` timed ones; the median one's parts (:func:`decompose`)."""
     counts = tuple(partitions or size.partitions)
     shapes = {"rows": size.many_rows, "features": size.many_features}
-    for name, (rows, _features) in shapes.items():
+    for rows, _features in shapes.values():
         too_many = [p for p in counts if p > rows]
         if too_many:
             raise PageInputError("lesson3.bad.partitions", partitions=max(too_many), rows=rows)
@@ -323,7 +323,7 @@ def failure_demo(sc: Any, partition: int, *, partitions: int = 4, iteration: int
                                                        - plain[-1].weights)))}
 
 
-# -- g. a timed run of many iterations ----------------------------------------------------------------
+# -- g. a timed run of many iterations ------------------------------------------------------------
 def timed_run(sc: Any, iterations: int, *, stepping: int = 5, rows: int = 20_000,
               partitions: int = 4, progress: Progress = no_progress,
               stop: threading.Event | None = None) -> dict[str, Any]:

@@ -81,7 +81,7 @@ def check_page(page, lang: str) -> list[str]:
 
 
 def test_lesson3_runs_quick_in_english(monkeypatch, sc):
-    page, texts = run_lesson3(monkeypatch, "en")
+    page, _texts = run_lesson3(monkeypatch, "en")
     try:
         lines = check_page(page, "en")
         assert "no partition 7" in lines[-2]
