@@ -39,6 +39,7 @@ class Lesson3Page:
         self.state = read_state() if state is None else state
         self.quick = (query_value("quick", "0") in ("1", "true", "yes")) if quick is None \
             else quick
+        self.run_all_now = query_value("run", "") == "all"  # ?run=all: every demo at once
         self.questions: dict[str, Question] = {}
         self.results: dict[str, dict[str, Any]] = {}
         self.sc: Any = None
@@ -266,13 +267,13 @@ class Lesson3Page:
         return ask(self.questions, name, questions.QUESTIONS[name](values), self.room)
 
     def finish(self) -> None:
-        """Under Voilà: Spark starts now (and with ``?quick=1`` every demo runs, one after the
+        """Under Voilà: Spark starts now (and with ``?run=all`` every demo runs, one after the
         other). Run headlessly (nbclient, the tests): two iterations and every demo, here."""
         if self.follows:
             return
         if in_voila():
             self.app.start()
-            if self.quick:
+            if self.run_all_now:
                 threading.Thread(target=self.run_all, name="lesson3-demos", daemon=True).start()
             return
         self.app.exercise(iterations=2)

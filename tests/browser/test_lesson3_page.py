@@ -1,7 +1,7 @@
-"""Lesson 3 in a real browser with ``?quick=1``: the page starts its own Spark on a master that
-retries (``local[2,4]``) and runs every demo in turn; each demo's text and figure appear with no
-error output, Step works meanwhile, the failed task shows attempt 2, and each question reveals
-its answer. (The generic checks — presenter mode, Back, Play — run on this page in
+"""Lesson 3 in a real browser with ``?quick=1&run=all``: the page starts its own Spark on a
+master that retries (``local[2,4]``) and runs every demo in turn; each demo's text and figure
+appear with no error output, Step works meanwhile, the failed task shows attempt 2, and each
+question reveals its answer. (The generic checks — presenter mode, Back, Play — run on this page in
 ``test_lesson_pages.py`` like on every lesson.)"""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ QUESTIONS = ("sweep", "bytes", "stragglers", "failure", "async", "timed")
 
 
 def test_lesson3_quick_runs_every_demo_and_reveals_every_answer(browser, voila_url):
-    page = open_page(browser, lesson_url(voila_url, "03_iteration_cost", "quick=1"),
+    page = open_page(browser, lesson_url(voila_url, "03_iteration_cost", "quick=1&run=all"),
                      height=1600)
     try:
         app = app_of(page)
