@@ -200,6 +200,7 @@ def measure_demos(browser, url: str) -> dict:
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(url, timeout=TIMEOUT_MS, wait_until="domcontentloaded")
     page.wait_for_selector("#loading", state="hidden", timeout=TIMEOUT_MS)
+    page.wait_for_selector(".stepper-app .stepper-key-step", timeout=TIMEOUT_MS)
     app = page.query_selector(".stepper-app")
     page.wait_for_function(IDLE, arg=app, timeout=TIMEOUT_MS)
     out: dict = {}
