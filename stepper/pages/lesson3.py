@@ -53,6 +53,7 @@ class Lesson3Page:
         self.room = self.app.room
         self.follows = bool(self.room is not None and self.room.follows)
         self.ui_link = widgets.HTML(section_html("lesson3.ui_waiting"))
+        self.trees = widgets.HBox([], layout=widgets.Layout(flex_flow="row wrap"))
         self.failure_partition = widgets.BoundedIntText(
             value=1, min=-1, max=99, description=text("lesson3.failure.partition"),
             layout=widgets.Layout(width="14em"), style={"description_width": "initial"})
@@ -193,8 +194,24 @@ class Lesson3Page:
         table = (f"<table class='stepper-table lesson3-bytes' style='border-collapse:collapse'>"
                  f"<tr>{header}</tr>{rows}</table>")
         found = lesson3_lab.driver_bottleneck(result)
+        self._draw_trees(result["records"])
         return (table + section_html("lesson3.bytes.result", **found),
                 figures.bytes_png(result))
+
+    def _draw_trees(self, records: list[dict[str, Any]]) -> None:
+        """The reduce tree of each depth's iteration, in lesson 2's tree view."""
+        from stepper.pages.phases import Position, phases_of
+        from stepper.pages.views import Frame, TreeView
+        from stepper.trace import IterationRecord
+
+        views = []
+        for data in records:
+            record = IterationRecord.from_dict(data)
+            view = TreeView(width="49%")
+            view.update(Frame(Position(1, 0), phases_of(record)[-1], record, [record], None,
+                              len(record.partitions)))
+            views.append(view.widget)
+        self.trees.children = tuple(views)
 
     def _draw_stragglers(self, result: dict[str, Any]) -> tuple[str, bytes | None]:
         points = result["points"]
@@ -255,6 +272,8 @@ class Lesson3Page:
         demo = self.demos[name]
         if name in self.questions:
             self.questions[name].hide(demo.result_box)
+        if name == "bytes":
+            demo.result_box.children = (*demo.result_box.children, self.trees)
         return demo.widget
 
     def question(self, name: str) -> widgets.Widget:
