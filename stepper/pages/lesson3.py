@@ -287,7 +287,8 @@ class Lesson3Page:
 
     def finish(self) -> None:
         """Under Voilà: Spark starts now (and with ``?run=all`` every demo runs, one after the
-        other). Run headlessly (nbclient, the tests): two iterations and every demo, here."""
+        other). Run headlessly (nbclient, the tests): two iterations and every demo at its quick
+        size, here."""
         if self.follows:
             return
         if in_voila():
@@ -296,6 +297,7 @@ class Lesson3Page:
                 threading.Thread(target=self.run_all, name="lesson3-demos", daemon=True).start()
             return
         self.app.exercise(iterations=2)
+        self.quick = True  # a check that the page works, not a measurement: the small sizes
         self.run_all(background=False)
 
     def run_all(self, background: bool = True) -> None:
