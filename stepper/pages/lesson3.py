@@ -57,6 +57,10 @@ class Lesson3Page:
         self.failure_partition = widgets.BoundedIntText(
             value=1, min=-1, max=99, description=text("lesson3.failure.partition"),
             layout=widgets.Layout(width="14em"), style={"description_width": "initial"})
+        self.sweep_partitions = widgets.Text(
+            value="", placeholder=text("lesson3.sweep.placeholder"),
+            description=text("lesson3.sweep.partitions"), layout=widgets.Layout(width="24em"),
+            style={"description_width": "initial"})
         self.staleness = widgets.Text(value="", placeholder=text("lesson3.async.placeholder"),
                                       description=text("lesson3.async.stalenesses"),
                                       layout=widgets.Layout(width="22em"),
@@ -117,7 +121,9 @@ class Lesson3Page:
             "sweep": self._sweep, "bytes": self._bytes, "stragglers": self._stragglers,
             "failure": self._failure, "async": self._async, "timed": self._timed}
         controls: tuple[widgets.Widget, ...] = ()
-        if name == "failure":
+        if name == "sweep":
+            controls = (self.sweep_partitions,)
+        elif name == "failure":
             controls = (self.failure_partition,)
         elif name == "async":
             controls = (self.staleness,)
@@ -139,7 +145,12 @@ class Lesson3Page:
 
     def _sweep(self, progress, stop) -> dict[str, Any]:
         size = lesson3_lab.QUICK_SWEEP if self.quick else lesson3_lab.FULL_SWEEP
-        return lesson3_lab.cost_sweep(self.spark(), size, progress=progress, stop=stop)
+        chosen = _whole_numbers(self.sweep_partitions.value, "lesson3.bad.partitions_text")
+        if chosen is not None and (not chosen or min(chosen) < 1):
+            raise lesson3_lab.PageInputError("lesson3.bad.partitions_text",
+                                             value=self.sweep_partitions.value)
+        return lesson3_lab.cost_sweep(self.spark(), size, progress=progress, stop=stop,
+                                      partitions=chosen)
 
     def _bytes(self, progress, stop) -> dict[str, Any]:
         size = lesson3_lab.QUICK_BYTES if self.quick else lesson3_lab.FULL_BYTES
@@ -157,14 +168,7 @@ class Lesson3Page:
 
     def _async(self, progress, stop) -> dict[str, Any]:
         size = lesson3_async.QUICK_ASYNC if self.quick else lesson3_async.FULL_ASYNC
-        chosen = self.staleness.value.replace(";", ",").strip()
-        taus = None
-        if chosen:
-            try:
-                taus = [int(part) for part in chosen.split(",") if part.strip()]
-            except ValueError:
-                raise lesson3_lab.PageInputError("lesson3.bad.staleness_text",
-                                                 value=chosen) from None
+        taus = _whole_numbers(self.staleness.value, "lesson3.bad.staleness_text")
         return lesson3_async.compare(size, taus, progress=progress, stop=stop)
 
     def _timed(self, progress, stop) -> dict[str, Any]:
@@ -305,6 +309,18 @@ class Lesson3Page:
         for demo in self.demos.values():
             demo.start(background=background)
             demo.wait(600)
+
+
+def _whole_numbers(typed: str, key: str) -> list[int] | None:
+    """``"0, 4, 16"`` → ``[0, 4, 16]``; None when nothing is typed; the line ``key`` when it is
+    not a list of whole numbers."""
+    chosen = typed.replace(";", ",").strip()
+    if not chosen:
+        return None
+    try:
+        return [int(part) for part in chosen.split(",") if part.strip()]
+    except ValueError:
+        raise lesson3_lab.PageInputError(key, value=chosen) from None
 
 
 def _ui_port_of(sc: Any) -> int:

@@ -77,7 +77,17 @@ def check_page(page, lang: str) -> list[str]:
     page.demos["async"].start(background=False)
     assert page.demos["async"].errors.messages[-1] == i18n.text(
         "lesson3.bad.staleness", staleness=999, updates=64)
-    return lines + page.demos["failure"].errors.messages + page.demos["async"].errors.messages
+    page.sweep_partitions.value = "1, 500"
+    page.demos["sweep"].start(background=False)
+    assert page.demos["sweep"].errors.messages[-1] == i18n.text(
+        "lesson3.bad.partitions", partitions=500, rows=200)
+    page.sweep_partitions.value = "1, two"
+    page.demos["sweep"].start(background=False)
+    assert page.demos["sweep"].errors.messages[-1] == i18n.text(
+        "lesson3.bad.partitions_text", value="1, two")
+    assert page.demos["sweep"].result is not None  # the earlier sweep is still drawn
+    return lines + [line for name in ("failure", "async", "sweep")
+                    for line in page.demos[name].errors.messages]
 
 
 def test_lesson3_runs_quick_in_english(monkeypatch, sc):

@@ -1215,4 +1215,8 @@ STRINGS: dict[str, str] = {
                                "iteration is the floor either way; the record adds the tasks' "
                                "details and the tree.",
     "lesson3.ui_off": "This page's Spark (master `{master}`) runs without its UI here.",
+    "lesson3.sweep.partitions": "Partitions (optional)",
+    "lesson3.sweep.placeholder": "e.g. 1, 2, 4, 8",
+    "lesson3.bad.partitions_text": "'{value}' is not a list of partition counts ≥ 1 "
+                                   "(e.g. 1, 2, 4, 8).",
 }

@@ -1314,4 +1314,8 @@ STRINGS: dict[str, str] = {
                                "itération est le plancher dans les deux cas ; l'enregistrement "
                                "ajoute le détail des tâches et l'arbre.",
     "lesson3.ui_off": "Le Spark de cette page (maître `{master}`) tourne ici sans son interface.",
+    "lesson3.sweep.partitions": "Partitions (facultatif)",
+    "lesson3.sweep.placeholder": "p. ex. 1, 2, 4, 8",
+    "lesson3.bad.partitions_text": "« {value} » n'est pas une liste de nombres de partitions "
+                                   "≥ 1 (p. ex. 1, 2, 4, 8).",
 }
