@@ -54,6 +54,7 @@ def check_page(page, lang: str) -> list[str]:
             continue
         assert demo.errors.messages == [], (name, demo.errors.messages)
         assert demo.result is not None and demo.text.value, name
+        assert len(json.dumps(demo.result, allow_nan=False)) < 4_000_000  # what the room sends
         if name in ("sweep", "bytes", "stragglers", "async"):
             assert demo.figure.layout.display != "none" and len(demo.figure.value) > 1000
     assert len(page.app.player.history()) == 2  # two iterations stepped
