@@ -53,14 +53,16 @@ def sweep_png(result: dict[str, Any]) -> bytes:
 def bytes_png(result: dict[str, Any]) -> bytes:
     """Bytes reaching the driver per iteration against d, one line per tree depth; the
     broadcast's bytes beside."""
-    figure, (ax,) = _figure(6.5, 3.6)
+    figure, (ax,) = _figure(7.0, 3.6)
     depths = sorted({row["depth"] for row in result["rows"]})
-    for depth in depths:
+    styles = ("o-", "s--", "^:", "d-.")
+    for k, depth in enumerate(depths):  # equal lines (few partitions) stay visible
         rows = [row for row in result["rows"] if row["depth"] == depth]
-        ax.plot([r["features"] for r in rows], [r["to_driver"] for r in rows], marker="o",
+        ax.plot([r["features"] for r in rows], [r["to_driver"] for r in rows],
+                styles[k % len(styles)], markersize=9 - 2 * k, alpha=0.85,
                 label=text("lesson3.bytes.depth_line", depth=depth))
     first = [row for row in result["rows"] if row["depth"] == depths[0]] if depths else []
-    ax.plot([r["features"] for r in first], [r["broadcast"] for r in first], marker="s",
+    ax.plot([r["features"] for r in first], [r["broadcast"] for r in first], marker="x",
             linestyle="--", color="#8e6bbf", label=text("lesson3.bytes.broadcast_line"))
     ax.set_xscale("log")
     ax.set_yscale("log")
