@@ -23,6 +23,7 @@ SETS: dict[str, str] = {
     "1": "01_oracles",
     "2": "02_distributed_gd",
     "3": "03_newton",
+    "4": "04_costs_and_synchrony",
 }
 
 

@@ -45,11 +45,17 @@ def graded_with_spark(tmp_path_factory):
     inside mapPartitions and a driver loop around Spark calls, graded two at a time, each in
     its own process with its own Spark session."""
     jobs = {"solutions": (ROOT / "solutions", {"include_hidden": True})}
-    # the Spark wrong answers are of distinct sets: one attendee folder, one Spark session
-    assert len({c.notebook for c in SPARK_CASES}) == len(SPARK_CASES)
+    # the Spark wrong answers in one attendee folder, one Spark session: one notebook per set,
+    # holding every Spark mistake of that set (each breaks its own task)
     wrong = tmp_path_factory.mktemp("spark_wrong")
+    by_set: dict[str, list] = {}
     for case in SPARK_CASES:
-        (wrong / f"{case.notebook}.ipynb").write_bytes(fixture_path(case).read_bytes())
+        by_set.setdefault(case.notebook, []).append(case)
+    for notebook, cases in by_set.items():
+        if len(cases) == 1:
+            (wrong / f"{notebook}.ipynb").write_bytes(fixture_path(cases[0]).read_bytes())
+        else:
+            MAKE.make_together(cases, wrong)
     jobs["spark_wrong"] = (wrong, {"tasks": {c.task for c in SPARK_CASES},
                                    "include_hidden": False})
     jobs["partition_loop"] = (fixture_path(BAD["partition_loop"]),

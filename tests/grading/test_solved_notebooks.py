@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.notebooks, pytest.mark.spark, pytest.mark.slow]
 
 # 01_oracles runs in test_check_notebook.py, with its Check buttons clicked; 03_newton's
 # closing cell makes the calls test_plug.py::test_solved_set_3_newton_runs_on_the_stepper makes
-# (one Spark start less in the suite)
+# (one Spark start less in the suite), and 04_costs_and_synchrony's those of test_plug_async.py
 NOTEBOOKS = [ROOT / "solutions" / f"{name}.ipynb" for name in ("00_spark_basics",
                                                               "02_distributed_gd")]
 
@@ -51,7 +51,7 @@ def test_solved_notebook_runs_and_matches_the_stepper(path, tmp_path):
 
 
 def test_the_french_solved_notebooks_get_full_marks_in_french(tmp_path):
-    """The four French solved notebooks, graded by the batch grader next to the untouched
+    """The French solved notebooks, graded by the batch grader next to the untouched
     English copies of the same sets (as the server leaves them in an attendee's folder): the
     French ones are graded, with nothing to report, full marks on every set (one sandbox, one
     Spark: about 20 s), the report in French; a wrong answer gets its hint in French."""
@@ -66,7 +66,7 @@ def test_the_french_solved_notebooks_get_full_marks_in_french(tmp_path):
     result = grade_submission(folder, attendee="alice", include_hidden=True)
     assert result.lang == "fr" and result.problems == []
     assert result.score == result.max_score > 0, [(t["name"], t["output"]) for t in result.tests]
-    assert {t["task"].split(".")[0] for t in result.tests} == {"0", "1", "2", "3"}
+    assert {t["task"].split(".")[0] for t in result.tests} == {"0", "1", "2", "3", "4"}
     assert all(t["name"].startswith("Tâche ") for t in result.tests)
     report = (write_reports([result], tmp_path / "out")["results"].parent / "alice" /
               "report.txt").read_text()

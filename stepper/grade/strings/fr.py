@@ -425,4 +425,141 @@ STRINGS: dict[str, str] = {
     "the sandbox ended while {what} ({kind})":
         "le bac à sable s'est terminé pendant : {what} ({kind})",
     "the sandbox ended between tests": "le bac à sable s'est terminé entre deux tests",
+    # -- set 4: costs and synchrony ---
+    "the four terms of the cost model": "les quatre termes du modèle de coût",
+    "iteration_time should return a dict with the keys {keys}; got {kind}":
+        "iteration_time doit renvoyer un dictionnaire avec les clés {keys} ; reçu {kind}",
+    "iteration_time: the key(s) {keys} are missing from the dict":
+        "iteration_time : la ou les clés {keys} manquent dans le dictionnaire",
+    "P={P} partitions, {cores} cores, n={n} rows, d={d}, t_task={t_task}, t_row={t_row}, "
+    "t_byte={t_byte}":
+        "P={P} partitions, {cores} cœurs, n={n} lignes, d={d}, t_task={t_task}, t_row={t_row}, "
+        "t_byte={t_byte}",
+    "the {term} term": "le terme {term}",
+    "one launch for the whole stage: the driver launches each of the P tasks, P · t_task":
+        "un seul lancement pour toute l'étape : le driver lance chacune des P tâches, P · t_task",
+    "one launch per wave: the driver launches each of the P tasks, P · t_task":
+        "un lancement par vague : le driver lance chacune des P tâches, P · t_task",
+    "the waves are missing: with more tasks than cores, the tasks run in ⌈P / cores⌉ waves":
+        "les vagues manquent : avec plus de tâches que de cœurs, les tâches s'exécutent en "
+        "⌈P / cores⌉ vagues",
+    "every row one after the other: the tasks of a wave run in parallel, only the slowest "
+    "counts":
+        "toutes les lignes l'une après l'autre : les tâches d'une vague s'exécutent en "
+        "parallèle, seule la plus lente compte",
+    "no whole numbers: a wave and a task's rows are whole, ⌈P / cores⌉ · ⌈n / P⌉":
+        "pas de nombres entiers : les vagues et les lignes d'une tâche sont entières, "
+        "⌈P / cores⌉ · ⌈n / P⌉",
+    "a float is 8 bytes: P · 8d bytes": "un flottant fait 8 octets : P · 8d octets",
+    "one partial only: the driver receives P of them":
+        "un seul partiel : le driver en reçoit P",
+    "one partial per core: the driver receives one per partition, P of them":
+        "un partiel par cœur : le driver en reçoit un par partition, soit P",
+    "the weights sent once per task: a broadcast sends them once, 8d bytes":
+        "les poids envoyés une fois par tâche : une diffusion les envoie une seule fois, "
+        "8d octets",
+    "a float is 8 bytes: 8d bytes": "un flottant fait 8 octets : 8d octets",
+    "treeAggregate's scale and partials per level":
+        "l'éventail de treeAggregate et les partiels par niveau",
+    "tree_shape should return (scale, counts), counts a list of whole numbers; got {value}":
+        "tree_shape doit renvoyer (scale, counts), counts étant une liste d'entiers ; reçu "
+        "{value}",
+    "the tree of depth + 1: the depth is off by one":
+        "l'arbre de profondeur + 1 : la profondeur est décalée de un",
+    "the tree of depth − 1: the depth is off by one":
+        "l'arbre de profondeur − 1 : la profondeur est décalée de un",
+    "the driver's single result is missing: counts end with 1":
+        "le résultat unique du driver manque : counts se termine par 1",
+    "the P partitions' partials are missing: counts start with P":
+        "les partiels des P partitions manquent : counts commence par P",
+    "the scale rounds up: ⌈P^(1/depth)⌉": "l'éventail est arrondi au-dessus : ⌈P^(1/depth)⌉",
+    "c is divided as a float, c ← c / scale, and only the count of partials is rounded down":
+        "c est divisé en flottant, c ← c / scale, et seul le nombre de partiels est arrondi "
+        "à l'entier inférieur",
+    "tree_shape({P}, {depth})": "tree_shape({P}, {depth})",
+    "P={P} partitions, depth={depth}: the rule of PySpark's treeAggregate":
+        "P={P} partitions, profondeur {depth} : la règle du treeAggregate de PySpark",
+    "greedy list scheduling of tasks on slots":
+        "ordonnancement glouton de tâches sur des emplacements",
+    "makespan({times}, {slots})": "makespan({times}, {slots})",
+    "{count} tasks on {slots} slots, launched in order":
+        "{count} tâches sur {slots} emplacements, lancées dans l'ordre",
+    "the durations were summed: the slots run in parallel, the makespan is when the last ends":
+        "les durées ont été additionnées : les emplacements travaillent en parallèle, le "
+        "makespan est la fin de la dernière tâche",
+    "a perfect split of the work: tasks are whole, each on one slot":
+        "un partage parfait du travail : une tâche est indivisible, sur un seul emplacement",
+    "the longest task alone: more tasks than slots queue behind each other":
+        "la tâche la plus longue seule : s'il y a plus de tâches que d'emplacements, elles "
+        "attendent les unes derrière les autres",
+    "the tasks sorted longest first: Spark launches them in order":
+        "les tâches triées de la plus longue à la plus courte : Spark les lance dans l'ordre",
+    "task i on slot i mod slots: each task takes the slot that frees first":
+        "la tâche i sur l'emplacement i mod slots : chaque tâche prend l'emplacement qui se "
+        "libère le premier",
+    "gradients τ updates stale": "des gradients en retard de τ mises à jour",
+    "τ = 0 is plain gradient descent": "τ = 0 est la descente de gradient ordinaire",
+    "the gradient was taken at w_t: it must be at the stale point w_(t−τ)":
+        "le gradient a été pris en w_t : il doit l'être au point retardé w_(t−τ)",
+    "off by one: the stale point is w_(t−τ), not w_(t−τ+1)":
+        "décalage de un : le point retardé est w_(t−τ), pas w_(t−τ+1)",
+    "off by one: the stale point is w_(t−τ), not w_(t−τ−1)":
+        "décalage de un : le point retardé est w_(t−τ), pas w_(t−τ−1)",
+    "no step while t < τ: until then the gradient is taken at w₀":
+        "aucun pas tant que t < τ : jusque-là, le gradient est pris en w₀",
+    "∇f(w) = Aw − b, A=[[2, .5], [.5, 1]], b=[1, −1], w0={w0}, η={eta}, τ={tau}, "
+    "steps={steps}":
+        "∇f(w) = Aw − b, A=[[2, .5], [.5, 1]], b=[1, −1], w0={w0}, η={eta}, τ={tau}, "
+        "steps={steps}",
+    "the trajectory with τ = 0": "la trajectoire avec τ = 0",
+    "L = ¼ maxᵢ‖xᵢ‖² with an RDD max": "L = ¼ maxᵢ‖xᵢ‖² avec un max sur un RDD",
+    "L = ¼ maxᵢ‖xᵢ‖²": "L = ¼ maxᵢ‖xᵢ‖²",
+    "{n} points in {partitions} partitions": "{n} points dans {partitions} partitions",
+    "the factor ¼ is missing": "le facteur ¼ manque",
+    "‖xᵢ‖ where its square ‖xᵢ‖² is needed": "‖xᵢ‖ là où son carré ‖xᵢ‖² est attendu",
+    "returned the step 1/L, not L": "vous avez renvoyé le pas 1/L, pas L",
+    "the mean of ‖xᵢ‖², not the maximum": "la moyenne des ‖xᵢ‖², pas le maximum",
+    "the maximum of each feature, then summed: take the largest ‖xᵢ‖² over the rows":
+        "le maximum de chaque variable, puis la somme : prenez le plus grand ‖xᵢ‖² sur les "
+        "lignes",
+    "every churner kept, a seeded fraction of the others":
+        "tous les clients partis gardés, une fraction tirée (graine fixe) des autres",
+    "rebalance should return an RDD (a transformation, not collected); got {kind}":
+        "rebalance doit renvoyer un RDD (une transformation, non collectée) ; reçu {kind}",
+    "{{label: count}} after rebalance": "{{étiquette: nombre}} après rebalance",
+    "{n} points in {partitions} partitions, class sizes {sizes}, fraction={fraction}, "
+    "seed={seed}":
+        "{n} points dans {partitions} partitions, tailles des classes {sizes}, "
+        "fraction={fraction}, graine={seed}",
+    "the fraction was applied to the churners (+1): keep every +1 point, sample the −1 ones":
+        "la fraction a été appliquée aux clients partis (+1) : gardez tous les points +1, "
+        "échantillonnez les −1",
+    "every −1 point was dropped: keep each with probability fraction":
+        "tous les points −1 ont été supprimés : gardez chacun avec la probabilité fraction",
+    "the sample is not the seeded sampleByKey(False, {{1.0: 1.0, -1.0: fraction}}, seed)":
+        "l'échantillon n'est pas celui de sampleByKey(False, {{1.0: 1.0, -1.0: fraction}}, "
+        "seed) avec la graine donnée",
+    "the cost model with fewer partitions than cores, rows not divisible":
+        "le modèle de coût avec moins de partitions que de cœurs, des lignes non divisibles",
+    "treeAggregate's tree for more partitions and deeper trees":
+        "l'arbre de treeAggregate pour plus de partitions et des arbres plus profonds",
+    "more slots than tasks, and a single slot":
+        "plus d'emplacements que de tâches, et un seul emplacement",
+    "a staleness longer than the run: every gradient at w₀":
+        "un retard plus long que l'exécution : tous les gradients en w₀",
+    "the trajectory with τ > steps": "la trajectoire avec τ > steps",
+    "on w²/2, η = 0.3 stays bounded with τ = 4; η = 0.5 diverges with τ = 4":
+        "sur w²/2, η = 0,3 reste bornée avec τ = 4 ; η = 0,5 diverge avec τ = 4",
+    "the trajectory with η = {eta}, τ = {tau}": "la trajectoire avec η = {eta}, τ = {tau}",
+    "η = 0.3, τ = 4 on w²/2 should stay bounded by |w₀| = 1":
+        "η = 0,3, τ = 4 sur w²/2 devrait rester bornée par |w₀| = 1",
+    "η = 0.5, τ = 4 on w²/2 should diverge": "η = 0,5, τ = 4 sur w²/2 devrait diverger",
+    "|w₈₀| with η = {eta}, τ = {tau}": "|w₈₀| avec η = {eta}, τ = {tau}",
+    "f(w) = w²/2, w₀ = 1: without delay η = 0.5 converges":
+        "f(w) = w²/2, w₀ = 1 : sans retard, η = 0,5 converge",
+    "L with more partitions than rows": "L avec plus de partitions que de lignes",
+    "about a fraction of the −1 points kept, 4 partitions":
+        "environ une fraction des points −1 gardée, 4 partitions",
+    "the number of −1 points kept": "le nombre de points −1 gardés",
+    "{n} points labelled −1, fraction 0.1": "{n} points d'étiquette −1, fraction 0,1",
 }
