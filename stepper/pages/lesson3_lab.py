@@ -193,7 +193,10 @@ QUICK_BYTES = BytesSize((10, 1_000), (1, 2), 4)
 def bytes_sweep(sc: Any, size: BytesSize, *, progress: Progress = no_progress,
                 stop: threading.Event | None = None) -> dict[str, Any]:
     """One iteration for each d and tree depth: the bytes the record reports (broadcast and
-    how, each task's result, what reaches the driver) and the partials the driver combines."""
+    how, each task's result, what reaches the driver) and the partials the driver combines.
+    At trace level ``summary`` a partial carries its sums and, for the record, only the norms
+    of the partitions' gradients (at ``full`` every partition's gradient rides up the tree with
+    it, and a deeper tree saves no bytes)."""
     rows_out: list[dict[str, Any]] = []
     records: list[dict[str, Any]] = []
     total, done = len(size.features) * len(size.depths), 0
@@ -204,7 +207,7 @@ def bytes_sweep(sc: Any, size: BytesSize, *, progress: Progress = no_progress,
                 data.unpersist()
                 return {"rows": rows_out, "records": records, "stopped": True,
                         "partitions": size.partitions}
-            record = gd_run(data, settings={"depth": depth}).step()
+            record = gd_run(data, settings={"depth": depth, "trace": "summary"}).step()
             levels = record.reduce["levels"]
             driver = [level for level in levels if level["where"] == "driver"]
             arriving = (len(driver[0]["groups"][0]["inputs"]) if driver

@@ -142,6 +142,8 @@ def test_bytes_follow_the_tree_and_the_barrier_waits_for_the_largest_delay(sc):
     depth1 = {r["features"]: r for r in result["rows"] if r["depth"] == 1}
     assert depth1[400]["to_driver"] > depth1[10]["to_driver"]
     assert depth1[400]["to_driver"] >= 8 * 8 * 400  # 8 gradients of 400 float64 at least
+    depth2 = {r["features"]: r for r in result["rows"] if r["depth"] == 2}
+    assert depth2[400]["to_driver"] < depth1[400]["to_driver"] / 2  # 2 partials instead of 8
     stragglers = lesson3_lab.straggler_sweep(
         sc, lesson3_lab.StragglerSize((2, 4), 1, 0.05, 1.0, 200))
     for point in stragglers["points"]:

@@ -975,7 +975,10 @@ STRINGS: dict[str, str] = {
                              "some framing) and receives one partial sum per group of the "
                              "reduce tree. At depth 1 every partition's result reaches the "
                              "driver; deeper trees combine in executors first. Each row of the "
-                             "table is one iteration's record.",
+                             "table is one iteration's record, at trace level `summary`: a "
+                             "partial sum carries its gradient, and only the norms of the "
+                             "partitions' gradients for the record (at `full` each partition's "
+                             "gradient would ride up the tree with it).",
     "lesson3.cards.parallelism": "### Data parallelism and model parallelism\n\n"
                                  "Everything here is **data parallelism**: the rows are split, "
                                  "every task holds all of w. When w itself does not fit in one "

@@ -1052,7 +1052,10 @@ STRINGS: dict[str, str] = {
                              "l'arbre du reduce. À la profondeur 1, le résultat de chaque "
                              "partition arrive au driver ; un arbre plus profond combine "
                              "d'abord dans les exécuteurs. Chaque ligne du tableau est "
-                             "l'enregistrement d'une itération.",
+                             "l'enregistrement d'une itération, au niveau de trace `summary` : "
+                             "une somme partielle porte son gradient, et pour l'enregistrement "
+                             "seulement les normes des gradients des partitions (à `full`, le "
+                             "gradient de chaque partition monterait l'arbre avec elle).",
     "lesson3.cards.parallelism": "### Parallélisme de données et parallélisme de modèle\n\n"
                                  "Tout ici est du **parallélisme de données** : les lignes sont "
                                  "réparties, chaque tâche détient tout w. Quand w lui-même ne "
