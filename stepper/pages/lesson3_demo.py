@@ -53,8 +53,7 @@ class Demo:
         self.errors = ErrorBox()
         self.text = widgets.HTML("")
         self.text.add_class(f"stepper-result-{name}")
-        self.figure = figure_image(max_width="980px")
-        self.figure.layout.display = "none"
+        self.figure: widgets.Image | None = None  # made at the first result (no empty <img>)
         self.run_button.on_click(lambda _b: self.start())
         self.stop_button.on_click(lambda _b: self.stop.set())
         row = widgets.HBox([*controls, self.run_button, self.stop_button, self.bar, self.status],
@@ -62,7 +61,7 @@ class Demo:
         if follows:
             row.children = (self.status,)
             self.status.value = f"<i>{escape(text('lesson3.follower_waiting'))}</i>"
-        self.result_box = widgets.VBox([self.text, self.figure])
+        self.result_box = widgets.VBox([self.text])
         self.widget = widgets.VBox([row, self.errors.widget, self.result_box])
 
     # -- running -------------------------------------------------------------------------------
@@ -127,8 +126,12 @@ class Demo:
         self.result = result
         self.text.value = html_text
         if image is not None:
-            self.figure.value = image
-            self.figure.layout.display = None
+            if self.figure is None:
+                self.figure = figure_image(image, max_width="980px")
+                text_box, *rest = self.result_box.children
+                self.result_box.children = (text_box, self.figure, *rest)
+            else:
+                self.figure.value = image
         if self.on_result is not None:
             self.on_result(self.name, result)
 
