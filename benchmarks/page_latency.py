@@ -143,7 +143,7 @@ def has_control_bar(name: str) -> bool:
 
     nb = nbformat.read(os.path.join(LESSONS, name + ".ipynb"), as_version=4)
     source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    return "LessonApp" in source or ".explorer(" in source
+    return "LessonApp" in source or ".explorer(" in source or ".stepper()" in source
 
 
 def measure(browser, url: str, steps: int, bar: bool) -> dict:
@@ -189,6 +189,41 @@ def measure(browser, url: str, steps: int, bar: bool) -> dict:
     return result
 
 
+LESSON3_DEMOS = ("sweep", "bytes", "stragglers", "failure", "async", "timed")
+
+
+def measure_demos(browser, url: str) -> dict:
+    """Lesson 3's heavy parts, each started by its button: the seconds until it says Done, the
+    distinct progress lines seen meanwhile (polled every 0.1 s), and one Step clicked while the
+    sweep runs (the page must not freeze: its time is a Step's, not the sweep's)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(url, timeout=TIMEOUT_MS, wait_until="domcontentloaded")
+    page.wait_for_selector("#loading", state="hidden", timeout=TIMEOUT_MS)
+    page.wait_for_selector(".stepper-app .stepper-key-step", timeout=TIMEOUT_MS)
+    app = page.query_selector(".stepper-app")
+    page.wait_for_function(IDLE, arg=app, timeout=TIMEOUT_MS)
+    out: dict = {}
+    for name in LESSON3_DEMOS:
+        status = f".stepper-status-{name}"
+        started = time.perf_counter()
+        page.click(f".stepper-run-{name} button, button.stepper-run-{name}")
+        lines, step_ms = set(), None
+        while "Done" not in (page.inner_text(status) or ""):
+            lines.add(page.inner_text(status).strip())
+            if name == "sweep" and step_ms is None and len(lines) > 1:
+                step_ms = page.evaluate(CLICK_AND_TIME, [app, "step"])["ms"]
+            if page.query_selector(f"{status} ~ * .stepper-error") or \
+                    time.perf_counter() - started > TIMEOUT_MS / 1e3:
+                break
+            page.wait_for_timeout(100)
+        out[name] = {"seconds": time.perf_counter() - started,
+                     "progress_lines": len(lines - {"", "Running…"}),
+                     **({"step_during_sweep_s": step_ms / 1e3} if step_ms is not None else {})}
+    page.close()
+    return out
+
+
 def show(name: str, r: dict) -> None:
     def fmt(s: dict | None) -> str:
         if not s or not s["n"]:
@@ -203,6 +238,10 @@ def show(name: str, r: dict) -> None:
         print(f"  Step, next phase      {fmt(r['step_next_phase'])}")
         print(f"  Step, next iteration  {fmt(r['step_next_iteration'])}")
         print(f"  Back                  {fmt(r['back'])}")
+    for demo, d in r.get("demos", {}).items():
+        during = (f", a Step during it {d['step_during_sweep_s']:.3f} s"
+                  if "step_during_sweep_s" in d else "")
+        print(f"  {demo:<22}{d['seconds']:.1f} s, {d['progress_lines']} progress lines{during}")
 
 
 def main() -> int:
@@ -210,6 +249,8 @@ def main() -> int:
     parser.add_argument("--lesson", action="append", help="a notebook name (repeatable)")
     parser.add_argument("--steps", type=int, default=24, help="Step (and Back) clicks per page")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--quick", action="store_true",
+                        help="lesson 3's demos at their ?quick=1 sizes (the full ones otherwise)")
     args = parser.parse_args()
     names = args.lesson or sorted(os.path.splitext(os.path.basename(p))[0]
                                   for p in glob.glob(os.path.join(LESSONS, "*.ipynb")))
@@ -225,6 +266,9 @@ def main() -> int:
             for name in names:
                 url = lesson_url(f"http://127.0.0.1:{port}", name)
                 results[name] = measure(browser, url, args.steps, has_control_bar(name))
+                if name == "03_iteration_cost":
+                    results[name]["demos"] = measure_demos(browser, lesson_url(
+                        f"http://127.0.0.1:{port}", name, "quick=1" if args.quick else ""))
                 show(name, results[name])
             browser.close()
     finally:

@@ -131,6 +131,7 @@ def _template_pattern(template: str) -> re.Pattern | None:
 
 ENGLISH_TEMPLATES = [(key, pattern) for key in en.STRINGS
                      if en.STRINGS[key] != fr.STRINGS.get(key)
+                     and not en.STRINGS[key].endswith(".ipynb")  # a file name, not prose
                      and (pattern := _template_pattern(en.STRINGS[key])) is not None]
 FRENCH_VALUES = set(fr.STRINGS.values())
 

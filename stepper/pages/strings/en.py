@@ -932,4 +932,294 @@ STRINGS: dict[str, str] = {
     "engine.config.momentum": "momentum={value} is not valid: a number in [0, 1)",
     "engine.spark_failed": "Spark failed: {message}",
     "engine.spark_gone": "the Spark JVM stopped or cannot be reached",
+    # -- lesson 3 ---------------------------------------------------------------------------------
+    "index.lesson3.title": "3. What an iteration costs",
+    "index.lesson3.text": "Where the time of one distributed iteration goes, measured live: "
+                          "scheduling, the slowest task, the reduce, the bytes; stragglers, a "
+                          "failed task retried, synchronous against asynchronous SGD.",
+    "index.lesson3.note": "starts Spark (about 10 s); the sweeps take a minute",
+    "link.lesson3": "Lesson 3",
+    "lesson3.title": "Lesson 3 · What an iteration costs",
+    "lesson3.subtitle": "Communication, stragglers, failures, synchronous against asynchronous "
+                        "SGD: measured on this machine, now",
+    "lesson3.exercise": "04_costs_and_synchrony.ipynb",
+    "lesson3.intro": "Lesson 2 showed how one iteration flows. This page measures what it "
+                     "**costs**, on generated data (each partition builds its own rows), from "
+                     "the records Spark's runs leave:\n\n"
+                     "T ≈ scheduling + slowest task + reduce + broadcast\n\n"
+                     "Why care: a model trained at scale is a black box unless one can say what "
+                     "it computed and how (the *right to explanation*); here every number on "
+                     "the page comes from a run you can replay. Each part opens with a "
+                     "question: answer it, then run the part (the instructor's page runs them "
+                     "for a room).",
+    "lesson3.ui_waiting": "*The Spark UI link appears once Spark has started.*",
+    "lesson3.ui_link": "This page's Spark (master `{master}`): its UI is at {link} — open "
+                       "**Jobs**, pick one job of an iteration, and see its **stages** and "
+                       "**tasks**: one task per partition, a second stage when "
+                       "`treeAggregate` combines in executors.",
+    "lesson3.section.stepper": "## The stepping run\n\nGradient descent on generated rows; "
+                               "every task waits a seeded random delay (lognormal), so the "
+                               "**task timeline** shows the barrier: the reduce starts when the "
+                               "last task ends. Change the delay or the partitions in the "
+                               "settings and Step again.",
+    "lesson3.section.cost": "## a. The cost model of one iteration\n\nThe sweep runs gradient "
+                            "descent for each partition count and two shapes of data with "
+                            "about the same number of values: many rows and few features, "
+                            "few rows and many features. Each bar is one iteration (the median "
+                            "of a few), split by the wall clock around `step()` and the tasks' "
+                            "own start and end: broadcast, scheduling (before the first task), "
+                            "slowest task, waiting (tasks queued behind others when there are "
+                            "more partitions than cores), reduce and driver update (after the "
+                            "last task). The parts add up to the measured time.",
+    "lesson3.section.bytes": "## b. Bytes per iteration\n\nThe driver sends w (8d bytes and "
+                             "some framing) and receives one partial sum per group of the "
+                             "reduce tree. At depth 1 every partition's result reaches the "
+                             "driver; deeper trees combine in executors first. Each row of the "
+                             "table is one iteration's record, at trace level `summary`: a "
+                             "partial sum carries its gradient, and only the norms of the "
+                             "partitions' gradients for the record (at `full` each partition's "
+                             "gradient would ride up the tree with it).",
+    "lesson3.cards.parallelism": "### Data parallelism and model parallelism\n\n"
+                                 "Everything here is **data parallelism**: the rows are split, "
+                                 "every task holds all of w. When w itself does not fit in one "
+                                 "machine (a model with billions of weights), the **model** is "
+                                 "split: w is sharded over **parameter servers**, each task "
+                                 "pulls the coordinates its rows touch and pushes their "
+                                 "gradient back (Downpour, TensorFlow's parameter servers); the "
+                                 "driver no longer sees the whole gradient.",
+    "lesson3.section.stragglers": "## c. Stragglers\n\nA synchronous iteration waits for its "
+                                  "slowest task. Here each task waits a delay drawn from a "
+                                  "lognormal (seeded: the same on every run); the sweep varies "
+                                  "the number of partitions with the same delays per task.",
+    "lesson3.cards.speculation": "### Mitigations\n\n* **More partitions than cores**: tasks "
+                                 "run in waves on the free cores, so one slow task delays only "
+                                 "its own core's queue; the cost is more tasks to schedule.\n"
+                                 "* **Speculative execution** (`spark.speculation=true`): when a "
+                                 "task runs much longer than the median of its stage "
+                                 "(`spark.speculation.multiplier`, after "
+                                 "`spark.speculation.quantile` of the tasks have finished), "
+                                 "Spark launches a copy on another executor and keeps whichever "
+                                 "ends first. It helps against slow machines, not against a "
+                                 "task that is slow wherever it runs.",
+    "lesson3.section.failures": "## d. Failures\n\nOne task is made to fail once, in the "
+                                "middle of iteration 2. This page's master allows retries "
+                                "(`local[N,F]`: F attempts per task; a cluster retries by "
+                                "itself). The same iterations run twice on the same rows, "
+                                "without and with the failure.",
+    "lesson3.cards.lineage": "### Lineage\n\nSpark keeps, for every partition, the recipe that "
+                             "built it (here: generate the partition's rows from the seed), its "
+                             "**lineage**. A lost task or partition is recomputed from that "
+                             "recipe on any executor, so a failure costs time, never a wrong "
+                             "number. Long lineages are cut by caching or checkpointing.",
+    "lesson3.section.async": "## e. Synchronous against asynchronous SGD (simulated)\n\n"
+                             "A simulation on the driver (numpy): W workers with random speeds "
+                             "send gradients to a parameter server. **Synchronous**: each "
+                             "round waits for all W, then averages. **Asynchronous**: each "
+                             "gradient is applied on arrival, computed on weights up to τ "
+                             "updates old (the staleness). The page also searches, for each τ, "
+                             "the largest step that stays stable. Type other stalenesses "
+                             "(comma-separated) to try them.",
+    "lesson3.cards.hogwild": "### Hogwild!\n\nHogwild! drops the server and the locks: threads "
+                             "sharing memory write their sparse updates straight into w. When "
+                             "each row touches few coordinates, two updates rarely collide, and "
+                             "the staleness does little harm.",
+    "lesson3.section.timed": "## g. A timed run of many iterations\n\nThe workshop timed many "
+                             "iterations of distributed gradient descent in one go. Here the "
+                             "run keeps no per-task record (trace level `none`) and is timed "
+                             "as a whole, against single steps with the full record.",
+    "lesson3.cards.big": "## The vocabulary of large systems\n\n"
+                         "* **Big data, big models**: too many rows for one machine (split the "
+                         "rows: data parallelism) or too many weights (split the model).\n"
+                         "* **Scale up, scale out**: a bigger machine (more cores and memory, "
+                         "one failure domain, a price that grows faster than the size) or more "
+                         "machines (cheap, but every iteration pays the network and waits for "
+                         "the slowest).\n"
+                         "* **Requirements** of a large system: *scalability* (twice the "
+                         "machines, about twice the work), *latency* (the time of one answer or "
+                         "one iteration), *availability* (it keeps working when machines fail) "
+                         "and *cost*.",
+    "lesson3.cards.hdfs": "### Where the data lives on a cluster\n\nOn a cluster the rows "
+                          "usually sit in HDFS (or an object store): files cut into large "
+                          "**blocks**, each **replicated** on several machines. Spark makes one "
+                          "partition per block and sends each task to a machine that holds its "
+                          "block (**data locality**: tasks go to the data, not the data to the "
+                          "tasks). On this page the partitions build their own rows, which is "
+                          "data locality taken to its limit.",
+    "lesson3.cards.dag": "### Jobs, stages, tasks\n\nEach action (here: each iteration's "
+                         "`treeAggregate`) is a **job**; a job is cut into **stages** at each "
+                         "shuffle; a stage runs one **task** per partition. The Spark UI draws "
+                         "this DAG for every job.",
+    "lesson3.cards.mapreduce": "### The MapReduce view\n\nOne iteration is reduce(⊕) ∘ "
+                               "group ∘ map(f): map every row to its gradient, group by key, "
+                               "add within groups. `treeAggregate` has a single key, so it needs "
+                               "no group and no shuffle by key (only the tree's partial sums "
+                               "move); `reduceByKey` groups by key and shuffles.",
+    "lesson3.cards.cluster": "### On a real cluster\n\nThis repository's `docker-compose.yml` "
+                             "starts a standalone Spark cluster (a master and two workers); "
+                             "point a page or the command line at it with "
+                             "`STEPPER_MASTER=spark://localhost:7077` to see tasks on several "
+                             "executors, retries and, with `spark.speculation`, speculative "
+                             "copies.",
+    "lesson3.remember": "## What to remember\n\n"
+                        "* An iteration costs scheduling + slowest task + reduce + broadcast: "
+                        "more partitions buy parallelism until the fixed costs per task win.\n"
+                        "* The driver receives a partial sum per input of its last combine: "
+                        "depth and d decide whether it becomes the bottleneck.\n"
+                        "* A synchronous iteration waits for its slowest task; failures are "
+                        "recomputed from lineage, at a cost in time only.\n"
+                        "* Asynchronous updates remove the barrier but use stale gradients: "
+                        "the step must shrink as the staleness grows.",
+    "lesson3.sweep.run": "Run the sweep",
+    "lesson3.bytes.run": "Measure the bytes",
+    "lesson3.stragglers.run": "Run the straggler sweep",
+    "lesson3.failure.run": "Fail a task",
+    "lesson3.async.run": "Simulate",
+    "lesson3.timed.run": "Time the run",
+    "lesson3.stop": "Stop",
+    "lesson3.running": "Running…",
+    "lesson3.progress": "{done} of {total} runs done",
+    "lesson3.done": "Done.",
+    "lesson3.stopped": "Stopped: the figures show what was measured before.",
+    "lesson3.follower_waiting": "Waiting for the instructor's result…",
+    "lesson3.setting.delay": "Task delays",
+    "lesson3.setting.delay.lognormal": "lognormal, mean {mean} s",
+    "lesson3.setting.delay.none": "none",
+    "lesson3.setting.partitions": "Partitions",
+    "lesson3.failure.partition": "Failing partition",
+    "lesson3.async.stalenesses": "Stalenesses τ",
+    "lesson3.async.placeholder": "e.g. 0, 4, 16",
+    "lesson3.part.broadcast": "broadcast",
+    "lesson3.part.scheduling": "scheduling",
+    "lesson3.part.slowest": "slowest task",
+    "lesson3.part.waiting": "tasks waiting for a core",
+    "lesson3.part.reduce": "reduce",
+    "lesson3.part.driver": "driver update",
+    "lesson3.part.total": "measured time",
+    "lesson3.shape.rows": "Many rows: {rows} × {features}",
+    "lesson3.shape.features": "Many features: {rows} × {features}",
+    "lesson3.shape.name.rows": "Many rows",
+    "lesson3.shape.name.features": "Many features",
+    "lesson3.axis.partitions": "partitions P",
+    "lesson3.axis.seconds": "seconds",
+    "lesson3.axis.bytes": "bytes per iteration",
+    "lesson3.axis.clock": "simulated time",
+    "lesson3.axis.updates": "updates applied",
+    "lesson3.axis.stable": "largest stable step / (1/L)",
+    "lesson3.sweep.result": "**{shape}**: fastest at P = {best} ({best_time:.3f} s per "
+                            "iteration); P = {first}: {first_time:.3f} s, of which the "
+                            "slowest task {first_slowest:.3f} s; P = {last}: "
+                            "{last_time:.3f} s, of which {last_scheduling:.3f} s scheduling and "
+                            "tasks waiting ({cores} cores).",
+    "lesson3.bytes.col.features": "d",
+    "lesson3.bytes.col.depth": "depth",
+    "lesson3.bytes.col.broadcast": "broadcast (bytes)",
+    "lesson3.bytes.col.via": "how",
+    "lesson3.bytes.col.result": "one task's result (bytes)",
+    "lesson3.bytes.col.arriving": "partials at the driver",
+    "lesson3.bytes.col.to_driver": "bytes into the driver",
+    "lesson3.via.task": "inside the task",
+    "lesson3.via.broadcast": "sc.broadcast",
+    "lesson3.via.none": "none",
+    "lesson3.bytes.result": "At depth 1 and d = {features}, {to_driver} bytes reach the driver "
+                            "each iteration from {partitions} partitions: about "
+                            "{per_feature:.0f} bytes per feature. The driver's link carries "
+                            "them one after the other, so P·8d grows until receiving them "
+                            "takes longer than the tasks: then the driver is the bottleneck, "
+                            "and a deeper tree (or fewer, larger partitions) relieves it.",
+    "lesson3.bytes.title": "What moves in one iteration ({partitions} partitions)",
+    "lesson3.bytes.depth_line": "into the driver, depth {depth}",
+    "lesson3.bytes.broadcast_line": "broadcast of w",
+    "lesson3.stragglers.result": "With {first} partitions an iteration took {first_time:.3f} s; "
+                                 "with {last}, {last_time:.3f} s. At {last} partitions the "
+                                 "largest delay drawn was {largest:.3f} s on average and the "
+                                 "delays, run in order on {cores} cores, end after "
+                                 "{makespan:.3f} s: the iteration waits for that.",
+    "lesson3.stragglers.title": "Iteration time against P, lognormal task delays",
+    "lesson3.stragglers.time": "iteration time (measured)",
+    "lesson3.stragglers.largest_delay": "largest delay drawn",
+    "lesson3.stragglers.makespan": "delays on {cores} cores (makespan)",
+    "lesson3.failure.attempt": "partition {partition}: attempt {attempt}",
+    "lesson3.failure.result": "Iteration {iteration}'s record: {attempts}. Partition "
+                              "{partition}'s task ran as attempt {attempt} on master "
+                              "`{master}`; the weights after the run differ from the run "
+                              "without a failure by at most {difference:.1e}.",
+    "lesson3.async.sync": "synchronous",
+    "lesson3.async.tau": "asynchronous, τ ≤ {tau}",
+    "lesson3.async.by_time": "J against the simulated clock",
+    "lesson3.async.by_updates": "J against updates",
+    "lesson3.async.stable_title": "Largest stable step",
+    "lesson3.async.stable_item": "τ = {tau}: {factor:.2f}/L",
+    "lesson3.async.result": "{workers} simulated workers, step 1/L = {eta:.3g} for the curves. "
+                            "Largest stable step found on the grid: {stable}.",
+    "lesson3.timed.result": "{iterations} iterations with the lightest trace took "
+                            "{seconds:.2f} s: {per_iteration:.3f} s each. One Step with the full "
+                            "record took {stepping:.3f} s (median of {stepped}): "
+                            "{ratio:.1f} times as long.",
+    "lesson3.bad.partitions": "{partitions} partitions for {rows} rows: a partition would be "
+                              "empty; choose at most {rows} partitions.",
+    "lesson3.bad.failure_partition": "There is no partition {partition}: the partitions are "
+                                     "numbered 0 to {last}.",
+    "lesson3.failure.no_retry": "The master {master} does not retry a failed task, so this "
+                                "page cannot show the retry here: open the page in a fresh "
+                                "kernel (it then starts Spark on local[N,4]) or on a cluster.",
+    "lesson3.bad.staleness": "A staleness of {staleness} is not possible in a run of {updates} "
+                             "updates: choose τ from 0 to {updates} − 1.",
+    "lesson3.bad.staleness_text": "'{value}' is not a list of whole numbers (e.g. 0, 4, 16).",
+    "lesson3.q.sweep.prompt": "From 1 to many partitions (many rows), how does the time of one "
+                              "iteration change on this machine?",
+    "lesson3.q.sweep.falls": "it keeps falling",
+    "lesson3.q.sweep.u": "it falls, then rises again",
+    "lesson3.q.sweep.rises": "it only rises",
+    "lesson3.q.sweep.explain": "Fastest at {best} partitions ({best_time:.3f} s) with {cores} "
+                               "cores: parallelism helps up to the cores, then every extra task "
+                               "adds scheduling and a partial sum to combine ({last} "
+                               "partitions: {last_time:.3f} s).",
+    "lesson3.q.bytes.prompt": "At tree depth 1, d grows from the smallest to the largest value "
+                              "measured. The bytes reaching the driver each iteration grow…",
+    "lesson3.q.bytes.same": "hardly at all",
+    "lesson3.q.bytes.linear": "about in proportion to d",
+    "lesson3.q.bytes.square": "like d² or faster",
+    "lesson3.q.bytes.explain": "From d = {small} to d = {large}: {small_bytes} → {large_bytes} "
+                               "bytes, growth like d^{exponent:.2f}. Each partial sum is a "
+                               "vector of d numbers plus a fixed framing, which dominates at "
+                               "small d.",
+    "lesson3.q.stragglers.prompt": "Each task waits a random delay. With more partitions (the "
+                                   "same delay law per task), one iteration takes…",
+    "lesson3.q.stragglers.shorter": "less time",
+    "lesson3.q.stragglers.same": "about the same time",
+    "lesson3.q.stragglers.longer": "more time",
+    "lesson3.q.stragglers.explain": "{first} partitions: {first_time:.3f} s, {last} "
+                                    "partitions: {last_time:.3f} s (× {ratio:.2f}). The "
+                                    "iteration waits for the largest of more random delays, and "
+                                    "beyond the cores the delays queue up.",
+    "lesson3.q.failure.prompt": "One task fails once during an iteration. What happens to the "
+                                "run?",
+    "lesson3.q.failure.fails": "the iteration fails with an error",
+    "lesson3.q.failure.retry_same": "Spark retries the task; the numbers are the same",
+    "lesson3.q.failure.retry_different": "Spark retries the task; the numbers change slightly",
+    "lesson3.q.failure.explain": "Partition {partition}'s task in iteration {iteration} ran "
+                                 "again from the same rows (its lineage); the weights differ by "
+                                 "{largest_difference:.1e} from the run without a failure.",
+    "lesson3.q.async.prompt": "As the staleness τ grows, the largest step that stays stable "
+                              "becomes…",
+    "lesson3.q.async.smaller": "smaller",
+    "lesson3.q.async.same": "about the same",
+    "lesson3.q.async.larger": "larger",
+    "lesson3.q.async.explain": "Measured: {first:.2f}/L at τ = {first_tau}, {last:.2f}/L at "
+                               "τ = {last_tau}. A gradient computed τ updates ago can push "
+                               "past the minimum; the step must shrink roughly like 1/τ.",
+    "lesson3.q.timed.prompt": "Is an iteration run in a loop with the lightest trace faster "
+                              "than one Step with the full record?",
+    "lesson3.q.timed.same": "about as fast",
+    "lesson3.q.timed.little": "a little faster (less than twice)",
+    "lesson3.q.timed.much": "more than twice as fast",
+    "lesson3.q.timed.explain": "Measured: {per_iteration:.3f} s per iteration in the loop, "
+                               "{stepping:.3f} s per Step ({ratio:.1f} ×). A Spark job per "
+                               "iteration is the floor either way; the record adds the tasks' "
+                               "details and the tree.",
+    "lesson3.ui_off": "This page's Spark (master `{master}`) runs without its UI here.",
+    "lesson3.sweep.partitions": "Partitions (optional)",
+    "lesson3.sweep.placeholder": "e.g. 1, 2, 4, 8",
+    "lesson3.bad.partitions_text": "'{value}' is not a list of partition counts ≥ 1 "
+                                   "(e.g. 1, 2, 4, 8).",
 }

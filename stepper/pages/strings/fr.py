@@ -1004,4 +1004,321 @@ STRINGS: dict[str, str] = {
     "engine.config.momentum": "momentum={value} non valide : un nombre dans [0, 1)",
     "engine.spark_failed": "Spark a échoué : {message}",
     "engine.spark_gone": "la JVM de Spark s'est arrêtée ou ne répond plus",
+    # -- lesson 3 ---------------------------------------------------------------------------------
+    "index.lesson3.title": "3. Ce que coûte une itération",
+    "index.lesson3.text": "Où passe le temps d'une itération distribuée, mesuré en direct : "
+                          "ordonnancement, tâche la plus lente, reduce, octets ; retardataires, "
+                          "tâche en échec relancée, SGD synchrone contre asynchrone.",
+    "index.lesson3.note": "démarre Spark (environ 10 s) ; les balayages prennent une minute",
+    "link.lesson3": "Leçon 3",
+    "lesson3.title": "Leçon 3 · Ce que coûte une itération",
+    "lesson3.subtitle": "Communication, retardataires, pannes, SGD synchrone contre "
+                        "asynchrone : mesurés sur cette machine, maintenant",
+    "lesson3.exercise": "fr/04_costs_and_synchrony.ipynb",
+    "lesson3.intro": "La leçon 2 a montré comment se déroule une itération. Cette page mesure "
+                     "ce qu'elle **coûte**, sur des données générées (chaque partition "
+                     "construit ses propres lignes), d'après les enregistrements que laissent "
+                     "les exécutions de Spark :\n\n"
+                     "T ≈ ordonnancement + tâche la plus lente + reduce + broadcast\n\n"
+                     "Pourquoi s'en soucier : un modèle entraîné à grande échelle est une boîte "
+                     "noire si l'on ne peut pas dire ce qu'il a calculé et comment (le *droit à "
+                     "l'explication*) ; ici chaque nombre de la page vient d'une exécution que "
+                     "l'on peut rejouer. Chaque partie s'ouvre par une question : répondez, "
+                     "puis lancez la partie (la page de l'animateur les lance pour une salle).",
+    "lesson3.ui_waiting": "*Le lien vers l'interface de Spark apparaît une fois Spark démarré.*",
+    "lesson3.ui_link": "Le Spark de cette page (maître `{master}`) : son interface est à "
+                       "{link} — ouvrez **Jobs**, choisissez le job d'une itération, et voyez "
+                       "ses **étapes** et ses **tâches** : une tâche par partition, une seconde "
+                       "étape quand `treeAggregate` combine dans les exécuteurs.",
+    "lesson3.section.stepper": "## L'exécution pas à pas\n\nDescente de gradient sur des lignes "
+                               "générées ; chaque tâche attend un délai aléatoire graine fixée "
+                               "(log-normal), si bien que la **chronologie des tâches** montre "
+                               "la barrière : le reduce commence quand la dernière tâche "
+                               "finit. Changez le délai ou les partitions dans les réglages et "
+                               "avancez d'un pas.",
+    "lesson3.section.cost": "## a. Le modèle de coût d'une itération\n\nLe balayage lance la "
+                            "descente de gradient pour chaque nombre de partitions et deux "
+                            "formes de données d'environ autant de valeurs : beaucoup de lignes "
+                            "et peu de variables, peu de lignes et beaucoup de variables. "
+                            "Chaque barre est une itération (la médiane de quelques-unes), "
+                            "découpée par l'horloge autour de `step()` et par le début et la "
+                            "fin de chaque tâche : broadcast, ordonnancement (avant la première "
+                            "tâche), tâche la plus lente, attente (tâches en file derrière "
+                            "d'autres quand il y a plus de partitions que de cœurs), reduce et "
+                            "mise à jour sur le driver (après la dernière tâche). Les parties "
+                            "s'additionnent au temps mesuré.",
+    "lesson3.section.bytes": "## b. Octets par itération\n\nLe driver envoie w (8d octets et un "
+                             "peu d'enveloppe) et reçoit une somme partielle par groupe de "
+                             "l'arbre du reduce. À la profondeur 1, le résultat de chaque "
+                             "partition arrive au driver ; un arbre plus profond combine "
+                             "d'abord dans les exécuteurs. Chaque ligne du tableau est "
+                             "l'enregistrement d'une itération, au niveau de trace `summary` : "
+                             "une somme partielle porte son gradient, et pour l'enregistrement "
+                             "seulement les normes des gradients des partitions (à `full`, le "
+                             "gradient de chaque partition monterait l'arbre avec elle).",
+    "lesson3.cards.parallelism": "### Parallélisme de données et parallélisme de modèle\n\n"
+                                 "Tout ici est du **parallélisme de données** : les lignes sont "
+                                 "réparties, chaque tâche détient tout w. Quand w lui-même ne "
+                                 "tient plus sur une machine (un modèle à des milliards de "
+                                 "poids), on répartit le **modèle** : w est découpé entre des "
+                                 "**serveurs de paramètres**, chaque tâche récupère les "
+                                 "coordonnées que touchent ses lignes et renvoie leur gradient "
+                                 "(Downpour, les serveurs de paramètres de TensorFlow) ; le "
+                                 "driver ne voit plus le gradient entier.",
+    "lesson3.section.stragglers": "## c. Les retardataires\n\nUne itération synchrone attend sa "
+                                  "tâche la plus lente. Ici chaque tâche attend un délai tiré "
+                                  "d'une loi log-normale (graine fixée : le même à chaque "
+                                  "exécution) ; le balayage fait varier le nombre de "
+                                  "partitions, avec la même loi de délai par tâche.",
+    "lesson3.cards.speculation": "### Les parades\n\n* **Plus de partitions que de cœurs** : "
+                                 "les tâches passent par vagues sur les cœurs libres, une tâche "
+                                 "lente ne retarde que la file de son cœur ; le prix : plus de "
+                                 "tâches à ordonnancer.\n"
+                                 "* **Exécution spéculative** (`spark.speculation=true`) : "
+                                 "quand une tâche dure bien plus que la médiane de son étape "
+                                 "(`spark.speculation.multiplier`, une fois "
+                                 "`spark.speculation.quantile` des tâches terminées), Spark en "
+                                 "lance une copie sur un autre exécuteur et garde celle qui "
+                                 "finit d'abord. Cela aide contre une machine lente, pas contre "
+                                 "une tâche lente partout.",
+    "lesson3.section.failures": "## d. Les pannes\n\nUne tâche échoue une fois, au milieu de "
+                                "l'itération 2. Le maître de cette page permet de relancer "
+                                "(`local[N,F]` : F tentatives par tâche ; une grappe relance "
+                                "d'elle-même). Les mêmes itérations sont calculées deux fois "
+                                "sur les mêmes lignes, sans puis avec la panne.",
+    "lesson3.cards.lineage": "### La lignée\n\nSpark garde, pour chaque partition, la recette "
+                             "qui l'a construite (ici : générer les lignes de la partition à "
+                             "partir de la graine), sa **lignée**. Une tâche ou une partition "
+                             "perdue est recalculée d'après cette recette sur n'importe quel "
+                             "exécuteur : une panne coûte du temps, jamais un nombre faux. On "
+                             "coupe les longues lignées par mise en cache ou point de reprise.",
+    "lesson3.section.async": "## e. SGD synchrone contre asynchrone (simulé)\n\nUne simulation "
+                             "sur le driver (numpy) : W ouvriers de vitesses aléatoires "
+                             "envoient des gradients à un serveur de paramètres. "
+                             "**Synchrone** : chaque tour attend les W, puis fait la moyenne. "
+                             "**Asynchrone** : chaque gradient est appliqué dès son arrivée, "
+                             "calculé sur des poids vieux d'au plus τ mises à jour (le "
+                             "retard). La page cherche aussi, pour chaque τ, le plus grand pas "
+                             "qui reste stable. Tapez d'autres retards (séparés par des "
+                             "virgules) pour les essayer.",
+    "lesson3.cards.hogwild": "### Hogwild!\n\nHogwild! supprime le serveur et les verrous : des "
+                             "fils d'exécution partageant la mémoire écrivent leurs mises à "
+                             "jour creuses directement dans w. Quand chaque ligne touche peu de "
+                             "coordonnées, deux mises à jour se heurtent rarement, et le "
+                             "retard fait peu de mal.",
+    "lesson3.section.timed": "## g. Une longue exécution chronométrée\n\nL'atelier "
+                             "chronométrait d'un coup de nombreuses itérations de descente de "
+                             "gradient distribuée. Ici l'exécution ne garde aucun détail par "
+                             "tâche (niveau de trace `none`) et est chronométrée d'un bloc, "
+                             "face à des pas isolés avec l'enregistrement complet.",
+    "lesson3.cards.big": "## Le vocabulaire des grands systèmes\n\n"
+                         "* `big data`, `big models` : trop de lignes pour une machine "
+                         "(répartir les lignes : parallélisme de données) ou trop de poids "
+                         "(répartir le modèle).\n"
+                         "* `scale up`, `scale out` : une machine plus grosse (plus de cœurs et "
+                         "de mémoire, une seule panne possible, un prix qui croît plus vite que "
+                         "la taille) ou plus de machines (bon marché, mais chaque itération "
+                         "paie le réseau et attend la plus lente).\n"
+                         "* **Exigences** d'un grand système : *passage à l'échelle* (deux fois "
+                         "plus de machines, environ deux fois plus de travail), *latence* (la "
+                         "durée d'une réponse ou d'une itération), *disponibilité* (il "
+                         "continue quand des machines tombent) et *coût*.",
+    "lesson3.cards.hdfs": "### Où vivent les données sur une grappe\n\nSur une grappe, les "
+                          "lignes sont d'ordinaire dans HDFS (ou un stockage objet) : des "
+                          "fichiers découpés en grands **blocs**, chacun **répliqué** sur "
+                          "plusieurs machines. Spark fait une partition par bloc et envoie "
+                          "chaque tâche sur une machine qui détient son bloc (**localité des "
+                          "données** : les tâches vont aux données, pas l'inverse). Sur cette "
+                          "page les partitions construisent leurs propres lignes : la localité "
+                          "poussée à l'extrême.",
+    "lesson3.cards.dag": "### Jobs, étapes, tâches\n\nChaque action (ici : le `treeAggregate` "
+                         "de chaque itération) est un **job** ; un job est coupé en **étapes** "
+                         "à chaque redistribution ; une étape lance une **tâche** par "
+                         "partition. L'interface de Spark dessine ce graphe pour chaque job.",
+    "lesson3.cards.mapreduce": "### La vue MapReduce\n\nUne itération est reduce(⊕) ∘ "
+                               "regroupement ∘ map(f) : associer à chaque ligne son gradient, "
+                               "regrouper par clé, additionner dans chaque groupe. "
+                               "`treeAggregate` n'a qu'une clé : ni regroupement ni "
+                               "redistribution par clé (seules les sommes partielles de l'arbre "
+                               "circulent) ; `reduceByKey` regroupe par clé et redistribue.",
+    "lesson3.cards.cluster": "### Sur une vraie grappe\n\nLe `docker-compose.yml` de ce dépôt "
+                             "démarre une grappe Spark autonome (un maître et deux ouvriers) ; "
+                             "pointez une page ou la ligne de commande dessus avec "
+                             "`STEPPER_MASTER=spark://localhost:7077` pour voir des tâches sur "
+                             "plusieurs exécuteurs, des relances et, avec "
+                             "`spark.speculation`, des copies spéculatives.",
+    "lesson3.remember": "## À retenir\n\n"
+                        "* Une itération coûte ordonnancement + tâche la plus lente + reduce + "
+                        "broadcast : plus de partitions achètent du parallélisme jusqu'à ce "
+                        "que les coûts fixes par tâche l'emportent.\n"
+                        "* Le driver reçoit une somme partielle par entrée de sa dernière "
+                        "combinaison : la profondeur et d décident s'il devient le goulot "
+                        "d'étranglement.\n"
+                        "* Une itération synchrone attend sa tâche la plus lente ; les pannes "
+                        "sont recalculées d'après la lignée, au prix du temps seulement.\n"
+                        "* Les mises à jour asynchrones suppriment la barrière mais utilisent "
+                        "des gradients en retard : le pas doit diminuer quand le retard "
+                        "grandit.",
+    "lesson3.sweep.run": "Lancer le balayage",
+    "lesson3.bytes.run": "Mesurer les octets",
+    "lesson3.stragglers.run": "Lancer le balayage des retardataires",
+    "lesson3.failure.run": "Faire échouer une tâche",
+    "lesson3.async.run": "Simuler",
+    "lesson3.timed.run": "Chronométrer",
+    "lesson3.stop": "Arrêter",
+    "lesson3.running": "En cours…",
+    "lesson3.progress": "{done} exécutions faites sur {total}",
+    "lesson3.done": "Terminé.",
+    "lesson3.stopped": "Arrêté : les figures montrent ce qui a été mesuré avant.",
+    "lesson3.follower_waiting": "En attente du résultat de l'animateur…",
+    "lesson3.setting.delay": "Délais des tâches",
+    "lesson3.setting.delay.lognormal": "log-normal, moyenne {mean} s",
+    "lesson3.setting.delay.none": "aucun",
+    "lesson3.setting.partitions": "Partitions",
+    "lesson3.failure.partition": "Partition en échec",
+    "lesson3.async.stalenesses": "Retards τ",
+    "lesson3.async.placeholder": "p. ex. 0, 4, 16",
+    "lesson3.part.broadcast": "broadcast",
+    "lesson3.part.scheduling": "ordonnancement",
+    "lesson3.part.slowest": "tâche la plus lente",
+    "lesson3.part.waiting": "tâches en attente d'un cœur",
+    "lesson3.part.reduce": "reduce",
+    "lesson3.part.driver": "mise à jour sur le driver",
+    "lesson3.part.total": "durée mesurée",
+    "lesson3.shape.rows": "Beaucoup de lignes : {rows} × {features}",
+    "lesson3.shape.features": "Beaucoup de variables : {rows} × {features}",
+    "lesson3.shape.name.rows": "Beaucoup de lignes",
+    "lesson3.shape.name.features": "Beaucoup de variables",
+    "lesson3.axis.partitions": "partitions P",
+    "lesson3.axis.seconds": "secondes",
+    "lesson3.axis.bytes": "octets par itération",
+    "lesson3.axis.clock": "temps simulé",
+    "lesson3.axis.updates": "mises à jour appliquées",
+    "lesson3.axis.stable": "plus grand pas stable / (1/L)",
+    "lesson3.sweep.result": "**{shape}** : le plus rapide à P = {best} ({best_time:.3f} s "
+                            "par itération) ; P = {first} : {first_time:.3f} s, dont la "
+                            "tâche la plus lente {first_slowest:.3f} s ; P = {last} : "
+                            "{last_time:.3f} s, dont {last_scheduling:.3f} s d'ordonnancement "
+                            "et d'attente des tâches ({cores} cœurs).",
+    "lesson3.bytes.col.features": "d",
+    "lesson3.bytes.col.depth": "profondeur",
+    "lesson3.bytes.col.broadcast": "broadcast (octets)",
+    "lesson3.bytes.col.via": "comment",
+    "lesson3.bytes.col.result": "résultat d'une tâche (octets)",
+    "lesson3.bytes.col.arriving": "sommes partielles au driver",
+    "lesson3.bytes.col.to_driver": "octets reçus par le driver",
+    "lesson3.via.task": "dans la tâche",
+    "lesson3.via.broadcast": "sc.broadcast",
+    "lesson3.via.none": "aucun",
+    "lesson3.bytes.result": "À la profondeur 1 et d = {features}, {to_driver} octets arrivent "
+                            "au driver à chaque itération depuis {partitions} partitions : "
+                            "environ {per_feature:.0f} octets par variable. Le lien du driver "
+                            "les reçoit l'un après l'autre : P·8d grandit jusqu'à ce que leur "
+                            "réception dure plus que les tâches ; le driver est alors le "
+                            "goulot d'étranglement, et un arbre plus profond (ou moins de "
+                            "partitions, plus grosses) le soulage.",
+    "lesson3.bytes.title": "Ce qui circule en une itération ({partitions} partitions)",
+    "lesson3.bytes.depth_line": "vers le driver, profondeur {depth}",
+    "lesson3.bytes.broadcast_line": "broadcast de w",
+    "lesson3.stragglers.result": "Avec {first} partitions, une itération a duré "
+                                 "{first_time:.3f} s ; avec {last}, {last_time:.3f} s. À {last} "
+                                 "partitions, le plus grand délai tiré valait {largest:.3f} s "
+                                 "en moyenne, et les délais, passés dans l'ordre sur {cores} "
+                                 "cœurs, finissent après {makespan:.3f} s : l'itération "
+                                 "attend cela.",
+    "lesson3.stragglers.title": "Durée d'une itération selon P, délais log-normaux",
+    "lesson3.stragglers.time": "durée de l'itération (mesurée)",
+    "lesson3.stragglers.largest_delay": "plus grand délai tiré",
+    "lesson3.stragglers.makespan": "délais sur {cores} cœurs (durée totale)",
+    "lesson3.failure.attempt": "partition {partition} : tentative {attempt}",
+    "lesson3.failure.result": "Enregistrement de l'itération {iteration} : {attempts}. La "
+                              "tâche de la partition {partition} a tourné en tentative "
+                              "{attempt} sur le maître `{master}` ; les poids à la fin "
+                              "diffèrent de ceux de l'exécution sans panne d'au plus "
+                              "{difference:.1e}.",
+    "lesson3.async.sync": "synchrone",
+    "lesson3.async.tau": "asynchrone, τ ≤ {tau}",
+    "lesson3.async.by_time": "J selon l'horloge simulée",
+    "lesson3.async.by_updates": "J selon les mises à jour",
+    "lesson3.async.stable_title": "Plus grand pas stable",
+    "lesson3.async.stable_item": "τ = {tau} : {factor:.2f}/L",
+    "lesson3.async.result": "{workers} ouvriers simulés, pas 1/L = {eta:.3g} pour les courbes. "
+                            "Plus grand pas stable trouvé sur la grille : {stable}.",
+    "lesson3.timed.result": "{iterations} itérations avec la trace la plus légère ont pris "
+                            "{seconds:.2f} s : {per_iteration:.3f} s chacune. Un pas avec "
+                            "l'enregistrement complet a pris {stepping:.3f} s (médiane de "
+                            "{stepped}) : {ratio:.1f} fois plus.",
+    "lesson3.bad.partitions": "{partitions} partitions pour {rows} lignes : une partition "
+                              "serait vide ; choisissez au plus {rows} partitions.",
+    "lesson3.bad.failure_partition": "Il n'y a pas de partition {partition} : les partitions "
+                                     "sont numérotées de 0 à {last}.",
+    "lesson3.failure.no_retry": "Le maître {master} ne relance pas une tâche en échec : cette "
+                                "page ne peut pas montrer la relance ici ; ouvrez la page dans "
+                                "un noyau neuf (elle démarre alors Spark sur local[N,4]) ou sur "
+                                "une grappe.",
+    "lesson3.bad.staleness": "Un retard de {staleness} est impossible dans une exécution de "
+                             "{updates} mises à jour : choisissez τ entre 0 et {updates} − 1.",
+    "lesson3.bad.staleness_text": "« {value} » n'est pas une liste d'entiers (p. ex. 0, 4, 16).",
+    "lesson3.q.sweep.prompt": "De 1 à beaucoup de partitions (beaucoup de lignes), comment "
+                              "évolue la durée d'une itération sur cette machine ?",
+    "lesson3.q.sweep.falls": "elle ne fait que baisser",
+    "lesson3.q.sweep.u": "elle baisse, puis remonte",
+    "lesson3.q.sweep.rises": "elle ne fait que monter",
+    "lesson3.q.sweep.explain": "Le plus rapide à {best} partitions ({best_time:.3f} s) avec "
+                               "{cores} cœurs : le parallélisme aide jusqu'au nombre de cœurs, "
+                               "puis chaque tâche de plus ajoute de l'ordonnancement et une "
+                               "somme partielle à combiner ({last} partitions : "
+                               "{last_time:.3f} s).",
+    "lesson3.q.bytes.prompt": "À la profondeur 1, d passe de la plus petite à la plus grande "
+                              "valeur mesurée. Les octets reçus par le driver à chaque "
+                              "itération croissent…",
+    "lesson3.q.bytes.same": "à peine",
+    "lesson3.q.bytes.linear": "à peu près comme d",
+    "lesson3.q.bytes.square": "comme d² ou plus vite",
+    "lesson3.q.bytes.explain": "De d = {small} à d = {large} : {small_bytes} → {large_bytes} "
+                               "octets, une croissance comme d^{exponent:.2f}. Chaque somme "
+                               "partielle est un vecteur de d nombres plus une enveloppe fixe, "
+                               "qui domine quand d est petit.",
+    "lesson3.q.stragglers.prompt": "Chaque tâche attend un délai aléatoire. Avec plus de "
+                                   "partitions (la même loi de délai par tâche), une itération "
+                                   "dure…",
+    "lesson3.q.stragglers.shorter": "moins longtemps",
+    "lesson3.q.stragglers.same": "à peu près autant",
+    "lesson3.q.stragglers.longer": "plus longtemps",
+    "lesson3.q.stragglers.explain": "{first} partitions : {first_time:.3f} s, {last} "
+                                    "partitions : {last_time:.3f} s (× {ratio:.2f}). "
+                                    "L'itération attend le plus grand de délais aléatoires plus "
+                                    "nombreux, et au-delà des cœurs les délais font la queue.",
+    "lesson3.q.failure.prompt": "Une tâche échoue une fois pendant une itération. Que devient "
+                                "l'exécution ?",
+    "lesson3.q.failure.fails": "l'itération échoue avec une erreur",
+    "lesson3.q.failure.retry_same": "Spark relance la tâche ; les nombres sont les mêmes",
+    "lesson3.q.failure.retry_different": "Spark relance la tâche ; les nombres changent un peu",
+    "lesson3.q.failure.explain": "La tâche de la partition {partition} à l'itération "
+                                 "{iteration} a été recalculée à partir des mêmes lignes (sa "
+                                 "lignée) ; les poids diffèrent de {largest_difference:.1e} de "
+                                 "ceux de l'exécution sans panne.",
+    "lesson3.q.async.prompt": "Quand le retard τ grandit, le plus grand pas qui reste stable "
+                              "devient…",
+    "lesson3.q.async.smaller": "plus petit",
+    "lesson3.q.async.same": "à peu près le même",
+    "lesson3.q.async.larger": "plus grand",
+    "lesson3.q.async.explain": "Mesuré : {first:.2f}/L à τ = {first_tau}, {last:.2f}/L à "
+                               "τ = {last_tau}. Un gradient calculé il y a τ mises à jour peut "
+                               "pousser au-delà du minimum ; le pas doit diminuer à peu près "
+                               "comme 1/τ.",
+    "lesson3.q.timed.prompt": "Une itération lancée en boucle avec la trace la plus légère "
+                              "est-elle plus rapide qu'un pas avec l'enregistrement complet ?",
+    "lesson3.q.timed.same": "à peu près aussi rapide",
+    "lesson3.q.timed.little": "un peu plus rapide (moins de deux fois)",
+    "lesson3.q.timed.much": "plus de deux fois plus rapide",
+    "lesson3.q.timed.explain": "Mesuré : {per_iteration:.3f} s par itération dans la boucle, "
+                               "{stepping:.3f} s par pas ({ratio:.1f} ×). Un job Spark par "
+                               "itération est le plancher dans les deux cas ; l'enregistrement "
+                               "ajoute le détail des tâches et l'arbre.",
+    "lesson3.ui_off": "Le Spark de cette page (maître `{master}`) tourne ici sans son interface.",
+    "lesson3.sweep.partitions": "Partitions (facultatif)",
+    "lesson3.sweep.placeholder": "p. ex. 1, 2, 4, 8",
+    "lesson3.bad.partitions_text": "« {value} » n'est pas une liste de nombres de partitions "
+                                   "≥ 1 (p. ex. 1, 2, 4, 8).",
 }
