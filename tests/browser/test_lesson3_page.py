@@ -46,6 +46,5 @@ def test_lesson3_quick_runs_every_demo_and_reveals_every_answer(browser, voila_u
             " return i && i.complete && i.naturalWidth > 300; })")
         assert images == [True, True, True, True]
         assert visible_errors(page) == []
-        page.screenshot(path="/tmp/lesson3_quick.png", full_page=True)
     finally:
         page.close()
