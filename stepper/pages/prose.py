@@ -107,6 +107,7 @@ LESSON_NAV = {
                 ("link.next_lesson2", "02_distributed_gd.ipynb")],
     "lesson2": [("link.index", "index.ipynb"), ("link.lesson0", "00_spark_basics.ipynb"),
                 ("link.lesson1", "01_gradient_methods.ipynb")],
+    "lesson4": [("link.index", "index.ipynb"), ("link.lesson2", "02_distributed_gd.ipynb")],
 }
 
 
