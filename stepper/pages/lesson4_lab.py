@@ -61,7 +61,7 @@ FULL = Sizes(iterations={"gd": 100, "nesterov": 60, "newton": 6, "lbfgs": 25,
                          "local_sgd": 30, "admm": 30},
              local_steps=(1, 10, 100), local_rounds=25, rhos=(0.001, 0.01, 0.1, 1.0),
              admm_iterations=25, four_iterations=40)
-QUICK = Sizes(iterations={"gd": 4, "nesterov": 4, "newton": 4, "lbfgs": 4,
+QUICK = Sizes(iterations={"gd": 4, "nesterov": 4, "newton": 6, "lbfgs": 4,
                           "local_sgd": 4, "admm": 4},
               local_steps=(1, 10), local_rounds=3, rhos=(0.01, 1.0), admm_iterations=3,
               four_iterations=3)
@@ -177,26 +177,28 @@ def estimate_rate(gaps: Sequence[float], floor: float = 1e-11) -> dict[str, Any]
     * ``quadratic`` when log e_{k+1} / log e_k reaches about 2 (e_{k+1} ≈ C e_k²);
     * ``superlinear`` when the ratios e_{k+1}/e_k keep shrinking towards 0;
     * ``linear`` when they settle at a constant q < 1 (e_k ≈ C qᵏ), q reported;
-    * ``sublinear`` when they creep towards 1; ``unknown`` with fewer than 4 usable points.
+    * ``sublinear`` when they creep towards 1; ``unknown`` with fewer than 3 usable points.
     """
     e = np.asarray([g for g in gaps if np.isfinite(g)], dtype=float)
     e = e[e > floor]
-    if e.size < 4:
+    if e.size < 3:
         return {"kind": "unknown", "ratio": None, "order": None}
     ratios = e[1:] / e[:-1]
     tail = ratios[len(ratios) // 2:]
     q = float(np.median(tail))
     order = None
-    small = e[e < 0.1]
+    small = e[e < 1e-2]
     if small.size >= 2:
         orders = np.log(small[1:]) / np.log(small[:-1])
         order = float(orders.max())
         if order >= 1.8:
             return {"kind": "quadratic", "ratio": q, "order": order}
+    if e.size < 4:
+        return {"kind": "unknown", "ratio": None, "order": order}
     early, late = float(np.median(ratios[: max(len(ratios) // 2, 1)])), float(ratios[-1])
     if late < 0.5 * early and late < 0.3 and np.all(np.diff(tail) <= 1e-12 + 0.1 * tail[:-1]):
         return {"kind": "superlinear", "ratio": float(late), "order": order}
-    if q > 0.995:
+    if q > 0.995 or (late > 0.9 and late - float(tail[0]) > 0.01):
         return {"kind": "sublinear", "ratio": q, "order": order}
     return {"kind": "linear", "ratio": q, "order": order}
 
