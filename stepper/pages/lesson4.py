@@ -116,6 +116,8 @@ class Lesson4Page:
                        "rho": widgets.Text(value=", ".join(f"{r:g}" for r in self.sizes.rhos),
                                            description=text("lesson4.input.rho"),
                                            style={"description_width": "initial"})}
+        for name, box in self.inputs.items():
+            box.add_class(f"stepper-input-{name}")
         self.paths = lesson4_lab.paths_2d(self.X, self.y, self.problem, 25)
         self.pairs = lesson4_lab.lbfgs_pairs(self.X, self.y, self.problem,
                                              np.asarray(self.paths["lbfgs"]["weights"]),

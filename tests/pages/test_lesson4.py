@@ -30,7 +30,7 @@ def churn_arrays(keep: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarr
     return np.hstack([np.ones((X.shape[0], 1)), X]), y
 
 
-# -- rates read off curves ------------------------------------------------------------------------
+# -- rates read off curves -----------------------------------------------------------------------
 def test_rates_of_known_sequences():
     linear = lesson4_lab.estimate_rate([0.5**k for k in range(30)])
     assert linear["kind"] == "linear" and linear["ratio"] == pytest.approx(0.5)
@@ -50,7 +50,7 @@ def test_rounds_to_tolerance():
     assert lesson4_lab.rounds_to(curve, 1e-12) is None
 
 
-# -- L-BFGS on the 2-D data ------------------------------------------------------------------------
+# -- L-BFGS on the 2-D data -----------------------------------------------------------------------
 def test_lbfgs_path_reaches_sklearn_optimum_and_keeps_curvature_pairs(data_2d):
     from sklearn.linear_model import LogisticRegression
 
@@ -75,7 +75,7 @@ def test_lbfgs_path_reaches_sklearn_optimum_and_keeps_curvature_pairs(data_2d):
         assert np.allclose(pair["y"], g) and pair["sy"] > 0
 
 
-# -- the lasso's optimality conditions --------------------------------------------------------------
+# -- the lasso's optimality conditions -------------------------------------------------------------
 def test_kkt_check_accepts_the_lasso_optimum_and_rejects_another_point():
     rng = np.random.default_rng(5)
     X = np.hstack([np.ones((400, 1)), rng.normal(size=(400, 8))])
@@ -87,7 +87,7 @@ def test_kkt_check_accepts_the_lasso_optimum_and_rejects_another_point():
     assert lesson4_lab.kkt_violation(X, y, problem, w + 0.05) > 1e-3
 
 
-# -- losses ----------------------------------------------------------------------------------------
+# -- losses ---------------------------------------------------------------------------------------
 def test_the_four_losses_against_sklearn():
     from sklearn.metrics import hinge_loss, log_loss, zero_one_loss
 
@@ -104,7 +104,7 @@ def test_the_four_losses_against_sklearn():
     assert np.allclose(values["squares"], (1 - margin) ** 2)
 
 
-# -- bad input --------------------------------------------------------------------------------------
+# -- bad input -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_bad_input_is_one_line_in_the_page_language(lang):
     from french_detector import english_in
@@ -133,7 +133,7 @@ def test_bad_input_is_one_line_in_the_page_language(lang):
         i18n.use_language("en")
 
 
-# -- on Spark ---------------------------------------------------------------------------------------
+# -- on Spark --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def churn_data(sc):
     from stepper.data.loaders import from_numpy
@@ -218,7 +218,7 @@ def test_local_sgd_on_non_iid_rows_stalls_further_from_the_optimum(churn_data):
     assert lesson4_questions.non_iid_effect(result)[0] == "worse"
 
 
-# -- the page ---------------------------------------------------------------------------------------
+# -- the page --------------------------------------------------------------------------------------
 def notebook_cells() -> list[str]:
     with open(os.path.join(ROOT, "lessons", "04_fewer_rounds.ipynb")) as file:
         return ["".join(c["source"]) for c in json.load(file)["cells"] if c["cell_type"] == "code"]
