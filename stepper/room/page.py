@@ -217,6 +217,11 @@ class PageRoom:
         self.counts: dict[str, dict[str, int]] = {}
         self.answers: dict[str, str] = {}  # a follower's latest answer per question
         self.on_state: list[Callable[[dict[str, Any]], None]] = []
+        self.results: dict[str, dict[str, Any]] = {}
+        """What the heavy parts of the page computed, by name: published by the instructor's
+        page, received by a follower's (snapshot included)."""
+        self.on_result: list[Callable[[str, dict[str, Any]], None]] = []
+        """A follower's page: called with each result as it arrives (``name``, ``result``)."""
         self.on_counts: list[Callable[[str, dict[str, int]], None]] = []
         self.on_settings: list[Callable[[dict[str, Any]], None]] = []
         """A follower's page: called with the instructor's settings as they arrive, before the
@@ -333,6 +338,8 @@ class PageRoom:
         if client is not None:
             for state in list(self.states.values()):  # the questions, after a reconnect
                 client.send({"type": "state", "state": state})
+            for name, result in list(self.results.items()):  # the heavy parts' results
+                client.send({"type": "result", "name": name, "result": result})
         self._show_banner()
 
     def _changed(self, position: Any) -> None:
@@ -385,6 +392,18 @@ class PageRoom:
             return False
         return self.client.send({"type": "state", "state": state})
 
+    def publish_result(self, name: str, result: dict[str, Any]) -> bool:
+        """Publish what a heavy part of the page computed (a sweep, a demo), a JSON object
+        (instructor's page only); a newer result under the same name replaces it. It is kept
+        and sent again on reconnecting; the server gives it to late followers. True when it
+        went out now."""
+        if self.follows:
+            return False
+        self.results[name] = result
+        if self.client is None:
+            return False
+        return self.client.send({"type": "result", "name": name, "result": result})
+
     # -- a follower's page ----------------------------------------------------------------------
     def answer(self, question: str, choice: str) -> bool:
         """Send this follower's answer to ``question``; True when it went out. It is kept
@@ -436,6 +455,8 @@ class PageRoom:
             self._records(0, message["records"])
             for state in message["states"].values():
                 self._state(state)
+            for name, result in message.get("results", {}).items():
+                self._result(name, result)
             if message["position"] is not None:
                 self._position(message["position"])
         elif kind == "settings":
@@ -446,6 +467,8 @@ class PageRoom:
             self._position(message)
         elif kind == "state":
             self._state(message["state"])
+        elif kind == "result":
+            self._result(message["name"], message["result"])
 
     def _settings(self, settings: dict[str, Any]) -> None:
         for callback in self.on_settings:
@@ -525,6 +548,11 @@ class PageRoom:
                 self._local.applying = False
             self.sent, self.received, self.drawn = sent, received, time.time()
         self._show_banner()
+
+    def _result(self, name: str, result: dict[str, Any]) -> None:
+        self.results[name] = result
+        for callback in self.on_result:
+            callback(name, result)
 
     def _state(self, state: dict[str, Any]) -> None:
         self.states[state["question"]] = state

@@ -12,13 +12,16 @@ from the instructor (the page holding the room's key)
   ``position``  ``{"iteration": k, "phase": i, "sent": t}`` where the instructor's page is
   ``state``     ``{"state": {"question": id, "state": "open" | "revealed", "counts": {…}}}``
                 a question's state (any small JSON object carrying a ``question`` id)
+  ``result``    ``{"name": id, "result": {…}}`` what a heavy part of the page computed (a sweep,
+                a demo): followers draw it instead of computing it; a newer one replaces it
 
 from a follower
   ``answer``    ``{"question": id, "choice": c}`` the follower's answer (the latest counts)
 
 from the server
   ``welcome``   ``{"role", "room", "key"}`` (the key only to the instructor)
-  ``snapshot``  ``{"settings", "records", "position", "states", "instructor"}`` the room so far
+  ``snapshot``  ``{"settings", "records", "position", "states", "results", "instructor"}`` the
+                room so far
   ``counts``    ``{"question", "counts": {choice: n}}`` (to the instructor)
   ``presence``  ``{"instructor": bool, "followers": n}``
   ``error``     ``{"code", "message", "retry": bool}``: ``code`` says what went wrong (one of
@@ -52,11 +55,12 @@ ERROR_CODES = (
     "bad_name", "bad_key", "bad_session", "bad_role",  # the socket's address
     "no_room", "room_taken", "wrong_key", "taken_over", "too_many_rooms", "full",  # joining
     "not_publisher", "malformed", "too_many_questions", "too_many_records",  # a message refused
+    "too_many_results",
 )
 """What the server's ``error`` messages may say (each has a line in the pages' catalogues)."""
 QUESTION_STATES = ("open", "revealed")
 
-INSTRUCTOR_TYPES = frozenset({"settings", "records", "position", "state"})
+INSTRUCTOR_TYPES = frozenset({"settings", "records", "position", "state", "result"})
 FOLLOWER_TYPES = frozenset({"answer"})
 SERVER_TYPES = frozenset({"welcome", "snapshot", "counts", "presence", "error", *INSTRUCTOR_TYPES})
 RECORD_KEYS = ("iteration", "objective", "grad_norm", "weights", "partitions", "reduce", "update",
@@ -224,6 +228,11 @@ def _state(message: dict) -> None:
                                f"{', '.join(QUESTION_STATES)}")
 
 
+def _result(message: dict) -> None:
+    _text(message, "name")
+    _need(message, "result", dict, "an object")
+
+
 def _answer(message: dict) -> None:
     _text(message, "question")
     _text(message, "choice")
@@ -248,6 +257,11 @@ def _snapshot(message: dict) -> None:
     states = _need(message, "states", dict, "an object")
     for state in states.values():
         _state({"type": "snapshot state", "state": state})
+    results = message.get("results", {})
+    if not isinstance(results, dict):
+        raise RoomMessageError("snapshot message: 'results' must be an object")
+    for name, result in results.items():
+        _result({"type": "snapshot result", "name": name, "result": result})
     _need(message, "instructor", bool, "true or false")
 
 
@@ -272,5 +286,6 @@ def _error(message: dict) -> None:
 
 
 CHECKS = {"settings": _settings, "records": _records, "position": _position, "state": _state,
+          "result": _result,
           "answer": _answer, "welcome": _welcome, "snapshot": _snapshot, "counts": _counts,
           "presence": _presence, "error": _error}

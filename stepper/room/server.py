@@ -39,6 +39,7 @@ ROOM_IDLE_SECONDS = 6 * 3600
 MAX_ROOMS = 200
 MAX_FOLLOWERS = 500
 MAX_RECORDS = 20_000
+MAX_RESULTS = 100
 PATH = r"/stepper/room/([^/]+)"
 
 
@@ -52,6 +53,7 @@ class Room:
     records: list[dict[str, Any]] = field(default_factory=list)
     position: dict[str, Any] | None = None
     states: dict[str, dict[str, Any]] = field(default_factory=dict)
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)  # heavy parts' results
     answers: dict[str, dict[str, str]] = field(default_factory=dict)  # question → page → choice
     instructor: RoomSocket | None = None
     followers: dict[str, RoomSocket] = field(default_factory=dict)  # page session → socket
@@ -59,7 +61,7 @@ class Room:
 
     def snapshot(self) -> dict[str, Any]:
         return {"type": "snapshot", "settings": self.settings, "records": self.records,
-                "position": self.position, "states": self.states,
+                "position": self.position, "states": self.states, "results": self.results,
                 "instructor": self.instructor is not None}
 
     def counts(self, question: str) -> dict[str, int]:
@@ -84,6 +86,11 @@ class Room:
                              "sent": message.get("sent")}
         elif kind == "state":
             self.states[message["state"]["question"]] = message["state"]
+        elif kind == "result":
+            if message["name"] not in self.results and len(self.results) >= MAX_RESULTS:
+                raise protocol.RoomMessageError(f"a room keeps at most {MAX_RESULTS} results",
+                                                "too_many_results")
+            self.results[message["name"]] = message["result"]
         self.last_active = time.monotonic()
 
 

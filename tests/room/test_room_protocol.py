@@ -42,6 +42,8 @@ def test_a_trace_record_passes_and_reads_back():
     (text(type="position", iteration=1, phase=0, sent="now"), "'sent' must be"),
     (text(type="state", state={"state": "open"}), "question id"),
     (text(type="state", state={"question": "q1", "state": "closed"}), "open, revealed"),
+    (text(type="result", result={"times": [1.0]}), "'name' must be"),
+    (text(type="result", name="sweep", result=[1.0]), "'result' must be an object"),
     (text(type="answer", question="q1", choice="a"), "not expected here"),
     (text(type="launch"), "not expected here"),
 ])

@@ -73,6 +73,41 @@ def test_followers_get_what_the_instructor_publishes(room_server):
         ws.close()
 
 
+def test_results_reach_followers_and_late_ones(room_server):
+    """A heavy part's result (a sweep on the instructor's page) goes to the followers as it is
+    published, replaces the earlier one of its name, and is in a late follower's snapshot; a
+    room keeps a bounded number of results."""
+    from stepper.room.server import MAX_RESULTS
+
+    name, lead, _key = open_room(room_server)
+    follower = connect(room_server, name, "follower")
+    receive_until(follower, "snapshot")
+    sweep = {"partitions": [1, 2, 4], "seconds": [0.5, 0.3, 0.4]}
+    lead.send(protocol.encode({"type": "result", "name": "sweep", "result": sweep}))
+    got = receive_until(follower, "result")
+    assert (got["name"], got["result"]) == ("sweep", sweep)
+    newer = {"partitions": [1, 2], "seconds": [0.6, 0.2]}
+    lead.send(protocol.encode({"type": "result", "name": "sweep", "result": newer}))
+    lead.send(protocol.encode({"type": "result", "name": "async", "result": {"tau": [0, 4]}}))
+    late = connect(room_server, name, "follower")
+    snapshot = receive_until(late, "snapshot")
+    assert snapshot["results"] == {"sweep": newer, "async": {"tau": [0, 4]}}
+    for i in range(MAX_RESULTS - 2):
+        lead.send(protocol.encode({"type": "result", "name": f"r{i}", "result": {}}))
+    lead.send(protocol.encode({"type": "result", "name": "one_too_many", "result": {}}))
+    error = receive_until(lead, "error")
+    assert error["code"] == "too_many_results"
+    lead.send(protocol.encode({"type": "result", "name": "sweep", "result": {}}))  # a replacement
+    names = []
+    while names[-1:] != ["sweep"] or len(names) == 1:
+        message = receive(follower)
+        if message["type"] == "result":
+            names.append(message["name"])
+    assert names == ["sweep", "async", *(f"r{i}" for i in range(MAX_RESULTS - 2)), "sweep"]
+    for ws in (lead, follower, late):
+        ws.close()
+
+
 def test_a_follower_cannot_publish_and_a_bad_message_changes_nothing(room_server):
     name, lead, _key = open_room(room_server)
     follower = connect(room_server, name, "follower")

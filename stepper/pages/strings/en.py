@@ -813,6 +813,8 @@ STRINGS: dict[str, str] = {
                                      "counted",
     "room.error.too_many_records": "the room keeps at most 20 000 iterations; the later ones do "
                                    "not reach the attendees",
+    "room.error.too_many_results": "the room keeps at most 100 results; this one does not reach "
+                                   "the attendees",
     "room.error.unreachable": "cannot reach the room server at {server}; trying again",
     "room.error.lost": "the connection to the room {name} was lost; trying again",
     "room.error.malformed_received": "a malformed message from the room was ignored (the "

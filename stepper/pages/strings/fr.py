@@ -878,6 +878,8 @@ STRINGS: dict[str, str] = {
                                      "comptée",
     "room.error.too_many_records": "la salle garde au plus 20 000 itérations ; les suivantes "
                                    "n'arrivent pas aux participants",
+    "room.error.too_many_results": "la salle garde au plus 100 résultats ; celui-ci n'arrive pas "
+                                   "aux participants",
     "room.error.unreachable": "impossible de joindre le serveur de salle {server} ; nouvel essai",
     "room.error.lost": "la connexion à la salle {name} a été perdue ; nouvel essai",
     "room.error.malformed_received": "un message mal formé de la salle a été ignoré (le détail "
