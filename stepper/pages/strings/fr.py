@@ -1275,4 +1275,21 @@ STRINGS: dict[str, str] = {
                               "(tous sauf la constante) sortent exactement à 0 ?",
     "lesson4.q.zeros.explain": "{zeros} sur {penalized} ; le gradient proximal en numpy en "
                                "donne {reference}.",
+    "lesson4.adaptive.sgd": "pas de gradient",
+    "lesson4.adaptive.momentum": "inertie",
+    "lesson4.adaptive.nesterov": "Nesterov",
+    "lesson4.adaptive.adagrad": "AdaGrad",
+    "lesson4.adaptive.rmsprop": "RMSProp",
+    "lesson4.adaptive.adadelta": "Adadelta",
+    "lesson4.adaptive.adam": "Adam",
+    "lesson4.adaptive.adamax": "AdaMax",
+    "lesson4.adaptive.nadam": "Nadam",
+    "lesson4.surface.valley": "longue vallée : x²/2 + 50y²",
+    "lesson4.surface.saddle": "col : x² − y²",
+    "lesson4.adaptive_paths": "Les méthodes de la fiche sur deux surfaces, 60 pas chacune depuis "
+                              "le même départ (de petites versions numpy de la règle de chaque "
+                              "article, pour cette page seulement) : dans la longue vallée, la "
+                              "mise à l'échelle par coordonnée des méthodes adaptatives "
+                              "égalise les deux courbures ; au col, elles quittent le départ "
+                              "plat selon y plus vite qu'un simple pas de gradient.",
 }
