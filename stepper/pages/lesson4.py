@@ -30,6 +30,12 @@ from stepper.pages.kit.environment import in_voila
 from stepper.pages.kit.figures import ContourFigure
 from stepper.pages.kit.state_url import PageState, read_state
 from stepper.pages.kit.widgets import figure_image
+from stepper.pages.lesson4_inputs import (
+    parse_local_steps,
+    parse_rhos,
+    progress_word,
+    quick_from_query,
+)
 from stepper.pages.prose import choose_language, page_top, section_html, section_markdown
 from stepper.pages.question import Question
 from stepper.pages.views import ContourSpec
@@ -38,15 +44,6 @@ from stepper.room.questions import ask
 
 PARTS = ("rounds", "mllib", "local_sgd", "admm", "lasso", "four")
 """The heavy parts, in the page's order; each has a button, a progress line and a result."""
-
-
-def quick_from_query(query: str | None = None) -> bool:
-    """``?quick=1`` in the page's address (Voilà's ``$QUERY_STRING``)."""
-    from urllib.parse import parse_qsl
-
-    query = os.environ.get("QUERY_STRING", "") if query is None else query
-    return any(k == "quick" and v.strip() not in ("", "0", "false")
-               for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True))
 
 
 class Part:
@@ -214,8 +211,9 @@ class Lesson4Page:
         part = self.parts[name]
 
         def progress(line: str) -> None:
+            words = " ".join(progress_word(word) for word in line.split(" "))
             part.status.value = (f'<span class="stepper-busy">'
-                                 f"{html.escape(text('lesson4.running', step=line))}</span>")
+                                 f"{html.escape(text('lesson4.running', step=words))}</span>")
 
         try:
             progress("…")
@@ -380,44 +378,3 @@ class Lesson4Page:
                     thread.join()
                 if self.parts[name].error.value:
                     raise RuntimeError(self.parts[name].error.value)
-
-
-def parse_local_steps(typed: str) -> list[int]:
-    """"1, 10, 100" as local step counts H, each a whole number in the page's range; a
-    ValueError with one line in the page's language otherwise."""
-    low, high = lesson4_lab.LOCAL_STEPS_RANGE
-    values = []
-    for piece in str(typed).replace(";", ",").split(","):
-        piece = piece.strip()
-        if not piece:
-            continue
-        try:
-            value = int(piece)
-        except ValueError:
-            raise ValueError(text("lesson4.bad_local_steps", value=piece, low=low,
-                                  high=high)) from None
-        if not low <= value <= high:
-            raise ValueError(text("lesson4.bad_local_steps", value=piece, low=low, high=high))
-        values.append(value)
-    if not values or len(values) > 4:
-        raise ValueError(text("lesson4.bad_count", value=typed))
-    return values
-
-
-def parse_rhos(typed: str) -> list[float]:
-    """"0.01, 1" as penalties ρ > 0 (a decimal comma is not a separator here: use ";" or
-    spaces in French); a ValueError with one line in the page's language otherwise."""
-    values = []
-    pieces = str(typed).replace(";", " ").replace(", ", " ").split()
-    for piece in pieces:
-        piece = piece.strip().rstrip(",")
-        try:
-            value = float(piece.replace(",", "."))
-        except ValueError:
-            raise ValueError(text("lesson4.bad_rho", value=piece)) from None
-        if not (np.isfinite(value) and value > 0):
-            raise ValueError(text("lesson4.bad_rho", value=piece))
-        values.append(value)
-    if not values or len(values) > 4:
-        raise ValueError(text("lesson4.bad_count", value=typed))
-    return values

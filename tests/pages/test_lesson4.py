@@ -109,7 +109,7 @@ def test_the_four_losses_against_sklearn():
 def test_bad_input_is_one_line_in_the_page_language(lang):
     from french_detector import english_in
 
-    from stepper.pages.lesson4 import parse_local_steps, parse_rhos
+    from stepper.pages.lesson4_inputs import parse_local_steps, parse_rhos
 
     i18n.use_language(lang)
     try:
