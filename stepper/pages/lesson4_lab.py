@@ -39,6 +39,9 @@ momentum (same start, J against iterations)."""
 TOLERANCE = 1e-6
 """J − J* to reach when counting rounds (the closing table's column)."""
 
+LOCAL_TOLERANCE = 1e-3
+"""J − J* to reach in the local SGD sweep (its rounds are few)."""
+
 CHURN_L2 = 0.005
 LASSO_L1 = 0.02
 LOCAL_STEPS_RANGE = (1, 200)
@@ -278,7 +281,7 @@ def local_sgd_sweep(X: np.ndarray, y: np.ndarray, problem: Problem, j_star: floa
                               rounds, j_star)
             out["runs"].append({"split": split, "H": int(H), "gaps": curve["gaps"],
                                 "rounds": curve["rounds"], "floor": curve["gaps"][-1],
-                                "rounds_to_tol": rounds_to(curve, 1e-3)})
+                                "rounds_to_tol": rounds_to(curve, LOCAL_TOLERANCE)})
         data.unpersist()
     return out
 

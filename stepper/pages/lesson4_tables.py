@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from stepper.pages import lesson4_lab
 from stepper.pages.i18n import localized, text
 from stepper.pages.lesson4_figures import label_of
 
@@ -22,6 +23,17 @@ def number(value: float | None, spec: str = ".3g") -> str:
     if value is None or not np.isfinite(value):
         return "—"
     return localized(format(value, spec))
+
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(value: float) -> str:
+    """10⁻⁶ for 1e-6 (a power of ten written as such), else the number."""
+    exponent = round(float(np.log10(value)))
+    if value > 0 and abs(value - 10.0**exponent) <= 1e-12 * 10.0**exponent:
+        return "10" + str(exponent).translate(SUPERSCRIPT)
+    return number(value, "g")
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], css: str = "") -> str:
@@ -68,7 +80,7 @@ def rounds_html(result: dict[str, Any]) -> str:
                      number(max(curve["gaps"][-1], 0.0), ".1e")])
     header = [text("lesson4.col.method"), text("lesson4.col.iterations"),
               text("lesson4.col.rounds"),
-              text("lesson4.col.rounds_to", tolerance=result["tolerance"]),
+              text("lesson4.col.rounds_to", tolerance=power_of_ten(result["tolerance"])),
               text("lesson4.col.rate"), text("lesson4.col.bytes_per_round"),
               text("lesson4.col.seconds_per_round"), text("lesson4.col.final_gap")]
     return table(header, rows, "stepper-rounds-table")
@@ -84,7 +96,7 @@ def total_cost_html(result: dict[str, Any]) -> str:
                      str(reached) if reached is not None else "—",
                      number(per * reached, ".2f") if reached is not None else "—"])
     return table([text("lesson4.col.method"), text("lesson4.col.seconds_per_round"),
-                  text("lesson4.col.rounds_to", tolerance=result["tolerance"]),
+                  text("lesson4.col.rounds_to", tolerance=power_of_ten(result["tolerance"])),
                   text("lesson4.col.total_seconds")], rows, "stepper-total-cost")
 
 
@@ -104,7 +116,8 @@ def local_sgd_html(result: dict[str, Any]) -> str:
     rows = [[html.escape(text(f"lesson4.split.{run['split']}")), str(run["H"]),
              str(run["rounds_to_tol"]) if run["rounds_to_tol"] is not None else "—",
              number(run["floor"], ".2e")] for run in result["runs"]]
-    return table([text("lesson4.col.split"), "H", text("lesson4.col.rounds_to", tolerance=1e-3),
+    reached = text("lesson4.col.rounds_to", tolerance=power_of_ten(lesson4_lab.LOCAL_TOLERANCE))
+    return table([text("lesson4.col.split"), "H", reached,
                   text("lesson4.col.floor", rounds=len(result["runs"][0]["gaps"]) - 1)],
                  rows, "stepper-local-sgd-table")
 
@@ -155,7 +168,8 @@ def summary_html(results: dict[str, dict[str, Any]]) -> str:
                      html.escape(text(f"lesson4.summary.{name}.local")),
                      html.escape(text(f"lesson4.summary.{name}.stragglers")),
                      html.escape(sensitivity)])
-    header = [text("lesson4.col.method"), text("lesson4.col.rounds_to", tolerance=1e-6),
+    header = [text("lesson4.col.method"),
+              text("lesson4.col.rounds_to", tolerance=power_of_ten(lesson4_lab.TOLERANCE)),
               text("lesson4.col.bytes_per_round"), text("lesson4.col.local"),
               text("lesson4.col.stragglers"), text("lesson4.col.non_iid")]
     note = "" if curves else f"<div><i>{html.escape(text('lesson4.summary.pending'))}</i></div>"

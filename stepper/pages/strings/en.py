@@ -991,7 +991,7 @@ STRINGS: dict[str, str] = {
     "lesson4.col.method": "method",
     "lesson4.col.iterations": "iterations",
     "lesson4.col.rounds": "rounds",
-    "lesson4.col.rounds_to": "rounds to J − J* ≤ {tolerance:g}",
+    "lesson4.col.rounds_to": "rounds to J − J* ≤ {tolerance}",
     "lesson4.col.rate": "rate read off the curve",
     "lesson4.col.bytes_per_round": "bytes per round",
     "lesson4.col.seconds_per_round": "seconds per round (measured)",

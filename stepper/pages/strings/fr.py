@@ -1065,7 +1065,7 @@ STRINGS: dict[str, str] = {
     "lesson4.col.method": "méthode",
     "lesson4.col.iterations": "itérations",
     "lesson4.col.rounds": "allers-retours",
-    "lesson4.col.rounds_to": "allers-retours jusqu'à J − J* ≤ {tolerance:g}",
+    "lesson4.col.rounds_to": "allers-retours jusqu'à J − J* ≤ {tolerance}",
     "lesson4.col.rate": "vitesse lue sur la courbe",
     "lesson4.col.bytes_per_round": "octets par aller-retour",
     "lesson4.col.seconds_per_round": "secondes par aller-retour (mesurées)",
