@@ -109,10 +109,12 @@ class Lesson4Page:
         self.inputs = {"local_steps": widgets.Text(
                            value=", ".join(str(h) for h in self.sizes.local_steps),
                            description=text("lesson4.input.local_steps"),
-                           style={"description_width": "initial"}),
+                           style={"description_width": "initial"},
+                           layout=widgets.Layout(width="34em")),
                        "rho": widgets.Text(value=", ".join(f"{r:g}" for r in self.sizes.rhos),
                                            description=text("lesson4.input.rho"),
-                                           style={"description_width": "initial"})}
+                                           style={"description_width": "initial"},
+                                           layout=widgets.Layout(width="34em"))}
         for name, box in self.inputs.items():
             box.add_class(f"stepper-input-{name}")
         self.paths = lesson4_lab.paths_2d(self.X, self.y, self.problem, 25)

@@ -107,7 +107,7 @@ def adamax(lr: float, beta1: float = 0.9, beta2: float = 0.999) -> Optimizer:
 
 def methods(lr: float = 0.1) -> dict[str, Optimizer]:
     """The card's methods with one step size η (Adadelta has none)."""
-    return {"sgd": sgd(lr / 10), "momentum": momentum(lr / 10), "nesterov": momentum(
+    return {"sgd": sgd(lr * 0.18), "momentum": momentum(lr / 10), "nesterov": momentum(
         lr / 10, nesterov=True), "adagrad": adagrad(lr * 5), "rmsprop": rmsprop(lr),
             "adadelta": adadelta(), "adam": adam(lr), "adamax": adamax(lr),
             "nadam": adam(lr, nesterov=True)}

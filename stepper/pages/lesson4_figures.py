@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from stepper.pages.catalog import method_label
 from stepper.pages.i18n import text
@@ -51,7 +52,7 @@ def rounds_png(result: dict[str, Any]) -> bytes:
         gaps = _positive(curve["gaps"])
         style = {"color": COLORS.get(name), "label": label_of(name), "marker": ".", "ms": 4}
         by_rounds.plot(curve["rounds"], gaps, **style)
-        by_bytes.plot(np.maximum(curve["bytes"], 1), gaps, **style)
+        by_bytes.plot(curve["bytes"], gaps, **style)
     for ax, xlabel in ((by_rounds, text("lesson4.axis.rounds")),
                        (by_bytes, text("lesson4.axis.bytes"))):
         ax.set_yscale("log")
@@ -59,7 +60,7 @@ def rounds_png(result: dict[str, Any]) -> bytes:
         ax.set_ylabel("J − J*")
         ax.axhline(result.get("tolerance", 1e-6), color="#999999", lw=0.8, ls="--")
         ax.grid(alpha=0.3, which="both")
-    by_bytes.set_xscale("log")
+    by_rounds.xaxis.set_major_locator(MaxNLocator(integer=True))
     by_rounds.legend(fontsize=9)
     by_rounds.set_title(text("lesson4.figure.rounds"))
     by_bytes.set_title(text("lesson4.figure.bytes"))
@@ -97,6 +98,7 @@ def local_sgd_png(result: dict[str, Any]) -> bytes:
         ax.set_yscale("log")
         ax.set_xlabel(text("lesson4.axis.rounds"))
         ax.set_title(text(f"lesson4.split.{split}"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=9)
     axes[0].set_ylabel("J − J*")
@@ -119,6 +121,7 @@ def admm_png(result: dict[str, Any]) -> bytes:
     for ax in (gaps, residuals):
         ax.set_yscale("log")
         ax.set_xlabel(text("lesson4.axis.rounds"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=8)
     return _png(figure)
@@ -157,6 +160,7 @@ def four_curves_png(result: dict[str, Any]) -> bytes:
                 label=label_of(name))
     ax.set_yscale("log")
     ax.set_xlabel(text("lesson4.axis.iterations"))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("J(w_k)")
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=9)

@@ -39,6 +39,9 @@ momentum (same start, J against iterations)."""
 TOLERANCE = 1e-6
 """J − J* to reach when counting rounds (the closing table's column)."""
 
+CONVERGED = 1e-8
+"""‖∇J‖ at which the 2-D paths stop (L-BFGS gets there in a few steps)."""
+
 LOCAL_TOLERANCE = 1e-3
 """J − J* to reach in the local SGD sweep (its rounds are few)."""
 
@@ -174,7 +177,7 @@ def compare_methods(data: Any, problem: Problem, j_star: float, run_sizes: Sizes
 
 
 # -- rates --------------------------------------------------------------------------------------
-def estimate_rate(gaps: Sequence[float], floor: float = 1e-11) -> dict[str, Any]:
+def estimate_rate(gaps: Sequence[float], floor: float = 1e-13) -> dict[str, Any]:
     """How e_k = J(w_k) − J* falls, from the points above ``floor`` (below it rounding rules):
 
     * ``quadratic`` when log e_{k+1} / log e_k reaches about 2 (e_{k+1} ≈ C e_k²);
@@ -209,14 +212,18 @@ def estimate_rate(gaps: Sequence[float], floor: float = 1e-11) -> dict[str, Any]
 # -- L-BFGS on the 2-D data ----------------------------------------------------------------------
 def paths_2d(X: np.ndarray, y: np.ndarray, problem: Problem, steps: int) -> dict[str, Any]:
     """GD (spectral step) and L-BFGS (full step) from w = 0 on one machine (the engine's method
-    values in numpy, :func:`stepper.local.run_local`): the iterates and J along each."""
+    values in numpy, :func:`stepper.local.run_local`): the iterates and J along each, up to
+    ``steps`` iterations or until ‖∇J‖ ≤ ``CONVERGED`` (past it the steps are rounding)."""
     from stepper.local import run_local
 
     out = {}
     for name, settings in (("gd", Settings(algorithm="gd", lr="spectral")),
                            ("lbfgs", Settings(algorithm="lbfgs", lr=1.0))):
         path = run_local(problem, settings, X, y, steps, intercept=True)
-        out[name] = {"weights": path.weights.tolist(), "objective": path.objective.tolist()}
+        done = np.flatnonzero(path.grad_norm <= CONVERGED)
+        keep = int(done[0]) + 1 if done.size else len(path.weights)
+        out[name] = {"weights": path.weights[:keep].tolist(),
+                     "objective": path.objective[:keep].tolist()}
     return out
 
 
