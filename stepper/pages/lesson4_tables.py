@@ -68,8 +68,8 @@ def rounds_html(result: dict[str, Any]) -> str:
     for name, curve in result["curves"].items():
         rate = curve["rate"]
         kind = text(f"lesson4.rate.{rate['kind']}")
-        if rate["kind"] == "linear" and rate["ratio"] is not None:
-            kind += f" (q ≈ {number(rate['ratio'], '.2f')})"
+        if rate["kind"] in ("linear", "sublinear") and rate["ratio"] is not None:
+            kind += f" (eₖ₊₁/eₖ ≈ {number(rate['ratio'], '.2f')})"
         reached = curve["rounds_to_tol"]
         rows.append([html.escape(label_of(name)), str(curve["iterations"]),
                      str(curve["rounds"][-1]),
