@@ -180,7 +180,8 @@ def compare_methods(data: Any, problem: Problem, j_star: float, run_sizes: Sizes
 def estimate_rate(gaps: Sequence[float], floor: float = 1e-13) -> dict[str, Any]:
     """How e_k = J(w_k) − J* falls, from the points above ``floor`` (below it rounding rules):
 
-    * ``quadratic`` when log e_{k+1} / log e_k reaches about 2 (e_{k+1} ≈ C e_k²);
+    * ``quadratic`` when the order p = (log e_{k+1} − log e_k)/(log e_k − log e_{k−1}) reaches
+      about 2 (e_{k+1} ≈ C e_k²);
     * ``superlinear`` when the ratios e_{k+1}/e_k keep shrinking towards 0;
     * ``linear`` when they settle at a constant q < 1 (e_k ≈ C qᵏ), q reported;
     * ``sublinear`` when they creep towards 1; ``unknown`` with fewer than 3 usable points.
@@ -193,10 +194,10 @@ def estimate_rate(gaps: Sequence[float], floor: float = 1e-13) -> dict[str, Any]
     tail = ratios[len(ratios) // 2:]
     q = float(np.median(tail))
     order = None
-    small = e[e < 1e-2]
-    if small.size >= 2:
-        orders = np.log(small[1:]) / np.log(small[:-1])
-        order = float(orders.max())
+    logs = np.log(e[e < 0.1])
+    if logs.size >= 3:  # the order p of e_{k+1} ≈ C e_kᵖ from three successive points
+        steps = np.diff(logs)
+        order = float(np.max(steps[1:] / steps[:-1]))
         if order >= 1.8:
             return {"kind": "quadratic", "ratio": q, "order": order}
     if e.size < 4:
