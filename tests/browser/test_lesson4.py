@@ -19,10 +19,11 @@ def test_lesson4_quick_runs_every_part_and_reveals_every_answer(browser, voila_u
     try:
         assert visible_errors(page) == []
         assert "Traceback" not in page.inner_text("body")
-        for figure in (".stepper-lesson4-paths", ".stepper-lesson4-losses"):
+        for figure in ("img.stepper-lesson4-paths", "img.stepper-lesson4-losses",
+                       "img.stepper-lesson4-adaptive"):
+            page.wait_for_selector(figure).scroll_into_view_if_needed()
             page.wait_for_function(
-                "(sel) => { const i = document.querySelector(sel + ' img') "
-                "|| document.querySelector('img' + sel);"
+                "(sel) => { const i = document.querySelector(sel);"
                 " return i && i.complete && i.naturalWidth > 100; }", arg=figure)
         app = app_of(page)
         wait_idle(page, app)
