@@ -143,7 +143,7 @@ def has_control_bar(name: str) -> bool:
 
     nb = nbformat.read(os.path.join(LESSONS, name + ".ipynb"), as_version=4)
     source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    return "LessonApp" in source or ".explorer(" in source or ".stepper()" in source
+    return "LessonApp" in source or ".explorer(" in source or ".stepper(" in source
 
 
 def measure(browser, url: str, steps: int, bar: bool) -> dict:
@@ -185,6 +185,8 @@ def measure(browser, url: str, steps: int, bar: bool) -> dict:
     result["step_next_phase"] = summary(revealed)
     result["step_all"] = summary(computed + revealed)
     result["back"] = summary(back)
+    if page.query_selector(".stepper-part-status") is not None:  # lesson 4's heavy parts
+        result["parts"] = measure_parts(page, app)
     page.close()
     return result
 
@@ -224,6 +226,34 @@ def measure_demos(browser, url: str) -> dict:
     return out
 
 
+PART_DONE = ("(part) => { const s = part.querySelector('.stepper-part-status');"
+             " return s && !s.querySelector('.stepper-busy') && s.innerText.trim() !== ''; }")
+PART_BUSY = ("(part) => { const s = part.querySelector('.stepper-part-status');"
+             " return s && s.querySelector('.stepper-busy') !== null; }")
+
+
+def measure_parts(page, app) -> dict:
+    """Lesson 4's heavy parts (buttons ``.stepper-run-<name>``, one at a time): the seconds
+    until the progress line shows, until the part is done, and a Step clicked while it runs
+    (the page must stay responsive: that Step's time is reported)."""
+    out = {}
+    for button in page.query_selector_all("[class*='stepper-run-']"):
+        name = next(c for c in (button.get_attribute("class") or "").split()
+                    if c.startswith("stepper-run-"))[len("stepper-run-"):]
+        part = page.query_selector(f".stepper-part-{name}")
+        button.scroll_into_view_if_needed()
+        started = time.perf_counter()
+        button.click()
+        page.wait_for_function(PART_BUSY, arg=part, timeout=TIMEOUT_MS)
+        progress = time.perf_counter() - started
+        step = page.evaluate(CLICK_AND_TIME, [app, "step"])
+        page.wait_for_function(PART_DONE, arg=part, timeout=4 * TIMEOUT_MS)
+        out[name] = {"progress_s": progress, "done_s": time.perf_counter() - started,
+                     "step_while_running_s": step["ms"] / 1e3 if step["ms"] >= 0 else None}
+        page.wait_for_function(IDLE, arg=app, timeout=TIMEOUT_MS)
+    return out
+
+
 def show(name: str, r: dict) -> None:
     def fmt(s: dict | None) -> str:
         if not s or not s["n"]:
@@ -242,6 +272,11 @@ def show(name: str, r: dict) -> None:
         during = (f", a Step during it {d['step_during_sweep_s']:.3f} s"
                   if "step_during_sweep_s" in d else "")
         print(f"  {demo:<22}{d['seconds']:.1f} s, {d['progress_lines']} progress lines{during}")
+    for part, times in r.get("parts", {}).items():
+        during = times["step_while_running_s"]
+        print(f"  part {part:<16} progress {times['progress_s']:.2f} s, done "
+              f"{times['done_s']:.1f} s, Step meanwhile "
+              + ("—" if during is None else f"{during:.2f} s"))
 
 
 def main() -> int:
@@ -251,6 +286,7 @@ def main() -> int:
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--quick", action="store_true",
                         help="lesson 3's demos at their ?quick=1 sizes (the full ones otherwise)")
+    parser.add_argument("--query", default="", help="added to each page's address (quick=1)")
     args = parser.parse_args()
     names = args.lesson or sorted(os.path.splitext(os.path.basename(p))[0]
                                   for p in glob.glob(os.path.join(LESSONS, "*.ipynb")))
@@ -264,11 +300,12 @@ def main() -> int:
             browser = playwright.chromium.launch(executable_path=chromium(), headless=True,
                                                  args=FLAGS)
             for name in names:
-                url = lesson_url(f"http://127.0.0.1:{port}", name)
+                url = lesson_url(f"http://127.0.0.1:{port}", name, args.query)
                 results[name] = measure(browser, url, args.steps, has_control_bar(name))
                 if name == "03_iteration_cost":
+                    quick = args.quick or "quick=1" in args.query
                     results[name]["demos"] = measure_demos(browser, lesson_url(
-                        f"http://127.0.0.1:{port}", name, "quick=1" if args.quick else ""))
+                        f"http://127.0.0.1:{port}", name, "quick=1" if quick else ""))
                 show(name, results[name])
             browser.close()
     finally:

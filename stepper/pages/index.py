@@ -20,7 +20,8 @@ LESSONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), "lessons")
 
 LESSONS = [("00_spark_basics.ipynb", "lesson0"), ("01_gradient_methods.ipynb", "lesson1"),
-           ("02_distributed_gd.ipynb", "lesson2"), ("03_iteration_cost.ipynb", "lesson3")]
+           ("02_distributed_gd.ipynb", "lesson2"), ("03_iteration_cost.ipynb", "lesson3"),
+           ("04_fewer_rounds.ipynb", "lesson4")]
 """Each lesson's notebook and its key in the catalogue (``index.<key>.title`` …)."""
 
 

@@ -106,8 +106,12 @@ LESSON_NAV = {
     "lesson1": [("link.index", "index.ipynb"), ("link.lesson0", "00_spark_basics.ipynb"),
                 ("link.next_lesson2", "02_distributed_gd.ipynb")],
     "lesson2": [("link.index", "index.ipynb"), ("link.lesson0", "00_spark_basics.ipynb"),
-                ("link.lesson1", "01_gradient_methods.ipynb")],
-    "lesson3": [("link.index", "index.ipynb"), ("link.lesson2", "02_distributed_gd.ipynb")],
+                ("link.lesson1", "01_gradient_methods.ipynb"),
+                ("link.next_lesson3", "03_iteration_cost.ipynb")],
+    "lesson3": [("link.index", "index.ipynb"), ("link.lesson2", "02_distributed_gd.ipynb"),
+                ("link.next_lesson4", "04_fewer_rounds.ipynb")],
+    "lesson4": [("link.index", "index.ipynb"), ("link.lesson2", "02_distributed_gd.ipynb"),
+                ("link.lesson3", "03_iteration_cost.ipynb")],
 }
 
 

@@ -339,7 +339,8 @@ def test_index_links_and_spark_version():
 
     rows = index.lesson_rows()
     assert [r["file"] for r in rows] == ["00_spark_basics.ipynb", "01_gradient_methods.ipynb",
-                                         "02_distributed_gd.ipynb", "03_iteration_cost.ipynb"]
+                                         "02_distributed_gd.ipynb", "03_iteration_cost.ipynb",
+                                         "04_fewer_rounds.ipynb"]
     text = index.index_html()
     for row in rows:
         if row["present"]:

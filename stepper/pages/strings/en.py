@@ -43,6 +43,8 @@ STRINGS: dict[str, str] = {
     "link.lesson2": "Lesson 2",
     "link.next_lesson1": "Lesson 1 →",
     "link.next_lesson2": "Lesson 2 →",
+    "link.next_lesson3": "Lesson 3 →",
+    "link.next_lesson4": "Lesson 4 →",
     "link.exercise": "Exercises for this lesson: {name} (opens in JupyterLab)",
 
     # -- index ----------------------------------------------------------------------------------
@@ -1222,4 +1224,274 @@ STRINGS: dict[str, str] = {
     "lesson3.sweep.placeholder": "e.g. 1, 2, 4, 8",
     "lesson3.bad.partitions_text": "'{value}' is not a list of partition counts ≥ 1 "
                                    "(e.g. 1, 2, 4, 8).",
+
+    # -- lesson 4 ---------------------------------------------------------------------------------
+    "index.lesson4.title": "4. Fewer rounds",
+    "index.lesson4.text": "Methods compared by communication rounds and bytes on churn: GD, "
+                          "Nesterov, Newton, L-BFGS, local SGD, ADMM; MLlib's own L-BFGS; "
+                          "losses, history, adaptive methods.",
+    "index.lesson4.note": "starts Spark; the comparisons run on demand",
+    "link.lesson4": "Lesson 4",
+    "lesson4.title": "Lesson 4 · Fewer rounds",
+    "lesson4.subtitle": "On a cluster an iteration costs a round trip: count rounds and bytes, "
+                        "not iterations.",
+    "lesson4.exercise": "05_fewer_rounds.ipynb",
+    "lesson4.intro": "Lesson 2 showed one round: the driver **broadcasts** w, every partition "
+                     "computes, a **reduce** brings sums back. On a cluster each round waits "
+                     "for the network and for the slowest task, so a method is judged by the "
+                     "**rounds** (and **bytes**) it needs to reach J − J* ≤ ε, not by its "
+                     "iterations. This page runs the engine's methods on the churn data "
+                     "(lesson 2's preparation, λ₂ = 0.005) and on the 2-D data; every record "
+                     "says how many rounds its iteration took and how many bytes went out and "
+                     "came back. The buttons start the runs on Spark (a progress line shows "
+                     "where they are; the page stays usable); in a room the instructor's page "
+                     "runs them and every follower draws the same results.",
+    "lesson4.minibatch_momentum": "mini-batch + momentum",
+    "lesson4.axis.rounds": "communication rounds",
+    "lesson4.axis.bytes": "bytes moved (broadcast + reduce)",
+    "lesson4.axis.residuals": "residuals (r solid, s dashed)",
+    "lesson4.axis.margin": "margin m = y·wᵀx",
+    "lesson4.axis.iterations": "iterations k",
+    "lesson4.figure.rounds": "J − J* against rounds",
+    "lesson4.figure.bytes": "J − J* against bytes",
+    "lesson4.figure.paths": "GD and L-BFGS from w = 0",
+    "lesson4.split.iid": "rows split at random (IID)",
+    "lesson4.split.non_iid": "rows grouped by label (non-IID)",
+    "lesson4.loss.zero_one": "0-1: 1 if m ≤ 0",
+    "lesson4.loss.hinge": "hinge: max(0, 1 − m)",
+    "lesson4.loss.logistic": "logistic: log(1 + e⁻ᵐ) / log 2",
+    "lesson4.loss.squares": "squares: (1 − m)²",
+    "lesson4.run.rounds": "Run the six methods on Spark",
+    "lesson4.run.mllib": "Fit MLlib's LogisticRegression",
+    "lesson4.run.local_sgd": "Run the local SGD sweep",
+    "lesson4.run.admm": "Run ADMM for each ρ",
+    "lesson4.run.lasso": "Run ADMM with the lasso",
+    "lesson4.run.four": "Run the four curves",
+    "lesson4.follower_wait": "Waiting for the instructor's run…",
+    "lesson4.busy": "Another comparison is running: wait for it to finish, then press again.",
+    "lesson4.running": "Running on Spark: {step}",
+    "lesson4.done": "Done.",
+    "lesson4.failed": "The run stopped: {error}",
+    "lesson4.loading_churn": "loading the churn data",
+    "lesson4.from_instructor": "From the instructor's run.",
+    "lesson4.input.local_steps": "Local steps H (up to 4, comma-separated)",
+    "lesson4.input.rho": "Penalties ρ (up to 4, separated by spaces)",
+    "lesson4.bad_local_steps": "H = {value} is not valid: a whole number from {low} to {high}.",
+    "lesson4.bad_rho": "ρ = {value} is not valid: a positive number.",
+    "lesson4.bad_count": "“{value}”: give one to four values.",
+    "lesson4.not_reached": "not within {rounds}",
+    "lesson4.col.method": "method",
+    "lesson4.col.iterations": "iterations",
+    "lesson4.col.rounds": "rounds",
+    "lesson4.col.rounds_to": "rounds to J − J* ≤ {tolerance}",
+    "lesson4.col.rate": "rate read off the curve",
+    "lesson4.col.bytes_per_round": "bytes per round",
+    "lesson4.col.seconds_per_round": "seconds per round (measured)",
+    "lesson4.col.final_gap": "last J − J*",
+    "lesson4.col.total_seconds": "total seconds = s/round × rounds",
+    "lesson4.col.feature": "feature",
+    "lesson4.col.ours": "ours (Newton, numpy)",
+    "lesson4.col.split": "split",
+    "lesson4.col.floor": "J − J* after {rounds} rounds",
+    "lesson4.col.primal": "primal residual r",
+    "lesson4.col.dual": "dual residual s",
+    "lesson4.col.reference": "proximal gradient (numpy)",
+    "lesson4.col.local": "work per partition and round",
+    "lesson4.col.stragglers": "stragglers",
+    "lesson4.col.non_iid": "non-IID data",
+    "lesson4.rate.linear": "linear",
+    "lesson4.rate.superlinear": "superlinear",
+    "lesson4.rate.quadratic": "quadratic",
+    "lesson4.rate.sublinear": "sublinear",
+    "lesson4.rate.unknown": "too few points to tell",
+    "lesson4.pairs.caption": "L-BFGS kept {kept} pairs (memory m = 5, newest last). From w = 0, "
+                             "GD took {gd} steps and L-BFGS {lbfgs}; J(GD) − J(L-BFGS) at the "
+                             "end: {gd_gap:.2e}.",
+    "lesson4.mllib.caption": "MLlib ran {iterations} L-BFGS iterations; the largest difference "
+                             "from our optimum is {gap:.1e}.",
+    "lesson4.lasso.caption": "λ₁ = {l1:g}: ADMM's z has {zeros} exact zeros out of {penalized} "
+                             "penalized weights (proximal gradient in numpy: {reference}).",
+    "lesson4.summary.pending": "Run the comparisons above: the measured columns fill in.",
+    "lesson4.summary.non_iid_measured": "Measured at H = {H}: J − J* = {iid:.1e} (IID) against "
+                                        "{non_iid:.1e} (non-IID).",
+    "lesson4.summary.gd.local": "one gradient pass",
+    "lesson4.summary.gd.stragglers": "waits for the slowest task every round",
+    "lesson4.summary.gd.non_iid": "none: the gradient is a sum",
+    "lesson4.summary.nesterov.local": "one gradient pass",
+    "lesson4.summary.nesterov.stragglers": "waits every round",
+    "lesson4.summary.nesterov.non_iid": "none",
+    "lesson4.summary.newton.local": "gradient and d × d Hessian pass",
+    "lesson4.summary.newton.stragglers": "waits every round, few rounds",
+    "lesson4.summary.newton.non_iid": "none",
+    "lesson4.summary.lbfgs.local": "one gradient pass (the two loops run on the driver)",
+    "lesson4.summary.lbfgs.stragglers": "waits every round, few rounds",
+    "lesson4.summary.lbfgs.non_iid": "none",
+    "lesson4.summary.local_sgd.local": "H local gradient steps",
+    "lesson4.summary.local_sgd.stragglers": "one wait per H local steps",
+    "lesson4.summary.local_sgd.non_iid": "drift: the average stalls away from w*.",
+    "lesson4.summary.admm.local": "a local Newton solve",
+    "lesson4.summary.admm.stragglers": "waits every round, the solve is longer",
+    "lesson4.summary.admm.non_iid": "converges to w*; the duals absorb the difference",
+    "lesson4.rounds": "## Rounds, not iterations\n\n"
+                      "The button runs the six methods on Spark from w = 0 on the churn data. "
+                      "Each curve plots J − J* (J* from Newton's method in numpy) against the "
+                      "rounds spent so far, and against the bytes moved; the table gives the "
+                      "rounds to reach J − J* ≤ 10⁻⁶, the bytes per round and the seconds per "
+                      "round this machine measured. Gradient descent and Nesterov use the "
+                      "spectral step, Newton and L-BFGS the full step, local SGD 10 local "
+                      "steps per round, ADMM ρ = 0.01.",
+    "lesson4.rates": "## Rates: what the curves say\n\n"
+                     "On a log scale a **linear** rate (eₖ₊₁ ≈ q·eₖ) is a straight line; "
+                     "**superlinear** bends down (eₖ₊₁/eₖ → 0); **quadratic** "
+                     "(eₖ₊₁ ≈ C·eₖ²) doubles the correct digits each iteration; a linear "
+                     "rate with q close to 1 looks sublinear over a short run (the ratio "
+                     "creeps up while the steep directions die out). The classical bounds after "
+                     "k iterations (L smoothness, μ strong convexity, "
+                     "κ = L/μ):\n\n"
+                     "| objective | gradient descent | Nesterov | Newton | SGD |\n"
+                     "|---|---|---|---|---|\n"
+                     "| smooth, strongly convex | (1 − 1/κ)ᵏ, linear | (1 − 1/√κ)ᵏ, linear | "
+                     "quadratic near w* | O(1/k) with a decreasing step |\n"
+                     "| smooth, convex | O(1/k) | O(1/k²) | — | O(1/√k) |\n"
+                     "| non-smooth, strongly convex | O(1/k) (subgradient) | — | — | O(1/k) |\n"
+                     "| non-smooth, convex | O(1/√k) (subgradient) | — | — | O(1/√k) |\n\n"
+                     "**Total cost = cost per iteration × iterations.** Newton's iteration "
+                     "costs more (a d × d Hessian in every task, a d × d solve on the driver), "
+                     "an L-BFGS iteration about as much as a gradient step; on a cluster the "
+                     "cost of a round is mostly latency, so fewer rounds win. The table below "
+                     "multiplies the seconds per round measured above by the rounds to "
+                     "10⁻⁶.",
+    "lesson4.lbfgs": "## L-BFGS: a Newton-like step from gradients alone\n\n"
+                     "L-BFGS needs no Hessian: it keeps the last m pairs s = w₊ − w, "
+                     "y = ∇J(w₊) − ∇J(w) and turns the gradient into a quasi-Newton direction "
+                     "with the two-loop recursion, on the driver (O(m·d) work). The "
+                     "distributed part is only the gradient, one round per iteration as in "
+                     "lesson 2. A pair is kept only when sᵀy > 0 (the curvature condition), "
+                     "so the direction always goes downhill. Step below with **L-BFGS** or "
+                     "**gradient descent** on the 2-D data (on Spark); the figure compares "
+                     "both paths from w = 0, and the table lists the pairs L-BFGS keeps.",
+    "lesson4.mllib": "## Spark's own LogisticRegression\n\n"
+                     "`pyspark.ml.classification.LogisticRegression` runs L-BFGS (OWL-QN with "
+                     "an L1 penalty) over `treeAggregate`: one round per gradient, as ours. "
+                     "The button fits it on the same rows with regParam = λ₂, "
+                     "elasticNetParam = 0 and standardization off, which is our J.",
+    "lesson4.local_sgd": "## Local SGD: fewer rounds, more local work\n\n"
+                         "Each partition takes H gradient steps on its own rows, then the "
+                         "driver averages the models, weighted by rows: one round per H local "
+                         "steps. The sweep runs it for each H on rows split at random (IID) "
+                         "and on rows grouped by label (non-IID).",
+    "lesson4.local_sgd_after": "With more local steps each round goes further, so fewer rounds "
+                               "reach a given accuracy; but each partition drifts towards the "
+                               "minimizer of its own rows, and with a constant step the "
+                               "average settles at a point that is not w*: the error floor "
+                               "rises with H. When the partitions hold different classes the "
+                               "local minimizers are far apart and averaging them fails.",
+    "lesson4.admm": "## ADMM: local solves and a consensus\n\n"
+                    "Consensus ADMM splits J into the partitions' parts f_p and the penalty g, "
+                    "and asks x_p = z for every p. One round: each partition solves "
+                    "x_p = argmin f_p(x) + (ρ/2)‖x − z + u_p‖² (a few Newton steps on its rows), "
+                    "the driver sets z = argmin g(z) + (Pρ/2)‖z − mean(x_p + u_p)‖² "
+                    "and u_p ← u_p + x_p − z. "
+                    "The primal residual r = ‖x − z‖ says how far the partitions are from "
+                    "agreeing, the dual residual s = ρ√P‖z₊ − z‖ how much z still moves. "
+                    "ρ too small: the partitions barely listen to z; too large: z barely "
+                    "moves. The button runs ADMM for each ρ typed below.",
+    "lesson4.lasso": "## The lasso with exact zeros\n\n"
+                     "With λ₁‖w‖₁ in g, the z-step is a soft-threshold: coordinates whose "
+                     "average falls under λ₁/(Pρ) become **exactly** 0, which gradient methods "
+                     "on a smoothed penalty never give (lesson 1).",
+    "lesson4.summary": "## Which method, when\n\n"
+                       "The measured columns come from the runs above; the others say what "
+                       "each round asks of a partition and how the method reacts to a slow "
+                       "task or to partitions that do not look alike.",
+    "lesson4.total_cost": "### Total cost",
+    "lesson4.losses": "## Loss functions compared\n\n"
+                      "For labels y = ±1 and a margin m = y·wᵀx: the **0-1 loss** counts "
+                      "errors but has no useful gradient; the **hinge** (linear SVM) is its "
+                      "convex upper bound, not differentiable at m = 1; the **logistic** loss "
+                      "is smooth; the **squared** loss also punishes margins that are too "
+                      "large. The engine implements logistic, hinge and squares "
+                      "(`Problem(\"logistic\" | \"hinge\" | \"squares\")`); the 0-1 loss is "
+                      "what the accuracy counts.",
+    "lesson4.history": "### A short history\n\n"
+                       "* **Cauchy, 1847**: gradient descent, to solve systems of equations "
+                       "from astronomy.\n"
+                       "* **Robbins & Monro, 1951**: stochastic approximation, the root of "
+                       "SGD (steps η_k with Σ η_k = ∞, Σ η_k² < ∞).\n"
+                       "* **Nesterov, 1983**: the accelerated gradient, O(1/k²) on smooth "
+                       "convex functions, optimal for first-order methods.\n"
+                       "* **Beck & Teboulle, 2009**: FISTA, Nesterov's acceleration for "
+                       "proximal (lasso-type) problems.",
+    "lesson4.adaptive": "### Adaptive methods (a card)\n\n"
+                        "They scale each coordinate's step by the gradients seen so far:\n\n"
+                        "* **AdaGrad** (Duchi, Hazan & Singer, 2011): divide by the root of "
+                        "the sum of squared gradients;\n"
+                        "* **RMSProp** (Tieleman & Hinton, 2012, lecture notes): a moving "
+                        "average of squared gradients instead;\n"
+                        "* **Adadelta** (Zeiler, 2012): also a moving average of squared "
+                        "updates, no global step;\n"
+                        "* **Adam** and **AdaMax** (Kingma & Ba, 2015): momentum plus "
+                        "RMSProp, with bias correction; AdaMax uses the max-norm;\n"
+                        "* **Nadam** (Dozat, 2016): Adam with Nesterov's look-ahead;\n"
+                        "* **kSGD** (Patel, 2016): a Kalman-filter view of SGD.\n\n"
+                        "They are not in the engine: on the convex, well-scaled problems of "
+                        "these lessons the methods above do as well.",
+    "lesson4.four": "## The workshop's final figure\n\n"
+                    "The original lab ended with four curves on churn from the same start: "
+                    "gradient descent, gradient descent with momentum, mini-batch (10 % of "
+                    "the rows per step), mini-batch with momentum; J against iterations.",
+    "lesson4.remember": "## What to remember\n\n"
+                        "* On a cluster count **rounds** and bytes: a round pays the latency "
+                        "and the slowest task.\n"
+                        "* Newton and L-BFGS need few rounds; L-BFGS at the price of one "
+                        "gradient per round.\n"
+                        "* Local SGD trades rounds for local work, and pays with a floor that "
+                        "grows with H and with non-IID data.\n"
+                        "* ADMM solves local problems and reaches the exact lasso with exact "
+                        "zeros; ρ sets its speed.",
+    "lesson4.q.rounds.prompt": "Which method reaches J − J* ≤ 10⁻⁶ on churn in the fewest "
+                               "rounds?",
+    "lesson4.q.rounds.gd": "gradient descent",
+    "lesson4.q.rounds.nesterov": "Nesterov",
+    "lesson4.q.rounds.newton": "Newton",
+    "lesson4.q.rounds.lbfgs": "L-BFGS",
+    "lesson4.q.rounds.local_sgd": "local SGD",
+    "lesson4.q.rounds.admm": "ADMM",
+    "lesson4.q.rounds.explain": "{method}, in {rounds} rounds on this run.",
+    "lesson4.q.rate.prompt": "What rate will Newton's curve show?",
+    "lesson4.q.rate.explain": "Read off the measured curve: {kind}.",
+    "lesson4.q.mllib.prompt": "MLlib's LogisticRegression on the same rows and the same J: "
+                              "how close are its coefficients to ours?",
+    "lesson4.q.mllib.digits": "equal to at least 3 decimals",
+    "lesson4.q.mllib.close": "close, within a few percent",
+    "lesson4.q.mllib.different": "clearly different",
+    "lesson4.q.mllib.explain": "Largest difference {gap:.1e} after {iterations} MLlib "
+                               "iterations: the same minimizer, found by another L-BFGS.",
+    "lesson4.q.non_iid.prompt": "Local SGD with rows grouped by label (each partition mostly "
+                                "one class): compared with rows split at random?",
+    "lesson4.q.non_iid.same": "about as close to J*",
+    "lesson4.q.non_iid.worse": "clearly further from J*",
+    "lesson4.q.non_iid.explain": "At H = {H}: J − J* = {iid:.1e} with random rows, "
+                                 "{non_iid:.1e} grouped by label.",
+    "lesson4.q.zeros.prompt": "ADMM with the lasso on churn: how many of the penalized "
+                              "weights (all but the intercept) come out exactly 0?",
+    "lesson4.q.zeros.explain": "{zeros} of {penalized}; proximal gradient in numpy gives "
+                               "{reference}.",
+    "lesson4.adaptive.sgd": "gradient step",
+    "lesson4.adaptive.momentum": "momentum",
+    "lesson4.adaptive.nesterov": "Nesterov",
+    "lesson4.adaptive.adagrad": "AdaGrad",
+    "lesson4.adaptive.rmsprop": "RMSProp",
+    "lesson4.adaptive.adadelta": "Adadelta",
+    "lesson4.adaptive.adam": "Adam",
+    "lesson4.adaptive.adamax": "AdaMax",
+    "lesson4.adaptive.nadam": "Nadam",
+    "lesson4.surface.valley": "long valley: x²/2 + 50y²",
+    "lesson4.surface.saddle": "saddle: x² − y²",
+    "lesson4.adaptive_paths": "The card's methods on two surfaces, 60 steps each from the same "
+                              "start (small numpy versions of each paper's rule, on this page "
+                              "only): in the long valley the per-coordinate scaling of the "
+                              "adaptive methods evens out the two curvatures; at the saddle "
+                              "they leave the flat start along y faster than a plain "
+                              "gradient step.",
 }

@@ -46,6 +46,8 @@ STRINGS: dict[str, str] = {
     "link.lesson2": "Leçon 2",
     "link.next_lesson1": "Leçon 1 →",
     "link.next_lesson2": "Leçon 2 →",
+    "link.next_lesson3": "Leçon 3 →",
+    "link.next_lesson4": "Leçon 4 →",
     "link.exercise": "Exercices de cette leçon : {name} (s'ouvre dans JupyterLab)",
 
     # -- sommaire -------------------------------------------------------------------------------
@@ -1321,4 +1323,296 @@ STRINGS: dict[str, str] = {
     "lesson3.sweep.placeholder": "p. ex. 1, 2, 4, 8",
     "lesson3.bad.partitions_text": "« {value} » n'est pas une liste de nombres de partitions "
                                    "≥ 1 (p. ex. 1, 2, 4, 8).",
+
+    # -- lesson 4 ---------------------------------------------------------------------------------
+    "index.lesson4.title": "4. Moins d'allers-retours",
+    "index.lesson4.text": "Les méthodes comparées par allers-retours de communication et par "
+                          "octets sur le churn : GD, Nesterov, Newton, L-BFGS, SGD local, ADMM ; "
+                          "le L-BFGS de MLlib ; pertes, histoire, méthodes adaptatives.",
+    "index.lesson4.note": "démarre Spark ; les comparaisons tournent à la demande",
+    "link.lesson4": "Leçon 4",
+    "lesson4.title": "Leçon 4 · Moins d'allers-retours",
+    "lesson4.subtitle": "Sur une grappe, une itération coûte un aller-retour : on compte les "
+                        "allers-retours et les octets, pas les itérations.",
+    "lesson4.exercise": "fr/05_fewer_rounds.ipynb",
+    "lesson4.intro": "La leçon 2 a montré un aller-retour : le pilote **diffuse** w, chaque "
+                     "partition calcule, une **réduction** ramène les sommes. Sur une grappe "
+                     "chaque aller-retour attend le réseau et la tâche la plus lente ; une "
+                     "méthode se juge donc aux **allers-retours** (et aux **octets**) qu'il lui "
+                     "faut pour atteindre J − J* ≤ ε, pas à ses itérations. Cette page fait "
+                     "tourner les méthodes du moteur sur les données de churn (préparées comme "
+                     "dans la leçon 2, λ₂ = 0,005) et sur les données 2-D ; chaque "
+                     "enregistrement dit combien d'allers-retours son itération a pris et "
+                     "combien d'octets sont partis et revenus. Les boutons lancent les calculs "
+                     "sur Spark (une ligne de progression dit où ils en sont ; la page reste "
+                     "utilisable) ; dans une salle, la page de l'animateur les lance et chaque "
+                     "participant dessine les mêmes résultats.",
+    "lesson4.minibatch_momentum": "mini-lot + inertie",
+    "lesson4.axis.rounds": "allers-retours de communication",
+    "lesson4.axis.bytes": "octets déplacés (diffusion + réduction)",
+    "lesson4.axis.residuals": "résidus (r plein, s tirets)",
+    "lesson4.axis.margin": "marge m = y·wᵀx",
+    "lesson4.axis.iterations": "itérations k",
+    "lesson4.figure.rounds": "J − J* selon les allers-retours",
+    "lesson4.figure.bytes": "J − J* selon les octets",
+    "lesson4.figure.paths": "GD et L-BFGS depuis w = 0",
+    "lesson4.split.iid": "lignes réparties au hasard (IID)",
+    "lesson4.split.non_iid": "lignes groupées par étiquette (non IID)",
+    "lesson4.loss.zero_one": "0-1 : 1 si m ≤ 0",
+    "lesson4.loss.hinge": "charnière : max(0, 1 − m)",
+    "lesson4.loss.logistic": "logistique : log(1 + e⁻ᵐ) / log 2",
+    "lesson4.loss.squares": "carrés : (1 − m)²",
+    "lesson4.run.rounds": "Lancer les six méthodes sur Spark",
+    "lesson4.run.mllib": "Ajuster la LogisticRegression de MLlib",
+    "lesson4.run.local_sgd": "Lancer le balayage du SGD local",
+    "lesson4.run.admm": "Lancer ADMM pour chaque ρ",
+    "lesson4.run.lasso": "Lancer ADMM avec le lasso",
+    "lesson4.run.four": "Lancer les quatre courbes",
+    "lesson4.follower_wait": "En attente du calcul de l'animateur…",
+    "lesson4.busy": "Une autre comparaison tourne : attendez qu'elle finisse, puis recommencez.",
+    "lesson4.running": "Calcul sur Spark : {step}",
+    "lesson4.done": "Terminé.",
+    "lesson4.failed": "Le calcul s'est arrêté : {error}",
+    "lesson4.loading_churn": "chargement des données de churn",
+    "lesson4.from_instructor": "Résultat du calcul de l'animateur.",
+    "lesson4.input.local_steps": "Pas locaux H (jusqu'à 4, séparés par des virgules)",
+    "lesson4.input.rho": "Pénalités ρ (jusqu'à 4, séparées par des espaces)",
+    "lesson4.bad_local_steps": "H = {value} n'est pas valable : un entier de {low} à {high}.",
+    "lesson4.bad_rho": "ρ = {value} n'est pas valable : un nombre positif.",
+    "lesson4.bad_count": "« {value} » : donnez d'une à quatre valeurs.",
+    "lesson4.not_reached": "pas en {rounds}",
+    "lesson4.col.method": "méthode",
+    "lesson4.col.iterations": "itérations",
+    "lesson4.col.rounds": "allers-retours",
+    "lesson4.col.rounds_to": "allers-retours jusqu'à J − J* ≤ {tolerance}",
+    "lesson4.col.rate": "vitesse lue sur la courbe",
+    "lesson4.col.bytes_per_round": "octets par aller-retour",
+    "lesson4.col.seconds_per_round": "secondes par aller-retour (mesurées)",
+    "lesson4.col.final_gap": "dernier J − J*",
+    "lesson4.col.total_seconds": "secondes au total = s/aller-retour × allers-retours",
+    "lesson4.col.feature": "variable",
+    "lesson4.col.ours": "les nôtres (Newton, numpy)",
+    "lesson4.col.split": "répartition",
+    "lesson4.col.floor": "J − J* après {rounds} allers-retours",
+    "lesson4.col.primal": "résidu primal r",
+    "lesson4.col.dual": "résidu dual s",
+    "lesson4.col.reference": "gradient proximal (numpy)",
+    "lesson4.col.local": "travail par partition et aller-retour",
+    "lesson4.col.stragglers": "tâches lentes",
+    "lesson4.col.non_iid": "données non IID",
+    "lesson4.rate.linear": "linéaire",
+    "lesson4.rate.superlinear": "superlinéaire",
+    "lesson4.rate.quadratic": "quadratique",
+    "lesson4.rate.sublinear": "sous-linéaire",
+    "lesson4.rate.unknown": "trop peu de points pour conclure",
+    "lesson4.pairs.caption": "L-BFGS a gardé {kept} paires (mémoire m = 5, la plus récente en "
+                             "dernier). Depuis w = 0, GD a fait {gd} pas et L-BFGS {lbfgs} ; "
+                             "J(GD) − J(L-BFGS) à la fin : {gd_gap:.2e}.",
+    "lesson4.mllib.caption": "MLlib a fait {iterations} itérations de L-BFGS ; le plus grand "
+                             "écart à notre optimum est {gap:.1e}.",
+    "lesson4.lasso.caption": "λ₁ = {l1:g} : le z d'ADMM a {zeros} zéros exacts sur {penalized} "
+                             "poids pénalisés (gradient proximal en numpy : {reference}).",
+    "lesson4.summary.pending": "Lancez les comparaisons ci-dessus : les colonnes mesurées se "
+                               "remplissent.",
+    "lesson4.summary.non_iid_measured": "Mesuré à H = {H} : J − J* = {iid:.1e} (IID) contre "
+                                        "{non_iid:.1e} (non IID).",
+    "lesson4.summary.gd.local": "un passage de gradient",
+    "lesson4.summary.gd.stragglers": "attend la tâche la plus lente à chaque aller-retour",
+    "lesson4.summary.gd.non_iid": "aucune : le gradient est une somme",
+    "lesson4.summary.nesterov.local": "un passage de gradient",
+    "lesson4.summary.nesterov.stragglers": "attend à chaque aller-retour",
+    "lesson4.summary.nesterov.non_iid": "aucune",
+    "lesson4.summary.newton.local": "un passage de gradient et de hessienne d × d",
+    "lesson4.summary.newton.stragglers": "attend à chaque aller-retour, peu d'allers-retours",
+    "lesson4.summary.newton.non_iid": "aucune",
+    "lesson4.summary.lbfgs.local": "un passage de gradient (les deux boucles tournent sur le "
+                                   "pilote)",
+    "lesson4.summary.lbfgs.stragglers": "attend à chaque aller-retour, peu d'allers-retours",
+    "lesson4.summary.lbfgs.non_iid": "aucune",
+    "lesson4.summary.local_sgd.local": "H pas de gradient locaux",
+    "lesson4.summary.local_sgd.stragglers": "une attente tous les H pas locaux",
+    "lesson4.summary.local_sgd.non_iid": "dérive : la moyenne s'arrête loin de w*.",
+    "lesson4.summary.admm.local": "une résolution locale par Newton",
+    "lesson4.summary.admm.stragglers": "attend à chaque aller-retour, la résolution est plus "
+                                       "longue",
+    "lesson4.summary.admm.non_iid": "converge vers w* ; les variables duales absorbent l'écart",
+    "lesson4.rounds": "## Des allers-retours, pas des itérations\n\n"
+                      "Le bouton fait tourner les six méthodes sur Spark depuis w = 0 sur les "
+                      "données de churn. Chaque courbe trace J − J* (J* par la méthode de "
+                      "Newton en numpy) selon les allers-retours déjà faits, et selon les "
+                      "octets déplacés ; le tableau donne les allers-retours nécessaires pour "
+                      "J − J* ≤ 10⁻⁶, les octets par aller-retour et les secondes par "
+                      "aller-retour mesurées sur cette machine. La descente de gradient et "
+                      "Nesterov prennent le pas spectral, Newton et L-BFGS le pas plein, le "
+                      "SGD local 10 pas locaux par aller-retour, ADMM ρ = 0,01.",
+    "lesson4.rates": "## Vitesses : ce que disent les courbes\n\n"
+                     "En échelle logarithmique, une vitesse **linéaire** (eₖ₊₁ ≈ q·eₖ) est "
+                     "une droite ; **superlinéaire**, la courbe plonge (eₖ₊₁/eₖ → 0) ; "
+                     "**quadratique** (eₖ₊₁ ≈ C·eₖ²), le nombre de chiffres justes double "
+                     "à chaque itération ; une vitesse linéaire de q proche de 1 a l'air "
+                     "sous-linéaire sur un calcul court (le rapport monte pendant que les "
+                     "directions raides s'éteignent). Les bornes classiques après k "
+                     "itérations (L la "
+                     "régularité, μ la forte convexité, κ = L/μ) :\n\n"
+                     "| objectif | descente de gradient | Nesterov | Newton | SGD |\n"
+                     "|---|---|---|---|---|\n"
+                     "| lisse, fortement convexe | (1 − 1/κ)ᵏ, linéaire | (1 − 1/√κ)ᵏ, "
+                     "linéaire | quadratique près de w* | O(1/k) avec un pas décroissant |\n"
+                     "| lisse, convexe | O(1/k) | O(1/k²) | — | O(1/√k) |\n"
+                     "| non lisse, fortement convexe | O(1/k) (sous-gradient) | — | — | "
+                     "O(1/k) |\n"
+                     "| non lisse, convexe | O(1/√k) (sous-gradient) | — | — | O(1/√k) |\n\n"
+                     "**Coût total = coût d'une itération × nombre d'itérations.** Une "
+                     "itération de Newton coûte plus (une hessienne d × d dans chaque tâche, "
+                     "une résolution d × d sur le pilote), une itération de L-BFGS à peu près "
+                     "autant qu'un pas de gradient ; sur une grappe le coût d'un aller-retour "
+                     "est surtout de la latence, donc moins d'allers-retours l'emportent. Le "
+                     "tableau ci-dessous multiplie les secondes par aller-retour mesurées "
+                     "plus haut par les allers-retours jusqu'à 10⁻⁶.",
+    "lesson4.lbfgs": "## L-BFGS : un pas à la Newton avec les seuls gradients\n\n"
+                     "L-BFGS n'a pas besoin de hessienne : il garde les m dernières paires "
+                     "s = w₊ − w, y = ∇J(w₊) − ∇J(w) et transforme le gradient en direction "
+                     "quasi-Newton par la récurrence à deux boucles, sur le pilote (travail en "
+                     "O(m·d)). La partie distribuée n'est que le gradient, un aller-retour par "
+                     "itération comme dans la leçon 2. Une paire n'est gardée que si sᵀy > 0 "
+                     "(la condition de courbure) : la direction descend toujours. Avancez "
+                     "ci-dessous avec **L-BFGS** ou la **descente de gradient** sur les "
+                     "données 2-D (sur Spark) ; la figure compare les deux chemins depuis "
+                     "w = 0, le tableau liste les paires que garde L-BFGS.",
+    "lesson4.mllib": "## La LogisticRegression de Spark\n\n"
+                     "`pyspark.ml.classification.LogisticRegression` fait tourner L-BFGS "
+                     "(OWL-QN avec une pénalité L1) au-dessus de `treeAggregate` : un "
+                     "aller-retour par gradient, comme le nôtre. Le bouton l'ajuste sur les "
+                     "mêmes lignes avec regParam = λ₂, elasticNetParam = 0 et sans "
+                     "standardisation, c'est-à-dire notre J.",
+    "lesson4.local_sgd": "## SGD local : moins d'allers-retours, plus de travail local\n\n"
+                         "Chaque partition fait H pas de gradient sur ses propres lignes, puis "
+                         "le pilote fait la moyenne des modèles, pondérée par les lignes : un "
+                         "aller-retour tous les H pas locaux. Le balayage le fait tourner "
+                         "pour chaque H, sur des lignes réparties au hasard (IID) et sur des "
+                         "lignes groupées par étiquette (non IID).",
+    "lesson4.local_sgd_after": "Avec plus de pas locaux, chaque aller-retour va plus loin : "
+                               "il en faut moins pour une précision donnée ; mais chaque "
+                               "partition dérive vers le minimiseur de ses propres lignes et, "
+                               "avec un pas constant, la moyenne s'arrête en un point qui "
+                               "n'est pas w* : le plancher d'erreur monte avec H. Quand les "
+                               "partitions tiennent des classes différentes, les minimiseurs "
+                               "locaux sont loin les uns des autres et leur moyenne échoue.",
+    "lesson4.admm": "## ADMM : résolutions locales et consensus\n\n"
+                    "L'ADMM par consensus coupe J en parts des partitions f_p et pénalité g, "
+                    "et impose x_p = z pour chaque p. Un aller-retour : chaque partition "
+                    "résout x_p = argmin f_p(x) + (ρ/2)‖x − z + u_p‖² (quelques pas de Newton "
+                    "sur ses lignes), le pilote pose "
+                    "z = argmin g(z) + (Pρ/2)‖z − moyenne(x_p + u_p)‖² et "
+                    "u_p ← u_p + x_p − z. Le résidu primal r = ‖x − z‖ dit à quelle distance "
+                    "les partitions sont d'un accord, le résidu dual s = ρ√P‖z₊ − z‖ combien "
+                    "z bouge encore. ρ trop petit : les partitions écoutent à peine z ; trop "
+                    "grand : z bouge à peine. Le bouton lance ADMM pour chaque ρ saisi "
+                    "ci-dessous.",
+    "lesson4.lasso": "## Le lasso avec des zéros exacts\n\n"
+                     "Avec λ₁‖w‖₁ dans g, l'étape en z est un seuillage doux : les "
+                     "coordonnées dont la moyenne passe sous λ₁/(Pρ) deviennent "
+                     "**exactement** 0, ce que les méthodes de gradient sur une pénalité "
+                     "lissée ne donnent jamais (leçon 1).",
+    "lesson4.summary": "## Quelle méthode, quand\n\n"
+                       "Les colonnes mesurées viennent des calculs ci-dessus ; les autres "
+                       "disent ce que chaque aller-retour demande à une partition et comment "
+                       "la méthode réagit à une tâche lente ou à des partitions qui ne se "
+                       "ressemblent pas.",
+    "lesson4.total_cost": "### Coût total",
+    "lesson4.losses": "## Les fonctions de perte comparées\n\n"
+                      "Pour des étiquettes y = ±1 et une marge m = y·wᵀx : la **perte 0-1** "
+                      "compte les erreurs mais n'a pas de gradient utile ; la **charnière** "
+                      "(SVM linéaire) en est la majorante convexe, non dérivable en m = 1 ; "
+                      "la perte **logistique** est lisse ; la perte **quadratique** punit "
+                      "aussi les marges trop grandes. Le moteur implémente la logistique, la "
+                      "charnière et les carrés (`Problem(\"logistic\" | \"hinge\" | "
+                      "\"squares\")`) ; la perte 0-1 est ce que compte la justesse.",
+    "lesson4.history": "### Un peu d'histoire\n\n"
+                       "* **Cauchy, 1847** : la descente de gradient, pour résoudre des "
+                       "systèmes d'équations d'astronomie.\n"
+                       "* **Robbins et Monro, 1951** : l'approximation stochastique, racine "
+                       "du SGD (des pas η_k avec Σ η_k = ∞, Σ η_k² < ∞).\n"
+                       "* **Nesterov, 1983** : le gradient accéléré, O(1/k²) sur les "
+                       "fonctions convexes lisses, optimal parmi les méthodes du premier "
+                       "ordre.\n"
+                       "* **Beck et Teboulle, 2009** : FISTA, l'accélération de Nesterov pour "
+                       "les problèmes proximaux (de type lasso).",
+    "lesson4.adaptive": "### Les méthodes adaptatives (une fiche)\n\n"
+                        "Elles ajustent le pas de chaque coordonnée selon les gradients déjà "
+                        "vus :\n\n"
+                        "* **AdaGrad** (Duchi, Hazan et Singer, 2011) : divise par la racine "
+                        "de la somme des carrés des gradients ;\n"
+                        "* **RMSProp** (Tieleman et Hinton, 2012, notes de cours) : une "
+                        "moyenne glissante des carrés à la place ;\n"
+                        "* **Adadelta** (Zeiler, 2012) : aussi une moyenne glissante des "
+                        "carrés des mises à jour, sans pas global ;\n"
+                        "* **Adam** et **AdaMax** (Kingma et Ba, 2015) : inertie plus "
+                        "RMSProp, avec correction du biais ; AdaMax prend la norme infinie ;\n"
+                        "* **Nadam** (Dozat, 2016) : Adam avec l'anticipation de Nesterov ;\n"
+                        "* **kSGD** (Patel, 2016) : le SGD vu comme un filtre de Kalman.\n\n"
+                        "Elles ne sont pas dans le moteur : sur les problèmes convexes et "
+                        "bien mis à l'échelle de ces leçons, les méthodes ci-dessus font "
+                        "aussi bien.",
+    "lesson4.four": "## La figure finale de l'atelier\n\n"
+                    "Le TP d'origine finissait par quatre courbes sur le churn depuis le même "
+                    "départ : descente de gradient, descente de gradient avec inertie, "
+                    "mini-lot (10 % des lignes par pas), mini-lot avec inertie ; J selon les "
+                    "itérations.",
+    "lesson4.remember": "## À retenir\n\n"
+                        "* Sur une grappe, comptez les **allers-retours** et les octets : un "
+                        "aller-retour paie la latence et la tâche la plus lente.\n"
+                        "* Newton et L-BFGS demandent peu d'allers-retours ; L-BFGS au prix "
+                        "d'un seul gradient par aller-retour.\n"
+                        "* Le SGD local échange des allers-retours contre du travail local, "
+                        "et le paie d'un plancher qui monte avec H et avec des données non "
+                        "IID.\n"
+                        "* ADMM résout des problèmes locaux et atteint le lasso exact avec "
+                        "des zéros exacts ; ρ règle sa vitesse.",
+    "lesson4.q.rounds.prompt": "Quelle méthode atteint J − J* ≤ 10⁻⁶ sur le churn avec le "
+                               "moins d'allers-retours ?",
+    "lesson4.q.rounds.gd": "la descente de gradient",
+    "lesson4.q.rounds.nesterov": "Nesterov",
+    "lesson4.q.rounds.newton": "Newton",
+    "lesson4.q.rounds.lbfgs": "L-BFGS",
+    "lesson4.q.rounds.local_sgd": "le SGD local",
+    "lesson4.q.rounds.admm": "ADMM",
+    "lesson4.q.rounds.explain": "{method}, en {rounds} allers-retours sur ce calcul.",
+    "lesson4.q.rate.prompt": "Quelle vitesse montrera la courbe de Newton ?",
+    "lesson4.q.rate.explain": "Lue sur la courbe mesurée : {kind}.",
+    "lesson4.q.mllib.prompt": "La LogisticRegression de MLlib sur les mêmes lignes et le même "
+                              "J : à quel point ses coefficients sont-ils proches des nôtres ?",
+    "lesson4.q.mllib.digits": "égaux à au moins 3 décimales",
+    "lesson4.q.mllib.close": "proches, à quelques pour cent",
+    "lesson4.q.mllib.different": "nettement différents",
+    "lesson4.q.mllib.explain": "Plus grand écart {gap:.1e} après {iterations} itérations de "
+                               "MLlib : le même minimiseur, trouvé par un autre L-BFGS.",
+    "lesson4.q.non_iid.prompt": "SGD local avec les lignes groupées par étiquette (chaque "
+                                "partition presque d'une seule classe) : par rapport à des "
+                                "lignes réparties au hasard ?",
+    "lesson4.q.non_iid.same": "à peu près aussi près de J*",
+    "lesson4.q.non_iid.worse": "nettement plus loin de J*",
+    "lesson4.q.non_iid.explain": "À H = {H} : J − J* = {iid:.1e} avec des lignes au hasard, "
+                                 "{non_iid:.1e} groupées par étiquette.",
+    "lesson4.q.zeros.prompt": "ADMM avec le lasso sur le churn : combien de poids pénalisés "
+                              "(tous sauf la constante) sortent exactement à 0 ?",
+    "lesson4.q.zeros.explain": "{zeros} sur {penalized} ; le gradient proximal en numpy en "
+                               "donne {reference}.",
+    "lesson4.adaptive.sgd": "pas de gradient",
+    "lesson4.adaptive.momentum": "inertie",
+    "lesson4.adaptive.nesterov": "Nesterov",
+    "lesson4.adaptive.adagrad": "AdaGrad",
+    "lesson4.adaptive.rmsprop": "RMSProp",
+    "lesson4.adaptive.adadelta": "Adadelta",
+    "lesson4.adaptive.adam": "Adam",
+    "lesson4.adaptive.adamax": "AdaMax",
+    "lesson4.adaptive.nadam": "Nadam",
+    "lesson4.surface.valley": "longue vallée : x²/2 + 50y²",
+    "lesson4.surface.saddle": "col : x² − y²",
+    "lesson4.adaptive_paths": "Les méthodes de la fiche sur deux surfaces, 60 pas chacune depuis "
+                              "le même départ (de petites versions numpy de la règle de chaque "
+                              "article, pour cette page seulement) : dans la longue vallée, la "
+                              "mise à l'échelle par coordonnée des méthodes adaptatives "
+                              "égalise les deux courbures ; au col, elles quittent le départ "
+                              "plat selon y plus vite qu'un simple pas de gradient.",
 }

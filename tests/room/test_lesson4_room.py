@@ -1,0 +1,74 @@
+"""Lesson 4 in a room, without a browser: the instructor's page runs a heavy part on Spark and
+publishes its result; a follower's page never starts Spark, draws the same table from the
+result (a late follower from the room's snapshot), and its question reveals with the
+instructor's reveal, answered from the instructor's numbers."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import uuid
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "pages"))
+from test_lesson4 import churn_arrays
+
+
+def until(condition, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+@pytest.mark.spark
+def test_lesson4_results_reach_followers(room_server, monkeypatch, sc):
+    import stepper.room.page as page
+    from stepper.data.loaders import from_numpy
+    from stepper.pages import lesson4_lab
+    from stepper.pages.kit.data import optimum_and_value
+    from stepper.pages.lesson4 import Lesson4Page
+
+    name = "l4" + uuid.uuid4().hex[:8]
+
+    def open_page(query: str) -> Lesson4Page:
+        monkeypatch.setattr(page, "_claimed", False)  # one room per kernel: this page's turn
+        monkeypatch.setenv("QUERY_STRING", f"{query}&quick=1&server={room_server}")
+        lesson = Lesson4Page()
+        assert lesson.room is not None
+        return lesson
+
+    lead = open_page(f"room={name}")
+    until(lambda: lead.room.key is not None, "the room's key")
+    lead.question("zeros")
+    follower = open_page(f"follow={name}")
+    follower.question("zeros")
+    assert follower.follows and follower.run_part("lasso") is None  # a follower never runs
+    assert follower.parts["lasso"].button.layout.display == "none"
+    # the instructor's churn rows (prepared in numpy here, to spare the CSV's Spark jobs)
+    X, y = churn_arrays()
+    data = from_numpy(X, y, partitions=4, sc=sc, source="churn_numpy")
+    data.intercept = True
+    w_star, j_star = optimum_and_value(lesson4_lab.churn_problem(), X, y)
+    lead._churn = {"data": data, "X": X, "y": y, "w_star": w_star, "j_star": j_star}
+    lead.run_part("lasso").join()
+    assert lead.parts["lasso"].error.value == ""
+    until(lambda: "lasso" in follower.results, "the result at the follower")
+    assert follower.results["lasso"]["zeros"] == lead.results["lasso"]["zeros"]
+    until(lambda: follower.parts["lasso"].table.value == lead.parts["lasso"].table.value,
+          "the follower's table")
+    follower.questions["zeros"].input.value = "3"
+    follower.questions["zeros"].commit_from_input()
+    lead.questions["zeros"].reveal()
+    until(lambda: follower.questions["zeros"].state.status == "revealed", "the reveal")
+    assert follower.questions["zeros"].state.correct == lead.results["lasso"]["zeros"]
+    late = open_page(f"follow={name}")  # arrives after the result: drawn from the snapshot
+    until(lambda: "lasso" in late.results, "the snapshot's result")
+    assert late.parts["lasso"].table.value == lead.parts["lasso"].table.value
+    assert follower._churn is None and late._churn is None  # no Spark on the followers
+    for lesson in (follower, late, lead):
+        lesson.room.client.close()
+    data.unpersist()
