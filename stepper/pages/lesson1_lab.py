@@ -331,10 +331,11 @@ def comparison_runs(lab: Lab1, regularization: str = "none",
     """Every method from the same random start, 200 iterations (Newton: 12), step 1/L."""
     runs = [(ALGORITHM_LABELS[a], a, lab.run(a, regularization, 1.0, seed=seed))
             for a in ("gd", "momentum", "nesterov", "sgd", "minibatch")]
-    runs.insert(3, ("Newton", "newton", lab.run("newton", regularization, 1.0, seed=seed)))
-    runs.append(("SGD + momentum", "sgd+momentum",
+    runs.insert(3, (method_label("newton"), "newton",
+                    lab.run("newton", regularization, 1.0, seed=seed)))
+    runs.append((text("lesson1.label.sgd_momentum"), "sgd+momentum",
                  lab.run("sgd", regularization, 1.0, seed=seed, momentum=0.9)))
-    runs.append(("mini-batch + momentum", "minibatch+momentum",
+    runs.append((text("lesson1.label.minibatch_momentum"), "minibatch+momentum",
                  lab.run("minibatch", regularization, 1.0, seed=seed, momentum=0.9)))
     return [(label, key, run) for label, key, run in runs]
 

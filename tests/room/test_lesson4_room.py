@@ -14,7 +14,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "pages"))
-from test_lesson4 import churn_arrays
+from churn_numpy import churn_arrays
 
 
 def until(condition, what: str, seconds: float = 30) -> None:

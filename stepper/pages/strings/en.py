@@ -715,6 +715,8 @@ STRINGS: dict[str, str] = {
     "lesson1.tradeoff.memory": "memory per iteration",
     "lesson1.tradeoff.online": "online learning",
     "lesson1.tradeoff.caption": "Trade-offs (measured on this machine, so numbers vary a little)",
+    "lesson1.label.sgd_momentum": "SGD + momentum",
+    "lesson1.label.minibatch_momentum": "mini-batch + momentum",
     "lesson1.figure.label": "label {sign}",
     "lesson1.figure.data": "Training data: {rows} rows, {positives} labelled +1",
     "lesson1.figure.gap_title": "J(w_k) − J*  (log scale)",

@@ -774,6 +774,8 @@ STRINGS: dict[str, str] = {
     "lesson1.tradeoff.online": "apprentissage en ligne",
     "lesson1.tradeoff.caption": "Compromis (mesurés sur cette machine : les chiffres varient "
                                 "un peu)",
+    "lesson1.label.sgd_momentum": "SGD + momentum",
+    "lesson1.label.minibatch_momentum": "mini-lot + momentum",
     "lesson1.figure.label": "étiquette {sign}",
     "lesson1.figure.data": "Données d'entraînement : {rows} lignes, {positives} étiquetées +1",
     "lesson1.figure.gap_title": "J(w_k) − J*  (échelle log)",
