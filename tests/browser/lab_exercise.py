@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from browser_pages import PAGE_TIMEOUT_MS
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 NOTEBOOK = "01_oracles.ipynb"
 PLACEHOLDER = "raise NotImplementedError"
@@ -34,9 +35,25 @@ CHECK_BUTTON = {"en": "Check", "fr": "Vérifier"}
 PANEL = ".jp-NotebookPanel:visible"
 
 
+def focus_cell(page, cell) -> None:
+    """Click into ``cell``'s editor until JupyterLab makes it the active cell (a click that lands
+    while the notebook is still laying itself out can hit a neighbour; Shift+Enter would then
+    run that one)."""
+    for _ in range(5):
+        cell.scroll_into_view_if_needed()
+        cell.locator(".cm-content").click()
+        try:
+            page.wait_for_function("(cell) => cell.classList.contains('jp-mod-active')",
+                                   arg=cell.element_handle(), timeout=5_000)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    raise AssertionError("JupyterLab did not make the clicked cell the active one")
+
+
 def run_cell(page, cell) -> None:
     """Put the cursor in ``cell``'s editor and run it (Shift+Enter), as a person would."""
-    cell.locator(".cm-content").click()
+    focus_cell(page, cell)
     page.keyboard.press("Shift+Enter")
 
 
@@ -68,7 +85,7 @@ def answer_task_and_check(page, lang: str = "en") -> str:
     wait_executed(page, setup)
 
     task = cells.nth(TASK_CELL)
-    task.locator(".cm-content").click()
+    focus_cell(page, task)
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.insert_text(answer())  # typed as one input: no auto-indent on the way
     assert PLACEHOLDER not in task.locator(".cm-content").inner_text()
