@@ -5,15 +5,10 @@ instructor's reveal, answered from the instructor's numbers."""
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 import uuid
 
 import pytest
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                                "pages"))
 from churn_numpy import churn_arrays
 
 
