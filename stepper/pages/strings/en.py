@@ -1055,9 +1055,14 @@ STRINGS: dict[str, str] = {
                          "this DAG for every job.",
     "lesson3.cards.mapreduce": "### The MapReduce view\n\nOne iteration is reduce(⊕) ∘ "
                                "group ∘ map(f): map every row to its gradient, group by key, "
-                               "add within groups. `treeAggregate` has a single key, so it needs "
-                               "no group and no shuffle by key (only the tree's partial sums "
-                               "move); `reduceByKey` groups by key and shuffles.",
+                               "add within groups. Here every row has the same key (one "
+                               "gradient), so no rows are grouped or shuffled: each task adds "
+                               "its own rows. At depth 1 the partial sums go straight to the "
+                               "driver; deeper, PySpark's `treeAggregate` keys each partial sum "
+                               "by its partition's index (modulo the next level's width) and "
+                               "combines them with `reduceByKey`, a shuffle of partial sums "
+                               "(d numbers each), not of rows: the second stage in the Spark "
+                               "UI.",
     "lesson3.cards.cluster": "### On a real cluster\n\nThis repository's `docker-compose.yml` "
                              "starts a standalone Spark cluster (a master and two workers); "
                              "point a page or the command line at it with "

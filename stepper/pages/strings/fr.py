@@ -1141,10 +1141,16 @@ STRINGS: dict[str, str] = {
                          "partition. L'interface de Spark dessine ce graphe pour chaque job.",
     "lesson3.cards.mapreduce": "### La vue MapReduce\n\nUne itération est reduce(⊕) ∘ "
                                "regroupement ∘ map(f) : associer à chaque ligne son gradient, "
-                               "regrouper par clé, additionner dans chaque groupe. "
-                               "`treeAggregate` n'a qu'une clé : ni regroupement ni "
-                               "redistribution par clé (seules les sommes partielles de l'arbre "
-                               "circulent) ; `reduceByKey` regroupe par clé et redistribue.",
+                               "regrouper par clé, additionner dans chaque groupe. Ici toutes "
+                               "les lignes ont la même clé (un seul gradient) : aucune ligne "
+                               "n'est regroupée ni redistribuée, chaque tâche additionne ses "
+                               "propres lignes. À la profondeur 1, les sommes partielles vont "
+                               "droit au driver ; plus profond, le `treeAggregate` de PySpark "
+                               "associe à chaque somme partielle l'indice de sa partition "
+                               "(modulo la largeur du niveau suivant) et les combine par "
+                               "`reduceByKey` : une redistribution de sommes partielles (d "
+                               "nombres chacune), pas de lignes ; c'est la seconde étape dans "
+                               "l'interface de Spark.",
     "lesson3.cards.cluster": "### Sur une vraie grappe\n\nLe `docker-compose.yml` de ce dépôt "
                              "démarre une grappe Spark autonome (un maître et deux ouvriers) ; "
                              "pointez une page ou la ligne de commande dessus avec "
