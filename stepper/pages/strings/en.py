@@ -1179,10 +1179,10 @@ STRINGS: dict[str, str] = {
     "lesson3.q.sweep.falls": "it keeps falling",
     "lesson3.q.sweep.u": "it falls, then rises again",
     "lesson3.q.sweep.rises": "it only rises",
-    "lesson3.q.sweep.explain": "Fastest at {best} partitions ({best_time:.3f} s) with {cores} "
-                               "cores: parallelism helps up to the cores, then every extra task "
-                               "adds scheduling and a partial sum to combine ({last} "
-                               "partitions: {last_time:.3f} s).",
+    "lesson3.q.sweep.explain": "Fastest at {best} partitions ({best_time:.3f} s) on {cores} "
+                               "cores: more partitions split the work until the fixed cost of "
+                               "each task (scheduling it, a partial sum to combine) outweighs "
+                               "what it saves ({last} partitions: {last_time:.3f} s).",
     "lesson3.q.bytes.prompt": "At tree depth 1, d grows from the smallest to the largest value "
                               "measured. The bytes reaching the driver each iteration grow…",
     "lesson3.q.bytes.same": "hardly at all",
@@ -1215,8 +1215,10 @@ STRINGS: dict[str, str] = {
     "lesson3.q.async.same": "about the same",
     "lesson3.q.async.larger": "larger",
     "lesson3.q.async.explain": "Measured: {first:.2f}/L at τ = {first_tau}, {last:.2f}/L at "
-                               "τ = {last_tau}. A gradient computed τ updates ago can push "
-                               "past the minimum; the step must shrink roughly like 1/τ.",
+                               "τ = {last_tau}. A gradient computed up to τ updates ago can "
+                               "push past the minimum, so the largest stable step shrinks as τ "
+                               "grows (for a delay of exactly τ on a quadratic, the theory "
+                               "gives about 1/τ when τ is large).",
     "lesson3.q.timed.prompt": "Is an iteration run in a loop with the lightest trace faster "
                               "than one Step with the full record?",
     "lesson3.q.timed.same": "about as fast",

@@ -1274,11 +1274,11 @@ STRINGS: dict[str, str] = {
     "lesson3.q.sweep.falls": "elle ne fait que baisser",
     "lesson3.q.sweep.u": "elle baisse, puis remonte",
     "lesson3.q.sweep.rises": "elle ne fait que monter",
-    "lesson3.q.sweep.explain": "Le plus rapide à {best} partitions ({best_time:.3f} s) avec "
-                               "{cores} cœurs : le parallélisme aide jusqu'au nombre de cœurs, "
-                               "puis chaque tâche de plus ajoute de l'ordonnancement et une "
-                               "somme partielle à combiner ({last} partitions : "
-                               "{last_time:.3f} s).",
+    "lesson3.q.sweep.explain": "Le plus rapide à {best} partitions ({best_time:.3f} s) sur "
+                               "{cores} cœurs : plus de partitions partagent le travail, "
+                               "jusqu'à ce que le coût fixe de chaque tâche (l'ordonnancer, "
+                               "une somme partielle à combiner) dépasse ce qu'elle fait gagner "
+                               "({last} partitions : {last_time:.3f} s).",
     "lesson3.q.bytes.prompt": "À la profondeur 1, d passe de la plus petite à la plus grande "
                               "valeur mesurée. Les octets reçus par le driver à chaque "
                               "itération croissent…",
@@ -1314,9 +1314,10 @@ STRINGS: dict[str, str] = {
     "lesson3.q.async.same": "à peu près le même",
     "lesson3.q.async.larger": "plus grand",
     "lesson3.q.async.explain": "Mesuré : {first:.2f}/L à τ = {first_tau}, {last:.2f}/L à "
-                               "τ = {last_tau}. Un gradient calculé il y a τ mises à jour peut "
-                               "pousser au-delà du minimum ; le pas doit diminuer à peu près "
-                               "comme 1/τ.",
+                               "τ = {last_tau}. Un gradient calculé jusqu'à τ mises à jour plus "
+                               "tôt peut pousser au-delà du minimum : le plus grand pas stable "
+                               "diminue quand τ grandit (pour un retard d'exactement τ sur une "
+                               "quadratique, la théorie donne environ 1/τ pour τ grand).",
     "lesson3.q.timed.prompt": "Une itération lancée en boucle avec la trace la plus légère "
                               "est-elle plus rapide qu'un pas avec l'enregistrement complet ?",
     "lesson3.q.timed.same": "à peu près aussi rapide",
