@@ -38,7 +38,7 @@ def test_the_index_credits_the_original_workshop(language):
     assert ("/lab/tree/exercises/fr'" in page) == (language == "fr")  # the French notebooks
 
 
-@pytest.mark.parametrize("lesson", ["lesson0", "lesson1", "lesson2"])
+@pytest.mark.parametrize("lesson", ["lesson0", "lesson1", "lesson2", "lesson3", "lesson4"])
 def test_each_lesson_links_its_exercise_and_says_which_j(lesson, language):
     i18n.use_language(language)
     top = all_html(page_top(lesson, LanguageChoice(language)))
