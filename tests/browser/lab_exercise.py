@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import uuid
 from pathlib import Path
 
 from browser_pages import PAGE_TIMEOUT_MS
@@ -68,8 +69,11 @@ def open_notebook(browser, server: str, path: str, token: str):
     """JupyterLab at ``server`` showing the notebook ``path``, once its kernel is idle."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(PAGE_TIMEOUT_MS)
-    page.goto(f"{server}/lab/tree/{path}?token={token}", timeout=PAGE_TIMEOUT_MS,
-              wait_until="domcontentloaded")
+    # a workspace of its own: JupyterLab's default one is kept by the server and would reopen
+    # the notebooks of an earlier page as tabs (CI saw the wanted cell hidden behind one)
+    workspace = "t" + uuid.uuid4().hex[:12]
+    page.goto(f"{server}/lab/workspaces/{workspace}/tree/{path}?token={token}",
+              timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
     page.locator(f"{PANEL} .jp-Notebook .jp-Cell").nth(CHECK_CELL).wait_for(state="visible")
     # the kernel is up when the toolbar's status says Idle
     page.wait_for_selector(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']")
