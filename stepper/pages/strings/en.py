@@ -1443,8 +1443,9 @@ STRINGS: dict[str, str] = {
                         "RMSProp, with bias correction; AdaMax uses the max-norm;\n"
                         "* **Nadam** (Dozat, 2016): Adam with Nesterov's look-ahead;\n"
                         "* **kSGD** (Patel, 2016): a Kalman-filter view of SGD.\n\n"
-                        "They are not in the engine: on the convex, well-scaled problems of "
-                        "these lessons the methods above do as well.",
+                        "They are not in the engine: the figure below runs small numpy "
+                        "versions of them on two test functions (a long valley and a saddle), "
+                        "not on Spark.",
     "lesson4.four": "## The workshop's final figure\n\n"
                     "The original lab ended with four curves on churn from the same start: "
                     "gradient descent, gradient descent with momentum, mini-batch (10 % of "

@@ -1560,9 +1560,9 @@ STRINGS: dict[str, str] = {
                         "RMSProp, avec correction du biais ; AdaMax prend la norme infinie ;\n"
                         "* **Nadam** (Dozat, 2016) : Adam avec l'anticipation de Nesterov ;\n"
                         "* **kSGD** (Patel, 2016) : le SGD vu comme un filtre de Kalman.\n\n"
-                        "Elles ne sont pas dans le moteur : sur les problèmes convexes et "
-                        "bien mis à l'échelle de ces leçons, les méthodes ci-dessus font "
-                        "aussi bien.",
+                        "Elles ne sont pas dans le moteur : la figure ci-dessous en fait "
+                        "tourner de petites versions numpy sur deux fonctions de test (une "
+                        "longue vallée et un point-selle), pas sur Spark.",
     "lesson4.four": "## La figure finale de l'atelier\n\n"
                     "Le TP d'origine finissait par quatre courbes sur le churn depuis le même "
                     "départ : descente de gradient, descente de gradient avec inertie, "
