@@ -75,6 +75,20 @@ def figure_texts(figure: Figure) -> list[str]:
     return [t.get_text() for t in figure.findobj(matplotlib.text.Text) if t.get_text().strip()]
 
 
+def read_saved_figures(monkeypatch) -> list[str]:
+    """A list that fills with the texts of every whole figure saved (as a page saves its PNGs)
+    while ``monkeypatch`` is active."""
+    saved: list[str] = []
+    savefig = Figure.savefig
+
+    def reading_savefig(self, *args, **kwargs):
+        saved.extend(figure_texts(self))
+        return savefig(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", reading_savefig)
+    return saved
+
+
 def widget_texts(widget) -> list[str]:
     """Every text ``widget`` and its children show (PNG figures aside: see the figures)."""
     out: list[str] = []

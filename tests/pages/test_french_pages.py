@@ -14,8 +14,7 @@ import os
 import re
 
 import pytest
-from french_detector import app_texts, english_in, figure_texts, html_texts, shown_texts
-from matplotlib.figure import Figure
+from french_detector import app_texts, english_in, html_texts, read_saved_figures, shown_texts
 
 from stepper.pages import i18n
 
@@ -32,14 +31,7 @@ def test_the_detector_finds_english():
 def french(monkeypatch):
     """``?lang=fr``, and every whole figure a page saves as PNG read for its texts."""
     monkeypatch.setenv("QUERY_STRING", "lang=fr")
-    saved: list[str] = []
-    savefig = Figure.savefig
-
-    def reading_savefig(self, *args, **kwargs):
-        saved.extend(figure_texts(self))
-        return savefig(self, *args, **kwargs)
-
-    monkeypatch.setattr(Figure, "savefig", reading_savefig)
+    saved = read_saved_figures(monkeypatch)
     i18n.use_language("fr")
     yield saved
     i18n.use_language("en")

@@ -14,8 +14,7 @@ import json
 import os
 
 import pytest
-from french_detector import app_texts, english_in, figure_texts, shown_texts
-from matplotlib.figure import Figure
+from french_detector import app_texts, english_in, read_saved_figures, shown_texts
 
 from stepper.pages import i18n
 
@@ -101,14 +100,7 @@ def test_lesson3_runs_quick_in_english(monkeypatch, sc):
 
 
 def test_lesson3_runs_quick_in_french_without_english(monkeypatch, sc):
-    saved: list[str] = []
-    savefig = Figure.savefig
-
-    def reading_savefig(self, *args, **kwargs):
-        saved.extend(figure_texts(self))
-        return savefig(self, *args, **kwargs)
-
-    monkeypatch.setattr(Figure, "savefig", reading_savefig)
+    saved = read_saved_figures(monkeypatch)
     try:
         page, texts = run_lesson3(monkeypatch, "fr")
         lines = check_page(page, "fr")
