@@ -4,19 +4,12 @@ their question on it reveals the answer the instructor's page measured."""
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
+from room_helpers import until
 
 pytestmark = pytest.mark.spark
-
-
-def until(condition, what: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 def test_followers_draw_the_instructors_sweep_without_spark(room_server, monkeypatch, sc):
@@ -38,7 +31,7 @@ def test_followers_draw_the_instructors_sweep_without_spark(room_server, monkeyp
         return page
 
     lead = open_page(f"room={name}")
-    until(lambda: lead.room.key is not None, "the room's key")
+    until(lambda: lead.room.key is not None, "the room's key", seconds=30, poll=0.05)
     one = open_page(f"follow={name}")
 
     def no_spark(*_args, **_kwargs):
@@ -48,9 +41,11 @@ def test_followers_draw_the_instructors_sweep_without_spark(room_server, monkeyp
     assert lead.demos["sweep"].errors.messages == []
     monkeypatch.setattr(lesson3_lab, "spark_context", no_spark)
     sweep = lead.results["sweep"]
-    until(lambda: one.demos["sweep"].result == sweep, "the sweep on the follower")
+    until(lambda: one.demos["sweep"].result == sweep, "the sweep on the follower",
+          seconds=30, poll=0.05)
     late = open_page(f"follow={name}")  # joins after: the result comes in the snapshot
-    until(lambda: late.demos["sweep"].result == sweep, "the sweep on the late follower")
+    until(lambda: late.demos["sweep"].result == sweep, "the sweep on the late follower",
+          seconds=30, poll=0.05)
     for follower in (one, late):
         demo = follower.demos["sweep"]
         assert follower.sc is None and follower.follows
@@ -60,7 +55,8 @@ def test_followers_draw_the_instructors_sweep_without_spark(room_server, monkeyp
     # the instructor reveals the question: every page shows the answer the instructor measured
     lead.questions["sweep"].reveal()
     for follower in (one, late):
-        until(lambda f=follower: f.questions["sweep"].state.status == "revealed", "the reveal")
+        until(lambda f=follower: f.questions["sweep"].state.status == "revealed", "the reveal",
+              seconds=30, poll=0.05)
         assert follower.questions["sweep"].state.correct == \
             lead.questions["sweep"].state.correct
     for page in (lead, one, late):

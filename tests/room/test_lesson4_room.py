@@ -5,18 +5,11 @@ instructor's reveal, answered from the instructor's numbers."""
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
 from churn_numpy import churn_arrays
-
-
-def until(condition, what: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
+from room_helpers import until
 
 
 @pytest.mark.spark
@@ -37,7 +30,7 @@ def test_lesson4_results_reach_followers(room_server, monkeypatch, sc):
         return lesson
 
     lead = open_page(f"room={name}")
-    until(lambda: lead.room.key is not None, "the room's key")
+    until(lambda: lead.room.key is not None, "the room's key", seconds=30, poll=0.05)
     lead.question("zeros")
     follower = open_page(f"follow={name}")
     follower.question("zeros")
@@ -51,17 +44,18 @@ def test_lesson4_results_reach_followers(room_server, monkeypatch, sc):
     lead._churn = {"data": data, "X": X, "y": y, "w_star": w_star, "j_star": j_star}
     lead.run_part("lasso").join()
     assert lead.parts["lasso"].error.value == ""
-    until(lambda: "lasso" in follower.results, "the result at the follower")
+    until(lambda: "lasso" in follower.results, "the result at the follower", seconds=30, poll=0.05)
     assert follower.results["lasso"]["zeros"] == lead.results["lasso"]["zeros"]
     until(lambda: follower.parts["lasso"].table.value == lead.parts["lasso"].table.value,
-          "the follower's table")
+          "the follower's table", seconds=30, poll=0.05)
     follower.questions["zeros"].input.value = "3"
     follower.questions["zeros"].commit_from_input()
     lead.questions["zeros"].reveal()
-    until(lambda: follower.questions["zeros"].state.status == "revealed", "the reveal")
+    until(lambda: follower.questions["zeros"].state.status == "revealed", "the reveal",
+          seconds=30, poll=0.05)
     assert follower.questions["zeros"].state.correct == lead.results["lasso"]["zeros"]
     late = open_page(f"follow={name}")  # arrives after the result: drawn from the snapshot
-    until(lambda: "lasso" in late.results, "the snapshot's result")
+    until(lambda: "lasso" in late.results, "the snapshot's result", seconds=30, poll=0.05)
     assert late.parts["lasso"].table.value == lead.parts["lasso"].table.value
     assert follower._churn is None and late._churn is None  # no Spark on the followers
     for lesson in (follower, late, lead):

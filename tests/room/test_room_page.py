@@ -8,6 +8,7 @@ import time
 import uuid
 
 import pytest
+from room_helpers import until
 
 from stepper.room.page import PageRoom, RoomSource, read_address
 
@@ -26,13 +27,6 @@ def replay():
     problem = Problem("logistic")
     path = run_local(problem, Settings(algorithm="gd", lr=1.0), X, y, 8, intercept=True)
     return replay_from_local(path, problem, X, y, algorithm="gd")
-
-
-def until(condition, what: str, seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 def at(app) -> tuple[int, int]:
