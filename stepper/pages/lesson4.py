@@ -61,14 +61,22 @@ class Part:
         self.status.add_class("stepper-part-status")
         self.error = widgets.HTML("")
         self.error.add_class("stepper-part-error")
-        self.figure = figure_image(max_width="980px")
-        self.figure.layout.display = "none"
+        self.figure: widgets.Image | None = None  # made at the first figure (no empty <img>)
         self.table = widgets.HTML("")
         self.table.add_class(f"stepper-result-{name}")
-        self.result_box = widgets.VBox([self.figure, self.table])
+        self.result_box = widgets.VBox([self.table])
         self.widget = widgets.VBox([widgets.HBox([self.button, self.status]), self.error,
                                     self.result_box])
         self.widget.add_class(f"stepper-part-{name}")
+
+    def show_figure(self, png: bytes) -> None:
+        """Draw ``png`` above the table (the Image widget is made on the first call: an empty
+        one is a broken picture in the browser)."""
+        if self.figure is None:
+            self.figure = figure_image(png, max_width="980px")
+            self.result_box.children = (self.figure, *self.result_box.children)
+        else:
+            self.figure.value = png
 
     def show_error(self, line: str) -> None:
         self.error.value = (f'<div class="stepper-error-line" style="color:#b00020">'
@@ -322,8 +330,7 @@ class Lesson4Page:
         elif name == "four":
             png = lesson4_figures.four_curves_png(result)
         if png is not None:
-            part.figure.value = png
-            part.figure.layout.display = None
+            part.show_figure(png)
         self.summary.value = tables.summary_html(self.results)
         for question in self.questions.values():
             question.result_ready()
