@@ -1150,7 +1150,7 @@ STRINGS: dict[str, str] = {
     "lesson3.bytes.col.depth": "depth",
     "lesson3.bytes.col.broadcast": "broadcast (bytes)",
     "lesson3.bytes.col.via": "how",
-    "lesson3.bytes.col.result": "one task's result (bytes)",
+    "lesson3.bytes.col.result": "one task's result (bytes, median)",
     "lesson3.bytes.col.arriving": "partials at the driver",
     "lesson3.bytes.col.to_driver": "bytes into the driver",
     "lesson3.via.task": "inside the task",

@@ -1248,7 +1248,7 @@ STRINGS: dict[str, str] = {
     "lesson3.bytes.col.depth": "profondeur",
     "lesson3.bytes.col.broadcast": "broadcast (octets)",
     "lesson3.bytes.col.via": "comment",
-    "lesson3.bytes.col.result": "résultat d'une tâche (octets)",
+    "lesson3.bytes.col.result": "résultat d'une tâche (octets, médiane)",
     "lesson3.bytes.col.arriving": "sommes partielles au driver",
     "lesson3.bytes.col.to_driver": "octets reçus par le driver",
     "lesson3.via.task": "dans la tâche",
@@ -1568,12 +1568,12 @@ STRINGS: dict[str, str] = {
     "lesson4.total_cost": "### Coût total",
     "lesson4.losses": "## Les fonctions de perte comparées\n\n"
                       "Pour des étiquettes y = ±1 et une marge m = y·wᵀx : la **perte 0-1** "
-                      "compte les erreurs mais n'a pas de gradient utile ; la **charnière** "
-                      "(SVM linéaire) en est la majorante convexe, non dérivable en m = 1 ; "
-                      "la perte **logistique** est lisse ; la perte **quadratique** punit "
-                      "aussi les marges trop grandes. Le moteur implémente la logistique, la "
-                      "charnière et les carrés (`Problem(\"logistic\" | \"hinge\" | "
-                      "\"squares\")`) ; la perte 0-1 est ce que compte la justesse.",
+                      "compte les erreurs mais n'a pas de gradient utile ; la **charnière** (SVM "
+                      "linéaire) en est la majorante convexe, non dérivable en m = 1 ; la perte "
+                      "**logistique** est lisse ; la perte **quadratique** punit aussi les marges "
+                      "trop grandes. Le moteur implémente la logistique, la charnière et les "
+                      "carrés (`Problem(\"logistic\" | \"hinge\" | \"squares\")`) ; la perte 0-1 "
+                      "est ce que compte l'exactitude.",
     "lesson4.history": "### Un peu d'histoire\n\n"
                        "* **Cauchy, 1847** : la descente de gradient, pour résoudre des "
                        "systèmes d'équations d'astronomie.\n"
