@@ -66,6 +66,19 @@ SIMULATION_MAX_VALUES = 20_000_000
 (160 MB of float64) it is refused: a simulation is a teaching device, not a way to run at scale."""
 
 
+def bytes_to_driver(root: Partial, levels: list[dict[str, Any]],
+                    leaves: list[dict[str, Any]]) -> int:
+    """The pickled bytes of the partials the driver received: the inputs of its own combine;
+    the one partial of the executors' last level when that level has a single group (PySpark's
+    ``reduce`` then has nothing to combine on the driver); each partition's result when no
+    tree was recorded (one partition, or trace level ``none``)."""
+    if len(levels) > 1 and levels[-1]["where"] == "driver":
+        return int(levels[-1].get("bytes", 0))
+    if len(levels) > 1:
+        return len(pickle.dumps(root, protocol=pickle.HIGHEST_PROTOCOL))
+    return int(sum(info.get("result_bytes", 0) for info in leaves))
+
+
 class SparkDriver(SumsToTotals):
     """The :class:`stepper.algorithms.Driver` of one iteration on Spark: totals from sums, and
     more rounds (``evaluate``) counted in ``rounds``."""
@@ -396,8 +409,7 @@ class Stepper(Timeline):
         correct = sum(info.pop("correct", 0) or 0 for info in leaves) if leaves \
             else root.sums.get("correct", 0)
         levels = tree_levels(root) if settings.trace != "none" else []
-        driver_bytes = levels[-1].get("bytes", 0) if len(levels) > 1 else \
-            sum(info.get("result_bytes", 0) for info in leaves)
+        driver_bytes = bytes_to_driver(root, levels, leaves)
         extra = {k: v for k, v in step.info.items() if k not in ("gradient", "query_point")}
         record = IterationRecord(
             iteration=state.t + 1,

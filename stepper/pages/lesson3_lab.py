@@ -229,8 +229,9 @@ def bytes_sweep(sc: Any, size: BytesSize, *, progress: Progress = no_progress,
 
 
 def driver_bottleneck(result: dict[str, Any], link_bytes_per_second: float = 1.25e8) -> dict:
-    """Where the driver's inbound bytes per iteration at depth 1 take as long as the fastest
-    measured iteration: d* = d × (fastest time / time those bytes take on a 1 Gbit/s link)."""
+    """The driver's inbound bytes per iteration at depth 1, for the largest d measured: the
+    bytes, the partitions they came from and the bytes per feature (``link``, a 1 Gbit/s link's
+    bytes per second, is returned for a reader's own estimate; the page states no time for it)."""
     depth1 = [row for row in result["rows"] if row["depth"] == 1]
     if not depth1:
         raise LookupError("no depth-1 row yet")

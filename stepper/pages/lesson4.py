@@ -126,9 +126,10 @@ class Lesson4Page:
         for name, box in self.inputs.items():
             box.add_class(f"stepper-input-{name}")
         self.paths = lesson4_lab.paths_2d(self.X, self.y, self.problem, 25)
+        self.memory = int(Settings(algorithm="lbfgs").method.hyper["memory"])  # the path's m
         self.pairs = lesson4_lab.lbfgs_pairs(self.X, self.y, self.problem,
                                              np.asarray(self.paths["lbfgs"]["weights"]),
-                                             memory=5)
+                                             memory=self.memory)
         self.summary = widgets.HTML(tables.summary_html({}))
         self.summary.add_class("stepper-result-summary")
         self.total_cost = widgets.HTML("")
@@ -174,7 +175,8 @@ class Lesson4Page:
                                 title=text("lesson4.figure.paths"), width=6.4, height=4.8)
         image = figure_image(lesson4_figures.paths_png(contour, self.paths), max_width="620px")
         image.add_class("stepper-lesson4-paths")
-        return widgets.VBox([image, widgets.HTML(tables.pairs_html(self.pairs, self.paths))])
+        pairs = tables.pairs_html(self.pairs, self.paths, self.memory)
+        return widgets.VBox([image, widgets.HTML(pairs)])
 
     # -- the heavy parts -------------------------------------------------------------------------
     def part(self, name: str) -> widgets.Widget:

@@ -181,7 +181,8 @@ def estimate_rate(gaps: Sequence[float], floor: float = 1e-13) -> dict[str, Any]
     """How e_k = J(w_k) − J* falls, from the points above ``floor`` (below it rounding rules):
 
     * ``quadratic`` when the order p = (log e_{k+1} − log e_k)/(log e_k − log e_{k−1}) reaches
-      about 2 (e_{k+1} ≈ C e_k²);
+      about 2 (e_{k+1} ≈ C e_k²) over two successive decreases, the second by more than a
+      factor 10 (a rippling or stalling curve gives meaningless ratios of tiny steps);
     * ``superlinear`` when the ratios e_{k+1}/e_k keep shrinking towards 0;
     * ``linear`` when they settle at a constant q < 1 (e_k ≈ C qᵏ), q reported;
     * ``sublinear`` when they creep towards 1; ``unknown`` with fewer than 3 usable points.
@@ -197,9 +198,13 @@ def estimate_rate(gaps: Sequence[float], floor: float = 1e-13) -> dict[str, Any]
     logs = np.log(e[e < 0.1])
     if logs.size >= 3:  # the order p of e_{k+1} ≈ C e_kᵖ from three successive points
         steps = np.diff(logs)
-        order = float(np.max(steps[1:] / steps[:-1]))
-        if order >= 1.8:
-            return {"kind": "quadratic", "ratio": q, "order": order}
+        # only two successive decreases, the second by more than a factor 10: where a curve
+        # ripples (Nesterov) or stalls, the ratio of two tiny steps says nothing of an order
+        falling = (steps[:-1] < 0) & (steps[1:] < -math.log(10.0))
+        if np.any(falling):
+            order = float(np.max(steps[1:][falling] / steps[:-1][falling]))
+            if order >= 1.8:
+                return {"kind": "quadratic", "ratio": q, "order": order}
     if e.size < 4:
         return {"kind": "unknown", "ratio": None, "order": order}
     early, late = float(np.median(ratios[: max(len(ratios) // 2, 1)])), float(ratios[-1])

@@ -48,11 +48,12 @@ def vector(values: Sequence[float]) -> str:
     return "(" + "; ".join(number(v, ".3g") for v in values) + ")"
 
 
-def pairs_html(pairs: list[dict[str, Any]], paths: dict[str, Any]) -> str:
-    """The pairs (s, y) L-BFGS keeps, newest last, and both paths' lengths."""
+def pairs_html(pairs: list[dict[str, Any]], paths: dict[str, Any], memory: int) -> str:
+    """The pairs (s, y) L-BFGS keeps (its memory holds ``memory``), newest last, and both
+    paths' lengths."""
     rows = [[str(p["k"]), vector(p["s"]), vector(p["y"]), number(p["sy"], ".2e"),
              number(p["gamma"])] for p in pairs]
-    caption = text("lesson4.pairs.caption", kept=len(pairs),
+    caption = text("lesson4.pairs.caption", kept=len(pairs), memory=memory,
                    gd=len(paths["gd"]["weights"]) - 1,
                    lbfgs=len(paths["lbfgs"]["weights"]) - 1,
                    gd_gap=paths["gd"]["objective"][-1] - paths["lbfgs"]["objective"][-1])

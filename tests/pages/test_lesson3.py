@@ -94,6 +94,21 @@ def test_a_staleness_beyond_the_run_is_one_line_in_french(french):
                     "choisissez τ entre 0 et 64 − 1.")
 
 
+def test_the_stable_step_of_a_fixed_delay_the_page_quotes():
+    """x ← x − a·x_{k−τ} (a = ηL, a quadratic of curvature L) is stable for a below
+    2·sin(π/(4τ + 2)), about π/(2τ) for large τ (the async question's explanation)."""
+    def stable(a: float, tau: int) -> bool:
+        polynomial = np.zeros(tau + 2)
+        polynomial[0], polynomial[1] = 1.0, -1.0
+        polynomial[-1] += a  # z^{τ+1} − z^τ + a
+        return bool(np.max(np.abs(np.roots(polynomial))) < 1.0)
+
+    for tau in (0, 1, 4, 16):
+        bound = 2 * np.sin(np.pi / (4 * tau + 2))
+        assert stable(0.99 * bound, tau) and not stable(1.01 * bound, tau)
+    assert 2 * np.sin(np.pi / 258) == pytest.approx(np.pi / 128, rel=0.01)  # τ = 64
+
+
 def test_the_decomposition_sums_to_the_measured_time():
     from stepper.trace import IterationRecord
 
@@ -144,6 +159,15 @@ def test_bytes_follow_the_tree_and_the_barrier_waits_for_the_largest_delay(sc):
     assert depth1[400]["to_driver"] >= 8 * 8 * 400  # 8 gradients of 400 float64 at least
     depth2 = {r["features"]: r for r in result["rows"] if r["depth"] == 2}
     assert depth2[400]["to_driver"] < depth1[400]["to_driver"] / 2  # 2 partials instead of 8
+    # P = 5 at depth 2: the executors' one level has a single group, whose one partial is all
+    # the driver receives (not the five partials that group combined)
+    assert expected_tree(5, 2) == [[[0, 1, 2, 3, 4]]]
+    five = lesson3_lab.generated(sc, 20, 400, 5)
+    record = lesson3_lab.gd_run(five, settings={"depth": 2, "trace": "summary"}).step()
+    five.unpersist()
+    last = record.reduce["levels"][-1]
+    assert last["where"] == "executors" and len(last["groups"]) == 1
+    assert 8 * 400 < record.reduce["bytes_to_driver"] < last["bytes"]
     stragglers = lesson3_lab.straggler_sweep(
         sc, lesson3_lab.StragglerSize((2, 4), 1, 0.05, 1.0, 200))
     for point in stragglers["points"]:

@@ -31,6 +31,29 @@ def test_rates_of_known_sequences():
     assert lesson4_lab.estimate_rate(factorial)["kind"] == "superlinear"
     assert lesson4_lab.estimate_rate([1 / (k + 1) for k in range(50)])["kind"] == "sublinear"
     assert lesson4_lab.estimate_rate([1.0, 0.5])["kind"] == "unknown"
+    # a linear rate with ripples (Nesterov's curve on churn goes up and down): not quadratic
+    k = np.arange(60)
+    rippling = lesson4_lab.estimate_rate(list(0.05 * 0.9**k * (1.2 + np.sin(k / 2))))
+    assert rippling["kind"] == "linear" and rippling["ratio"] == pytest.approx(0.9, abs=0.1)
+
+
+def test_what_the_adaptive_card_says_of_its_figure():
+    """60 steps; in the valley the adaptive methods' first step is as long along x as along y
+    (a gradient step goes mostly along y); at the saddle they leave y ≈ 0 faster."""
+    import inspect
+
+    from stepper.pages import lesson4_adaptive as adaptive
+
+    assert inspect.signature(adaptive.paths_png).parameters["steps"].default == 60
+    plain = ("sgd", "momentum", "nesterov")
+    _, valley, start = adaptive.SURFACES["valley"]
+    for name, optimizer in adaptive.methods().items():
+        dx, dy = np.abs(adaptive.path(optimizer, valley, start, 1)[1] - start)
+        assert dx / dy < 0.1 if name in plain else dx / dy == pytest.approx(1.0, rel=1e-3)
+    _, saddle, start = adaptive.SURFACES["saddle"]
+    away = {name: abs(adaptive.path(optimizer, saddle, start, 60)[-1, 1])
+            for name, optimizer in adaptive.methods().items()}
+    assert all(away[name] > 10 * away["sgd"] for name in away if name not in plain)
 
 
 def test_rounds_to_tolerance():

@@ -941,21 +941,21 @@ STRINGS: dict[str, str] = {
     "index.lesson3.text": "Where the time of one distributed iteration goes, measured live: "
                           "scheduling, the slowest task, the reduce, the bytes; stragglers, a "
                           "failed task retried, synchronous against asynchronous SGD.",
-    "index.lesson3.note": "starts Spark (about 10 s); the sweeps take a minute",
+    "index.lesson3.note": "starts Spark (about 10 s); each sweep shows its progress while it runs",
     "link.lesson3": "Lesson 3",
     "lesson3.title": "Lesson 3 · What an iteration costs",
     "lesson3.subtitle": "Communication, stragglers, failures, synchronous against asynchronous "
                         "SGD: measured on this machine, now",
     "lesson3.exercise": "04_costs_and_synchrony.ipynb",
     "lesson3.intro": "Lesson 2 showed how one iteration flows. This page measures what it "
-                     "**costs**, on generated data (each partition builds its own rows), from "
-                     "the records Spark's runs leave:\n\n"
+                     "**costs**, on generated data (each partition builds its own rows), from the "
+                     "records its runs leave (Spark's, except in the simulation of part e):\n\n"
                      "T ≈ scheduling + slowest task + reduce + broadcast\n\n"
                      "Why care: a model trained at scale is a black box unless one can say what "
-                     "it computed and how (the *right to explanation*); here every number on "
-                     "the page comes from a run you can replay. Each part opens with a "
-                     "question: answer it, then run the part (the instructor's page runs them "
-                     "for a room).",
+                     "it computed and how (the *right to explanation*); here every measured "
+                     "number on the page comes from a run the page made, which you can run again. "
+                     "Each part opens with a question: answer it, then run the part (the "
+                     "instructor's page runs them for a room).",
     "lesson3.ui_waiting": "*The Spark UI link appears once Spark has started.*",
     "lesson3.ui_link": "This page's Spark (master `{master}`): its UI is at {link} — open "
                        "**Jobs**, pick one job of an iteration, and see its **stages** and "
@@ -966,118 +966,145 @@ STRINGS: dict[str, str] = {
                                "**task timeline** shows the barrier: the reduce starts when the "
                                "last task ends. Change the delay or the partitions in the "
                                "settings and Step again.",
-    "lesson3.section.cost": "## a. The cost model of one iteration\n\nThe sweep runs gradient "
-                            "descent for each partition count and two shapes of data with "
-                            "about the same number of values: many rows and few features, "
-                            "few rows and many features. Each bar is one iteration (the median "
-                            "of a few), split by the wall clock around `step()` and the tasks' "
-                            "own start and end: broadcast, scheduling (before the first task), "
-                            "slowest task, waiting (tasks queued behind others when there are "
-                            "more partitions than cores), reduce and driver update (after the "
-                            "last task). The parts add up to the measured time.",
-    "lesson3.section.bytes": "## b. Bytes per iteration\n\nThe driver sends w (8d bytes and "
-                             "some framing) and receives one partial sum per group of the "
-                             "reduce tree. At depth 1 every partition's result reaches the "
-                             "driver; deeper trees combine in executors first. Each row of the "
-                             "table is one iteration's record, at trace level `summary`: a "
-                             "partial sum carries its gradient, and only the norms of the "
-                             "partitions' gradients for the record (at `full` each partition's "
-                             "gradient would ride up the tree with it).",
+    "lesson3.section.cost": "## a. The cost model of one iteration\n\n"
+                            "The sweep runs gradient descent for each partition count and two "
+                            "shapes of data with about the same number of values: many rows and "
+                            "few features, few rows and many features. Each bar is one iteration "
+                            "(the median of a few), split by the wall clock around `step()` and "
+                            "the tasks' own start and end: broadcast, scheduling (before the "
+                            "first task), slowest task, waiting (the rest of the time from the "
+                            "first task's start to the last task's end: tasks queued behind "
+                            "others when there are more partitions than cores, or launched later "
+                            "than the first), reduce and driver update (after the last task). The "
+                            "parts add up to the measured time.",
+    "lesson3.section.bytes": "## b. Bytes per iteration\n\n"
+                             "The driver sends w (8d bytes and some framing) and receives the "
+                             "partial sums of the reduce tree's last level. At depth 1 every "
+                             "partition's result reaches the driver; a deeper tree first combines "
+                             "in executors (PySpark adds a level only when P is large enough for "
+                             "the depth), and the driver receives one partial sum per group of "
+                             "the last level. Each row of the table is one iteration's record, at "
+                             "trace level `summary`: a partial sum carries its gradient, and only "
+                             "the norms of the partitions' gradients for the record (at `full` "
+                             "each partition's gradient would ride up the tree with it).",
     "lesson3.cards.parallelism": "### Data parallelism and model parallelism\n\n"
                                  "Everything here is **data parallelism**: the rows are split, "
                                  "every task holds all of w. When w itself does not fit in one "
-                                 "machine (a model with billions of weights), the **model** is "
-                                 "split: w is sharded over **parameter servers**, each task "
-                                 "pulls the coordinates its rows touch and pushes their "
-                                 "gradient back (Downpour, TensorFlow's parameter servers); the "
-                                 "driver no longer sees the whole gradient.",
-    "lesson3.section.stragglers": "## c. Stragglers\n\nA synchronous iteration waits for its "
-                                  "slowest task. Here each task waits a delay drawn from a "
-                                  "lognormal (seeded: the same on every run); the sweep varies "
-                                  "the number of partitions with the same delays per task.",
-    "lesson3.cards.speculation": "### Mitigations\n\n* **More partitions than cores**: tasks "
-                                 "run in waves on the free cores, so one slow task delays only "
-                                 "its own core's queue; the cost is more tasks to schedule.\n"
-                                 "* **Speculative execution** (`spark.speculation=true`): when a "
-                                 "task runs much longer than the median of its stage "
-                                 "(`spark.speculation.multiplier`, after "
-                                 "`spark.speculation.quantile` of the tasks have finished), "
-                                 "Spark launches a copy on another executor and keeps whichever "
-                                 "ends first. It helps against slow machines, not against a "
-                                 "task that is slow wherever it runs.",
+                                 "machine (a model with billions of weights), w must be split "
+                                 "too. With **parameter servers**, w is sharded over servers "
+                                 "while the rows stay split: each task pulls the coordinates its "
+                                 "rows touch and pushes their gradient back (Downpour SGD, "
+                                 "TensorFlow's parameter servers), and the driver no longer sees "
+                                 "the whole gradient. With **model parallelism**, the model's "
+                                 "computation itself is cut: each machine holds a part of the "
+                                 "model and computes that part for the same rows (DistBelief "
+                                 "split a network across machines this way).",
+    "lesson3.section.stragglers": "## c. Stragglers\n\n"
+                                  "A synchronous iteration waits for its slowest task. Here each "
+                                  "task waits a delay drawn from a lognormal (seeded: the same on "
+                                  "every run); the sweep varies the number of partitions, each "
+                                  "task's delay drawn from the same law.",
+    "lesson3.cards.speculation": "### Mitigations\n\n"
+                                 "* **More partitions than cores**: tasks run in waves, each core "
+                                 "taking the next task as soon as it is free, so while a slow "
+                                 "task holds one core the other cores take the remaining tasks. "
+                                 "This helps when the slowness is in proportion to the work (a "
+                                 "slow machine, a large partition): smaller tasks, smaller "
+                                 "stragglers. It does not help against delays that do not shrink "
+                                 "with the task, like the ones drawn above, and each task adds "
+                                 "its fixed cost.\n* **Speculative execution** "
+                                 "(`spark.speculation=true`): once `spark.speculation.quantile` "
+                                 "of a stage's tasks have finished, a task running longer than "
+                                 "`spark.speculation.multiplier` times their median gets a copy "
+                                 "on another host (never one where it already runs), and Spark "
+                                 "keeps whichever ends first. It helps against slow machines, not "
+                                 "against a task that is slow wherever it runs; in local mode it "
+                                 "does nothing.",
     "lesson3.section.failures": "## d. Failures\n\nOne task is made to fail once, in the "
                                 "middle of iteration 2. This page's master allows retries "
                                 "(`local[N,F]`: F attempts per task; a cluster retries by "
                                 "itself). The same iterations run twice on the same rows, "
                                 "without and with the failure.",
-    "lesson3.cards.lineage": "### Lineage\n\nSpark keeps, for every partition, the recipe that "
-                             "built it (here: generate the partition's rows from the seed), its "
-                             "**lineage**. A lost task or partition is recomputed from that "
-                             "recipe on any executor, so a failure costs time, never a wrong "
-                             "number. Long lineages are cut by caching or checkpointing.",
+    "lesson3.cards.lineage": "### Lineage\n\n"
+                             "Spark keeps, for every partition, the recipe that built it (here: "
+                             "generate the partition's rows from the seed), its **lineage**. A "
+                             "failed task is run again, and a lost partition recomputed from that "
+                             "recipe, on any executor: a failure costs time, not a wrong number, "
+                             "as long as the recipe is deterministic (here it is: the rows come "
+                             "from a seed). Checkpointing cuts a long lineage (the partitions are "
+                             "saved to reliable storage and the recipe forgotten); caching keeps "
+                             "computed partitions in memory, so that they are seldom recomputed, "
+                             "but keeps the recipe in case a cached copy is lost.",
     "lesson3.section.async": "## e. Synchronous against asynchronous SGD (simulated)\n\n"
                              "A simulation on the driver (numpy): W workers with random speeds "
-                             "send gradients to a parameter server. **Synchronous**: each "
-                             "round waits for all W, then averages. **Asynchronous**: each "
-                             "gradient is applied on arrival, computed on weights up to τ "
-                             "updates old (the staleness). The page also searches, for each τ, "
-                             "the largest step that stays stable. Type other stalenesses "
-                             "(comma-separated) to try them.",
+                             "send gradients to a parameter server. **Synchronous**: each round "
+                             "waits for all W, then averages. **Asynchronous**: each gradient is "
+                             "applied as it arrives, computed on weights up to τ updates old (the "
+                             "staleness; workers wait when needed to keep it within τ). The page "
+                             "also searches, for each τ, the largest step that stays stable (J "
+                             "still finite and below its start after a fixed number of updates). "
+                             "Type other stalenesses (comma-separated) to try them.",
     "lesson3.cards.hogwild": "### Hogwild!\n\nHogwild! drops the server and the locks: threads "
                              "sharing memory write their sparse updates straight into w. When "
                              "each row touches few coordinates, two updates rarely collide, and "
                              "the staleness does little harm.",
-    "lesson3.section.timed": "## g. A timed run of many iterations\n\nThe workshop timed many "
-                             "iterations of distributed gradient descent in one go. Here the "
-                             "run keeps no per-task record (trace level `none`) and is timed "
-                             "as a whole, against single steps with the full record.",
+    "lesson3.section.timed": "## f. A timed run of many iterations\n\n"
+                             "The workshop timed many iterations of distributed gradient descent "
+                             "in one go. Here the run keeps no per-task record (trace level "
+                             "`none`) and is timed as a whole, against single steps with the full "
+                             "record.",
     "lesson3.cards.big": "## The vocabulary of large systems\n\n"
                          "* **Big data, big models**: too many rows for one machine (split the "
                          "rows: data parallelism) or too many weights (split the model).\n"
-                         "* **Scale up, scale out**: a bigger machine (more cores and memory, "
-                         "one failure domain, a price that grows faster than the size) or more "
-                         "machines (cheap, but every iteration pays the network and waits for "
-                         "the slowest).\n"
-                         "* **Requirements** of a large system: *scalability* (twice the "
-                         "machines, about twice the work), *latency* (the time of one answer or "
-                         "one iteration), *availability* (it keeps working when machines fail) "
-                         "and *cost*.",
-    "lesson3.cards.hdfs": "### Where the data lives on a cluster\n\nOn a cluster the rows "
-                          "usually sit in HDFS (or an object store): files cut into large "
-                          "**blocks**, each **replicated** on several machines. Spark makes one "
-                          "partition per block and sends each task to a machine that holds its "
-                          "block (**data locality**: tasks go to the data, not the data to the "
-                          "tasks). On this page the partitions build their own rows, which is "
-                          "data locality taken to its limit.",
+                         "* **Scale up, scale out**: a bigger machine (more cores and memory, one "
+                         "failure domain, a price that grows faster than the size) or more "
+                         "machines (cheap, but every iteration pays the network and waits for the "
+                         "slowest).\n* **Requirements** of a large system: *scalability* (twice "
+                         "the machines handle about twice the work in the same time), *latency* "
+                         "(the time of one answer or one iteration), *availability* (it keeps "
+                         "working when machines fail) and *cost*.",
+    "lesson3.cards.hdfs": "### Where the data lives on a cluster\n\n"
+                          "On a cluster the rows usually sit in HDFS (or an object store): files "
+                          "cut into large **blocks**, each **replicated** on several machines. "
+                          "Reading such a file, Spark makes about one partition per block and "
+                          "prefers to send each task to a machine that holds its block (**data "
+                          "locality**: tasks go to the data, not the data to the tasks; it waits "
+                          "a little, `spark.locality.wait`, for a free core there). On this page "
+                          "the partitions build their own rows, which is data locality taken to "
+                          "its limit.",
     "lesson3.cards.dag": "### Jobs, stages, tasks\n\nEach action (here: each iteration's "
                          "`treeAggregate`) is a **job**; a job is cut into **stages** at each "
                          "shuffle; a stage runs one **task** per partition. The Spark UI draws "
                          "this DAG for every job.",
-    "lesson3.cards.mapreduce": "### The MapReduce view\n\nOne iteration is reduce(⊕) ∘ "
-                               "group ∘ map(f): map every row to its gradient, group by key, "
-                               "add within groups. Here every row has the same key (one "
-                               "gradient), so no rows are grouped or shuffled: each task adds "
-                               "its own rows. At depth 1 the partial sums go straight to the "
-                               "driver; deeper, PySpark's `treeAggregate` keys each partial sum "
-                               "by its partition's index (modulo the next level's width) and "
-                               "combines them with `reduceByKey`, a shuffle of partial sums "
-                               "(d numbers each), not of rows: the second stage in the Spark "
-                               "UI.",
-    "lesson3.cards.cluster": "### On a real cluster\n\nThis repository's `docker-compose.yml` "
-                             "starts a standalone Spark cluster (a master and two workers); "
-                             "point a page or the command line at it with "
-                             "`STEPPER_MASTER=spark://localhost:7077` to see tasks on several "
-                             "executors, retries and, with `spark.speculation`, speculative "
-                             "copies.",
+    "lesson3.cards.mapreduce": "### The MapReduce view\n\n"
+                               "One iteration is reduce(⊕) ∘ group ∘ map(f): map every row to its "
+                               "gradient, group by key, add within groups. Here every row has the "
+                               "same key (one gradient), so no rows are grouped or shuffled: each "
+                               "task adds its own rows. At depth 1 the partial sums go straight "
+                               "to the driver; deeper (when P is large enough for another level), "
+                               "PySpark's `treeAggregate` keys each partial sum by its "
+                               "partition's index (modulo the next level's width) and combines "
+                               "them with `reduceByKey`, a shuffle of partial sums (d numbers "
+                               "each, plus what the trace records), not of rows: the second stage "
+                               "in the Spark UI.",
+    "lesson3.cards.cluster": "### On a real cluster\n\n"
+                             "This repository's `docker-compose.yml` starts a standalone Spark "
+                             "cluster (a master and two workers) and the lessons server, whose "
+                             "pages run on it (`STEPPER_MASTER=spark://master:7077`); without "
+                             "Docker, `python -m stepper.cluster` starts a master and two workers "
+                             "on this machine and prints the `STEPPER_MASTER` to set. There you "
+                             "see tasks on several executors and retries; speculative copies "
+                             "(`spark.speculation=true` in Spark's configuration) need workers on "
+                             "different hosts, as the Compose cluster's are.",
     "lesson3.remember": "## What to remember\n\n"
                         "* An iteration costs scheduling + slowest task + reduce + broadcast: "
                         "more partitions buy parallelism until the fixed costs per task win.\n"
-                        "* The driver receives a partial sum per input of its last combine: "
+                        "* The driver receives the partial sums of the tree's last level: P, the "
                         "depth and d decide whether it becomes the bottleneck.\n"
                         "* A synchronous iteration waits for its slowest task; failures are "
                         "recomputed from lineage, at a cost in time only.\n"
-                        "* Asynchronous updates remove the barrier but use stale gradients: "
-                        "the step must shrink as the staleness grows.",
+                        "* Asynchronous updates remove the barrier but use stale gradients: the "
+                        "step must shrink as the staleness grows.",
     "lesson3.sweep.run": "Run the sweep",
     "lesson3.bytes.run": "Measure the bytes",
     "lesson3.stragglers.run": "Run the straggler sweep",
@@ -1123,18 +1150,18 @@ STRINGS: dict[str, str] = {
     "lesson3.bytes.col.depth": "depth",
     "lesson3.bytes.col.broadcast": "broadcast (bytes)",
     "lesson3.bytes.col.via": "how",
-    "lesson3.bytes.col.result": "one task's result (bytes)",
+    "lesson3.bytes.col.result": "one task's result (bytes, median)",
     "lesson3.bytes.col.arriving": "partials at the driver",
     "lesson3.bytes.col.to_driver": "bytes into the driver",
     "lesson3.via.task": "inside the task",
     "lesson3.via.broadcast": "sc.broadcast",
     "lesson3.via.none": "none",
     "lesson3.bytes.result": "At depth 1 and d = {features}, {to_driver} bytes reach the driver "
-                            "each iteration from {partitions} partitions: about "
-                            "{per_feature:.0f} bytes per feature. The driver's link carries "
-                            "them one after the other, so P·8d grows until receiving them "
-                            "takes longer than the tasks: then the driver is the bottleneck, "
-                            "and a deeper tree (or fewer, larger partitions) relieves it.",
+                            "each iteration from {partitions} partitions: about {per_feature:.0f} "
+                            "bytes per feature. The driver's link carries them one after the "
+                            "other: as P·8d grows, receiving them ends up taking longer than the "
+                            "tasks; then the driver is the bottleneck, and a deeper tree (or "
+                            "fewer, larger partitions) relieves it.",
     "lesson3.bytes.title": "What moves in one iteration ({partitions} partitions)",
     "lesson3.bytes.depth_line": "into the driver, depth {depth}",
     "lesson3.bytes.broadcast_line": "broadcast of w",
@@ -1160,10 +1187,10 @@ STRINGS: dict[str, str] = {
     "lesson3.async.stable_item": "τ = {tau}: {factor:.2f}/L",
     "lesson3.async.result": "{workers} simulated workers, step 1/L = {eta:.3g} for the curves. "
                             "Largest stable step found on the grid: {stable}.",
-    "lesson3.timed.result": "{iterations} iterations with the lightest trace took "
-                            "{seconds:.2f} s: {per_iteration:.3f} s each. One Step with the full "
-                            "record took {stepping:.3f} s (median of {stepped}): "
-                            "{ratio:.1f} times as long.",
+    "lesson3.timed.result": "{iterations} iterations with the lightest trace took {seconds:.2f} "
+                            "s: {per_iteration:.3f} s each. One iteration with the full record "
+                            "(what Step computes, before drawing it) took {stepping:.3f} s "
+                            "(median of {stepped}): {ratio:.1f} times as long.",
     "lesson3.bad.partitions": "{partitions} partitions for {rows} rows: a partition would be "
                               "empty; choose at most {rows} partitions.",
     "lesson3.bad.failure_partition": "There is no partition {partition}: the partitions are "
@@ -1180,9 +1207,11 @@ STRINGS: dict[str, str] = {
     "lesson3.q.sweep.u": "it falls, then rises again",
     "lesson3.q.sweep.rises": "it only rises",
     "lesson3.q.sweep.explain": "Fastest at {best} partitions ({best_time:.3f} s) on {cores} "
-                               "cores: more partitions split the work until the fixed cost of "
-                               "each task (scheduling it, a partial sum to combine) outweighs "
-                               "what it saves ({last} partitions: {last_time:.3f} s).",
+                               "cores; {first} partitions: {first_time:.3f} s, {last}: "
+                               "{last_time:.3f} s. More partitions split the work, but each task "
+                               "adds a fixed cost (scheduling it, a partial sum to combine): the "
+                               "fastest count is where the two balance, inside the range measured "
+                               "or beyond it.",
     "lesson3.q.bytes.prompt": "At tree depth 1, d grows from the smallest to the largest value "
                               "measured. The bytes reaching the driver each iteration grow…",
     "lesson3.q.bytes.same": "hardly at all",
@@ -1214,20 +1243,21 @@ STRINGS: dict[str, str] = {
     "lesson3.q.async.smaller": "smaller",
     "lesson3.q.async.same": "about the same",
     "lesson3.q.async.larger": "larger",
-    "lesson3.q.async.explain": "Measured: {first:.2f}/L at τ = {first_tau}, {last:.2f}/L at "
-                               "τ = {last_tau}. A gradient computed up to τ updates ago can "
-                               "push past the minimum, so the largest stable step shrinks as τ "
-                               "grows (for a delay of exactly τ on a quadratic, the theory "
-                               "gives about 1/τ when τ is large).",
-    "lesson3.q.timed.prompt": "Is an iteration run in a loop with the lightest trace faster "
-                              "than one Step with the full record?",
+    "lesson3.q.async.explain": "Measured: {first:.2f}/L at τ = {first_tau}, {last:.2f}/L at τ = "
+                               "{last_tau}. A gradient computed up to τ updates ago can push past "
+                               "the minimum, so the largest stable step shrinks as τ grows. The "
+                               "theory, for a delay of exactly τ on a quadratic of curvature L: "
+                               "steps below 2·sin(π/(4τ + 2))/L are stable, about π/(2τ)/L for "
+                               "large τ, in proportion to 1/τ.",
+    "lesson3.q.timed.prompt": "Is an iteration run in a loop with the lightest trace faster than "
+                              "one iteration with the full record (what Step computes)?",
     "lesson3.q.timed.same": "about as fast",
     "lesson3.q.timed.little": "a little faster (less than twice)",
     "lesson3.q.timed.much": "more than twice as fast",
     "lesson3.q.timed.explain": "Measured: {per_iteration:.3f} s per iteration in the loop, "
-                               "{stepping:.3f} s per Step ({ratio:.1f} ×). A Spark job per "
-                               "iteration is the floor either way; the record adds the tasks' "
-                               "details and the tree.",
+                               "{stepping:.3f} s per iteration with the full record ({ratio:.1f} "
+                               "×). A Spark job per iteration is the floor either way; the record "
+                               "adds the tasks' details and the tree.",
     "lesson3.ui_off": "This page's Spark (master `{master}`) runs without its UI here.",
     "lesson3.sweep.partitions": "Partitions (optional)",
     "lesson3.sweep.placeholder": "e.g. 1, 2, 4, 8",
@@ -1313,9 +1343,9 @@ STRINGS: dict[str, str] = {
     "lesson4.rate.quadratic": "quadratic",
     "lesson4.rate.sublinear": "sublinear",
     "lesson4.rate.unknown": "too few points to tell",
-    "lesson4.pairs.caption": "L-BFGS kept {kept} pairs (memory m = 5, newest last). From w = 0, "
-                             "GD took {gd} steps and L-BFGS {lbfgs}; J(GD) − J(L-BFGS) at the "
-                             "end: {gd_gap:.2e}.",
+    "lesson4.pairs.caption": "L-BFGS kept {kept} pairs (memory m = {memory}, newest last). From w "
+                             "= 0, GD took {gd} steps and L-BFGS {lbfgs}; J(GD) − J(L-BFGS) at "
+                             "the end: {gd_gap:.2e}.",
     "lesson4.mllib.caption": "MLlib ran {iterations} L-BFGS iterations; the largest difference "
                              "from our optimum is {gap:.1e}.",
     "lesson4.lasso.caption": "λ₁ = {l1:g}: ADMM's z has {zeros} exact zeros out of {penalized} "
@@ -1347,38 +1377,37 @@ STRINGS: dict[str, str] = {
                       "rounds spent so far, and against the bytes moved; the table gives the "
                       "rounds to reach J − J* ≤ 10⁻⁶, the bytes per round and the seconds per "
                       "round this machine measured. Gradient descent and Nesterov use the "
-                      "spectral step, Newton and L-BFGS the full step, local SGD 10 local "
-                      "steps per round, ADMM ρ = 0.01.",
+                      "spectral step, Newton and L-BFGS the full step, local SGD 10 local steps "
+                      "per round at the spectral step, ADMM ρ = 0.01.",
     "lesson4.rates": "## Rates: what the curves say\n\n"
                      "On a log scale a **linear** rate (eₖ₊₁ ≈ q·eₖ) is a straight line; "
-                     "**superlinear** bends down (eₖ₊₁/eₖ → 0); **quadratic** "
-                     "(eₖ₊₁ ≈ C·eₖ²) doubles the correct digits each iteration; a linear "
-                     "rate with q close to 1 looks sublinear over a short run (the ratio "
-                     "creeps up while the steep directions die out). The classical bounds after "
-                     "k iterations (L smoothness, μ strong convexity, "
-                     "κ = L/μ):\n\n"
+                     "**superlinear** bends down (eₖ₊₁/eₖ → 0); **quadratic** (eₖ₊₁ ≈ C·eₖ²) "
+                     "doubles the correct digits each iteration; a linear rate with q close to 1 "
+                     "looks sublinear over a short run (the ratio creeps up while the steep "
+                     "directions die out). The classical bounds after k iterations (L smoothness, "
+                     "μ strong convexity, κ = L/μ):\n\n"
                      "| objective | gradient descent | Nesterov | Newton | SGD |\n"
-                     "|---|---|---|---|---|\n"
-                     "| smooth, strongly convex | (1 − 1/κ)ᵏ, linear | (1 − 1/√κ)ᵏ, linear | "
-                     "quadratic near w* | O(1/k) with a decreasing step |\n"
+                     "|---|---|---|---|---|\n| smooth, strongly convex | (1 − 1/κ)ᵏ, linear | (1 "
+                     "− 1/√κ)ᵏ, linear | quadratic near w* | O(1/k) with a decreasing step |\n"
                      "| smooth, convex | O(1/k) | O(1/k²) | — | O(1/√k) |\n"
                      "| non-smooth, strongly convex | O(1/k) (subgradient) | — | — | O(1/k) |\n"
                      "| non-smooth, convex | O(1/√k) (subgradient) | — | — | O(1/√k) |\n\n"
-                     "**Total cost = cost per iteration × iterations.** Newton's iteration "
-                     "costs more (a d × d Hessian in every task, a d × d solve on the driver), "
-                     "an L-BFGS iteration about as much as a gradient step; on a cluster the "
-                     "cost of a round is mostly latency, so fewer rounds win. The table below "
-                     "multiplies the seconds per round measured above by the rounds to "
-                     "10⁻⁶.",
+                     "**Total cost = cost per iteration × iterations.** Newton's iteration costs "
+                     "more (a d × d Hessian in every task, a d × d solve on the driver), an "
+                     "L-BFGS iteration about as much as a gradient step; with the small d of this "
+                     "page a round's cost is mostly its fixed part (scheduling, latency, the "
+                     "slowest task: lesson 3), so fewer rounds win. The table below multiplies "
+                     "the seconds per round measured above by the rounds to 10⁻⁶.",
     "lesson4.lbfgs": "## L-BFGS: a Newton-like step from gradients alone\n\n"
-                     "L-BFGS needs no Hessian: it keeps the last m pairs s = w₊ − w, "
-                     "y = ∇J(w₊) − ∇J(w) and turns the gradient into a quasi-Newton direction "
-                     "with the two-loop recursion, on the driver (O(m·d) work). The "
-                     "distributed part is only the gradient, one round per iteration as in "
-                     "lesson 2. A pair is kept only when sᵀy > 0 (the curvature condition), "
-                     "so the direction always goes downhill. Step below with **L-BFGS** or "
-                     "**gradient descent** on the 2-D data (on Spark); the figure compares "
-                     "both paths from w = 0, and the table lists the pairs L-BFGS keeps.",
+                     "L-BFGS needs no Hessian: it keeps the last m pairs s = w₊ − w, y = ∇J(w₊) − "
+                     "∇J(w) and turns the gradient into a quasi-Newton direction with the "
+                     "two-loop recursion, on the driver (O(m·d) work). The distributed part is "
+                     "only the gradient, one round per iteration as in lesson 2. A pair is kept "
+                     "only when sᵀy > 0 (the curvature condition; the engine asks sᵀy > "
+                     "10⁻⁸‖s‖‖y‖, a margin against rounding), so the direction always goes "
+                     "downhill. Step below with **L-BFGS** or **gradient descent** on the 2-D "
+                     "data (on Spark); the figure compares both paths from w = 0, and the table "
+                     "lists the pairs L-BFGS keeps.",
     "lesson4.mllib": "## Spark's own LogisticRegression\n\n"
                      "`pyspark.ml.classification.LogisticRegression` runs L-BFGS (OWL-QN with "
                      "an L1 penalty) over `treeAggregate`: one round per gradient, as ours. "
@@ -1391,10 +1420,11 @@ STRINGS: dict[str, str] = {
                          "and on rows grouped by label (non-IID).",
     "lesson4.local_sgd_after": "With more local steps each round goes further, so fewer rounds "
                                "reach a given accuracy; but each partition drifts towards the "
-                               "minimizer of its own rows, and with a constant step the "
-                               "average settles at a point that is not w*: the error floor "
-                               "rises with H. When the partitions hold different classes the "
-                               "local minimizers are far apart and averaging them fails.",
+                               "minimizer of its own rows, and with a constant step the average "
+                               "settles at a point that is not w*: the error floor rises with H "
+                               "(H = 1 is gradient descent: no floor, only a slower start). When "
+                               "the partitions hold different classes the local minimizers are "
+                               "far apart and averaging them fails.",
     "lesson4.admm": "## ADMM: local solves and a consensus\n\n"
                     "Consensus ADMM splits J into the partitions' parts f_p and the penalty g, "
                     "and asks x_p = z for every p. One round: each partition solves "
@@ -1433,19 +1463,17 @@ STRINGS: dict[str, str] = {
                        "proximal (lasso-type) problems.",
     "lesson4.adaptive": "### Adaptive methods (a card)\n\n"
                         "They scale each coordinate's step by the gradients seen so far:\n\n"
-                        "* **AdaGrad** (Duchi, Hazan & Singer, 2011): divide by the root of "
-                        "the sum of squared gradients;\n"
-                        "* **RMSProp** (Tieleman & Hinton, 2012, lecture notes): a moving "
-                        "average of squared gradients instead;\n"
-                        "* **Adadelta** (Zeiler, 2012): also a moving average of squared "
-                        "updates, no global step;\n"
-                        "* **Adam** and **AdaMax** (Kingma & Ba, 2015): momentum plus "
-                        "RMSProp, with bias correction; AdaMax uses the max-norm;\n"
+                        "* **AdaGrad** (Duchi, Hazan & Singer, 2011): divide by the root of the "
+                        "sum of squared gradients;\n* **RMSProp** (Tieleman & Hinton, 2012, "
+                        "lecture notes): a moving average of squared gradients instead;\n"
+                        "* **Adadelta** (Zeiler, 2012): also a moving average of squared updates, "
+                        "no global step;\n* **Adam** and **AdaMax** (Kingma & Ba, 2015): momentum "
+                        "plus RMSProp, with bias correction; AdaMax uses the max-norm;\n"
                         "* **Nadam** (Dozat, 2016): Adam with Nesterov's look-ahead;\n"
                         "* **kSGD** (Patel, 2016): a Kalman-filter view of SGD.\n\n"
-                        "They are not in the engine: the figure below runs small numpy "
-                        "versions of them on two test functions (a long valley and a saddle), "
-                        "not on Spark.",
+                        "They are not in the engine: the figure below runs small numpy versions "
+                        "of all of them but kSGD on two test functions (a long valley and a "
+                        "saddle), not on Spark.",
     "lesson4.four": "## The workshop's final figure\n\n"
                     "The original lab ended with four curves on churn from the same start: "
                     "gradient descent, gradient descent with momentum, mini-batch (10 % of "
@@ -1473,7 +1501,7 @@ STRINGS: dict[str, str] = {
     "lesson4.q.mllib.prompt": "MLlib's LogisticRegression on the same rows and the same J: "
                               "how close are its coefficients to ours?",
     "lesson4.q.mllib.digits": "equal to at least 3 decimals",
-    "lesson4.q.mllib.close": "close, within a few percent",
+    "lesson4.q.mllib.close": "close (differences below 0.05)",
     "lesson4.q.mllib.different": "clearly different",
     "lesson4.q.mllib.explain": "Largest difference {gap:.1e} after {iterations} MLlib "
                                "iterations: the same minimizer, found by another L-BFGS.",
@@ -1498,10 +1526,13 @@ STRINGS: dict[str, str] = {
     "lesson4.adaptive.nadam": "Nadam",
     "lesson4.surface.valley": "long valley: x²/2 + 50y²",
     "lesson4.surface.saddle": "saddle: x² − y²",
-    "lesson4.adaptive_paths": "The card's methods on two surfaces, 60 steps each from the same "
-                              "start (small numpy versions of each paper's rule, on this page "
-                              "only): in the long valley the per-coordinate scaling of the "
-                              "adaptive methods evens out the two curvatures; at the saddle "
-                              "they leave the flat start along y faster than a plain "
-                              "gradient step.",
+    "lesson4.adaptive_paths": "The card's methods but kSGD, beside a plain gradient step, "
+                              "momentum and Nesterov, on two surfaces: 60 steps each from the "
+                              "same start, each method with a step size of its own (small numpy "
+                              "versions of each paper's rule, on this page only). In the long "
+                              "valley the per-coordinate scaling of the adaptive methods evens "
+                              "out the two curvatures: their first step is as long along x as "
+                              "along y, where a gradient step goes mostly along y; at the saddle "
+                              "they leave the flat start along y faster than a plain gradient "
+                              "step.",
 }

@@ -1013,162 +1013,196 @@ STRINGS: dict[str, str] = {
     "index.lesson3.text": "Où passe le temps d'une itération distribuée, mesuré en direct : "
                           "ordonnancement, tâche la plus lente, reduce, octets ; retardataires, "
                           "tâche en échec relancée, SGD synchrone contre asynchrone.",
-    "index.lesson3.note": "démarre Spark (environ 10 s) ; les balayages prennent une minute",
+    "index.lesson3.note": "démarre Spark (environ 10 s) ; chaque balayage affiche sa progression "
+                          "pendant qu'il tourne",
     "link.lesson3": "Leçon 3",
     "lesson3.title": "Leçon 3 · Ce que coûte une itération",
     "lesson3.subtitle": "Communication, retardataires, pannes, SGD synchrone contre "
                         "asynchrone : mesurés sur cette machine, maintenant",
     "lesson3.exercise": "fr/04_costs_and_synchrony.ipynb",
-    "lesson3.intro": "La leçon 2 a montré comment se déroule une itération. Cette page mesure "
-                     "ce qu'elle **coûte**, sur des données générées (chaque partition "
-                     "construit ses propres lignes), d'après les enregistrements que laissent "
-                     "les exécutions de Spark :\n\n"
+    "lesson3.intro": "La leçon 2 a montré comment se déroule une itération. Cette page mesure ce "
+                     "qu'elle **coûte**, sur des données générées (chaque partition construit ses "
+                     "propres lignes), d'après les enregistrements que laissent ses exécutions "
+                     "(celles de Spark, sauf dans la simulation de la partie e) :\n\n"
                      "T ≈ ordonnancement + tâche la plus lente + reduce + broadcast\n\n"
                      "Pourquoi s'en soucier : un modèle entraîné à grande échelle est une boîte "
                      "noire si l'on ne peut pas dire ce qu'il a calculé et comment (le *droit à "
-                     "l'explication*) ; ici chaque nombre de la page vient d'une exécution que "
-                     "l'on peut rejouer. Chaque partie s'ouvre par une question : répondez, "
-                     "puis lancez la partie (la page de l'animateur les lance pour une salle).",
+                     "l'explication*) ; ici chaque nombre mesuré de la page vient d'une exécution "
+                     "faite par la page, que l'on peut relancer. Chaque partie s'ouvre par une "
+                     "question : répondez, puis lancez la partie (la page de l'animateur les "
+                     "lance pour une salle).",
     "lesson3.ui_waiting": "*Le lien vers l'interface de Spark apparaît une fois Spark démarré.*",
     "lesson3.ui_link": "Le Spark de cette page (maître `{master}`) : son interface est à "
                        "{link} — ouvrez **Jobs**, choisissez le job d'une itération, et voyez "
                        "ses **étapes** et ses **tâches** : une tâche par partition, une seconde "
                        "étape quand `treeAggregate` combine dans les exécuteurs.",
-    "lesson3.section.stepper": "## L'exécution pas à pas\n\nDescente de gradient sur des lignes "
-                               "générées ; chaque tâche attend un délai aléatoire graine fixée "
-                               "(log-normal), si bien que la **chronologie des tâches** montre "
-                               "la barrière : le reduce commence quand la dernière tâche "
-                               "finit. Changez le délai ou les partitions dans les réglages et "
-                               "avancez d'un pas.",
-    "lesson3.section.cost": "## a. Le modèle de coût d'une itération\n\nLe balayage lance la "
-                            "descente de gradient pour chaque nombre de partitions et deux "
-                            "formes de données d'environ autant de valeurs : beaucoup de lignes "
-                            "et peu de variables, peu de lignes et beaucoup de variables. "
-                            "Chaque barre est une itération (la médiane de quelques-unes), "
-                            "découpée par l'horloge autour de `step()` et par le début et la "
-                            "fin de chaque tâche : broadcast, ordonnancement (avant la première "
-                            "tâche), tâche la plus lente, attente (tâches en file derrière "
-                            "d'autres quand il y a plus de partitions que de cœurs), reduce et "
-                            "mise à jour sur le driver (après la dernière tâche). Les parties "
-                            "s'additionnent au temps mesuré.",
-    "lesson3.section.bytes": "## b. Octets par itération\n\nLe driver envoie w (8d octets et un "
-                             "peu d'enveloppe) et reçoit une somme partielle par groupe de "
-                             "l'arbre du reduce. À la profondeur 1, le résultat de chaque "
-                             "partition arrive au driver ; un arbre plus profond combine "
-                             "d'abord dans les exécuteurs. Chaque ligne du tableau est "
-                             "l'enregistrement d'une itération, au niveau de trace `summary` : "
-                             "une somme partielle porte son gradient, et pour l'enregistrement "
-                             "seulement les normes des gradients des partitions (à `full`, le "
-                             "gradient de chaque partition monterait l'arbre avec elle).",
+    "lesson3.section.stepper": "## L'exécution pas à pas\n\n"
+                               "Descente de gradient sur des lignes générées ; chaque tâche "
+                               "attend un délai aléatoire tiré avec une graine fixe (loi "
+                               "log-normale), si bien que la **chronologie des tâches** montre la "
+                               "barrière : le reduce commence quand la dernière tâche finit. "
+                               "Changez le délai ou les partitions dans les réglages et avancez "
+                               "d'un pas.",
+    "lesson3.section.cost": "## a. Le modèle de coût d'une itération\n\n"
+                            "Le balayage lance la descente de gradient pour chaque nombre de "
+                            "partitions et deux formes de données d'environ autant de valeurs : "
+                            "beaucoup de lignes et peu de variables, peu de lignes et beaucoup de "
+                            "variables. Chaque barre est une itération (la médiane de "
+                            "quelques-unes), découpée par l'horloge autour de `step()` et par le "
+                            "début et la fin de chaque tâche : broadcast, ordonnancement (avant "
+                            "la première tâche), tâche la plus lente, attente (le reste du temps "
+                            "entre le début de la première tâche et la fin de la dernière : "
+                            "tâches en file derrière d'autres quand il y a plus de partitions que "
+                            "de cœurs, ou lancées après la première), reduce et mise à jour sur "
+                            "le driver (après la dernière tâche). Les parties s'additionnent au "
+                            "temps mesuré.",
+    "lesson3.section.bytes": "## b. Octets par itération\n\n"
+                             "Le driver envoie w (8d octets et un peu d'enveloppe) et reçoit les "
+                             "sommes partielles du dernier niveau de l'arbre du reduce. À la "
+                             "profondeur 1, le résultat de chaque partition arrive au driver ; un "
+                             "arbre plus profond combine d'abord dans les exécuteurs (PySpark "
+                             "n'ajoute un niveau que si P est assez grand pour la profondeur), et "
+                             "le driver reçoit une somme partielle par groupe du dernier niveau. "
+                             "Chaque ligne du tableau est l'enregistrement d'une itération, au "
+                             "niveau de trace `summary` : une somme partielle porte son gradient, "
+                             "et pour l'enregistrement seulement les normes des gradients des "
+                             "partitions (à `full`, le gradient de chaque partition monterait "
+                             "l'arbre avec elle).",
     "lesson3.cards.parallelism": "### Parallélisme de données et parallélisme de modèle\n\n"
                                  "Tout ici est du **parallélisme de données** : les lignes sont "
                                  "réparties, chaque tâche détient tout w. Quand w lui-même ne "
                                  "tient plus sur une machine (un modèle à des milliards de "
-                                 "poids), on répartit le **modèle** : w est découpé entre des "
-                                 "**serveurs de paramètres**, chaque tâche récupère les "
+                                 "poids), il faut aussi répartir w. Avec des **serveurs de "
+                                 "paramètres**, w est découpé entre des serveurs tandis que les "
+                                 "lignes restent réparties : chaque tâche récupère les "
                                  "coordonnées que touchent ses lignes et renvoie leur gradient "
-                                 "(Downpour, les serveurs de paramètres de TensorFlow) ; le "
-                                 "driver ne voit plus le gradient entier.",
+                                 "(le SGD Downpour, les serveurs de paramètres de TensorFlow), et "
+                                 "le driver ne voit plus le gradient entier. Avec le "
+                                 "**parallélisme de modèle**, c'est le calcul du modèle lui-même "
+                                 "qu'on découpe : chaque machine détient une partie du modèle et "
+                                 "calcule cette partie pour les mêmes lignes (DistBelief "
+                                 "répartissait ainsi un réseau entre des machines).",
     "lesson3.section.stragglers": "## c. Les retardataires\n\nUne itération synchrone attend sa "
                                   "tâche la plus lente. Ici chaque tâche attend un délai tiré "
                                   "d'une loi log-normale (graine fixée : le même à chaque "
                                   "exécution) ; le balayage fait varier le nombre de "
                                   "partitions, avec la même loi de délai par tâche.",
-    "lesson3.cards.speculation": "### Les parades\n\n* **Plus de partitions que de cœurs** : "
-                                 "les tâches passent par vagues sur les cœurs libres, une tâche "
-                                 "lente ne retarde que la file de son cœur ; le prix : plus de "
-                                 "tâches à ordonnancer.\n"
-                                 "* **Exécution spéculative** (`spark.speculation=true`) : "
-                                 "quand une tâche dure bien plus que la médiane de son étape "
-                                 "(`spark.speculation.multiplier`, une fois "
-                                 "`spark.speculation.quantile` des tâches terminées), Spark en "
-                                 "lance une copie sur un autre exécuteur et garde celle qui "
-                                 "finit d'abord. Cela aide contre une machine lente, pas contre "
-                                 "une tâche lente partout.",
+    "lesson3.cards.speculation": "### Les parades\n\n"
+                                 "* **Plus de partitions que de cœurs** : les tâches passent par "
+                                 "vagues, chaque cœur prenant la tâche suivante dès qu'il est "
+                                 "libre : pendant qu'une tâche lente occupe un cœur, les autres "
+                                 "cœurs prennent les tâches restantes. Cela aide quand la lenteur "
+                                 "est proportionnelle au travail (une machine lente, une grosse "
+                                 "partition) : tâches plus petites, retardataires plus petits. "
+                                 "Cela n'aide pas contre des délais qui ne diminuent pas avec la "
+                                 "tâche, comme ceux tirés plus haut, et chaque tâche ajoute son "
+                                 "coût fixe.\n* **Exécution spéculative** "
+                                 "(`spark.speculation=true`) : une fois "
+                                 "`spark.speculation.quantile` des tâches d'une étape terminées, "
+                                 "une tâche qui dure plus de `spark.speculation.multiplier` fois "
+                                 "leur médiane reçoit une copie sur une autre machine (jamais une "
+                                 "où elle tourne déjà), et Spark garde celle qui finit d'abord. "
+                                 "Cela aide contre une machine lente, pas contre une tâche lente "
+                                 "partout ; en mode local, cela ne fait rien.",
     "lesson3.section.failures": "## d. Les pannes\n\nUne tâche échoue une fois, au milieu de "
                                 "l'itération 2. Le maître de cette page permet de relancer "
                                 "(`local[N,F]` : F tentatives par tâche ; une grappe relance "
                                 "d'elle-même). Les mêmes itérations sont calculées deux fois "
                                 "sur les mêmes lignes, sans puis avec la panne.",
-    "lesson3.cards.lineage": "### La lignée\n\nSpark garde, pour chaque partition, la recette "
-                             "qui l'a construite (ici : générer les lignes de la partition à "
-                             "partir de la graine), sa **lignée**. Une tâche ou une partition "
-                             "perdue est recalculée d'après cette recette sur n'importe quel "
-                             "exécuteur : une panne coûte du temps, jamais un nombre faux. On "
-                             "coupe les longues lignées par mise en cache ou point de reprise.",
-    "lesson3.section.async": "## e. SGD synchrone contre asynchrone (simulé)\n\nUne simulation "
-                             "sur le driver (numpy) : W ouvriers de vitesses aléatoires "
-                             "envoient des gradients à un serveur de paramètres. "
+    "lesson3.cards.lineage": "### La lignée\n\n"
+                             "Spark garde, pour chaque partition, la recette qui l'a construite "
+                             "(ici : générer les lignes de la partition à partir de la graine), "
+                             "sa **lignée**. Une tâche en échec est relancée, et une partition "
+                             "perdue recalculée d'après cette recette, sur n'importe quel "
+                             "exécuteur : une panne coûte du temps, pas un nombre faux, tant que "
+                             "la recette est déterministe (ici elle l'est : les lignes viennent "
+                             "d'une graine). Un point de reprise (`checkpoint`) coupe une longue "
+                             "lignée (les partitions sont enregistrées sur un stockage fiable et "
+                             "la recette oubliée) ; la mise en cache garde les partitions "
+                             "calculées en mémoire, pour les recalculer rarement, mais garde la "
+                             "recette au cas où une copie en cache serait perdue.",
+    "lesson3.section.async": "## e. SGD synchrone contre asynchrone (simulé)\n\n"
+                             "Une simulation sur le driver (numpy) : W ouvriers de vitesses "
+                             "aléatoires envoient des gradients à un serveur de paramètres. "
                              "**Synchrone** : chaque tour attend les W, puis fait la moyenne. "
                              "**Asynchrone** : chaque gradient est appliqué dès son arrivée, "
-                             "calculé sur des poids vieux d'au plus τ mises à jour (le "
-                             "retard). La page cherche aussi, pour chaque τ, le plus grand pas "
-                             "qui reste stable. Tapez d'autres retards (séparés par des "
+                             "calculé sur des poids vieux d'au plus τ mises à jour (le retard ; "
+                             "les ouvriers attendent s'il le faut pour qu'il ne dépasse pas τ). "
+                             "La page cherche aussi, pour chaque τ, le plus grand pas qui reste "
+                             "stable (J encore fini et sous sa valeur de départ après un nombre "
+                             "fixé de mises à jour). Tapez d'autres retards (séparés par des "
                              "virgules) pour les essayer.",
     "lesson3.cards.hogwild": "### Hogwild!\n\nHogwild! supprime le serveur et les verrous : des "
                              "fils d'exécution partageant la mémoire écrivent leurs mises à "
                              "jour creuses directement dans w. Quand chaque ligne touche peu de "
                              "coordonnées, deux mises à jour se heurtent rarement, et le "
                              "retard fait peu de mal.",
-    "lesson3.section.timed": "## g. Une longue exécution chronométrée\n\nL'atelier "
-                             "chronométrait d'un coup de nombreuses itérations de descente de "
-                             "gradient distribuée. Ici l'exécution ne garde aucun détail par "
-                             "tâche (niveau de trace `none`) et est chronométrée d'un bloc, "
-                             "face à des pas isolés avec l'enregistrement complet.",
+    "lesson3.section.timed": "## f. Une longue exécution chronométrée\n\n"
+                             "L'atelier chronométrait d'un coup de nombreuses itérations de "
+                             "descente de gradient distribuée. Ici l'exécution ne garde aucun "
+                             "détail par tâche (niveau de trace `none`) et est chronométrée d'un "
+                             "bloc, face à des pas isolés avec l'enregistrement complet.",
     "lesson3.cards.big": "## Le vocabulaire des grands systèmes\n\n"
-                         "* `big data`, `big models` : trop de lignes pour une machine "
-                         "(répartir les lignes : parallélisme de données) ou trop de poids "
-                         "(répartir le modèle).\n"
-                         "* `scale up`, `scale out` : une machine plus grosse (plus de cœurs et "
-                         "de mémoire, une seule panne possible, un prix qui croît plus vite que "
-                         "la taille) ou plus de machines (bon marché, mais chaque itération "
-                         "paie le réseau et attend la plus lente).\n"
-                         "* **Exigences** d'un grand système : *passage à l'échelle* (deux fois "
-                         "plus de machines, environ deux fois plus de travail), *latence* (la "
-                         "durée d'une réponse ou d'une itération), *disponibilité* (il "
-                         "continue quand des machines tombent) et *coût*.",
-    "lesson3.cards.hdfs": "### Où vivent les données sur une grappe\n\nSur une grappe, les "
-                          "lignes sont d'ordinaire dans HDFS (ou un stockage objet) : des "
-                          "fichiers découpés en grands **blocs**, chacun **répliqué** sur "
-                          "plusieurs machines. Spark fait une partition par bloc et envoie "
-                          "chaque tâche sur une machine qui détient son bloc (**localité des "
-                          "données** : les tâches vont aux données, pas l'inverse). Sur cette "
-                          "page les partitions construisent leurs propres lignes : la localité "
-                          "poussée à l'extrême.",
+                         "* **Grandes données, grands modèles** (`big data`, `big models`) : trop "
+                         "de lignes pour une machine (répartir les lignes : parallélisme de "
+                         "données) ou trop de poids (répartir le modèle).\n"
+                         "* **Croissance verticale ou horizontale** (`scale up`, `scale out`) : "
+                         "une machine plus grosse (plus de cœurs et de mémoire, un seul domaine "
+                         "de panne, un prix qui croît plus vite que la taille) ou plus de "
+                         "machines (bon marché, mais chaque itération paie le réseau et attend la "
+                         "plus lente).\n* **Exigences** d'un grand système : *passage à "
+                         "l'échelle* (deux fois plus de machines traitent environ deux fois plus "
+                         "de travail dans le même temps), *latence* (la durée d'une réponse ou "
+                         "d'une itération), *disponibilité* (il continue quand des machines "
+                         "tombent) et *coût*.",
+    "lesson3.cards.hdfs": "### Où vivent les données sur une grappe\n\n"
+                          "Sur une grappe, les lignes sont d'ordinaire dans HDFS (ou un stockage "
+                          "objet) : des fichiers découpés en grands **blocs**, chacun "
+                          "**répliqué** sur plusieurs machines. En lisant un tel fichier, Spark "
+                          "fait à peu près une partition par bloc et préfère envoyer chaque tâche "
+                          "sur une machine qui détient son bloc (**localité des données** : les "
+                          "tâches vont aux données, pas l'inverse ; il attend un peu, "
+                          "`spark.locality.wait`, qu'un cœur s'y libère). Sur cette page les "
+                          "partitions construisent leurs propres lignes : la localité poussée à "
+                          "l'extrême.",
     "lesson3.cards.dag": "### Jobs, étapes, tâches\n\nChaque action (ici : le `treeAggregate` "
                          "de chaque itération) est un **job** ; un job est coupé en **étapes** "
                          "à chaque redistribution ; une étape lance une **tâche** par "
                          "partition. L'interface de Spark dessine ce graphe pour chaque job.",
-    "lesson3.cards.mapreduce": "### La vue MapReduce\n\nUne itération est reduce(⊕) ∘ "
-                               "regroupement ∘ map(f) : associer à chaque ligne son gradient, "
-                               "regrouper par clé, additionner dans chaque groupe. Ici toutes "
-                               "les lignes ont la même clé (un seul gradient) : aucune ligne "
-                               "n'est regroupée ni redistribuée, chaque tâche additionne ses "
-                               "propres lignes. À la profondeur 1, les sommes partielles vont "
-                               "droit au driver ; plus profond, le `treeAggregate` de PySpark "
-                               "associe à chaque somme partielle l'indice de sa partition "
+    "lesson3.cards.mapreduce": "### La vue MapReduce\n\n"
+                               "Une itération est reduce(⊕) ∘ regroupement ∘ map(f) : associer à "
+                               "chaque ligne son gradient, regrouper par clé, additionner dans "
+                               "chaque groupe. Ici toutes les lignes ont la même clé (un seul "
+                               "gradient) : aucune ligne n'est regroupée ni redistribuée, chaque "
+                               "tâche additionne ses propres lignes. À la profondeur 1, les "
+                               "sommes partielles vont droit au driver ; plus profond (quand P "
+                               "est assez grand pour un niveau de plus), le `treeAggregate` de "
+                               "PySpark associe à chaque somme partielle l'indice de sa partition "
                                "(modulo la largeur du niveau suivant) et les combine par "
                                "`reduceByKey` : une redistribution de sommes partielles (d "
-                               "nombres chacune), pas de lignes ; c'est la seconde étape dans "
-                               "l'interface de Spark.",
-    "lesson3.cards.cluster": "### Sur une vraie grappe\n\nLe `docker-compose.yml` de ce dépôt "
-                             "démarre une grappe Spark autonome (un maître et deux ouvriers) ; "
-                             "pointez une page ou la ligne de commande dessus avec "
-                             "`STEPPER_MASTER=spark://localhost:7077` pour voir des tâches sur "
-                             "plusieurs exécuteurs, des relances et, avec "
-                             "`spark.speculation`, des copies spéculatives.",
+                               "nombres chacune, plus ce qu'enregistre la trace), pas de lignes ; "
+                               "c'est la seconde étape dans l'interface de Spark.",
+    "lesson3.cards.cluster": "### Sur une vraie grappe\n\n"
+                             "Le `docker-compose.yml` de ce dépôt démarre une grappe Spark "
+                             "autonome (un maître et deux ouvriers) et le serveur des leçons, "
+                             "dont les pages tournent sur elle "
+                             "(`STEPPER_MASTER=spark://master:7077`) ; sans Docker, `python -m "
+                             "stepper.cluster` démarre un maître et deux ouvriers sur cette "
+                             "machine et affiche le `STEPPER_MASTER` à définir. On y voit des "
+                             "tâches sur plusieurs exécuteurs et des relances ; les copies "
+                             "spéculatives (`spark.speculation=true` dans la configuration de "
+                             "Spark) demandent des ouvriers sur des machines différentes, comme "
+                             "ceux de la grappe Compose.",
     "lesson3.remember": "## À retenir\n\n"
                         "* Une itération coûte ordonnancement + tâche la plus lente + reduce + "
-                        "broadcast : plus de partitions achètent du parallélisme jusqu'à ce "
-                        "que les coûts fixes par tâche l'emportent.\n"
-                        "* Le driver reçoit une somme partielle par entrée de sa dernière "
-                        "combinaison : la profondeur et d décident s'il devient le goulot "
-                        "d'étranglement.\n"
+                        "broadcast : plus de partitions achètent du parallélisme jusqu'à ce que "
+                        "les coûts fixes par tâche l'emportent.\n"
+                        "* Le driver reçoit les sommes partielles du dernier niveau de l'arbre : "
+                        "P, la profondeur et d décident s'il devient le goulot d'étranglement.\n"
                         "* Une itération synchrone attend sa tâche la plus lente ; les pannes "
                         "sont recalculées d'après la lignée, au prix du temps seulement.\n"
-                        "* Les mises à jour asynchrones suppriment la barrière mais utilisent "
-                        "des gradients en retard : le pas doit diminuer quand le retard "
-                        "grandit.",
+                        "* Les mises à jour asynchrones suppriment la barrière mais utilisent des "
+                        "gradients en retard : le pas doit diminuer quand le retard grandit.",
     "lesson3.sweep.run": "Lancer le balayage",
     "lesson3.bytes.run": "Mesurer les octets",
     "lesson3.stragglers.run": "Lancer le balayage des retardataires",
@@ -1214,19 +1248,19 @@ STRINGS: dict[str, str] = {
     "lesson3.bytes.col.depth": "profondeur",
     "lesson3.bytes.col.broadcast": "broadcast (octets)",
     "lesson3.bytes.col.via": "comment",
-    "lesson3.bytes.col.result": "résultat d'une tâche (octets)",
+    "lesson3.bytes.col.result": "résultat d'une tâche (octets, médiane)",
     "lesson3.bytes.col.arriving": "sommes partielles au driver",
     "lesson3.bytes.col.to_driver": "octets reçus par le driver",
     "lesson3.via.task": "dans la tâche",
     "lesson3.via.broadcast": "sc.broadcast",
     "lesson3.via.none": "aucun",
-    "lesson3.bytes.result": "À la profondeur 1 et d = {features}, {to_driver} octets arrivent "
-                            "au driver à chaque itération depuis {partitions} partitions : "
-                            "environ {per_feature:.0f} octets par variable. Le lien du driver "
-                            "les reçoit l'un après l'autre : P·8d grandit jusqu'à ce que leur "
-                            "réception dure plus que les tâches ; le driver est alors le "
-                            "goulot d'étranglement, et un arbre plus profond (ou moins de "
-                            "partitions, plus grosses) le soulage.",
+    "lesson3.bytes.result": "À la profondeur 1 et d = {features}, {to_driver} octets arrivent au "
+                            "driver à chaque itération depuis {partitions} partitions : environ "
+                            "{per_feature:.0f} octets par variable. Le lien du driver les reçoit "
+                            "l'un après l'autre : quand P·8d grandit, leur réception finit par "
+                            "durer plus que les tâches ; le driver est alors le goulot "
+                            "d'étranglement, et un arbre plus profond (ou moins de partitions, "
+                            "plus grosses) le soulage.",
     "lesson3.bytes.title": "Ce qui circule en une itération ({partitions} partitions)",
     "lesson3.bytes.depth_line": "vers le driver, profondeur {depth}",
     "lesson3.bytes.broadcast_line": "broadcast de w",
@@ -1255,9 +1289,9 @@ STRINGS: dict[str, str] = {
     "lesson3.async.result": "{workers} ouvriers simulés, pas 1/L = {eta:.3g} pour les courbes. "
                             "Plus grand pas stable trouvé sur la grille : {stable}.",
     "lesson3.timed.result": "{iterations} itérations avec la trace la plus légère ont pris "
-                            "{seconds:.2f} s : {per_iteration:.3f} s chacune. Un pas avec "
-                            "l'enregistrement complet a pris {stepping:.3f} s (médiane de "
-                            "{stepped}) : {ratio:.1f} fois plus.",
+                            "{seconds:.2f} s : {per_iteration:.3f} s chacune. Une itération avec "
+                            "l'enregistrement complet (ce que calcule un pas, avant le dessin) a "
+                            "pris {stepping:.3f} s (médiane de {stepped}) : {ratio:.1f} fois plus.",
     "lesson3.bad.partitions": "{partitions} partitions pour {rows} lignes : une partition "
                               "serait vide ; choisissez au plus {rows} partitions.",
     "lesson3.bad.failure_partition": "Il n'y a pas de partition {partition} : les partitions "
@@ -1275,10 +1309,11 @@ STRINGS: dict[str, str] = {
     "lesson3.q.sweep.u": "elle baisse, puis remonte",
     "lesson3.q.sweep.rises": "elle ne fait que monter",
     "lesson3.q.sweep.explain": "Le plus rapide à {best} partitions ({best_time:.3f} s) sur "
-                               "{cores} cœurs : plus de partitions partagent le travail, "
-                               "jusqu'à ce que le coût fixe de chaque tâche (l'ordonnancer, "
-                               "une somme partielle à combiner) dépasse ce qu'elle fait gagner "
-                               "({last} partitions : {last_time:.3f} s).",
+                               "{cores} cœurs ; {first} partitions : {first_time:.3f} s, {last} : "
+                               "{last_time:.3f} s. Plus de partitions partagent le travail, mais "
+                               "chaque tâche ajoute un coût fixe (l'ordonnancer, une somme "
+                               "partielle à combiner) : le nombre le plus rapide est là où les "
+                               "deux s'équilibrent, dans la plage mesurée ou au-delà.",
     "lesson3.q.bytes.prompt": "À la profondeur 1, d passe de la plus petite à la plus grande "
                               "valeur mesurée. Les octets reçus par le driver à chaque "
                               "itération croissent…",
@@ -1313,20 +1348,24 @@ STRINGS: dict[str, str] = {
     "lesson3.q.async.smaller": "plus petit",
     "lesson3.q.async.same": "à peu près le même",
     "lesson3.q.async.larger": "plus grand",
-    "lesson3.q.async.explain": "Mesuré : {first:.2f}/L à τ = {first_tau}, {last:.2f}/L à "
-                               "τ = {last_tau}. Un gradient calculé jusqu'à τ mises à jour plus "
-                               "tôt peut pousser au-delà du minimum : le plus grand pas stable "
-                               "diminue quand τ grandit (pour un retard d'exactement τ sur une "
-                               "quadratique, la théorie donne environ 1/τ pour τ grand).",
+    "lesson3.q.async.explain": "Mesuré : {first:.2f}/L à τ = {first_tau}, {last:.2f}/L à τ = "
+                               "{last_tau}. Un gradient calculé jusqu'à τ mises à jour plus tôt "
+                               "peut pousser au-delà du minimum : le plus grand pas stable "
+                               "diminue quand τ grandit. La théorie, pour un retard d'exactement "
+                               "τ sur une quadratique de courbure L : les pas sous 2·sin(π/(4τ + "
+                               "2))/L sont stables, environ π/(2τ)/L pour τ grand, proportionnels "
+                               "à 1/τ.",
     "lesson3.q.timed.prompt": "Une itération lancée en boucle avec la trace la plus légère "
-                              "est-elle plus rapide qu'un pas avec l'enregistrement complet ?",
+                              "est-elle plus rapide qu'une itération avec l'enregistrement "
+                              "complet (ce que calcule un pas) ?",
     "lesson3.q.timed.same": "à peu près aussi rapide",
     "lesson3.q.timed.little": "un peu plus rapide (moins de deux fois)",
     "lesson3.q.timed.much": "plus de deux fois plus rapide",
     "lesson3.q.timed.explain": "Mesuré : {per_iteration:.3f} s par itération dans la boucle, "
-                               "{stepping:.3f} s par pas ({ratio:.1f} ×). Un job Spark par "
-                               "itération est le plancher dans les deux cas ; l'enregistrement "
-                               "ajoute le détail des tâches et l'arbre.",
+                               "{stepping:.3f} s par itération avec l'enregistrement complet "
+                               "({ratio:.1f} ×). Un job Spark par itération est le plancher dans "
+                               "les deux cas ; l'enregistrement ajoute le détail des tâches et "
+                               "l'arbre.",
     "lesson3.ui_off": "Le Spark de cette page (maître `{master}`) tourne ici sans son interface.",
     "lesson3.sweep.partitions": "Partitions (facultatif)",
     "lesson3.sweep.placeholder": "p. ex. 1, 2, 4, 8",
@@ -1344,21 +1383,21 @@ STRINGS: dict[str, str] = {
     "lesson4.subtitle": "Sur une grappe, une itération coûte un aller-retour : on compte les "
                         "allers-retours et les octets, pas les itérations.",
     "lesson4.exercise": "fr/05_fewer_rounds.ipynb",
-    "lesson4.intro": "La leçon 2 a montré un aller-retour : le pilote **diffuse** w, chaque "
-                     "partition calcule, une **réduction** ramène les sommes. Sur une grappe "
+    "lesson4.intro": "La leçon 2 a montré un aller-retour : le driver envoie w (**broadcast**), "
+                     "chaque partition calcule, un **reduce** ramène les sommes. Sur une grappe "
                      "chaque aller-retour attend le réseau et la tâche la plus lente ; une "
                      "méthode se juge donc aux **allers-retours** (et aux **octets**) qu'il lui "
                      "faut pour atteindre J − J* ≤ ε, pas à ses itérations. Cette page fait "
                      "tourner les méthodes du moteur sur les données de churn (préparées comme "
-                     "dans la leçon 2, λ₂ = 0,005) et sur les données 2-D ; chaque "
-                     "enregistrement dit combien d'allers-retours son itération a pris et "
-                     "combien d'octets sont partis et revenus. Les boutons lancent les calculs "
-                     "sur Spark (une ligne de progression dit où ils en sont ; la page reste "
-                     "utilisable) ; dans une salle, la page de l'animateur les lance et chaque "
-                     "participant dessine les mêmes résultats.",
+                     "dans la leçon 2, λ₂ = 0,005) et sur les données 2-D ; chaque enregistrement "
+                     "dit combien d'allers-retours son itération a pris et combien d'octets sont "
+                     "partis et revenus. Les boutons lancent les calculs sur Spark (une ligne de "
+                     "progression dit où ils en sont ; la page reste utilisable) ; dans une "
+                     "salle, la page de l'animateur les lance et chaque participant dessine les "
+                     "mêmes résultats.",
     "lesson4.minibatch_momentum": "mini-lot + inertie",
     "lesson4.axis.rounds": "allers-retours de communication",
-    "lesson4.axis.bytes": "octets déplacés (diffusion + réduction)",
+    "lesson4.axis.bytes": "octets déplacés (broadcast + reduce)",
     "lesson4.axis.residuals": "résidus (r plein, s tirets)",
     "lesson4.axis.margin": "marge m = y·wᵀx",
     "lesson4.axis.iterations": "itérations k",
@@ -1414,8 +1453,8 @@ STRINGS: dict[str, str] = {
     "lesson4.rate.quadratic": "quadratique",
     "lesson4.rate.sublinear": "sous-linéaire",
     "lesson4.rate.unknown": "trop peu de points pour conclure",
-    "lesson4.pairs.caption": "L-BFGS a gardé {kept} paires (mémoire m = 5, la plus récente en "
-                             "dernier). Depuis w = 0, GD a fait {gd} pas et L-BFGS {lbfgs} ; "
+    "lesson4.pairs.caption": "L-BFGS a gardé {kept} paires (mémoire m = {memory}, la plus récente "
+                             "en dernier). Depuis w = 0, GD a fait {gd} pas et L-BFGS {lbfgs} ; "
                              "J(GD) − J(L-BFGS) à la fin : {gd_gap:.2e}.",
     "lesson4.mllib.caption": "MLlib a fait {iterations} itérations de L-BFGS ; le plus grand "
                              "écart à notre optimum est {gap:.1e}.",
@@ -1435,7 +1474,7 @@ STRINGS: dict[str, str] = {
     "lesson4.summary.newton.stragglers": "attend à chaque aller-retour, peu d'allers-retours",
     "lesson4.summary.newton.non_iid": "aucune",
     "lesson4.summary.lbfgs.local": "un passage de gradient (les deux boucles tournent sur le "
-                                   "pilote)",
+                                   "driver)",
     "lesson4.summary.lbfgs.stragglers": "attend à chaque aller-retour, peu d'allers-retours",
     "lesson4.summary.lbfgs.non_iid": "aucune",
     "lesson4.summary.local_sgd.local": "H pas de gradient locaux",
@@ -1447,47 +1486,46 @@ STRINGS: dict[str, str] = {
     "lesson4.summary.admm.non_iid": "converge vers w* ; les variables duales absorbent l'écart",
     "lesson4.rounds": "## Des allers-retours, pas des itérations\n\n"
                       "Le bouton fait tourner les six méthodes sur Spark depuis w = 0 sur les "
-                      "données de churn. Chaque courbe trace J − J* (J* par la méthode de "
-                      "Newton en numpy) selon les allers-retours déjà faits, et selon les "
-                      "octets déplacés ; le tableau donne les allers-retours nécessaires pour "
-                      "J − J* ≤ 10⁻⁶, les octets par aller-retour et les secondes par "
-                      "aller-retour mesurées sur cette machine. La descente de gradient et "
-                      "Nesterov prennent le pas spectral, Newton et L-BFGS le pas plein, le "
-                      "SGD local 10 pas locaux par aller-retour, ADMM ρ = 0,01.",
+                      "données de churn. Chaque courbe trace J − J* (J* par la méthode de Newton "
+                      "en numpy) selon les allers-retours déjà faits, et selon les octets "
+                      "déplacés ; le tableau donne les allers-retours nécessaires pour J − J* ≤ "
+                      "10⁻⁶, les octets par aller-retour et les secondes par aller-retour "
+                      "mesurées sur cette machine. La descente de gradient et Nesterov prennent "
+                      "le pas spectral, Newton et L-BFGS le pas plein, le SGD local 10 pas locaux "
+                      "par aller-retour au pas spectral, ADMM ρ = 0,01.",
     "lesson4.rates": "## Vitesses : ce que disent les courbes\n\n"
-                     "En échelle logarithmique, une vitesse **linéaire** (eₖ₊₁ ≈ q·eₖ) est "
-                     "une droite ; **superlinéaire**, la courbe plonge (eₖ₊₁/eₖ → 0) ; "
-                     "**quadratique** (eₖ₊₁ ≈ C·eₖ²), le nombre de chiffres justes double "
-                     "à chaque itération ; une vitesse linéaire de q proche de 1 a l'air "
+                     "En échelle logarithmique, une vitesse **linéaire** (eₖ₊₁ ≈ q·eₖ) est une "
+                     "droite ; **superlinéaire**, la courbe plonge (eₖ₊₁/eₖ → 0) ; "
+                     "**quadratique** (eₖ₊₁ ≈ C·eₖ²), le nombre de chiffres justes double à "
+                     "chaque itération ; une vitesse linéaire de q proche de 1 a l'air "
                      "sous-linéaire sur un calcul court (le rapport monte pendant que les "
-                     "directions raides s'éteignent). Les bornes classiques après k "
-                     "itérations (L la "
-                     "régularité, μ la forte convexité, κ = L/μ) :\n\n"
+                     "directions raides s'éteignent). Les bornes classiques après k itérations (L "
+                     "la régularité, μ la forte convexité, κ = L/μ) :\n\n"
                      "| objectif | descente de gradient | Nesterov | Newton | SGD |\n"
-                     "|---|---|---|---|---|\n"
-                     "| lisse, fortement convexe | (1 − 1/κ)ᵏ, linéaire | (1 − 1/√κ)ᵏ, "
-                     "linéaire | quadratique près de w* | O(1/k) avec un pas décroissant |\n"
-                     "| lisse, convexe | O(1/k) | O(1/k²) | — | O(1/√k) |\n"
-                     "| non lisse, fortement convexe | O(1/k) (sous-gradient) | — | — | "
-                     "O(1/k) |\n"
+                     "|---|---|---|---|---|\n| lisse, fortement convexe | (1 − 1/κ)ᵏ, linéaire | "
+                     "(1 − 1/√κ)ᵏ, linéaire | quadratique près de w* | O(1/k) avec un pas "
+                     "décroissant |\n| lisse, convexe | O(1/k) | O(1/k²) | — | O(1/√k) |\n"
+                     "| non lisse, fortement convexe | O(1/k) (sous-gradient) | — | — | O(1/k) |\n"
                      "| non lisse, convexe | O(1/√k) (sous-gradient) | — | — | O(1/√k) |\n\n"
-                     "**Coût total = coût d'une itération × nombre d'itérations.** Une "
-                     "itération de Newton coûte plus (une hessienne d × d dans chaque tâche, "
-                     "une résolution d × d sur le pilote), une itération de L-BFGS à peu près "
-                     "autant qu'un pas de gradient ; sur une grappe le coût d'un aller-retour "
-                     "est surtout de la latence, donc moins d'allers-retours l'emportent. Le "
-                     "tableau ci-dessous multiplie les secondes par aller-retour mesurées "
-                     "plus haut par les allers-retours jusqu'à 10⁻⁶.",
+                     "**Coût total = coût d'une itération × nombre d'itérations.** Une itération "
+                     "de Newton coûte plus (une hessienne d × d dans chaque tâche, une résolution "
+                     "d × d sur le driver), une itération de L-BFGS à peu près autant qu'un pas "
+                     "de gradient ; avec le petit d de cette page, le coût d'un aller-retour est "
+                     "surtout sa part fixe (ordonnancement, latence, tâche la plus lente : leçon "
+                     "3), donc moins d'allers-retours l'emportent. Le tableau ci-dessous "
+                     "multiplie les secondes par aller-retour mesurées plus haut par les "
+                     "allers-retours jusqu'à 10⁻⁶.",
     "lesson4.lbfgs": "## L-BFGS : un pas à la Newton avec les seuls gradients\n\n"
-                     "L-BFGS n'a pas besoin de hessienne : il garde les m dernières paires "
-                     "s = w₊ − w, y = ∇J(w₊) − ∇J(w) et transforme le gradient en direction "
-                     "quasi-Newton par la récurrence à deux boucles, sur le pilote (travail en "
-                     "O(m·d)). La partie distribuée n'est que le gradient, un aller-retour par "
-                     "itération comme dans la leçon 2. Une paire n'est gardée que si sᵀy > 0 "
-                     "(la condition de courbure) : la direction descend toujours. Avancez "
-                     "ci-dessous avec **L-BFGS** ou la **descente de gradient** sur les "
-                     "données 2-D (sur Spark) ; la figure compare les deux chemins depuis "
-                     "w = 0, le tableau liste les paires que garde L-BFGS.",
+                     "L-BFGS n'a pas besoin de hessienne : il garde les m dernières paires s = w₊ "
+                     "− w, y = ∇J(w₊) − ∇J(w) et transforme le gradient en direction quasi-Newton "
+                     "par la récurrence à deux boucles, sur le driver (travail en O(m·d)). La "
+                     "partie distribuée n'est que le gradient, un aller-retour par itération "
+                     "comme dans la leçon 2. Une paire n'est gardée que si sᵀy > 0 (la condition "
+                     "de courbure ; le moteur demande sᵀy > 10⁻⁸‖s‖‖y‖, une marge contre les "
+                     "arrondis) : la direction descend toujours. Avancez ci-dessous avec "
+                     "**L-BFGS** ou la **descente de gradient** sur les données 2-D (sur Spark) ; "
+                     "la figure compare les deux chemins depuis w = 0, le tableau liste les "
+                     "paires que garde L-BFGS.",
     "lesson4.mllib": "## La LogisticRegression de Spark\n\n"
                      "`pyspark.ml.classification.LogisticRegression` fait tourner L-BFGS "
                      "(OWL-QN avec une pénalité L1) au-dessus de `treeAggregate` : un "
@@ -1495,29 +1533,28 @@ STRINGS: dict[str, str] = {
                      "mêmes lignes avec regParam = λ₂, elasticNetParam = 0 et sans "
                      "standardisation, c'est-à-dire notre J.",
     "lesson4.local_sgd": "## SGD local : moins d'allers-retours, plus de travail local\n\n"
-                         "Chaque partition fait H pas de gradient sur ses propres lignes, puis "
-                         "le pilote fait la moyenne des modèles, pondérée par les lignes : un "
-                         "aller-retour tous les H pas locaux. Le balayage le fait tourner "
-                         "pour chaque H, sur des lignes réparties au hasard (IID) et sur des "
-                         "lignes groupées par étiquette (non IID).",
-    "lesson4.local_sgd_after": "Avec plus de pas locaux, chaque aller-retour va plus loin : "
-                               "il en faut moins pour une précision donnée ; mais chaque "
-                               "partition dérive vers le minimiseur de ses propres lignes et, "
-                               "avec un pas constant, la moyenne s'arrête en un point qui "
-                               "n'est pas w* : le plancher d'erreur monte avec H. Quand les "
+                         "Chaque partition fait H pas de gradient sur ses propres lignes, puis le "
+                         "driver fait la moyenne des modèles, pondérée par les lignes : un "
+                         "aller-retour tous les H pas locaux. Le balayage le fait tourner pour "
+                         "chaque H, sur des lignes réparties au hasard (IID) et sur des lignes "
+                         "groupées par étiquette (non IID).",
+    "lesson4.local_sgd_after": "Avec plus de pas locaux, chaque aller-retour va plus loin : il en "
+                               "faut moins pour une précision donnée ; mais chaque partition "
+                               "dérive vers le minimiseur de ses propres lignes et, avec un pas "
+                               "constant, la moyenne s'arrête en un point qui n'est pas w* : le "
+                               "plancher d'erreur monte avec H (H = 1 est la descente de gradient "
+                               ": pas de plancher, seulement un départ plus lent). Quand les "
                                "partitions tiennent des classes différentes, les minimiseurs "
                                "locaux sont loin les uns des autres et leur moyenne échoue.",
     "lesson4.admm": "## ADMM : résolutions locales et consensus\n\n"
-                    "L'ADMM par consensus coupe J en parts des partitions f_p et pénalité g, "
-                    "et impose x_p = z pour chaque p. Un aller-retour : chaque partition "
-                    "résout x_p = argmin f_p(x) + (ρ/2)‖x − z + u_p‖² (quelques pas de Newton "
-                    "sur ses lignes), le pilote pose "
-                    "z = argmin g(z) + (Pρ/2)‖z − moyenne(x_p + u_p)‖² et "
-                    "u_p ← u_p + x_p − z. Le résidu primal r = ‖x − z‖ dit à quelle distance "
-                    "les partitions sont d'un accord, le résidu dual s = ρ√P‖z₊ − z‖ combien "
-                    "z bouge encore. ρ trop petit : les partitions écoutent à peine z ; trop "
-                    "grand : z bouge à peine. Le bouton lance ADMM pour chaque ρ saisi "
-                    "ci-dessous.",
+                    "L'ADMM par consensus coupe J en parts des partitions f_p et pénalité g, et "
+                    "impose x_p = z pour chaque p. Un aller-retour : chaque partition résout x_p "
+                    "= argmin f_p(x) + (ρ/2)‖x − z + u_p‖² (quelques pas de Newton sur ses "
+                    "lignes), le driver pose z = argmin g(z) + (Pρ/2)‖z − moyenne(x_p + u_p)‖² et "
+                    "u_p ← u_p + x_p − z. Le résidu primal r = ‖x − z‖ dit à quelle distance les "
+                    "partitions sont d'un accord, le résidu dual s = ρ√P‖z₊ − z‖ combien z bouge "
+                    "encore. ρ trop petit : les partitions écoutent à peine z ; trop grand : z "
+                    "bouge à peine. Le bouton lance ADMM pour chaque ρ saisi ci-dessous.",
     "lesson4.lasso": "## Le lasso avec des zéros exacts\n\n"
                      "Avec λ₁‖w‖₁ dans g, l'étape en z est un seuillage doux : les "
                      "coordonnées dont la moyenne passe sous λ₁/(Pρ) deviennent "
@@ -1531,12 +1568,12 @@ STRINGS: dict[str, str] = {
     "lesson4.total_cost": "### Coût total",
     "lesson4.losses": "## Les fonctions de perte comparées\n\n"
                       "Pour des étiquettes y = ±1 et une marge m = y·wᵀx : la **perte 0-1** "
-                      "compte les erreurs mais n'a pas de gradient utile ; la **charnière** "
-                      "(SVM linéaire) en est la majorante convexe, non dérivable en m = 1 ; "
-                      "la perte **logistique** est lisse ; la perte **quadratique** punit "
-                      "aussi les marges trop grandes. Le moteur implémente la logistique, la "
-                      "charnière et les carrés (`Problem(\"logistic\" | \"hinge\" | "
-                      "\"squares\")`) ; la perte 0-1 est ce que compte la justesse.",
+                      "compte les erreurs mais n'a pas de gradient utile ; la **charnière** (SVM "
+                      "linéaire) en est la majorante convexe, non dérivable en m = 1 ; la perte "
+                      "**logistique** est lisse ; la perte **quadratique** punit aussi les marges "
+                      "trop grandes. Le moteur implémente la logistique, la charnière et les "
+                      "carrés (`Problem(\"logistic\" | \"hinge\" | \"squares\")`) ; la perte 0-1 "
+                      "est ce que compte l'exactitude.",
     "lesson4.history": "### Un peu d'histoire\n\n"
                        "* **Cauchy, 1847** : la descente de gradient, pour résoudre des "
                        "systèmes d'équations d'astronomie.\n"
@@ -1548,21 +1585,21 @@ STRINGS: dict[str, str] = {
                        "* **Beck et Teboulle, 2009** : FISTA, l'accélération de Nesterov pour "
                        "les problèmes proximaux (de type lasso).",
     "lesson4.adaptive": "### Les méthodes adaptatives (une fiche)\n\n"
-                        "Elles ajustent le pas de chaque coordonnée selon les gradients déjà "
-                        "vus :\n\n"
-                        "* **AdaGrad** (Duchi, Hazan et Singer, 2011) : divise par la racine "
-                        "de la somme des carrés des gradients ;\n"
-                        "* **RMSProp** (Tieleman et Hinton, 2012, notes de cours) : une "
-                        "moyenne glissante des carrés à la place ;\n"
-                        "* **Adadelta** (Zeiler, 2012) : aussi une moyenne glissante des "
-                        "carrés des mises à jour, sans pas global ;\n"
-                        "* **Adam** et **AdaMax** (Kingma et Ba, 2015) : inertie plus "
-                        "RMSProp, avec correction du biais ; AdaMax prend la norme infinie ;\n"
+                        "Elles ajustent le pas de chaque coordonnée selon les gradients déjà vus "
+                        ":\n\n"
+                        "* **AdaGrad** (Duchi, Hazan et Singer, 2011) : divise par la racine de "
+                        "la somme des carrés des gradients ;\n"
+                        "* **RMSProp** (Tieleman et Hinton, 2012, notes de cours) : une moyenne "
+                        "glissante des carrés à la place ;\n"
+                        "* **Adadelta** (Zeiler, 2012) : aussi une moyenne glissante des carrés "
+                        "des mises à jour, sans pas global ;\n"
+                        "* **Adam** et **AdaMax** (Kingma et Ba, 2015) : inertie plus RMSProp, "
+                        "avec correction du biais ; AdaMax prend la norme infinie ;\n"
                         "* **Nadam** (Dozat, 2016) : Adam avec l'anticipation de Nesterov ;\n"
                         "* **kSGD** (Patel, 2016) : le SGD vu comme un filtre de Kalman.\n\n"
-                        "Elles ne sont pas dans le moteur : la figure ci-dessous en fait "
-                        "tourner de petites versions numpy sur deux fonctions de test (une "
-                        "longue vallée et un point-selle), pas sur Spark.",
+                        "Elles ne sont pas dans le moteur : la figure ci-dessous en fait tourner "
+                        "de petites versions numpy, toutes sauf kSGD, sur deux fonctions de test "
+                        "(une longue vallée et un point-selle), pas sur Spark.",
     "lesson4.four": "## La figure finale de l'atelier\n\n"
                     "Le TP d'origine finissait par quatre courbes sur le churn depuis le même "
                     "départ : descente de gradient, descente de gradient avec inertie, "
@@ -1592,7 +1629,7 @@ STRINGS: dict[str, str] = {
     "lesson4.q.mllib.prompt": "La LogisticRegression de MLlib sur les mêmes lignes et le même "
                               "J : à quel point ses coefficients sont-ils proches des nôtres ?",
     "lesson4.q.mllib.digits": "égaux à au moins 3 décimales",
-    "lesson4.q.mllib.close": "proches, à quelques pour cent",
+    "lesson4.q.mllib.close": "proches (écarts sous 0,05)",
     "lesson4.q.mllib.different": "nettement différents",
     "lesson4.q.mllib.explain": "Plus grand écart {gap:.1e} après {iterations} itérations de "
                                "MLlib : le même minimiseur, trouvé par un autre L-BFGS.",
@@ -1617,11 +1654,15 @@ STRINGS: dict[str, str] = {
     "lesson4.adaptive.adamax": "AdaMax",
     "lesson4.adaptive.nadam": "Nadam",
     "lesson4.surface.valley": "longue vallée : x²/2 + 50y²",
-    "lesson4.surface.saddle": "col : x² − y²",
-    "lesson4.adaptive_paths": "Les méthodes de la fiche sur deux surfaces, 60 pas chacune depuis "
-                              "le même départ (de petites versions numpy de la règle de chaque "
-                              "article, pour cette page seulement) : dans la longue vallée, la "
-                              "mise à l'échelle par coordonnée des méthodes adaptatives "
-                              "égalise les deux courbures ; au col, elles quittent le départ "
-                              "plat selon y plus vite qu'un simple pas de gradient.",
+    "lesson4.surface.saddle": "point-selle : x² − y²",
+    "lesson4.adaptive_paths": "Les méthodes de la fiche sauf kSGD, à côté d'un simple pas de "
+                              "gradient, de l'inertie et de Nesterov, sur deux surfaces : 60 pas "
+                              "chacune depuis le même départ, chaque méthode avec son propre pas "
+                              "(de petites versions numpy de la règle de chaque article, pour "
+                              "cette page seulement). Dans la longue vallée, la mise à l'échelle "
+                              "par coordonnée des méthodes adaptatives égalise les deux courbures "
+                              ": leur premier pas est aussi long selon x que selon y, quand un "
+                              "pas de gradient va surtout selon y ; au point-selle, elles "
+                              "quittent le départ plat selon y plus vite qu'un simple pas de "
+                              "gradient.",
 }
