@@ -59,12 +59,14 @@ def browser():
 
 @pytest.fixture(scope="session")
 def opened(browser, voila_url):
-    """One open page per lesson for the whole session: ``opened("02_distributed_gd")``."""
+    """One open page per lesson for the whole session: ``opened("02_distributed_gd")``, with
+    ``?quick=1`` (pages with heavy parts shrink them; the others ignore it). Lessons 3 and 4's
+    own tests use it too, so each of those Spark pages is opened once."""
     pages = {}
 
     def get(name: str):
         if name not in pages:
-            pages[name] = open_page(browser, lesson_url(voila_url, name))
+            pages[name] = open_page(browser, lesson_url(voila_url, name, "quick=1"))
         return pages[name]
 
     yield get

@@ -22,8 +22,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 
-def run_lesson3(monkeypatch, lang: str) -> tuple[object, list[str]]:
-    monkeypatch.setenv("QUERY_STRING", f"quick=1&lang={lang}")
+def run_lesson3(monkeypatch, lang: str, query: str = "") -> tuple[object, list[str]]:
+    monkeypatch.setenv("QUERY_STRING", f"quick=1&lang={lang}{query}")
     with open(os.path.join(ROOT, "lessons", "03_iteration_cost.ipynb")) as file:
         cells = ["".join(c["source"]) for c in json.load(file)["cells"]
                  if c["cell_type"] == "code"]
@@ -91,8 +91,11 @@ def check_page(page, lang: str) -> list[str]:
 
 
 def test_lesson3_runs_quick_in_english(monkeypatch, sc):
-    page, _texts = run_lesson3(monkeypatch, "en")
+    page, _texts = run_lesson3(monkeypatch, "en", "&present=1")
     try:
+        # the page takes the address's state (presenter mode itself is driven in the browser
+        # on lessons 1 and 2: the same kit)
+        assert page.app.state.present and page.app.controls.present.value
         lines = check_page(page, "en")
         assert any("no partition 7" in line for line in lines)
     finally:

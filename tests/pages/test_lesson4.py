@@ -240,8 +240,11 @@ def test_the_page_runs_quick_in_english_and_draws_in_french(sc, monkeypatch):
     a room's follower is: no English shows."""
     from french_detector import english_in, shown_texts
 
-    monkeypatch.setenv("QUERY_STRING", "quick=1")
+    monkeypatch.setenv("QUERY_STRING", "quick=1&present=1")
     page, _shown = run_page(finish=True)
+    # the page takes the address's state (presenter mode itself is driven in the browser on
+    # lessons 1 and 2: the same kit)
+    assert page.app.state.present and page.app.controls.present.value
     assert set(page.results) == set(page.parts)
     for name, part in page.parts.items():
         assert part.error.value == "", name
