@@ -3,8 +3,9 @@ in French: every demo fills its text and figure, every question reveals the answ
 measured, bad input is one line in the page's language, and the French page shows no English.
 
 The session's master is ``local[2]``, which does not retry a failed task: the failure demo then
-says so in one line (the retry itself is tested in ``test_lesson3.py`` in a fresh process, and
-in the browser test, where the page starts its own Spark on ``local[2,4]``).
+says so in one line. The retry itself is tested on the standalone cluster, with numpy's numbers
+(``tests/cluster/test_lesson3_failure_on_cluster.py``), and in the browser test, where the page
+starts its own Spark on ``local[2,4]``.
 """
 
 from __future__ import annotations
