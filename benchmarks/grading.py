@@ -1,7 +1,7 @@
 """Grading throughput of a realistic class (``python benchmarks/grading.py``): attendees graded
 per minute, and the share of the grading CPU time spent starting Spark.
 
-Builds a class of N attendees in a temporary folder, each handing in all four sets, in the
+Builds a class of N attendees in a temporary folder, each handing in every set, in the
 proportions of a real class of 30: 20 solved (solutions/), 5 with typical wrong answers (the
 edits of tests/fixtures/submissions/make.py's WRONG_ANSWERS, one set wrong each, the other
 sets solved), 3 untouched (exercises/), 2 with an infinite loop in a task (one in plain numpy,
@@ -50,8 +50,6 @@ sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "submissions"))
 from make import BAD_BEHAVIOUR, WRONG_ANSWERS, make  # noqa: E402
 from spark_start import become_subreaper, reap_all  # noqa: E402 (this folder)
 
-SETS = ("00_spark_basics", "01_oracles", "02_distributed_gd", "03_newton")
-
 # One fresh-process start with the grader's configuration, plus the first small job.
 START_CHILD = r"""
 import sys
@@ -76,7 +74,7 @@ def class_mix(n: int) -> list[str]:
 
 
 def make_class(folder: Path, n: int) -> dict[str, int]:
-    """Write N attendee folders of four notebooks each; return how many of each kind."""
+    """Write N attendee folders of every set's notebook each; return how many of each kind."""
     loops = [c for c in BAD_BEHAVIOUR if c.name in ("infinite_loop", "partition_loop")]
     kinds = class_mix(n)
     seen = {"solved": 0, "wrong": 0, "untouched": 0, "loop": 0}
@@ -238,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         "graded": len(total),
         "full_marks": sum(1 for score, top in total.values() if score == top),
     }
-    print(f"{summary['configuration']}: {args.attendees} attendees ({kinds}), all four sets, "
+    print(f"{summary['configuration']}: {args.attendees} attendees ({kinds}), every set, "
           f"--jobs {args.jobs}, load average before {load[0]:.1f} (2 cores, shared)")
     print(f"  {figures['wall']:.1f} s wall: {rate:.2f} attendees per minute "
           f"(3 minutes for 30 needs 10)")
