@@ -45,8 +45,6 @@ from stepper.room.questions import ask
 
 PARTS = ("rounds", "mllib", "local_sgd", "admm", "lasso", "four")
 """The heavy parts, in the page's order; each has a button, a progress line and a result."""
-FIGURE_FIRST = ("rounds", "local_sgd", "admm", "four")
-"""The parts with a figure (drawn above their table)."""
 
 
 class Lesson4Page:
@@ -149,7 +147,7 @@ class Lesson4Page:
                          run_label=text(f"lesson4.run.{name}"),
                          options=lambda: self._options(name), follows=self.follows,
                          publish=room_publisher(self.room), on_result=self._computed,
-                         busy=self.busy, stoppable=False, figure_first=name in FIGURE_FIRST)
+                         busy=self.busy, stoppable=False, figure_first=True)
 
     def part(self, name: str) -> widgets.Widget:
         """The button, progress line and result of heavy part ``name`` (:data:`PARTS`)."""
