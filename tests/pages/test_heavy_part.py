@@ -164,8 +164,10 @@ def test_a_failure_is_one_line_and_the_part_runs_again():
 
     part = HeavyPart("fail", fails_once, draw_squares, run_label="Run")
     part.start(background=False)
-    assert part.errors.messages == ["ZeroDivisionError: division by zero"]
-    assert i18n.text("part.failed") in part.errors.widget.value
+    assert part.errors.messages == [i18n.text("part.failed",
+                                              error="ZeroDivisionError: division by zero")]
+    assert i18n.text("error.heading") in part.errors.widget.value  # what the notebooks test finds
+    assert "Traceback" in part.errors.widget.value  # folded under the line
     assert part.status.value == "" and part.result is None
     part.start(background=False)
     assert part.result == {"squares": [3]} and not part.errors.shown

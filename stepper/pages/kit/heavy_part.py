@@ -184,8 +184,8 @@ class HeavyPart:
                 self.errors.show_line(attendee_line(error))
             else:
                 traceback.print_exc()
-                self.errors.show_line(attendee_line(error), text("part.failed"),
-                                      "".join(traceback.format_exception(error)))
+                self.errors.show_line(text("part.failed", error=attendee_line(error)),
+                                      details="".join(traceback.format_exception(error)))
         else:
             self.show(result)
             if self.publish is not None:

@@ -577,7 +577,7 @@ STRINGS: dict[str, str] = {
     "part.from_instructor": "From the instructor's run.",
     "part.busy": "Another run of this page is in progress: wait for it to finish, then press "
                  "again.",
-    "part.failed": "The run stopped:",
+    "part.failed": "The run stopped: {error}",
 
     # -- lesson 0's cards -------------------------------------------------------------------------
     "lesson0.card.spark.title": "1. Start Spark",

@@ -623,7 +623,7 @@ STRINGS: dict[str, str] = {
     "part.from_instructor": "Résultat du calcul de l'animateur.",
     "part.busy": "Un autre calcul de cette page est en cours : attendez qu'il finisse, puis "
                  "recommencez.",
-    "part.failed": "Le calcul s'est arrêté :",
+    "part.failed": "Le calcul s'est arrêté : {error}",
 
     # -- les cartes de la leçon 0 ---------------------------------------------------------------
     "lesson0.card.spark.title": "1. Démarrer Spark",
