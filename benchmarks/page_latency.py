@@ -10,7 +10,10 @@ For each lesson page (a fresh page, so a fresh kernel and Spark JVM):
 * **Step** and **Back**: click → the first figure of the app updated in the page (an ``<img>``
   swapped or a diagram redrawn), p50 and p95 (targets: Step p50 ≤ 0.3 s, Back p50 ≤ 0.1 s).
   Steps into the next iteration (which may wait for its Spark job, unless it was computed
-  ahead while the previous one was shown) are reported apart from steps to the next phase.
+  ahead while the previous one was shown) are reported apart from steps to the next phase;
+* **heavy parts** (lessons 3 and 4, the kit's ``HeavyPart``): each Run button in turn, the
+  seconds until its progress line shows and until it is done, and a Step clicked meanwhile
+  (``--quick``: at their ``?quick=1`` sizes).
 
 The clicks and the timing happen inside the page (``performance.now()`` and a
 MutationObserver), so Playwright's own round trips are not counted.
@@ -185,57 +188,29 @@ def measure(browser, url: str, steps: int, bar: bool) -> dict:
     result["step_next_phase"] = summary(revealed)
     result["step_all"] = summary(computed + revealed)
     result["back"] = summary(back)
-    if page.query_selector(".stepper-part-status") is not None:  # lesson 4's heavy parts
+    if page.query_selector(".stepper-part-status") is not None:  # heavy parts (lessons 3, 4)
         result["parts"] = measure_parts(page, app)
     page.close()
     return result
 
 
-LESSON3_DEMOS = ("sweep", "bytes", "stragglers", "failure", "async", "timed")
-
-
-def measure_demos(browser, url: str) -> dict:
-    """Lesson 3's heavy parts, each started by its button: the seconds until it says Done, the
-    distinct progress lines seen meanwhile (polled every 0.1 s), and one Step clicked while the
-    sweep runs (the page must not freeze: its time is a Step's, not the sweep's)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(url, timeout=TIMEOUT_MS, wait_until="domcontentloaded")
-    page.wait_for_selector("#loading", state="hidden", timeout=TIMEOUT_MS)
-    page.wait_for_selector(".stepper-app .stepper-key-step", timeout=TIMEOUT_MS)
-    app = page.query_selector(".stepper-app")
-    page.wait_for_function(IDLE, arg=app, timeout=TIMEOUT_MS)
-    out: dict = {}
-    for name in LESSON3_DEMOS:
-        status = f".stepper-status-{name}"
-        started = time.perf_counter()
-        page.click(f".stepper-run-{name} button, button.stepper-run-{name}")
-        lines, step_ms = set(), None
-        while "Done" not in (page.inner_text(status) or ""):
-            lines.add(page.inner_text(status).strip())
-            if name == "sweep" and step_ms is None and len(lines) > 1:
-                step_ms = page.evaluate(CLICK_AND_TIME, [app, "step"])["ms"]
-            if page.query_selector(f"{status} ~ * .stepper-error") or \
-                    time.perf_counter() - started > TIMEOUT_MS / 1e3:
-                break
-            page.wait_for_timeout(100)
-        out[name] = {"seconds": time.perf_counter() - started,
-                     "progress_lines": len(lines - {"", "Running…"}),
-                     **({"step_during_sweep_s": step_ms / 1e3} if step_ms is not None else {})}
-    page.close()
-    return out
-
-
-PART_DONE = ("(part) => { const s = part.querySelector('.stepper-part-status');"
-             " return s && !s.querySelector('.stepper-busy') && s.innerText.trim() !== ''; }")
-PART_BUSY = ("(part) => { const s = part.querySelector('.stepper-part-status');"
-             " return s && s.querySelector('.stepper-busy') !== null; }")
+STEP_LATER = ("([app, code]) => { window.stepperPartStep = eval(code)([app, 'step']);"
+              " return true; }")
+"""Click Step and time it (:data:`CLICK_AND_TIME`) without waiting: the polling of the part
+goes on meanwhile; ``window.stepperPartStep`` (a promise) holds the timing."""
+PART_STATE = """(part) => {
+  const s = part.querySelector('.stepper-part-status');
+  const e = part.querySelector('.stepper-error');
+  return {busy: !!(s && s.querySelector('.stepper-busy')), line: s ? s.innerText.trim() : '',
+          failed: !!(e && e.offsetParent)}; }"""
 
 
 def measure_parts(page, app) -> dict:
-    """Lesson 4's heavy parts (buttons ``.stepper-run-<name>``, one at a time): the seconds
-    until the progress line shows, until the part is done, and a Step clicked while it runs
-    (the page must stay responsive: that Step's time is reported)."""
+    """The page's heavy parts (the kit's ``HeavyPart``: buttons ``.stepper-run-<name>`` in
+    ``.stepper-part-<name>``), each started by its button in turn, the page's state polled every
+    0.1 s: the seconds until its progress line shows and until it is done (its status line no
+    longer busy), the distinct progress lines seen, and one Step clicked while it runs (the page
+    must stay responsive: that Step's time is reported)."""
     out = {}
     for button in page.query_selector_all("[class*='stepper-run-']"):
         name = next(c for c in (button.get_attribute("class") or "").split()
@@ -244,12 +219,23 @@ def measure_parts(page, app) -> dict:
         button.scroll_into_view_if_needed()
         started = time.perf_counter()
         button.click()
-        page.wait_for_function(PART_BUSY, arg=part, timeout=TIMEOUT_MS)
-        progress = time.perf_counter() - started
-        step = page.evaluate(CLICK_AND_TIME, [app, "step"])
-        page.wait_for_function(PART_DONE, arg=part, timeout=4 * TIMEOUT_MS)
-        out[name] = {"progress_s": progress, "done_s": time.perf_counter() - started,
-                     "step_while_running_s": step["ms"] / 1e3 if step["ms"] >= 0 else None}
+        lines, progress = set(), None
+        while time.perf_counter() - started < 4 * TIMEOUT_MS / 1e3:
+            state = page.evaluate(PART_STATE, part)
+            if state["failed"] or (state["line"] and not state["busy"]):
+                break
+            if state["busy"]:
+                lines.add(state["line"])
+                if progress is None:
+                    progress = time.perf_counter() - started
+                    page.evaluate(STEP_LATER, [app, CLICK_AND_TIME])
+            page.wait_for_timeout(100)
+        done = time.perf_counter() - started
+        step_ms = page.evaluate("async () => (await window.stepperPartStep)['ms']") \
+            if progress is not None else -1
+        out[name] = {"progress_s": progress, "done_s": done, "progress_lines": len(lines),
+                     "failed": state["failed"],
+                     "step_while_running_s": step_ms / 1e3 if step_ms >= 0 else None}
         page.wait_for_function(IDLE, arg=app, timeout=TIMEOUT_MS)
     return out
 
@@ -268,15 +254,14 @@ def show(name: str, r: dict) -> None:
         print(f"  Step, next phase      {fmt(r['step_next_phase'])}")
         print(f"  Step, next iteration  {fmt(r['step_next_iteration'])}")
         print(f"  Back                  {fmt(r['back'])}")
-    for demo, d in r.get("demos", {}).items():
-        during = (f", a Step during it {d['step_during_sweep_s']:.3f} s"
-                  if "step_during_sweep_s" in d else "")
-        print(f"  {demo:<22}{d['seconds']:.1f} s, {d['progress_lines']} progress lines{during}")
     for part, times in r.get("parts", {}).items():
         during = times["step_while_running_s"]
-        print(f"  part {part:<16} progress {times['progress_s']:.2f} s, done "
-              f"{times['done_s']:.1f} s, Step meanwhile "
-              + ("—" if during is None else f"{during:.2f} s"))
+        shown = times["progress_s"]
+        print(f"  part {part:<16} progress "
+              + ("—" if shown is None else f"{shown:.2f} s")
+              + f" ({times['progress_lines']} lines), "
+              + ("failed" if times["failed"] else "done") + f" {times['done_s']:.1f} s, "
+              + "Step meanwhile " + ("—" if during is None else f"{during:.2f} s"))
 
 
 def main() -> int:
@@ -285,7 +270,8 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=24, help="Step (and Back) clicks per page")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--quick", action="store_true",
-                        help="lesson 3's demos at their ?quick=1 sizes (the full ones otherwise)")
+                        help="the heavy parts at their ?quick=1 sizes (adds quick=1 to each "
+                             "page's address; the full sizes otherwise)")
     parser.add_argument("--query", default="", help="added to each page's address (quick=1)")
     args = parser.parse_args()
     names = args.lesson or sorted(os.path.splitext(os.path.basename(p))[0]
@@ -299,13 +285,10 @@ def main() -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium(), headless=True,
                                                  args=FLAGS)
+            query = "&".join(q for q in (args.query, "quick=1" if args.quick else "") if q)
             for name in names:
-                url = lesson_url(f"http://127.0.0.1:{port}", name, args.query)
+                url = lesson_url(f"http://127.0.0.1:{port}", name, query)
                 results[name] = measure(browser, url, args.steps, has_control_bar(name))
-                if name == "03_iteration_cost":
-                    quick = args.quick or "quick=1" in args.query
-                    results[name]["demos"] = measure_demos(browser, lesson_url(
-                        f"http://127.0.0.1:{port}", name, "quick=1" if quick else ""))
                 show(name, results[name])
             browser.close()
     finally:

@@ -2,10 +2,11 @@
 per section; ``finish()`` last).
 
 The stepping app (gradient descent on generated rows, with seeded lognormal task delays) shows
-the barrier in the task timeline; the heavy parts are :class:`~stepper.pages.lesson3_demo.Demo`
-widgets running :mod:`stepper.pages.lesson3_lab` and :mod:`stepper.pages.lesson3_async` on
-threads of their own. ``?quick=1`` shrinks every demo (the tests); in a room the instructor's
-page runs them and followers draw the results it publishes.
+the barrier in the task timeline; the demos are the kit's heavy parts
+(:class:`~stepper.pages.kit.heavy_part.HeavyPart`, ``page.parts``) running
+:mod:`stepper.pages.lesson3_lab` and :mod:`stepper.pages.lesson3_async` on threads of their own.
+``?quick=1`` shrinks every demo (the tests); in a room the instructor's page runs them and
+followers draw the results it publishes.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ from stepper.pages import lesson3_questions as questions
 from stepper.pages.i18n import text
 from stepper.pages.kit.app import LessonApp, Setting
 from stepper.pages.kit.environment import in_voila, query_value, spark_ui_link, ui_port
+from stepper.pages.kit.errors import PageInputError
+from stepper.pages.kit.heavy_part import HeavyPart, follow_room, room_publisher
 from stepper.pages.kit.state_url import PageState, read_state
-from stepper.pages.lesson3_demo import Demo
 from stepper.pages.prose import choose_language, page_top, section_html, section_markdown
 from stepper.pages.question import Question
 from stepper.room.questions import ask
 
-DEMOS = ("sweep", "bytes", "stragglers", "failure", "async", "timed")
+PARTS = ("sweep", "bytes", "stragglers", "failure", "async", "timed")
+"""The demos (the page's heavy parts), in the page's order."""
 
 
 class Lesson3Page:
@@ -65,12 +68,8 @@ class Lesson3Page:
                                       description=text("lesson3.async.stalenesses"),
                                       layout=widgets.Layout(width="22em"),
                                       style={"description_width": "initial"})
-        self.demos = {name: self._demo(name) for name in DEMOS}
-        on_result = getattr(self.room, "on_result", None) if self.follows else None
-        if on_result is not None:
-            on_result.append(self._received)
-            for name, result in dict(getattr(self.room, "results", {}) or {}).items():
-                self._received(name, result)
+        self.parts = {name: self._part(name) for name in PARTS}
+        follow_room(self.room, self.parts)
 
     # -- Spark and the stepping app --------------------------------------------------------------
     def spark(self) -> Any:
@@ -116,41 +115,39 @@ class Lesson3Page:
                         text("lesson3.setting.partitions"))]
 
     # -- the demos --------------------------------------------------------------------------------
-    def _demo(self, name: str) -> Demo:
+    def _part(self, name: str) -> HeavyPart:
         computes: dict[str, Callable[..., dict[str, Any]]] = {
             "sweep": self._sweep, "bytes": self._bytes, "stragglers": self._stragglers,
             "failure": self._failure, "async": self._async, "timed": self._timed}
-        controls: tuple[widgets.Widget, ...] = ()
-        if name == "sweep":
-            controls = (self.sweep_partitions,)
-        elif name == "failure":
-            controls = (self.failure_partition,)
-        elif name == "async":
-            controls = (self.staleness,)
-        publish = getattr(self.room, "publish_result", None) \
-            if self.room is not None and not self.follows else None
-        demo = Demo(name, computes[name], getattr(self, f"_draw_{name}"), follows=self.follows,
-                    publish=publish, on_result=self._computed, controls=controls)
-        return demo
+        inputs: dict[str, tuple[widgets.Widget, Callable[[], dict[str, Any]]]] = {
+            "sweep": (self.sweep_partitions, self._sweep_options),
+            "failure": (self.failure_partition,
+                        lambda: {"partition": int(self.failure_partition.value)}),
+            "async": (self.staleness, lambda: {"taus": _whole_numbers(
+                self.staleness.value, "lesson3.bad.staleness_text")})}
+        control, options = inputs.get(name, (None, None))
+        return HeavyPart(name, computes[name], getattr(self, f"_draw_{name}"),
+                         run_label=text(f"lesson3.{name}.run"), options=options,
+                         follows=self.follows, publish=room_publisher(self.room),
+                         on_result=self._computed,
+                         controls=() if control is None else (control,))
 
     def _computed(self, name: str, result: dict[str, Any]) -> None:
         self.results[name] = result
         if name in self.questions:
             self.questions[name].result_ready()
 
-    def _received(self, name: str, result: dict[str, Any]) -> None:
-        """A follower: the instructor's result ``name`` arrived through the room."""
-        if name in self.demos:
-            self.demos[name].show(result)
-
-    def _sweep(self, progress, stop) -> dict[str, Any]:
-        size = lesson3_lab.QUICK_SWEEP if self.quick else lesson3_lab.FULL_SWEEP
+    def _sweep_options(self) -> dict[str, Any]:
         chosen = _whole_numbers(self.sweep_partitions.value, "lesson3.bad.partitions_text")
         if chosen is not None and (not chosen or min(chosen) < 1):
-            raise lesson3_lab.PageInputError("lesson3.bad.partitions_text",
-                                             value=self.sweep_partitions.value)
+            raise PageInputError("lesson3.bad.partitions_text",
+                                 value=self.sweep_partitions.value)
+        return {"partitions": chosen}
+
+    def _sweep(self, progress, stop, partitions: list[int] | None) -> dict[str, Any]:
+        size = lesson3_lab.QUICK_SWEEP if self.quick else lesson3_lab.FULL_SWEEP
         return lesson3_lab.cost_sweep(self.spark(), size, progress=progress, stop=stop,
-                                      partitions=chosen)
+                                      partitions=partitions)
 
     def _bytes(self, progress, stop) -> dict[str, Any]:
         size = lesson3_lab.QUICK_BYTES if self.quick else lesson3_lab.FULL_BYTES
@@ -159,16 +156,15 @@ class Lesson3Page:
     def _stragglers(self, progress, stop) -> dict[str, Any]:
         return lesson3_lab.straggler_sweep(self.spark(), self.delay, progress=progress, stop=stop)
 
-    def _failure(self, progress, _stop) -> dict[str, Any]:
+    def _failure(self, progress, _stop, partition: int) -> dict[str, Any]:
         progress(0, 1)
-        result = lesson3_lab.failure_demo(self.spark(), int(self.failure_partition.value),
+        result = lesson3_lab.failure_demo(self.spark(), partition,
                                           rows=400 if self.quick else 2_000)
         progress(1, 1)
         return result
 
-    def _async(self, progress, stop) -> dict[str, Any]:
+    def _async(self, progress, stop, taus: list[int] | None) -> dict[str, Any]:
         size = lesson3_async.QUICK_ASYNC if self.quick else lesson3_async.FULL_ASYNC
-        taus = _whole_numbers(self.staleness.value, "lesson3.bad.staleness_text")
         return lesson3_async.compare(size, taus, progress=progress, stop=stop)
 
     def _timed(self, progress, stop) -> dict[str, Any]:
@@ -270,15 +266,15 @@ class Lesson3Page:
         """Gradient descent on generated rows with seeded lognormal task delays."""
         return self.app
 
-    def demo(self, name: str) -> widgets.Widget:
-        """Demo ``name`` (``sweep``, ``bytes``, ``stragglers``, ``failure``, ``async``,
-        ``timed``), hidden until its question is answered."""
-        demo = self.demos[name]
+    def part(self, name: str) -> widgets.Widget:
+        """Demo ``name`` (:data:`PARTS`: ``sweep``, ``bytes``, ``stragglers``, ``failure``,
+        ``async``, ``timed``), its result hidden until its question is answered."""
+        part = self.parts[name]
         if name in self.questions:
-            self.questions[name].hide(demo.result_box)
+            self.questions[name].hide(part.result_box)
         if name == "bytes":
-            demo.result_box.children = (*demo.result_box.children, self.trees)
-        return demo.widget
+            part.result_box.children = (*part.result_box.children, self.trees)
+        return part.widget
 
     def question(self, name: str) -> widgets.Widget:
         """The question opening part ``name``; its answer is what the demo measures."""
@@ -307,9 +303,9 @@ class Lesson3Page:
 
     def run_all(self, background: bool = True) -> None:
         """Every demo in turn (each waits for the one before)."""
-        for demo in self.demos.values():
-            demo.start(background=background)
-            demo.wait(600)
+        for part in self.parts.values():
+            part.start(background=background)
+            part.wait(600)
 
 
 def _whole_numbers(typed: str, key: str) -> list[int] | None:
@@ -321,7 +317,7 @@ def _whole_numbers(typed: str, key: str) -> list[int] | None:
     try:
         return [int(part) for part in chosen.split(",") if part.strip()]
     except ValueError:
-        raise lesson3_lab.PageInputError(key, value=chosen) from None
+        raise PageInputError(key, value=chosen) from None
 
 
 def _ui_port_of(sc: Any) -> int:

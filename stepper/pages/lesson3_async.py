@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from stepper.pages.lesson3_lab import PageInputError, Progress, no_progress
+from stepper.pages.kit.errors import PageInputError
+from stepper.pages.lesson3_lab import Progress, no_progress
 
 
 @dataclass(frozen=True)

@@ -33,21 +33,11 @@ from typing import Any
 
 import numpy as np
 
-from stepper.errors import StepperError
+from stepper.pages.kit.errors import PageInputError
 
 Progress = Callable[[int, int], None]
 PARTS = ("broadcast", "scheduling", "slowest", "waiting", "reduce", "driver")
 """The parts of one iteration's time, in the order they happen."""
-
-
-class PageInputError(StepperError):
-    """A demo asked for something impossible: ``key`` is the page's catalogue line for it,
-    ``values`` fill it (the page shows one line in its language)."""
-
-    def __init__(self, key: str, **values: Any) -> None:
-        super().__init__(f"{key}: {values}")
-        self.key = key
-        self.values = values
 
 
 def no_progress(_done: int, _total: int) -> None:

@@ -2,18 +2,18 @@
 section).
 
 The stepping app (GD or L-BFGS on the 2-D data, on Spark) draws at once; its Spark starts in
-:meth:`Lesson4Page.finish`. The heavier parts (the rounds comparison, the sweeps, MLlib) run on
-the instructor's (or a solo) page in a worker thread, one at a time, with a progress line; in a
-room each result is published (``room.publish_result``) and a follower (``?follow=``) draws it
-from ``room.on_result`` / ``room.results`` without starting Spark. ``?quick=1`` shrinks the runs.
+:meth:`Lesson4Page.finish`. The heavier parts (the rounds comparison, the sweeps, MLlib) are the
+kit's heavy parts (:class:`~stepper.pages.kit.heavy_part.HeavyPart`, ``page.parts``): they run on
+the instructor's (or a solo) page in a worker thread, one at a time, with a progress bar and
+line; in a room each result is published (``room.publish_result``) and a follower
+(``?follow=``) draws it from ``room.on_result`` / ``room.results`` without starting Spark.
+``?quick=1`` shrinks the runs.
 """
 
 from __future__ import annotations
 
-import html
 import os
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +28,7 @@ from stepper.pages.kit.app import LessonApp, Setting
 from stepper.pages.kit.data import data_dir, load_2d, optimum
 from stepper.pages.kit.environment import in_voila
 from stepper.pages.kit.figures import ContourFigure
+from stepper.pages.kit.heavy_part import HeavyPart, Progress, follow_room, room_publisher
 from stepper.pages.kit.state_url import PageState, read_state
 from stepper.pages.kit.widgets import figure_image
 from stepper.pages.lesson4_inputs import (
@@ -46,43 +47,6 @@ PARTS = ("rounds", "mllib", "local_sgd", "admm", "lasso", "four")
 """The heavy parts, in the page's order; each has a button, a progress line and a result."""
 
 
-class Part:
-    """One heavy part: its button, progress line, error line and output widgets."""
-
-    def __init__(self, name: str, follows: bool) -> None:
-        self.name = name
-        self.button = widgets.Button(description=text(f"lesson4.run.{name}"),
-                                     button_style="info", layout=widgets.Layout(width="auto"))
-        self.button.add_class(f"stepper-run-{name}")
-        if follows:
-            self.button.layout.display = "none"
-        self.status = widgets.HTML(f"<i>{html.escape(text('lesson4.follower_wait'))}</i>"
-                                   if follows else "")
-        self.status.add_class("stepper-part-status")
-        self.error = widgets.HTML("")
-        self.error.add_class("stepper-part-error")
-        self.figure: widgets.Image | None = None  # made at the first figure (no empty <img>)
-        self.table = widgets.HTML("")
-        self.table.add_class(f"stepper-result-{name}")
-        self.result_box = widgets.VBox([self.table])
-        self.widget = widgets.VBox([widgets.HBox([self.button, self.status]), self.error,
-                                    self.result_box])
-        self.widget.add_class(f"stepper-part-{name}")
-
-    def show_figure(self, png: bytes) -> None:
-        """Draw ``png`` above the table (the Image widget is made on the first call: an empty
-        one is a broken picture in the browser)."""
-        if self.figure is None:
-            self.figure = figure_image(png, max_width="980px")
-            self.result_box.children = (self.figure, *self.result_box.children)
-        else:
-            self.figure.value = png
-
-    def show_error(self, line: str) -> None:
-        self.error.value = (f'<div class="stepper-error-line" style="color:#b00020">'
-                            f"{html.escape(line)}</div>")
-
-
 class Lesson4Page:
     """The sections of lesson 4. ``finish()`` must be the last call of the notebook."""
 
@@ -93,9 +57,9 @@ class Lesson4Page:
         self.sizes = lesson4_lab.sizes(self.quick)
         self.questions: dict[str, Question] = {}
         self.results: dict[str, dict[str, Any]] = {}
-        self._busy = threading.Lock()
+        self.busy = threading.Lock()  # one heavy part at a time
         self._spark_lock = threading.Lock()
-        self._churn: Any = None
+        self._churn: dict[str, Any] | None = None
         data = load_2d()
         self.X, self.y = data.X, data.y
         self.problem = Problem("logistic", l2=0.01)
@@ -111,9 +75,6 @@ class Lesson4Page:
             settings=[self._method_setting()], autostart=False)
         self.room = self.app.room
         self.follows = bool(self.room is not None and self.room.follows)
-        self.parts = {name: Part(name, self.follows) for name in PARTS}
-        for name, part in self.parts.items():
-            part.button.on_click(lambda _b, name=name: self.run_part(name))
         self.inputs = {"local_steps": widgets.Text(
                            value=", ".join(str(h) for h in self.sizes.local_steps),
                            description=text("lesson4.input.local_steps"),
@@ -133,10 +94,8 @@ class Lesson4Page:
         self.summary = widgets.HTML(tables.summary_html({}))
         self.summary.add_class("stepper-result-summary")
         self.total_cost = widgets.HTML("")
-        if self.room is not None and self.follows and hasattr(self.room, "on_result"):
-            self.room.on_result.append(self._received)
-            for name, result in dict(getattr(self.room, "results", {})).items():
-                self._received(name, result)
+        self.parts = {name: self._part(name) for name in PARTS}
+        follow_room(self.room, self.parts)
 
     # -- text --------------------------------------------------------------------------------------
     def header(self) -> widgets.Widget:
@@ -179,91 +138,64 @@ class Lesson4Page:
         return widgets.VBox([image, widgets.HTML(pairs)])
 
     # -- the heavy parts -------------------------------------------------------------------------
+    def _part(self, name: str) -> HeavyPart:
+        def compute(progress: Progress, _stop: threading.Event, **options: Any) -> dict:
+            def in_words(done: int, total: int, what: str = "") -> None:
+                progress(done, total, " ".join(progress_word(word) for word in what.split(" ")))
+
+            return self.compute(name, in_words, **options)
+
+        return HeavyPart(name, compute, lambda result: self._draw(name, result),
+                         run_label=text(f"lesson4.run.{name}"),
+                         options=lambda: self._options(name), follows=self.follows,
+                         publish=room_publisher(self.room), on_result=self._computed,
+                         busy=self.busy, stoppable=False, figure_first=True)
+
     def part(self, name: str) -> widgets.Widget:
         """The button, progress line and result of heavy part ``name`` (:data:`PARTS`)."""
-        part = self.parts[name]
         extra: list[widgets.Widget] = []
         if name == "local_sgd":
             extra = [self.inputs["local_steps"]]
         elif name == "admm":
             extra = [self.inputs["rho"]]
-        if name in self.results:
-            self._draw(name, self.results[name])
-        return widgets.VBox([*extra, part.widget])
-
-    def run_part(self, name: str) -> threading.Thread | None:
-        """Start part ``name`` in a worker thread (one part at a time); bad input is one line
-        under the button and nothing starts."""
-        part = self.parts[name]
-        part.error.value = ""
-        if self.follows:
-            return None
-        try:
-            options = self._options(name)
-        except ValueError as exc:
-            part.show_error(str(exc))
-            return None
-        if not self._busy.acquire(blocking=False):
-            part.show_error(text("lesson4.busy"))
-            return None
-        part.button.disabled = True
-        thread = threading.Thread(target=self._work, args=(name, options), daemon=True,
-                                  name=f"lesson4-{name}")
-        thread.start()
-        return thread
+        return widgets.VBox([*extra, self.parts[name].widget])
 
     def _options(self, name: str) -> dict[str, Any]:
-        if name == "local_steps" or name == "local_sgd":
+        """The typed inputs of part ``name`` (a ValueError with one line when they are bad)."""
+        if name == "local_sgd":
             return {"local_steps": parse_local_steps(self.inputs["local_steps"].value)}
         if name == "admm":
             return {"rhos": parse_rhos(self.inputs["rho"].value)}
         return {}
 
-    def _work(self, name: str, options: dict[str, Any]) -> None:
-        part = self.parts[name]
-
-        def progress(line: str) -> None:
-            words = " ".join(progress_word(word) for word in line.split(" "))
-            part.status.value = (f'<span class="stepper-busy">'
-                                 f"{html.escape(text('lesson4.running', step=words))}</span>")
-
-        try:
-            progress("…")
-            result = self.compute(name, progress=progress, **options)
-            self.results[name] = result
-            self._draw(name, result)
-            if self.room is not None and hasattr(self.room, "publish_result"):
-                self.room.publish_result(name, result)
-            part.status.value = html.escape(text("lesson4.done"))
-        except Exception as exc:  # one line in the page; the details to the kernel's log
-            traceback.print_exc()
-            from stepper.pages.kit.errors import attendee_line
-
-            part.status.value = ""
-            part.show_error(text("lesson4.failed", error=attendee_line(exc)))
-        finally:
-            part.button.disabled = False
-            self._busy.release()
-
-    def churn(self) -> Any:
-        """The churn data prepared as lesson 2 does (on Spark, once), its rows in numpy and J*."""
+    def churn(self) -> dict[str, Any]:
+        """The churn data prepared as lesson 2 does (on Spark, once), its rows in numpy and J*
+        (``data``, ``X``, ``y``, ``w_star``, ``j_star``)."""
         with self._spark_lock:
             if self._churn is None:
                 prepared = lesson2_lab.prepare_churn(os.path.join(data_dir(), "churn.csv"),
                                                      partitions=4)
                 X, y = prepared.train.to_numpy()
-                from stepper.pages.kit.data import optimum_and_value
-
-                problem = lesson4_lab.churn_problem()
-                w_star, j_star = optimum_and_value(problem, X, y)
-                self._churn = {"data": prepared.train, "X": X, "y": y, "w_star": w_star,
-                               "j_star": j_star}
+                self._churn = churn_values(prepared.train, X, y)
             return self._churn
 
-    def compute(self, name: str, progress: Callable[[str], None] = lambda _l: None,
+    def use_churn(self, data: Any, X: np.ndarray, y: np.ndarray) -> None:
+        """Run the heavy parts on ``data`` (a :class:`~stepper.data.loaders.SparkData` of the
+        churn rows, prepared elsewhere, e.g. by a test) with its rows ``X``, ``y`` in numpy,
+        instead of preparing the CSV on Spark at the first run. J* is computed here (numpy)."""
+        with self._spark_lock:
+            self._churn = churn_values(data, X, y)
+
+    @property
+    def churn_prepared(self) -> bool:
+        """Whether this page holds the churn data (a follower's page never prepares it)."""
+        return self._churn is not None
+
+    def compute(self, name: str, progress: Callable[[int, int, str], None] = lambda *_: None,
                 **options: Any) -> dict[str, Any]:
-        """Run part ``name`` (Spark) and return its JSON-able result."""
-        progress(text("lesson4.loading_churn"))
+        """Run part ``name`` (Spark) and return its JSON-able result; ``progress(done, total,
+        what)`` hears of each run."""
+        progress(0, 0, text("lesson4.loading_churn"))
         churn = self.churn()
         problem = lesson4_lab.churn_problem()
         if name == "rounds":
@@ -272,7 +204,7 @@ class Lesson4Page:
         elif name == "mllib":
             from pyspark.sql import SparkSession
 
-            progress("MLlib")
+            progress(0, 1, "MLlib")
             spark = SparkSession.builder.getOrCreate()  # the session the churn data runs on
             fitted = lesson4_lab.mllib_fit(spark, churn["X"], churn["y"],
                                            lesson4_lab.CHURN_L2)
@@ -287,7 +219,7 @@ class Lesson4Page:
                                                 options["rhos"], self.sizes.admm_iterations,
                                                 progress)
         elif name == "lasso":
-            progress("ADMM lasso")
+            progress(0, 1, "ADMM lasso")
             result = lesson4_lab.admm_lasso(churn["data"], churn["X"], churn["y"],
                                             lesson4_lab.LASSO_L1, 0.01,
                                             self.sizes.admm_iterations)
@@ -301,38 +233,27 @@ class Lesson4Page:
         return result
 
     # -- drawing (the instructor's and a follower's page alike) ----------------------------------
-    def _received(self, name: str, result: dict[str, Any]) -> None:
-        """A follower's page: a result published by the instructor's page."""
-        if name not in self.parts:
-            return
-        try:
-            self.results[name] = result
-            self._draw(name, result)
-            self.parts[name].status.value = html.escape(text("lesson4.from_instructor"))
-        except Exception:
-            traceback.print_exc()
-
-    def _draw(self, name: str, result: dict[str, Any]) -> None:
-        part = self.parts[name]
-        png = None
+    def _draw(self, name: str, result: dict[str, Any]) -> tuple[str, bytes | None]:
+        """Part ``name``'s table (HTML) and figure (PNG or None) for ``result``."""
         if name == "rounds":
-            png = lesson4_figures.rounds_png(result)
-            part.table.value = tables.rounds_html(result)
             self.total_cost.value = tables.total_cost_html(result)
-        elif name == "mllib":
-            part.table.value = tables.mllib_html(result)
-        elif name == "local_sgd":
-            png = lesson4_figures.local_sgd_png(result)
-            part.table.value = tables.local_sgd_html(result)
-        elif name == "admm":
-            png = lesson4_figures.admm_png(result)
-            part.table.value = tables.admm_html(result)
-        elif name == "lasso":
-            part.table.value = tables.lasso_html(result)
-        elif name == "four":
-            png = lesson4_figures.four_curves_png(result)
-        if png is not None:
-            part.show_figure(png)
+            return tables.rounds_html(result), lesson4_figures.rounds_png(result)
+        if name == "mllib":
+            return tables.mllib_html(result), None
+        if name == "local_sgd":
+            return tables.local_sgd_html(result), lesson4_figures.local_sgd_png(result)
+        if name == "admm":
+            return tables.admm_html(result), lesson4_figures.admm_png(result)
+        if name == "lasso":
+            return tables.lasso_html(result), None
+        if name == "four":
+            return "", lesson4_figures.four_curves_png(result)
+        raise KeyError(name)
+
+    def _computed(self, name: str, result: dict[str, Any]) -> None:
+        """A part's result was drawn (computed here or received): the closing table and the
+        questions follow."""
+        self.results[name] = result
         self.summary.value = tables.summary_html(self.results)
         for question in self.questions.values():
             question.result_ready()
@@ -386,8 +307,16 @@ class Lesson4Page:
         if not in_voila() and not self.follows:
             self.app.exercise(iterations=2)
             for name in PARTS if self.quick else ():
-                thread = self.run_part(name)
-                if thread is not None:
-                    thread.join()
-                if self.parts[name].error.value:
-                    raise RuntimeError(self.parts[name].error.value)
+                part = self.parts[name]
+                part.start(background=False)
+                if part.errors.shown:
+                    raise RuntimeError(part.errors.messages[-1])
+
+
+def churn_values(data: Any, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """What the heavy parts read of the churn data: the Spark rows, their numpy copy, the
+    optimum w* and J* of the lesson's objective (numpy)."""
+    from stepper.pages.kit.data import optimum_and_value
+
+    w_star, j_star = optimum_and_value(lesson4_lab.churn_problem(), X, y)
+    return {"data": data, "X": X, "y": y, "w_star": w_star, "j_star": j_star}

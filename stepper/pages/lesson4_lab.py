@@ -27,7 +27,13 @@ from stepper.algorithms import Settings
 from stepper.errors import ConfigError
 from stepper.problems import Problem
 
-Progress = Callable[[str], None]
+Progress = Callable[[int, int, str], None]
+"""``progress(done, total, what)``: ``done`` of ``total`` runs are over, ``what`` runs now (its
+words are method names, split names and numbers; the page translates them)."""
+
+
+def no_progress(_done: int, _total: int, _what: str) -> None:
+    """The default ``progress``: nothing to show."""
 
 COMPARED = ("gd", "nesterov", "newton", "lbfgs", "local_sgd", "admm")
 """The methods of the rounds comparison (the engine's algorithm names)."""
@@ -162,12 +168,12 @@ def rounds_to(curve: dict[str, Any], tolerance: float = TOLERANCE) -> int | None
 
 
 def compare_methods(data: Any, problem: Problem, j_star: float, run_sizes: Sizes,
-                    progress: Progress = lambda _line: None,
+                    progress: Progress = no_progress,
                     methods: Sequence[str] = COMPARED) -> dict[str, Any]:
     """:func:`run_curve` for each method, with its rate and rounds to :data:`TOLERANCE`."""
     curves = {}
     for k, name in enumerate(methods):
-        progress(f"{k + 1}/{len(methods)} {name}")
+        progress(k, len(methods), name)
         curve = run_curve(data, problem, method_settings(name), run_sizes.iterations[name],
                           j_star)
         curve["rate"] = estimate_rate(curve["gaps"])
@@ -276,20 +282,21 @@ def mllib_fit(spark: Any, X: np.ndarray, y: np.ndarray, l2: float) -> dict[str, 
 # -- local SGD ------------------------------------------------------------------------------------
 def local_sgd_sweep(X: np.ndarray, y: np.ndarray, problem: Problem, j_star: float,
                     local_steps: Sequence[int], rounds: int, partitions: int = 4,
-                    progress: Progress = lambda _line: None) -> dict[str, Any]:
+                    progress: Progress = no_progress) -> dict[str, Any]:
     """Local SGD with H local full-gradient steps per round, for each H, on rows split at
     random (IID) and on rows sorted by label (non-IID: most partitions hold one class)."""
     from stepper.data.loaders import from_numpy
 
     out: dict[str, Any] = {"j_star": float(j_star), "runs": []}
     shuffled = np.random.default_rng(0).permutation(X.shape[0])
+    total = 2 * len(local_steps)
     for split in ("iid", "non_iid"):
         Xs, ys = (X[shuffled], y[shuffled]) if split == "iid" else (X, y)
         data = from_numpy(Xs, ys, partitions=partitions, non_iid=split == "non_iid",
                           source=f"churn_{split}")
         data.intercept = True
         for H in local_steps:
-            progress(f"{split} H={H}")
+            progress(len(out["runs"]), total, f"{split} H={H}")
             curve = run_curve(data, problem, method_settings("local_sgd", local_steps=int(H)),
                               rounds, j_star)
             out["runs"].append({"split": split, "H": int(H), "gaps": curve["gaps"],
@@ -321,10 +328,10 @@ def admm_run(data: Any, problem: Problem, rho: float, iterations: int,
 
 
 def admm_rho_sweep(data: Any, problem: Problem, j_star: float, rhos: Sequence[float],
-                   iterations: int, progress: Progress = lambda _line: None) -> dict[str, Any]:
-    runs = []
+                   iterations: int, progress: Progress = no_progress) -> dict[str, Any]:
+    runs: list[dict[str, Any]] = []
     for rho in rhos:
-        progress(f"ρ = {rho:g}")
+        progress(len(runs), len(rhos), f"ρ = {rho:g}")
         runs.append(admm_run(data, problem, check_rho(rho), iterations, j_star))
     return {"j_star": float(j_star), "runs": runs}
 
@@ -371,14 +378,14 @@ def kkt_violation(X: np.ndarray, y: np.ndarray, problem: Problem, w: np.ndarray)
 
 # -- the workshop's four curves ------------------------------------------------------------------
 def four_curves(data: Any, problem: Problem, iterations: int,
-                progress: Progress = lambda _line: None) -> dict[str, Any]:
+                progress: Progress = no_progress) -> dict[str, Any]:
     """GD, GD + momentum, mini-batch (10 %), mini-batch + momentum on churn from w = 0: J(w_k)
     against iterations (the workshop's final figure)."""
     from stepper.engine import Stepper
 
     out = {}
-    for name in FOUR_CURVES:
-        progress(name)
+    for k, name in enumerate(FOUR_CURVES):
+        progress(k, len(FOUR_CURVES), name)
         run = Stepper(data, problem, method_settings(name))
         records = run.run(iterations)
         out[name] = [float(r.objective) for r in records] + [float(run.objective_at(run.weights))]

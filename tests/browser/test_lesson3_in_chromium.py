@@ -28,7 +28,8 @@ def test_lesson3_quick_runs_every_demo_and_reveals_every_answer(opened):
             click(app, "step")
             wait_readout(page, app, "Iteration 1")
         page.wait_for_function(
-            "(name) => { const s = document.querySelector('.stepper-status-' + name);"
+            "(name) => { const s = document.querySelector("
+            "'.stepper-part-' + name + ' .stepper-part-status');"
             " const e = document.querySelector('.stepper-error');"
             " return (s && s.innerText.includes('Done')) || (e && e.offsetParent); }",
             arg=name, timeout=PAGE_TIMEOUT_MS)

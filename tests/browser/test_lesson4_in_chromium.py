@@ -40,7 +40,7 @@ def test_lesson4_quick_runs_its_parts_and_reveals_their_answers(opened):
     box.fill("0")
     box.press("Enter")
     page.click(".stepper-run-local_sgd")
-    line = page.wait_for_selector(".stepper-part-local_sgd .stepper-error-line")
+    line = page.wait_for_selector(".stepper-part-local_sgd .stepper-error")
     assert "H = 0 is not valid" in line.inner_text()
     box.fill("1, 10")
     box.press("Enter")

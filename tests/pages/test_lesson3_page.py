@@ -47,7 +47,7 @@ def run_lesson3(monkeypatch, lang: str, query: str = "") -> tuple[object, list[s
 def check_page(page, lang: str) -> list[str]:
     """Every demo but the failure drew; the failure is the no-retry line; the questions reveal."""
     lines = []
-    for name, demo in page.demos.items():
+    for name, demo in page.parts.items():
         if name == "failure":
             assert demo.errors.messages == [i18n.text("lesson3.failure.no_retry",
                                                       master=page.sc.master)]
@@ -71,24 +71,24 @@ def check_page(page, lang: str) -> list[str]:
         lines.append(html.unescape(question.result.value))
     # bad input: one line in the page's language, the page keeps working
     page.failure_partition.value = 7
-    page.demos["failure"].start(background=False)
-    assert page.demos["failure"].errors.messages[-1] == i18n.text(
+    page.parts["failure"].start(background=False)
+    assert page.parts["failure"].errors.messages[-1] == i18n.text(
         "lesson3.bad.failure_partition", partition=7, last=3)
     page.staleness.value = "0, 999"
-    page.demos["async"].start(background=False)
-    assert page.demos["async"].errors.messages[-1] == i18n.text(
+    page.parts["async"].start(background=False)
+    assert page.parts["async"].errors.messages[-1] == i18n.text(
         "lesson3.bad.staleness", staleness=999, updates=64)
     page.sweep_partitions.value = "1, 500"
-    page.demos["sweep"].start(background=False)
-    assert page.demos["sweep"].errors.messages[-1] == i18n.text(
+    page.parts["sweep"].start(background=False)
+    assert page.parts["sweep"].errors.messages[-1] == i18n.text(
         "lesson3.bad.partitions", partitions=500, rows=200)
     page.sweep_partitions.value = "1, two"
-    page.demos["sweep"].start(background=False)
-    assert page.demos["sweep"].errors.messages[-1] == i18n.text(
+    page.parts["sweep"].start(background=False)
+    assert page.parts["sweep"].errors.messages[-1] == i18n.text(
         "lesson3.bad.partitions_text", value="1, two")
-    assert page.demos["sweep"].result is not None  # the earlier sweep is still drawn
+    assert page.parts["sweep"].result is not None  # the earlier sweep is still drawn
     return lines + [line for name in ("failure", "async", "sweep")
-                    for line in page.demos[name].errors.messages]
+                    for line in page.parts[name].errors.messages]
 
 
 def test_lesson3_runs_quick_in_english(monkeypatch, sc):
@@ -108,7 +108,7 @@ def test_lesson3_runs_quick_in_french_without_english(monkeypatch, sc):
     try:
         page, texts = run_lesson3(monkeypatch, "fr")
         lines = check_page(page, "fr")
-        for demo in page.demos.values():
+        for demo in page.parts.values():
             texts += shown_texts(demo.widget)
         assert len(texts) > 50 and len(saved) > 20
         assert english_in(texts + lines + saved) == []

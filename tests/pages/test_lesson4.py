@@ -247,7 +247,7 @@ def test_the_page_runs_quick_in_english_and_draws_in_french(sc, monkeypatch):
     assert page.app.state.present and page.app.controls.present.value
     assert set(page.results) == set(page.parts)
     for name, part in page.parts.items():
-        assert part.error.value == "", name
+        assert part.errors.messages == [], name
     for question in page.questions.values():
         question.commit(question.state.choices[0] if question.state.choices else 1)
         assert question.state.status == "revealed", question.qid
@@ -264,14 +264,14 @@ def test_the_page_runs_quick_in_english_and_draws_in_french(sc, monkeypatch):
     assert np.allclose(churn["w_star"], expected, atol=1e-5)
     assert lesson4_questions.mllib_agreement(page.results["mllib"]) == "digits"
     zeros = page.results["lasso"]["zeros"]
-    assert f"{zeros} exact zeros" in re.sub("<[^>]+>", "", page.parts["lasso"].table.value)
+    assert f"{zeros} exact zeros" in re.sub("<[^>]+>", "", page.parts["lasso"].text.value)
     results = page.results
 
     monkeypatch.setenv("QUERY_STRING", "lang=fr&quick=1")
     try:
         french, shown = run_page(finish=False)
         for name, result in results.items():
-            french._draw(name, result)
+            assert french.parts[name].show(result), name
         for question in french.questions.values():
             question.commit(question.state.choices[-1] if question.state.choices else 0)
         texts = [t for widget in shown for t in shown_texts(widget)]

@@ -27,7 +27,7 @@ def test_followers_draw_the_instructors_sweep_without_spark(room_server, monkeyp
         page = Lesson3Page()
         assert page.room is not None
         page.question("sweep")
-        page.demo("sweep")
+        page.part("sweep")
         return page
 
     lead = open_page(f"room={name}")
@@ -37,21 +37,21 @@ def test_followers_draw_the_instructors_sweep_without_spark(room_server, monkeyp
     def no_spark(*_args, **_kwargs):
         raise AssertionError("a follower's page started Spark")
 
-    lead.demos["sweep"].start(background=False)  # the instructor's page: real Spark
-    assert lead.demos["sweep"].errors.messages == []
+    lead.parts["sweep"].start(background=False)  # the instructor's page: real Spark
+    assert lead.parts["sweep"].errors.messages == []
     monkeypatch.setattr(lesson3_lab, "spark_context", no_spark)
     sweep = lead.results["sweep"]
-    until(lambda: one.demos["sweep"].result == sweep, "the sweep on the follower",
+    until(lambda: one.parts["sweep"].result == sweep, "the sweep on the follower",
           seconds=30, poll=0.05)
     late = open_page(f"follow={name}")  # joins after: the result comes in the snapshot
-    until(lambda: late.demos["sweep"].result == sweep, "the sweep on the late follower",
+    until(lambda: late.parts["sweep"].result == sweep, "the sweep on the late follower",
           seconds=30, poll=0.05)
     for follower in (one, late):
-        demo = follower.demos["sweep"]
+        part = follower.parts["sweep"]
         assert follower.sc is None and follower.follows
-        assert demo.run_button not in demo.widget.children[0].children  # nothing to run
-        assert demo.figure.layout.display != "none" and len(demo.figure.value) > 1000
-        assert demo.text.value == lead.demos["sweep"].text.value
+        assert part.run_button not in part.row.children  # nothing to run
+        assert part.figure.layout.display != "none" and len(part.figure.value) > 1000
+        assert part.text.value == lead.parts["sweep"].text.value
     # the instructor reveals the question: every page shows the answer the instructor measured
     lead.questions["sweep"].reveal()
     for follower in (one, late):

@@ -16,8 +16,6 @@ from room_helpers import until
 def test_lesson4_results_reach_followers(room_server, monkeypatch, sc):
     import stepper.room.page as page
     from stepper.data.loaders import from_numpy
-    from stepper.pages import lesson4_lab
-    from stepper.pages.kit.data import optimum_and_value
     from stepper.pages.lesson4 import Lesson4Page
 
     name = "l4" + uuid.uuid4().hex[:8]
@@ -34,19 +32,19 @@ def test_lesson4_results_reach_followers(room_server, monkeypatch, sc):
     lead.question("zeros")
     follower = open_page(f"follow={name}")
     follower.question("zeros")
-    assert follower.follows and follower.run_part("lasso") is None  # a follower never runs
-    assert follower.parts["lasso"].button.layout.display == "none"
+    lasso = follower.parts["lasso"]
+    assert follower.follows and lasso.start() is None  # a follower never runs
+    assert lasso.run_button not in lasso.row.children  # nothing to press
     # the instructor's churn rows (prepared in numpy here, to spare the CSV's Spark jobs)
     X, y = churn_arrays()
     data = from_numpy(X, y, partitions=4, sc=sc, source="churn_numpy")
     data.intercept = True
-    w_star, j_star = optimum_and_value(lesson4_lab.churn_problem(), X, y)
-    lead._churn = {"data": data, "X": X, "y": y, "w_star": w_star, "j_star": j_star}
-    lead.run_part("lasso").join()
-    assert lead.parts["lasso"].error.value == ""
+    lead.use_churn(data, X, y)
+    lead.parts["lasso"].start().join()
+    assert lead.parts["lasso"].errors.messages == []
     until(lambda: "lasso" in follower.results, "the result at the follower", seconds=30, poll=0.05)
     assert follower.results["lasso"]["zeros"] == lead.results["lasso"]["zeros"]
-    until(lambda: follower.parts["lasso"].table.value == lead.parts["lasso"].table.value,
+    until(lambda: follower.parts["lasso"].text.value == lead.parts["lasso"].text.value,
           "the follower's table", seconds=30, poll=0.05)
     follower.questions["zeros"].input.value = "3"
     follower.questions["zeros"].commit_from_input()
@@ -56,8 +54,8 @@ def test_lesson4_results_reach_followers(room_server, monkeypatch, sc):
     assert follower.questions["zeros"].state.correct == lead.results["lasso"]["zeros"]
     late = open_page(f"follow={name}")  # arrives after the result: drawn from the snapshot
     until(lambda: "lasso" in late.results, "the snapshot's result", seconds=30, poll=0.05)
-    assert late.parts["lasso"].table.value == lead.parts["lasso"].table.value
-    assert follower._churn is None and late._churn is None  # no Spark on the followers
+    assert late.parts["lasso"].text.value == lead.parts["lasso"].text.value
+    assert not follower.churn_prepared and not late.churn_prepared  # no Spark on the followers
     for lesson in (follower, late, lead):
         lesson.room.client.close()
     data.unpersist()

@@ -66,6 +66,17 @@ What each part is (each from its own module of ``stepper.pages.kit``; the views 
     A :class:`~stepper.engine.Replay` built from :func:`stepper.local.run_local`'s ``LocalPath``
     (weights, objective, gradient norm and step of every iteration), so lesson 1 uses the same
     control bar for a run on one machine.
+``HeavyPart`` (:mod:`stepper.pages.kit.heavy_part`)
+    A page's heavy part (a sweep, a demo, a comparison): Run (and Stop), a progress bar and
+    line, an error box, the result's text and figure; ``compute(progress, stop, **options)`` on
+    a thread of its own, one part at a time with a shared ``busy`` lock, bad options one line
+    and nothing started, the result published on a room's instructor page and drawn on the
+    followers' (``follow_room``). Lessons 3 and 4 build theirs with it (``page.parts``)::
+
+        part = HeavyPart("sweep", compute, draw, run_label=text("lesson3.sweep.run"),
+                         options=read_inputs, publish=room_publisher(room), follows=follows)
+        part.widget                            # shown in the page
+        part.start(); part.wait(); part.result
 ``read_state`` / ``state_query`` / ``PageState``
     Page settings carried by the URL (``present``, ``algorithm``, ``lr``, ``partitions``,
     ``depth``, ``seed``, ``iteration``).

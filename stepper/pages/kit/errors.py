@@ -8,7 +8,9 @@
 * :func:`attendee_line`: that line in the page's language. The engine raises English errors
   (the command line shows them as they are); the page maps the ones an attendee can meet, by
   exception type and ``code``, to catalogue keys (``engine.*``) filled with the exception's
-  fields, and shows any other as :func:`stepper.errors.one_line` does.
+  fields, and shows any other as :func:`stepper.errors.one_line` does;
+* :class:`PageInputError`: a page asked for something impossible, carrying the catalogue line
+  that says so (its attendee line is that line in the page's language).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from stepper.errors import ConfigError, DivergenceError, one_line, spark_error_line
+from stepper.errors import ConfigError, DivergenceError, StepperError, one_line, spark_error_line
 from stepper.pages.i18n import CATALOGUES, DEFAULT
 from stepper.pages.i18n import text as words
 
@@ -34,8 +36,20 @@ QUANTITIES = {"the partition's loss": "engine.quantity.loss",
 """The non-finite quantities the engine names (:class:`DivergenceError`), as catalogue keys."""
 
 
+class PageInputError(StepperError):
+    """A page's run asked for something impossible: ``key`` is the page's catalogue line for it,
+    ``values`` fill it (the page shows one line in its language)."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(f"{key}: {values}")
+        self.key = key
+        self.values = values
+
+
 def attendee_line(exc: BaseException) -> str:
     """The one line for ``exc`` in the page's language (see the module's docstring)."""
+    if isinstance(exc, PageInputError):
+        return words(exc.key, **exc.values)
     if isinstance(exc, DivergenceError) and exc.quantity in QUANTITIES:
         where = "driver" if exc.partition is None else "partition"
         return words(f"engine.divergence.{where}", iteration=exc.iteration,

@@ -565,6 +565,20 @@ STRINGS: dict[str, str] = {
     "url.reason.non_negative": "a whole number ≥ 0",
     "error.url_setting": "URL setting {setting}={value!r} ignored ({reason})",
 
+    # -- a page's heavy parts (stepper.pages.kit.heavy_part) ------------------------------------
+    "part.stop": "Stop",
+    "part.running": "Running…",
+    "part.running_what": "Running: {what}",
+    "part.progress": "{done} of {total} runs done",
+    "part.progress_what": "{done} of {total} runs done; running {what}",
+    "part.done": "Done.",
+    "part.stopped": "Stopped: what is shown was measured before the stop.",
+    "part.waiting": "Waiting for the instructor's run…",
+    "part.from_instructor": "From the instructor's run.",
+    "part.busy": "Another run of this page is in progress: wait for it to finish, then press "
+                 "again.",
+    "part.failed": "The run stopped: {error}",
+
     # -- lesson 0's cards -------------------------------------------------------------------------
     "lesson0.card.spark.title": "1. Start Spark",
     "lesson0.card.spark.text": "A `SparkSession` on this machine (`local[*]`: one executor "
@@ -1111,12 +1125,6 @@ STRINGS: dict[str, str] = {
     "lesson3.failure.run": "Fail a task",
     "lesson3.async.run": "Simulate",
     "lesson3.timed.run": "Time the run",
-    "lesson3.stop": "Stop",
-    "lesson3.running": "Running…",
-    "lesson3.progress": "{done} of {total} runs done",
-    "lesson3.done": "Done.",
-    "lesson3.stopped": "Stopped: the figures show what was measured before.",
-    "lesson3.follower_waiting": "Waiting for the instructor's result…",
     "lesson3.setting.delay": "Task delays",
     "lesson3.setting.delay.lognormal": "lognormal, mean {mean} s",
     "lesson3.setting.delay.none": "none",
@@ -1306,13 +1314,7 @@ STRINGS: dict[str, str] = {
     "lesson4.run.admm": "Run ADMM for each ρ",
     "lesson4.run.lasso": "Run ADMM with the lasso",
     "lesson4.run.four": "Run the four curves",
-    "lesson4.follower_wait": "Waiting for the instructor's run…",
-    "lesson4.busy": "Another comparison is running: wait for it to finish, then press again.",
-    "lesson4.running": "Running on Spark: {step}",
-    "lesson4.done": "Done.",
-    "lesson4.failed": "The run stopped: {error}",
     "lesson4.loading_churn": "loading the churn data",
-    "lesson4.from_instructor": "From the instructor's run.",
     "lesson4.input.local_steps": "Local steps H (up to 4, comma-separated)",
     "lesson4.input.rho": "Penalties ρ (up to 4, separated by spaces)",
     "lesson4.bad_local_steps": "H = {value} is not valid: a whole number from {low} to {high}.",

@@ -611,6 +611,20 @@ STRINGS: dict[str, str] = {
     "url.reason.non_negative": "un entier ≥ 0",
     "error.url_setting": "Réglage d'adresse {setting}={value!r} ignoré ({reason})",
 
+    # -- a page's heavy parts (stepper.pages.kit.heavy_part) ------------------------------------
+    "part.stop": "Arrêter",
+    "part.running": "En cours…",
+    "part.running_what": "En cours : {what}",
+    "part.progress": "{done} exécutions faites sur {total}",
+    "part.progress_what": "{done} exécutions faites sur {total} ; en cours : {what}",
+    "part.done": "Terminé.",
+    "part.stopped": "Arrêté : ce qui est affiché a été mesuré avant l'arrêt.",
+    "part.waiting": "En attente du calcul de l'animateur…",
+    "part.from_instructor": "Résultat du calcul de l'animateur.",
+    "part.busy": "Un autre calcul de cette page est en cours : attendez qu'il finisse, puis "
+                 "recommencez.",
+    "part.failed": "Le calcul s'est arrêté : {error}",
+
     # -- les cartes de la leçon 0 ---------------------------------------------------------------
     "lesson0.card.spark.title": "1. Démarrer Spark",
     "lesson0.card.spark.text": "Une `SparkSession` sur cette machine (`local[*]` : un fil "
@@ -1209,12 +1223,6 @@ STRINGS: dict[str, str] = {
     "lesson3.failure.run": "Faire échouer une tâche",
     "lesson3.async.run": "Simuler",
     "lesson3.timed.run": "Chronométrer",
-    "lesson3.stop": "Arrêter",
-    "lesson3.running": "En cours…",
-    "lesson3.progress": "{done} exécutions faites sur {total}",
-    "lesson3.done": "Terminé.",
-    "lesson3.stopped": "Arrêté : les figures montrent ce qui a été mesuré avant.",
-    "lesson3.follower_waiting": "En attente du résultat de l'animateur…",
     "lesson3.setting.delay": "Délais des tâches",
     "lesson3.setting.delay.lognormal": "log-normal, moyenne {mean} s",
     "lesson3.setting.delay.none": "aucun",
@@ -1416,13 +1424,7 @@ STRINGS: dict[str, str] = {
     "lesson4.run.admm": "Lancer ADMM pour chaque ρ",
     "lesson4.run.lasso": "Lancer ADMM avec le lasso",
     "lesson4.run.four": "Lancer les quatre courbes",
-    "lesson4.follower_wait": "En attente du calcul de l'animateur…",
-    "lesson4.busy": "Une autre comparaison tourne : attendez qu'elle finisse, puis recommencez.",
-    "lesson4.running": "Calcul sur Spark : {step}",
-    "lesson4.done": "Terminé.",
-    "lesson4.failed": "Le calcul s'est arrêté : {error}",
     "lesson4.loading_churn": "chargement des données de churn",
-    "lesson4.from_instructor": "Résultat du calcul de l'animateur.",
     "lesson4.input.local_steps": "Pas locaux H (jusqu'à 4, séparés par des virgules)",
     "lesson4.input.rho": "Pénalités ρ (jusqu'à 4, séparées par des espaces)",
     "lesson4.bad_local_steps": "H = {value} n'est pas valable : un entier de {low} à {high}.",
