@@ -75,4 +75,3 @@ def test_lesson4_quick_runs_its_parts_and_reveals_their_answers(opened):
         "i => i.complete && i.naturalWidth > 100)")
     assert page.query_selector(".stepper-result-summary td") is not None
     assert visible_errors(page) == []
-    page.screenshot(path="/tmp/lesson4_page.png", full_page=True)
