@@ -24,7 +24,7 @@ from stepper.pages.i18n import text
 from stepper.pages.kit.app import LessonApp, Setting
 from stepper.pages.kit.environment import in_voila, query_value, spark_ui_link, ui_port
 from stepper.pages.kit.errors import PageInputError
-from stepper.pages.kit.heavy_part import HeavyPart, follow_room, room_publisher
+from stepper.pages.kit.heavy_part import HeavyPart, follow_room, results_of, room_publisher
 from stepper.pages.kit.state_url import PageState, read_state
 from stepper.pages.prose import choose_language, page_top, section_html, section_markdown
 from stepper.pages.question import Question
@@ -44,7 +44,6 @@ class Lesson3Page:
             else quick
         self.run_all_now = query_value("run", "") == "all"  # ?run=all: every demo at once
         self.questions: dict[str, Question] = {}
-        self.results: dict[str, dict[str, Any]] = {}
         self.sc: Any = None
         self._sc_lock = threading.Lock()
         self.partitions = 4 if self.quick else 8
@@ -132,8 +131,12 @@ class Lesson3Page:
                          on_result=self._computed,
                          controls=() if control is None else (control,))
 
-    def _computed(self, name: str, result: dict[str, Any]) -> None:
-        self.results[name] = result
+    @property
+    def results(self) -> dict[str, dict[str, Any]]:
+        """Each heavy part's latest result (computed here or received from the instructor)."""
+        return results_of(self.parts)
+
+    def _computed(self, name: str, _result: dict[str, Any]) -> None:
         if name in self.questions:
             self.questions[name].result_ready()
 

@@ -28,7 +28,13 @@ from stepper.pages.kit.app import LessonApp, Setting
 from stepper.pages.kit.data import data_dir, load_2d, optimum
 from stepper.pages.kit.environment import in_voila
 from stepper.pages.kit.figures import ContourFigure
-from stepper.pages.kit.heavy_part import HeavyPart, Progress, follow_room, room_publisher
+from stepper.pages.kit.heavy_part import (
+    HeavyPart,
+    Progress,
+    follow_room,
+    results_of,
+    room_publisher,
+)
 from stepper.pages.kit.state_url import PageState, read_state
 from stepper.pages.kit.widgets import figure_image
 from stepper.pages.lesson4_inputs import (
@@ -56,7 +62,6 @@ class Lesson4Page:
         self.quick = quick_from_query() if quick is None else quick
         self.sizes = lesson4_lab.sizes(self.quick)
         self.questions: dict[str, Question] = {}
-        self.results: dict[str, dict[str, Any]] = {}
         self.busy = threading.Lock()  # one heavy part at a time
         self._spark_lock = threading.Lock()
         self._churn: dict[str, Any] | None = None
@@ -250,10 +255,14 @@ class Lesson4Page:
             return "", lesson4_figures.four_curves_png(result)
         raise KeyError(name)
 
-    def _computed(self, name: str, result: dict[str, Any]) -> None:
+    @property
+    def results(self) -> dict[str, dict[str, Any]]:
+        """Each heavy part's latest result (computed here or received from the instructor)."""
+        return results_of(self.parts)
+
+    def _computed(self, name: str, _result: dict[str, Any]) -> None:
         """A part's result was drawn (computed here or received): the closing table and the
         questions follow."""
-        self.results[name] = result
         self.summary.value = tables.summary_html(self.results)
         for question in self.questions.values():
             question.result_ready()

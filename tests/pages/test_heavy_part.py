@@ -11,7 +11,13 @@ from types import SimpleNamespace
 
 from stepper.pages import i18n
 from stepper.pages.kit.errors import PageInputError
-from stepper.pages.kit.heavy_part import HeavyPart, follow_room, progress_line, room_publisher
+from stepper.pages.kit.heavy_part import (
+    HeavyPart,
+    follow_room,
+    progress_line,
+    results_of,
+    room_publisher,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -178,18 +184,21 @@ def test_a_followers_part_has_no_run_button_and_draws_what_it_receives():
         raise AssertionError("a follower's page computed")
 
     part = HeavyPart("sq", never, draw_squares, run_label="Run", follows=True)
+    other = HeavyPart("other", never, draw_squares, run_label="Run", follows=True)
     assert part.row.children == (part.status,)  # no Run, no Stop, no bar
     assert i18n.text("part.waiting") in unescape(part.status.value)
     assert part.start() is None and part.figure is None
     room = SimpleNamespace(follows=True, on_result=[], results={"sq": {"squares": [0, 1]}},
                            publish_result=lambda *_: None)
-    follow_room(room, {"sq": part})
+    follow_room(room, {"sq": part, "other": other})
     assert part.result == {"squares": [0, 1]} and part.figure is None  # from the snapshot
+    assert results_of({"sq": part, "other": other}) == {"sq": {"squares": [0, 1]}}
     assert unescape(part.status.value) == i18n.text("part.from_instructor")
     for callback in room.on_result:  # later results, as the room hands them over
         callback("sq", {"squares": [0, 1, 2]})
         callback("unknown", {"squares": []})
     assert part.text.value == "<b>3</b>" and part.figure is not None
+    assert results_of({"sq": part, "other": other}) == {"sq": {"squares": [0, 1, 2]}}
     assert room_publisher(room) is None  # a follower publishes nothing
     lead = SimpleNamespace(follows=False, publish_result=print)
     assert room_publisher(lead) is print and room_publisher(None) is None

@@ -258,6 +258,11 @@ class HeavyPart:
                                     else (first, self.figure, *rest))
 
 
+def results_of(parts: Mapping[str, HeavyPart]) -> dict[str, Result]:
+    """The latest result of each part that has one (computed here or received), by name."""
+    return {name: part.result for name, part in parts.items() if part.result is not None}
+
+
 def room_publisher(room: Any) -> Publish | None:
     """``room.publish_result`` on the instructor's page of a room; None on a solo page or a
     follower's."""
