@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from browser_pages import PAGE_TIMEOUT_MS
-from test_lesson_pages import app_of, click, visible_errors, wait_idle, wait_readout
+from test_lesson_pages import app_of, step_from_the_start, visible_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,11 +29,7 @@ def test_lesson4_quick_runs_its_parts_and_reveals_their_answers(opened):
             "(sel) => { const i = document.querySelector(sel);"
             " return i && i.complete && i.naturalWidth > 100; }", arg=figure)
     app = app_of(page)
-    wait_idle(page, app)
-    click(app, "first")
-    wait_readout(page, app, "Iteration 0")
-    click(app, "step")
-    wait_readout(page, app, "Iteration 1")
+    step_from_the_start(page, app)
 
     # a bad H: one line under the button, nothing starts, the page keeps working
     box = page.query_selector(".stepper-input-local_steps input")

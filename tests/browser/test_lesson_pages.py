@@ -99,6 +99,15 @@ def settled_readout(page, app, quiet_ms: int = 1500) -> str:
     return readout(app)
 
 
+def step_from_the_start(page, app) -> None:
+    """Once the app is idle: back to iteration 0, then one Step (the readout says Iteration 1)."""
+    wait_idle(page, app)
+    click(app, "first")
+    wait_readout(page, app, "Iteration 0")
+    click(app, "step")
+    wait_readout(page, app, "Iteration 1")
+
+
 def click(app, action: str) -> None:
     app.query_selector(f".stepper-key-{action}").click()
 
@@ -162,11 +171,7 @@ def test_presenter_toggle_enlarges_the_whole_page(opened, name):
 def test_step_back_play_pause(opened, name):
     page = opened(name)
     app = app_of(page)
-    wait_idle(page, app)
-    click(app, "first")
-    wait_readout(page, app, "Iteration 0")
-    click(app, "step")
-    wait_readout(page, app, "Iteration 1")
+    step_from_the_start(page, app)
     # step on until a figure changes, then Back must bring the earlier figures back
     before = page.evaluate(IMAGE_HASHES, app)
     for _ in range(16):
